@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Makes sure everything the test suite needs is present before it runs, so `npm test`
+// stands alone on a fresh machine. What can be installed or started (as root) is; what
+// cannot fails here with a message that says how to fix it. Nothing is silently skipped.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const problems = [];
+
+function nodeVersionOk() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) {
+    problems.push(`Node ${process.versions.node} is too old: Latchkey needs Node >= 20.19.`);
+  }
+}
+
+function canConnect(host, port, timeoutMs = 1500) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+async function waitFor(host, port, seconds) {
+  for (let i = 0; i < seconds * 4; i++) {
+    if (await canConnect(host, port, 250)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+// The contract tests run every store on PostgreSQL as well as SQLite.
+async function postgresReachable() {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+  const host = url.hostname || '127.0.0.1';
+  const port = Number(url.port || 5432);
+  if (await canConnect(host, port)) return;
+  const local = host === '127.0.0.1' || host === 'localhost';
+  if (local && isRoot && existsSync('/etc/postgresql')) {
+    for (const version of readdirSync('/etc/postgresql')) {
+      console.log(`pretest: starting PostgreSQL ${version} (pg_ctlcluster ${version} main start)`);
+      spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+        stdio: 'inherit',
+      });
+    }
+    if (await waitFor(host, port, 20)) return;
+  }
+  problems.push(
+    `PostgreSQL is not reachable at ${host}:${port} (DATABASE_URL). Start it, e.g. ` +
+      `'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start', ` +
+      `or install it with 'apt-get install -y postgresql', or point DATABASE_URL at a server.`,
+  );
+}
+
+// Browser tests drive Debian's chromium through playwright-core.
+export function ensureDebianPackage(binary, pkg) {
+  if (existsSync(binary)) return;
+  if (isRoot) {
+    console.log(`pretest: installing ${pkg} (apt-get install -y ${pkg})`);
+    try {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+      execFileSync('apt-get', ['install', '-y', '-qq', pkg], {
+        stdio: 'inherit',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    } catch {
+      // reported below
+    }
+  }
+  if (!existsSync(binary))
+    problems.push(`${binary} is missing: install it with 'apt-get install -y ${pkg}'.`);
+}
+
+nodeVersionOk();
+await postgresReachable();
+
+if (problems.length > 0) {
+  console.error('\nThe test suite cannot run yet:');
+  for (const p of problems) console.error(`  - ${p}`);
+  process.exit(1);
+}
