@@ -1,1 +1,14 @@
-export {};
+// @latchkey/oidc — the public API. Every export is documented in packages/oidc/README.md.
+
+// --- jose: errors, algorithms, types ---
+export { ALGORITHMS, ALGORITHM_NAMES, ASYMMETRIC_ALGORITHMS, isJwsAlgorithm } from './jose/algorithms.js';
+export type { AlgorithmFamily, AlgorithmSpec, Curve, HashName, JwsAlgorithm, KeyType } from './jose/algorithms.js';
+export { isJoseError, JOSE_ERROR_CODES, JoseError } from './jose/errors.js';
+export type { JoseErrorCode, JoseErrorDetails } from './jose/errors.js';
+export type { JoseKey, Jwk, JwkSet, JwsHeader, KeySet } from './jose/types.js';
+
+// --- jose: JWS, JWK, generation, thumbprints ---
+
+// --- jwt and key sets ---
+
+// --- http: Bearer middleware ---
