@@ -1,13 +1,33 @@
 // @latchkey/oidc — the public API. Every export is documented in packages/oidc/README.md.
 
+export type {
+  AlgorithmFamily,
+  AlgorithmSpec,
+  Curve,
+  HashName,
+  JwsAlgorithm,
+  KeyType,
+} from './jose/algorithms.js';
 // --- jose: errors, algorithms, types ---
-export { ALGORITHMS, ALGORITHM_NAMES, ASYMMETRIC_ALGORITHMS, isJwsAlgorithm } from './jose/algorithms.js';
-export type { AlgorithmFamily, AlgorithmSpec, Curve, HashName, JwsAlgorithm, KeyType } from './jose/algorithms.js';
-export { isJoseError, JOSE_ERROR_CODES, JoseError } from './jose/errors.js';
-export type { JoseErrorCode, JoseErrorDetails } from './jose/errors.js';
-export type { JoseKey, Jwk, JwkSet, JwsHeader, KeySet } from './jose/types.js';
-
+export { ALGORITHM_NAMES, ALGORITHMS, ASYMMETRIC_ALGORITHMS, isJwsAlgorithm } from './jose/algorithms.js';
 // --- jose: JWS, JWK, generation, thumbprints ---
+export { decodeBase64url, encodeBase64url } from './jose/base64url.js';
+export type { JoseErrorCode, JoseErrorDetails } from './jose/errors.js';
+export { isJoseError, JOSE_ERROR_CODES, JoseError } from './jose/errors.js';
+export { parseJsonObject } from './jose/json.js';
+export type { ExportJwkOptions } from './jose/jwk/export.js';
+export { exportJwk } from './jose/jwk/export.js';
+export type { GeneratedKeyPair, GenerateKeyPairOptions } from './jose/jwk/generate.js';
+export { generateKeyPair, generateSecret } from './jose/jwk/generate.js';
+export type { ImportJwkOptions } from './jose/jwk/import.js';
+export { importJwk, importKeyObject } from './jose/jwk/import.js';
+export { jwkThumbprint } from './jose/jwk/thumbprint.js';
+export type { ParsedJws, ParseJwsOptions } from './jose/jws/parse.js';
+export { parseCompactJws } from './jose/jws/parse.js';
+export { signJws } from './jose/jws/sign.js';
+export type { VerifiedJws, VerifyJwsOptions } from './jose/jws/verify.js';
+export { verifyJws, verifySignature } from './jose/jws/verify.js';
+export type { JoseKey, Jwk, JwkSet, JwsHeader, KeySet } from './jose/types.js';
 
 // --- jwt and key sets ---
 export type { ClaimFailureReason, ClaimsValidationOptions, JwtClaims } from './jwt/claims.js';

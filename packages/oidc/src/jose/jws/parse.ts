@@ -1,0 +1,91 @@
+import { BoundedCache } from '../../lib/bounded-cache.js';
+import { deepFreeze } from '../../lib/deep-freeze.js';
+import { isJwsAlgorithm } from '../algorithms.js';
+import { decodeBase64url, isCanonicalBase64url } from '../base64url.js';
+import { JoseError } from '../errors.js';
+import { parseJsonObject } from '../json.js';
+import type { JwsHeader } from '../types.js';
+
+/** A compact JWS split and checked, before any crypto. */
+export interface ParsedJws {
+  /** The protected header, frozen. */
+  readonly header: JwsHeader;
+  /** `BASE64URL(header) '.' BASE64URL(payload)`: the bytes the signature covers (RFC 7515 §5.2). */
+  readonly signingInput: string;
+  /** The payload segment, still base64url (canonical). */
+  readonly payloadSegment: string;
+  readonly signature: Buffer;
+}
+
+export interface ParseJwsOptions {
+  /** Largest token accepted, in characters (default 16 KiB), checked before anything else (J13). */
+  maxTokenSize?: number;
+}
+
+export const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
+/** `kid` is an opaque map key (RFC 7515 §4.1.4); anything longer than this is not a real key id (J6). */
+export const MAX_KID_LENGTH = 256;
+
+// Headers repeat across tokens of one issuer: parse each distinct header segment once.
+const headerCache = new BoundedCache<string, JwsHeader>(128);
+
+/**
+ * Splits and checks a compact JWS (RFC 7515 §7.1), cheapest checks first. Header `jwk`, `jku`,
+ * `x5u`, `x5c`, `x5t` are never read: keys come only from the caller (RFC 8725 §3.10, J4/J5).
+ */
+export function parseCompactJws(token: string, options?: ParseJwsOptions): ParsedJws {
+  if (typeof token !== 'string') throw invalid('the token is not a string');
+  const maxTokenSize = options?.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
+  if (token.length > maxTokenSize) throw invalid('the token is too large');
+
+  // Exactly three segments (RFC 7515 §7.1); a JWE has five and is not accepted here.
+  const firstDot = token.indexOf('.');
+  const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1);
+  if (secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) {
+    throw invalid('the token does not have three segments');
+  }
+  if (firstDot === 0) throw invalid('the header segment is empty');
+  // An empty signature is the `alg: none` shape (RFC 7518 §3.6, J1).
+  if (secondDot === token.length - 1) throw invalid('the signature segment is empty');
+
+  const headerSegment = token.slice(0, firstDot);
+  const payloadSegment = token.slice(firstDot + 1, secondDot);
+  // RFC 7515 §2: canonical base64url, checked before any decoding or crypto (J11).
+  if (!isCanonicalBase64url(payloadSegment)) throw invalid('invalid base64url');
+  const signature = decodeBase64url(token.slice(secondDot + 1));
+  const header = headerCache.get(headerSegment) ?? parseHeader(headerSegment);
+
+  return { header, signingInput: token.slice(0, secondDot), payloadSegment, signature };
+}
+
+function parseHeader(segment: string): JwsHeader {
+  const header = parseJsonObject(decodeBase64url(segment), 'ERR_JWS_INVALID', 'the JWS header');
+  checkHeader(header);
+  const frozen = deepFreeze(header) as JwsHeader;
+  headerCache.set(segment, frozen);
+  return frozen;
+}
+
+/** RFC 7515 §4.1 members we act on; every other member is ignored. */
+function checkHeader(header: Record<string, unknown>): asserts header is JwsHeader {
+  const alg = header.alg;
+  if (typeof alg !== 'string') throw invalid('the header has no alg string');
+  // RFC 8725 §3.1: `none` (in any case) and unknown names are never accepted (J1).
+  if (!isJwsAlgorithm(alg)) throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED', 'the algorithm is not supported');
+  // RFC 7515 §4.1.11: we understand no extensions, so any `crit` (even `[]`) is refused (J9).
+  if (header.crit !== undefined) throw new JoseError('ERR_JOSE_NOT_SUPPORTED', 'crit is not supported');
+  // RFC 7797 §3: unencoded payloads change the signing input; not supported (J9).
+  if (header.b64 !== undefined) throw new JoseError('ERR_JOSE_NOT_SUPPORTED', 'b64 is not supported');
+  const kid = header.kid;
+  if (kid !== undefined && (typeof kid !== 'string' || kid.length > MAX_KID_LENGTH)) {
+    throw invalid('the header kid is not a string of reasonable length');
+  }
+  if (header.typ !== undefined && typeof header.typ !== 'string')
+    throw invalid('the header typ is not a string');
+  if (header.cty !== undefined && typeof header.cty !== 'string')
+    throw invalid('the header cty is not a string');
+}
+
+function invalid(message: string): JoseError {
+  return new JoseError('ERR_JWS_INVALID', message);
+}

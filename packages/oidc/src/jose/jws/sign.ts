@@ -1,0 +1,38 @@
+import { signBytes } from '../../lib/signature.js';
+import { encodeBase64url } from '../base64url.js';
+import { JoseError } from '../errors.js';
+import type { JoseKey } from '../types.js';
+
+/**
+ * Signs `payload` as a compact JWS (RFC 7515 §7.1). `alg` comes from the key (a header naming
+ * another is a caller error); `kid` is taken from the key when the header has none. `alg` is
+ * written first, the other members in the caller's order, so output is reproducible.
+ */
+export function signJws(header: Record<string, unknown>, payload: Uint8Array | string, key: JoseKey): string {
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the header must be an object');
+  }
+  if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
+    throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a string or bytes');
+  }
+  if (typeof key !== 'object' || key === null || (key.type !== 'private' && key.type !== 'secret')) {
+    throw new JoseError('ERR_KEY_INVALID', 'signing needs a private or secret key');
+  }
+  if (header.alg !== undefined && header.alg !== key.alg) {
+    throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the header alg differs from the key algorithm');
+  }
+  // Our verifier refuses these (RFC 7515 §4.1.11, RFC 7797): never produce what we cannot verify.
+  if (header.crit !== undefined || header.b64 !== undefined) {
+    throw new JoseError('ERR_JOSE_NOT_SUPPORTED', 'crit and b64 are not supported');
+  }
+  // alg first, then the caller's members in order (reproducible output). A null prototype, so a
+  // member named __proto__ is data, not a prototype change.
+  const ordered: Record<string, unknown> = Object.create(null);
+  ordered.alg = key.alg;
+  for (const [name, value] of Object.entries(header)) if (name !== 'alg') ordered[name] = value;
+  if (ordered.kid === undefined && key.kid !== undefined) ordered.kid = key.kid;
+
+  const signingInput = `${encodeBase64url(JSON.stringify(ordered))}.${encodeBase64url(payload)}`;
+  const signature = signBytes(key, Buffer.from(signingInput, 'latin1'));
+  return `${signingInput}.${encodeBase64url(signature)}`;
+}

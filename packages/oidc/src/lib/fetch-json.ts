@@ -1,0 +1,107 @@
+import { JoseError, type JoseErrorCode } from '../jose/errors.js';
+import { parseJsonObject } from '../jose/json.js';
+
+/**
+ * The one outbound fetch of @latchkey/oidc (JWKS and discovery documents), bounded in time and
+ * size (DESIGN rule 9, checklist K3):
+ * - one timeout covers connecting, headers and body;
+ * - the body is counted while it streams, and the read stops at `maxBytes` (a huge or endless
+ *   response never sits in memory);
+ * - redirects are refused, all of them: a redirect could lead to another host, and a provider's
+ *   metadata and key URLs are published exactly. (`redirect: 'manual'`; any 3xx is a failure.)
+ * Nothing from the response body goes into an error message.
+ */
+export interface FetchJsonOptions {
+  readonly fetch: typeof fetch;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  /** Code for a body that is not a JSON object (ERR_JWKS_INVALID, ERR_DISCOVERY_INVALID). */
+  readonly invalidCode: JoseErrorCode;
+  /** What is fetched, for messages: `the JWKS`, `the discovery document`. */
+  readonly what: string;
+}
+
+export interface FetchedJson {
+  readonly body: Record<string, unknown>;
+  /** The `Cache-Control` response header, if any. */
+  readonly cacheControl: string | null;
+}
+
+export async function fetchJson(url: URL, options: FetchJsonOptions): Promise<FetchedJson> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new JoseError('ERR_JWKS_TIMEOUT', `fetching ${options.what} timed out`));
+    }, options.timeoutMs);
+  });
+  const work = fetchAndRead(url, controller.signal, options);
+  // If the timeout wins, the abandoned read must not surface as an unhandled rejection.
+  work.catch(() => {});
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function fetchAndRead(url: URL, signal: AbortSignal, options: FetchJsonOptions): Promise<FetchedJson> {
+  let response: Response;
+  try {
+    response = await options.fetch(url, {
+      redirect: 'manual',
+      signal,
+      headers: { accept: 'application/json' },
+    });
+  } catch (cause) {
+    throw failed(`fetching ${options.what} failed`, cause);
+  }
+  if (response.status >= 300 && response.status < 400) {
+    await discard(response);
+    throw failed(`fetching ${options.what} failed: redirects are not followed`);
+  }
+  if (!response.ok) {
+    await discard(response);
+    throw failed(`fetching ${options.what} failed with HTTP status ${response.status}`);
+  }
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > options.maxBytes) {
+    await discard(response);
+    throw failed(`${options.what} is larger than ${options.maxBytes} bytes`);
+  }
+  const bytes = await readBounded(response, options);
+  const body = parseJsonObject(bytes, options.invalidCode, options.what);
+  return { body, cacheControl: response.headers.get('cache-control') };
+}
+
+async function readBounded(response: Response, options: FetchJsonOptions): Promise<Uint8Array> {
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > options.maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw failed(`${options.what} is larger than ${options.maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (cause) {
+    if (cause instanceof JoseError) throw cause;
+    throw failed(`reading ${options.what} failed`, cause);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+async function discard(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => {});
+}
+
+function failed(message: string, cause?: unknown): JoseError {
+  return new JoseError('ERR_JWKS_FETCH_FAILED', message, { cause });
+}
