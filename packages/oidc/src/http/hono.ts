@@ -1,0 +1,45 @@
+/**
+ * The Bearer middleware for Hono 4 (types only: hono is an optional peer dependency).
+ *
+ * ```ts
+ * app.use('/api/*', honoBearerAuth({ verifier, scopes: ['read'] }));
+ * app.get('/api/me', (c) => c.json({ sub: c.get('auth').sub }));
+ * ```
+ * Duplicate `Authorization` headers: on @hono/node-server the raw Node headers are read, so each one is
+ * seen; on other runtimes the Fetch `Headers` joins them with ", ", which the Bearer grammar refuses.
+ * Hono parses bodies lazily and this middleware never reads one (no unbounded read before
+ * authentication), so a form-body token is simply not a credential here.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { JwtClaims } from '../jwt/claims.js';
+import { type BearerAuthOptions, createBearerAuthenticator } from './authenticate.js';
+import { authorizationValues } from './bearer.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The verified access-token claims, set by `honoBearerAuth`. */
+    auth: JwtClaims;
+  }
+}
+
+/** Sets `c.get('auth')` to the verified claims, or answers the failure itself. */
+export function honoBearerAuth<C extends JwtClaims>(options: BearerAuthOptions<C>): MiddlewareHandler {
+  const authenticate = createBearerAuthenticator(options);
+  return async (c, next) => {
+    const result = await authenticate({
+      authorization: authorizationHeaders(c.env, c.req.raw.headers),
+      url: c.req.url,
+    });
+    if (!result.ok) return c.body(JSON.stringify(result.body), result.status, result.headers);
+    c.set('auth', result.claims);
+    await next();
+  };
+}
+
+function authorizationHeaders(env: unknown, headers: Headers): string[] {
+  // @hono/node-server's bindings: env.incoming is the IncomingMessage.
+  const incoming = (env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming;
+  if (Array.isArray(incoming?.rawHeaders)) return authorizationValues(incoming.rawHeaders);
+  const value = headers.get('authorization');
+  return value === null ? [] : [value];
+}
