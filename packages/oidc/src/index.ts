@@ -1,5 +1,8 @@
 // @latchkey/oidc — the public API. Every export is documented in packages/oidc/README.md.
+// biome-ignore-all assist/source/organizeImports: exports are grouped in owned sections (one per layer), not sorted across the file
 
+// --- jose: errors, algorithms, types ---
+export { ALGORITHMS, ALGORITHM_NAMES, ASYMMETRIC_ALGORITHMS, isJwsAlgorithm } from './jose/algorithms.js';
 export type {
   AlgorithmFamily,
   AlgorithmSpec,
@@ -8,12 +11,12 @@ export type {
   JwsAlgorithm,
   KeyType,
 } from './jose/algorithms.js';
-// --- jose: errors, algorithms, types ---
-export { ALGORITHM_NAMES, ALGORITHMS, ASYMMETRIC_ALGORITHMS, isJwsAlgorithm } from './jose/algorithms.js';
+export { isJoseError, JOSE_ERROR_CODES, JoseError } from './jose/errors.js';
+export type { JoseErrorCode, JoseErrorDetails } from './jose/errors.js';
+export type { JoseKey, Jwk, JwkSet, JwsHeader, KeySet } from './jose/types.js';
+
 // --- jose: JWS, JWK, generation, thumbprints ---
 export { decodeBase64url, encodeBase64url } from './jose/base64url.js';
-export type { JoseErrorCode, JoseErrorDetails } from './jose/errors.js';
-export { isJoseError, JOSE_ERROR_CODES, JoseError } from './jose/errors.js';
 export { parseJsonObject } from './jose/json.js';
 export type { ExportJwkOptions } from './jose/jwk/export.js';
 export { exportJwk } from './jose/jwk/export.js';
@@ -27,7 +30,6 @@ export { parseCompactJws } from './jose/jws/parse.js';
 export { signJws } from './jose/jws/sign.js';
 export type { VerifiedJws, VerifyJwsOptions } from './jose/jws/verify.js';
 export { verifyJws, verifySignature } from './jose/jws/verify.js';
-export type { JoseKey, Jwk, JwkSet, JwsHeader, KeySet } from './jose/types.js';
 
 // --- jwt and key sets ---
 export type { ClaimFailureReason, ClaimsValidationOptions, JwtClaims } from './jwt/claims.js';
