@@ -1,1 +1,16 @@
-export {};
+// The query builder, re-exported so packages that keep their tables here depend on one Kysely.
+export {
+  type ColumnType,
+  type Generated,
+  type Insertable,
+  Kysely,
+  type Selectable,
+  sql,
+  type Transaction,
+  type Updateable,
+} from 'kysely';
+export { type Database, type Dialect, type OpenDatabaseOptions, openDatabase } from './connect.js';
+export { isSerializationFailure, isUniqueViolation, uniqueViolationTarget } from './errors.js';
+export { redactDatabaseUrl } from './lib/database-url.js';
+export { type Migration, type MigrationSet, type RunMigrationsOptions, runMigrations } from './migrate.js';
+export { withTransaction } from './transaction.js';

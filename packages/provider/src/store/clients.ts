@@ -1,0 +1,76 @@
+import type { JwkSet, JwsAlgorithm } from '@latchkey/oidc';
+import type { Kysely, Selectable } from '@latchkey/store';
+import { changedRows, fromJsonColumn, fromNullableJsonColumn, toJsonColumn } from './lib/columns.js';
+import { mapConflict } from './lib/conflict.js';
+import type { ClientsTable, ProviderSchema } from './schema.js';
+import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from './types.js';
+
+export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
+  return {
+    async create(client) {
+      await mapConflict(
+        'client',
+        () => 'client_id',
+        () => db.insertInto('clients').values(toRow(client)).execute(),
+      );
+    },
+    async get(clientId) {
+      const row = await db
+        .selectFrom('clients')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : fromRow(row);
+    },
+    async list() {
+      const rows = await db.selectFrom('clients').selectAll().orderBy('client_id').execute();
+      return rows.map(fromRow);
+    },
+    async delete(clientId) {
+      const result = await db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
+      return changedRows(result) > 0;
+    },
+  };
+}
+
+function toRow(client: ClientRecord): ClientsTable {
+  return {
+    client_id: client.clientId,
+    name: client.name,
+    type: client.type,
+    secret_hash: client.secretHash,
+    redirect_uris: toJsonColumn(client.redirectUris),
+    post_logout_redirect_uris: toJsonColumn(client.postLogoutRedirectUris),
+    grant_types: toJsonColumn(client.grantTypes),
+    scopes: toJsonColumn(client.scopes),
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+    jwks: client.jwks === null ? null : toJsonColumn(client.jwks),
+    jwks_uri: client.jwksUri,
+    allowed_resources: toJsonColumn(client.allowedResources),
+    backchannel_logout_uri: client.backchannelLogoutUri,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+  };
+}
+
+function fromRow(row: Selectable<ClientsTable>): ClientRecord {
+  return {
+    clientId: row.client_id,
+    name: row.name,
+    type: row.type as ClientRecord['type'],
+    secretHash: row.secret_hash,
+    redirectUris: fromJsonColumn<string[]>(row.redirect_uris),
+    postLogoutRedirectUris: fromJsonColumn<string[]>(row.post_logout_redirect_uris),
+    grantTypes: fromJsonColumn<string[]>(row.grant_types),
+    scopes: fromJsonColumn<string[]>(row.scopes),
+    tokenEndpointAuthMethod: row.token_endpoint_auth_method as TokenEndpointAuthMethod,
+    idTokenSignedResponseAlg: row.id_token_signed_response_alg as JwsAlgorithm,
+    jwks: fromNullableJsonColumn<JwkSet>(row.jwks),
+    jwksUri: row.jwks_uri,
+    allowedResources: fromJsonColumn<string[]>(row.allowed_resources),
+    backchannelLogoutUri: row.backchannel_logout_uri,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,8 @@
+import type { MigrationSet } from '@latchkey/store';
+import { initial } from './0001-initial.js';
+
+/** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
+export const providerMigrations: MigrationSet = {
+  namespace: 'provider',
+  migrations: [initial],
+};

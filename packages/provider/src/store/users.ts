@@ -1,0 +1,84 @@
+import type { Kysely, Selectable } from '@latchkey/store';
+import { changedRows, fromFlag, fromJsonColumn, toFlag, toJsonColumn } from './lib/columns.js';
+import { mapConflict } from './lib/conflict.js';
+import { type ProviderSchema, USERNAME_INDEX, type UsersTable } from './schema.js';
+import type { UserProfileClaims, UserRecord, UserStore } from './types.js';
+
+/** Usernames compare case-insensitively: stored and looked up lower-cased. */
+function normalizeUsername(username: string): string {
+  return username.toLowerCase();
+}
+
+export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
+  const selectUsers = () => db.selectFrom('users').selectAll();
+  return {
+    async create(user) {
+      await mapConflict(
+        'user',
+        (target) => (target.includes(USERNAME_INDEX) ? 'username' : 'id'),
+        () => db.insertInto('users').values(toRow(user)).execute(),
+      );
+    },
+    async getById(id) {
+      const row = await selectUsers().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : fromRow(row);
+    },
+    async getByUsername(username) {
+      // lower(username) so the lookup uses the unique expression index.
+      const row = await selectUsers()
+        .where((eb) => eb(eb.fn('lower', ['username']), '=', normalizeUsername(username)))
+        .executeTakeFirst();
+      return row === undefined ? undefined : fromRow(row);
+    },
+    async list() {
+      const rows = await selectUsers().orderBy('username').execute();
+      return rows.map(fromRow);
+    },
+    async setDisabled(id, disabled, at) {
+      const result = await db
+        .updateTable('users')
+        .set({ disabled: toFlag(disabled), updated_at: at })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return changedRows(result) > 0;
+    },
+    async setPasswordHash(id, passwordHash, at) {
+      const result = await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash, password_changed_at: at, updated_at: at })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return changedRows(result) > 0;
+    },
+  };
+}
+
+function toRow(user: UserRecord): UsersTable {
+  return {
+    id: user.id,
+    username: normalizeUsername(user.username),
+    email: user.email,
+    email_verified: toFlag(user.emailVerified),
+    profile: toJsonColumn(user.profile),
+    password_hash: user.passwordHash,
+    password_changed_at: user.passwordChangedAt,
+    disabled: toFlag(user.disabled),
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
+function fromRow(row: Selectable<UsersTable>): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    email: row.email,
+    emailVerified: fromFlag(row.email_verified),
+    profile: fromJsonColumn<UserProfileClaims>(row.profile),
+    passwordHash: row.password_hash,
+    passwordChangedAt: row.password_changed_at,
+    disabled: fromFlag(row.disabled),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,80 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { type DatabaseTarget, parseDatabaseUrl, redactDatabaseUrl } from './lib/database-url.js';
+import { pgTypes } from './lib/pg-types.js';
+import { ImmediateSqliteDialect } from './lib/sqlite-dialect.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open database: a Kysely instance and what callers may need to know about it. */
+export interface Database {
+  // biome-ignore lint/suspicious/noExplicitAny: plumbing is schema-agnostic; each package types its own tables
+  readonly db: Kysely<any>;
+  readonly dialect: Dialect;
+  /** The URL with any password removed, safe for logs and messages. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL pool size (default 10). SQLite always has one connection. */
+  readonly poolSize?: number;
+}
+
+const DEFAULT_POOL_SIZE = 10;
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens SQLite or PostgreSQL from a URL and checks it answers, so a wrong URL fails at start with a
+ * message naming the (redacted) URL rather than on the first request.
+ */
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  const redacted = redactDatabaseUrl(url);
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
+  if (!Number.isInteger(poolSize) || poolSize < 1) {
+    throw new TypeError(`poolSize must be a positive integer, got ${String(options.poolSize)}`);
+  }
+  const db = target.dialect === 'postgres' ? openPostgres(target, poolSize) : openSqlite(target, redacted);
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw new Error(`Cannot connect to database ${redacted}: ${describe(error)}`, { cause: error });
+  }
+  return { db, dialect: target.dialect, url: redacted, close: () => db.destroy() };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: see Database.db
+function openPostgres(target: Extract<DatabaseTarget, { dialect: 'postgres' }>, max: number): Kysely<any> {
+  const pool = new pg.Pool({ connectionString: target.connectionString, max, types: pgTypes });
+  // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the
+  // process. The pool drops that client and the next query gets a fresh one, so there is nothing to do.
+  pool.on('error', () => {});
+  return new Kysely({ dialect: new PostgresDialect({ pool }) });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: see Database.db
+function openSqlite(target: Extract<DatabaseTarget, { dialect: 'sqlite' }>, redacted: string): Kysely<any> {
+  let handle: SqliteDatabase.Database;
+  try {
+    if (!target.inMemory) mkdirSync(dirname(target.path), { recursive: true });
+    handle = new SqliteDatabase(target.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new Error(`Cannot open SQLite database ${redacted}: ${describe(error)}`, { cause: error });
+  }
+  // WAL: readers do not block the writer; NORMAL is durable across application crashes in WAL mode
+  // (only an OS crash can lose the last commits). foreign_keys is off by default in SQLite.
+  if (!target.inMemory) handle.pragma('journal_mode = WAL');
+  handle.pragma('synchronous = NORMAL');
+  handle.pragma('foreign_keys = ON');
+  handle.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  return new Kysely({ dialect: new ImmediateSqliteDialect({ database: handle }) });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

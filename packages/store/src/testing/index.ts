@@ -1,0 +1,1 @@
+export { type DialectContext, describeEachDialect } from './describe-each-dialect.js';
