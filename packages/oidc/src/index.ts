@@ -43,3 +43,24 @@ export {
 export { parseDuration } from './lib/duration.js';
 
 // --- http: Bearer middleware ---
+export type {
+  BearerAuthenticator,
+  BearerAuthOptions,
+  BearerAuthResult,
+  BearerErrorBody,
+  BearerFailure,
+  TokenVerifier,
+} from './http/authenticate.js';
+export { createBearerAuthenticator } from './http/authenticate.js';
+export type { BearerExtraction, BearerRequest } from './http/bearer.js';
+export { extractBearerToken } from './http/bearer.js';
+export { expressBearerAuth } from './http/express.js';
+export type { FastifyBearerAuth } from './http/fastify.js';
+export { fastifyBearerAuth } from './http/fastify.js';
+export { honoBearerAuth } from './http/hono.js';
+export type { NodeBearerAuth } from './http/node.js';
+export { bearerAuth, withBearerAuth } from './http/node.js';
+export type { ScopeCheck } from './http/scopes.js';
+export { requireScopes } from './http/scopes.js';
+export type { BearerChallengeParams, BearerErrorCode } from './http/www-authenticate.js';
+export { bearerChallenge } from './http/www-authenticate.js';
