@@ -1,0 +1,71 @@
+/**
+ * Every configuration key in one table: its path in the config object and the file, its environment
+ * variable, its default and its parser. docs/configuration.md documents this table; the loader, the
+ * defaults and the error messages all come from it, so they cannot drift apart.
+ */
+import {
+  type Parsed,
+  parseAlgorithms,
+  parseByteSize,
+  parseDatabaseUrl,
+  parseDurationValue,
+  parseHost,
+  parseIssuer,
+  parseLogLevel,
+  parseNonEmptyString,
+  parsePort,
+} from './parsers.js';
+import { parseSecret } from './secret.js';
+
+export interface ConfigField {
+  /** Dotted path in the config object and in the config file: `port`, `keys.jwksMaxAge`. */
+  readonly path: string;
+  readonly env: readonly string[];
+  /** Undefined: no default (optional value, or derived from another key). */
+  readonly default?: unknown;
+  /** Never echo the value in an error message. */
+  readonly sensitive?: boolean;
+  readonly parse: (raw: unknown) => Parsed<unknown>;
+}
+
+export const CONFIG_FIELDS: readonly ConfigField[] = [
+  { path: 'issuer', env: ['LATCHKEY_ISSUER'], default: 'http://localhost:8080', parse: parseIssuer },
+  { path: 'host', env: ['LATCHKEY_HOST'], default: '127.0.0.1', parse: parseHost },
+  { path: 'port', env: ['LATCHKEY_PORT'], default: 8080, parse: parsePort },
+  { path: 'dataDir', env: ['LATCHKEY_DATA_DIR'], default: './latchkey-data', parse: parseNonEmptyString },
+  // Default derived from dataDir: sqlite:<dataDir>/latchkey.db
+  {
+    path: 'databaseUrl',
+    env: ['DATABASE_URL', 'LATCHKEY_DATABASE_URL'],
+    sensitive: true,
+    parse: parseDatabaseUrl,
+  },
+  { path: 'secret', env: ['LATCHKEY_SECRET'], sensitive: true, parse: parseSecret },
+  { path: 'bodyLimit', env: ['LATCHKEY_BODY_LIMIT'], default: 65_536, parse: parseByteSize },
+  {
+    path: 'keys.algorithms',
+    env: ['LATCHKEY_KEYS_ALGORITHMS'],
+    default: ['RS256', 'ES256'],
+    parse: parseAlgorithms,
+  },
+  {
+    path: 'keys.rotationInterval',
+    env: ['LATCHKEY_KEYS_ROTATION_INTERVAL'],
+    default: '30d',
+    parse: parseDurationValue,
+  },
+  { path: 'keys.jwksMaxAge', env: ['LATCHKEY_KEYS_JWKS_MAX_AGE'], default: '1h', parse: parseDurationValue },
+  {
+    path: 'keys.maxTokenLifetime',
+    env: ['LATCHKEY_KEYS_MAX_TOKEN_LIFETIME'],
+    default: '1d',
+    parse: parseDurationValue,
+  },
+  {
+    path: 'keys.reloadInterval',
+    env: ['LATCHKEY_KEYS_RELOAD_INTERVAL'],
+    default: '5s',
+    parse: parseDurationValue,
+  },
+  { path: 'logging.level', env: ['LATCHKEY_LOG_LEVEL'], default: 'info', parse: parseLogLevel },
+];

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './errors.js';
+import { CONFIG_FIELDS, type ConfigField } from './fields.js';
+import type { ProviderConfig, ProviderConfigOverrides } from './types.js';
+
+export interface LoadConfigOptions {
+  /** A YAML or JSON file (JSON is YAML). */
+  readonly file?: string;
+  /** Defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Highest precedence: command-line flags. */
+  readonly overrides?: ProviderConfigOverrides;
+}
+
+interface Candidate {
+  readonly raw: unknown;
+  /** The key as the operator wrote it, for the error message. */
+  readonly key: string;
+}
+
+/**
+ * Builds the one typed config object. Precedence, lowest to highest: defaults, the file,
+ * the environment (`LATCHKEY_*`, `DATABASE_URL`), overrides. Any bad value fails with a ConfigError
+ * whose message names the key as written in its source (DESIGN rule 10).
+ */
+export function loadConfig(options: LoadConfigOptions = {}): ProviderConfig {
+  const env = options.env ?? process.env;
+  const file = options.file === undefined ? undefined : readConfigFile(options.file);
+  const fileLabel = options.file === undefined ? '' : ` (in ${basename(options.file)})`;
+  if (file) rejectUnknownKeys(file, fileLabel);
+
+  const config: Record<string, unknown> = {};
+  for (const field of CONFIG_FIELDS) {
+    const candidate =
+      fromObject(options.overrides, field.path, field.path) ??
+      fromEnv(env, field) ??
+      fromObject(file, field.path, `${field.path}${fileLabel}`) ??
+      (field.default === undefined ? undefined : { raw: field.default, key: field.path });
+    if (candidate === undefined) continue;
+    setPath(config, field.path, parseField(field, candidate));
+  }
+  config['databaseUrl'] ??= `sqlite:${String(config['dataDir'])}/latchkey.db`;
+  const result = config as unknown as ProviderConfig;
+  checkSchedule(result);
+  return result;
+}
+
+function parseField(field: ConfigField, candidate: Candidate): unknown {
+  const parsed = field.parse(candidate.raw);
+  if (parsed.ok) return parsed.value;
+  const shown = field.sensitive ? 'the value' : JSON.stringify(candidate.raw);
+  throw new ConfigError(candidate.key, `${shown} ${parsed.problem}`);
+}
+
+/** Relations between keys: the rotation schedule only keeps its promises when these hold. */
+function checkSchedule(config: ProviderConfig): void {
+  const { rotationInterval, jwksMaxAge, reloadInterval } = config.keys;
+  // A `next` key must be published for jwksMaxAge (plus one reload, so every instance serves it)
+  // before it signs, and it is created when the previous rotation happens.
+  if (rotationInterval <= jwksMaxAge + reloadInterval) {
+    throw new ConfigError(
+      'keys.rotationInterval',
+      `${rotationInterval}s must be longer than keys.jwksMaxAge + keys.reloadInterval (${jwksMaxAge + reloadInterval}s)`,
+    );
+  }
+  if (reloadInterval > 300) {
+    throw new ConfigError('keys.reloadInterval', `${reloadInterval}s is longer than the 300s maximum`);
+  }
+}
+
+function fromEnv(env: NodeJS.ProcessEnv, field: ConfigField): Candidate | undefined {
+  for (const name of field.env) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') return { raw, key: name };
+  }
+  return undefined;
+}
+
+function fromObject(source: unknown, path: string, key: string): Candidate | undefined {
+  let node: unknown = source;
+  for (const part of path.split('.')) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node === undefined ? undefined : { raw: node, key };
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    node[part] ??= {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts.at(-1)!] = value;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('--config', `cannot read ${path}: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text, { maxAliasCount: 10 });
+  } catch (error) {
+    throw new ConfigError('--config', `${path} is not valid YAML or JSON: ${(error as Error).message}`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new ConfigError('--config', `${path} must hold a mapping`);
+  return data as Record<string, unknown>;
+}
+
+/** A misspelt key would otherwise be silently ignored and its default used. */
+function rejectUnknownKeys(file: Record<string, unknown>, label: string): void {
+  const known = new Set(CONFIG_FIELDS.map((f) => f.path));
+  const groups = new Set(
+    CONFIG_FIELDS.map((f) => f.path.split('.')[0]).filter((_, i) => CONFIG_FIELDS[i]!.path.includes('.')),
+  );
+  const visit = (node: Record<string, unknown>, prefix: string): void => {
+    for (const [name, value] of Object.entries(node)) {
+      const path = prefix + name;
+      if (known.has(path)) continue;
+      if (groups.has(path) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        visit(value as Record<string, unknown>, `${path}.`);
+        continue;
+      }
+      throw new ConfigError(`${path}${label}`, 'is not a configuration key');
+    }
+  };
+  visit(file, '');
+}

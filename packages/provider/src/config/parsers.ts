@@ -1,0 +1,113 @@
+/**
+ * One parser per kind of value. Each returns the typed value or a short description of what is wrong,
+ * which the loader prefixes with the key and the offending value. Values come as strings from the
+ * environment and as JSON/YAML values from a file, so every parser accepts both.
+ */
+import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '@latchkey/oidc';
+import { parseDuration } from '../lib/duration.js';
+import type { LogLevel } from './types.js';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = (problem: string): Parsed<never> => ({ ok: false, problem });
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost');
+}
+
+/**
+ * The issuer identifier: an https URL with no query or fragment (OIDC Discovery 1.0 §3, RFC 8414 §2).
+ * A trailing slash is refused rather than trimmed: `iss` is compared as an exact string (OIDC Core
+ * §3.1.3.7), so the configured value must already be the one every token will carry.
+ * Plain http is accepted only for a loopback host (local development).
+ */
+export function parseIssuer(raw: unknown): Parsed<string> {
+  if (typeof raw !== 'string' || raw === '') return bad('is not a URL');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return bad('is not a URL');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    return bad('must use https (http is allowed only for localhost and 127.0.0.1)');
+  }
+  if (url.search !== '' || url.hash !== '' || raw.includes('?') || raw.includes('#')) {
+    return bad('must not have a query or a fragment');
+  }
+  if (url.username !== '' || url.password !== '') return bad('must not contain credentials');
+  if (raw.endsWith('/')) return bad('must not end with a slash');
+  // new URL() lower-cases the scheme and host and drops a default port: accept only the canonical form,
+  // so what tokens carry is exactly what the operator wrote.
+  const canonical = url.href.endsWith('/') && url.pathname === '/' ? url.href.slice(0, -1) : url.href;
+  if (canonical !== raw) return bad(`is not in canonical form (expected "${canonical}")`);
+  return ok(raw);
+}
+
+export function parsePort(raw: unknown): Parsed<number> {
+  const n =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isInteger(n) && n >= 0 && n <= 65_535 ? ok(n) : bad('is not a port number');
+}
+
+export function parseHost(raw: unknown): Parsed<string> {
+  return typeof raw === 'string' && /^[A-Za-z0-9.:[\]_-]{1,253}$/.test(raw)
+    ? ok(raw)
+    : bad('is not a host name or IP address');
+}
+
+export function parseNonEmptyString(raw: unknown): Parsed<string> {
+  return typeof raw === 'string' && raw.trim() !== '' ? ok(raw) : bad('must be a non-empty string');
+}
+
+const DATABASE_SCHEMES = new Set(['postgres', 'postgresql', 'sqlite', 'file']);
+
+export function parseDatabaseUrl(raw: unknown): Parsed<string> {
+  if (typeof raw !== 'string' || raw.trim() === '') return bad('must be a database URL');
+  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(raw)?.[1]?.toLowerCase();
+  if (scheme !== undefined && !DATABASE_SCHEMES.has(scheme)) {
+    return bad('must be postgres://…, sqlite:PATH, file:PATH or a file path');
+  }
+  return ok(raw);
+}
+
+export function parseDurationValue(raw: unknown): Parsed<number> {
+  const seconds = parseDuration(raw);
+  return seconds === undefined
+    ? bad("is not a duration (seconds, or like '30d', '1h', '5m', '30s')")
+    : ok(seconds);
+}
+
+export function parseAlgorithms(raw: unknown): Parsed<readonly JwsAlgorithm[]> {
+  const list = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : raw;
+  if (!Array.isArray(list) || list.length === 0) return bad('must be a non-empty list of algorithms');
+  const seen = new Set<JwsAlgorithm>();
+  for (const alg of list) {
+    if (!(ASYMMETRIC_ALGORITHMS as readonly unknown[]).includes(alg)) {
+      return bad(`names ${JSON.stringify(alg)}, which is not one of ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
+    }
+    seen.add(alg as JwsAlgorithm);
+  }
+  // OIDC Discovery 1.0 §3 (id_token_signing_alg_values_supported): RS256 MUST be included.
+  if (!seen.has('RS256')) return bad('must include RS256 (OpenID Connect requires it for ID tokens)');
+  return ok([...seen]);
+}
+
+const LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseLogLevel(raw: unknown): Parsed<LogLevel> {
+  return (LEVELS as readonly unknown[]).includes(raw)
+    ? ok(raw as LogLevel)
+    : bad(`must be one of ${LEVELS.join(', ')}`);
+}
+
+export function parseByteSize(raw: unknown): Parsed<number> {
+  const n =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(n) && n >= 1024 && n <= 16 * 1024 * 1024
+    ? ok(n)
+    : bad('must be a number of bytes between 1024 and 16777216');
+}

@@ -1,0 +1,39 @@
+import type { JwsAlgorithm } from '@latchkey/oidc';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Signing keys and their rotation schedule (DESIGN "Keys and rotation"). Durations in seconds. */
+export interface KeysConfig {
+  /** One key lineage per algorithm. RS256 is always present (OIDC Discovery 1.0 §3). */
+  readonly algorithms: readonly JwsAlgorithm[];
+  /** How long a key signs before the next one takes over. */
+  readonly rotationInterval: number;
+  /** The JWKS `Cache-Control: max-age`; a `next` key is published at least this long before it signs. */
+  readonly jwksMaxAge: number;
+  /** The longest lifetime of any token a key signs; a retired key stays published this long. */
+  readonly maxTokenLifetime: number;
+  /** How often every instance reloads the key set from the database. */
+  readonly reloadInterval: number;
+}
+
+/** The provider's whole configuration: one typed object, validated when loaded (DESIGN rule 10). */
+export interface ProviderConfig {
+  /** Exactly the `iss` of every token and the `issuer` of discovery: no trailing slash, no query. */
+  readonly issuer: string;
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  /** LATCHKEY_SECRET; undefined means "use (or create) the development secret in dataDir". */
+  readonly secret: string | undefined;
+  readonly dataDir: string;
+  readonly keys: KeysConfig;
+  readonly logging: { readonly level: LogLevel };
+  /** Largest accepted request body, in bytes. */
+  readonly bodyLimit: number;
+}
+
+/** What may be overridden (CLI flags): any subset, nested for `keys` and `logging`. */
+export type ProviderConfigOverrides = Partial<Omit<ProviderConfig, 'keys' | 'logging'>> & {
+  readonly keys?: Partial<KeysConfig>;
+  readonly logging?: Partial<ProviderConfig['logging']>;
+};

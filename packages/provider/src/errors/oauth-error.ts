@@ -1,0 +1,90 @@
+/**
+ * Wire errors, one class per RFC error code, all built and sent by one factory (DESIGN rule 8).
+ * The description is for the client developer: never a token, secret, password or code in it.
+ * Detail for operators goes to `debug`, which is logged and never sent.
+ */
+
+/** RFC 6749 §5.2 (token endpoint), §4.1.2.1 (authorization endpoint); RFC 8707 §2; plus HTTP-level codes. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'invalid_target'
+  | 'server_error'
+  | 'temporarily_unavailable'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'request_too_large'
+  | 'unsupported_media_type';
+
+export class OAuthError extends Error {
+  override readonly name: string = 'OAuthError';
+  constructor(
+    readonly error: OAuthErrorCode,
+    readonly status: number,
+    readonly description?: string,
+    /** Logged, never sent. */
+    readonly debug?: string,
+  ) {
+    super(description ?? error);
+  }
+
+  /** The RFC 6749 §5.2 body. */
+  toJSON(): { error: OAuthErrorCode; error_description?: string } {
+    return this.description === undefined
+      ? { error: this.error }
+      : { error: this.error, error_description: this.description };
+  }
+}
+
+const define = (code: OAuthErrorCode, status: number, className: string) =>
+  class extends OAuthError {
+    override readonly name = className;
+    constructor(description?: string, debug?: string) {
+      super(code, status, description, debug);
+    }
+  };
+
+// RFC 6749 §5.2: 400 unless stated; invalid_client is 401 when the client tried HTTP authentication.
+export const InvalidRequest = define('invalid_request', 400, 'InvalidRequest');
+export const InvalidClient = define('invalid_client', 401, 'InvalidClient');
+export const InvalidGrant = define('invalid_grant', 400, 'InvalidGrant');
+export const UnauthorizedClient = define('unauthorized_client', 400, 'UnauthorizedClient');
+export const UnsupportedGrantType = define('unsupported_grant_type', 400, 'UnsupportedGrantType');
+export const InvalidScope = define('invalid_scope', 400, 'InvalidScope');
+export const AccessDenied = define('access_denied', 403, 'AccessDenied');
+export const UnsupportedResponseType = define('unsupported_response_type', 400, 'UnsupportedResponseType');
+// RFC 8707 §2
+export const InvalidTarget = define('invalid_target', 400, 'InvalidTarget');
+export const ServerError = define('server_error', 500, 'ServerError');
+export const TemporarilyUnavailable = define('temporarily_unavailable', 503, 'TemporarilyUnavailable');
+export const NotFound = define('not_found', 404, 'NotFound');
+export const MethodNotAllowed = define('method_not_allowed', 405, 'MethodNotAllowed');
+export const RequestTooLarge = define('request_too_large', 413, 'RequestTooLarge');
+export const UnsupportedMediaType = define('unsupported_media_type', 415, 'UnsupportedMediaType');
+
+/** What an HTTP layer needs to send an error: status, headers, JSON body. */
+export interface ErrorResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: { error: OAuthErrorCode; error_description?: string };
+}
+
+/**
+ * The one factory: any thrown value → the response to send. OAuthErrors keep their code; anything
+ * else becomes a 500 `server_error` with no detail (stack traces stay in the log).
+ */
+export function errorResponse(error: unknown): ErrorResponse {
+  const oauth =
+    error instanceof OAuthError ? error : new ServerError('The server could not complete the request.');
+  // RFC 6749 §5.1/§5.2: error responses, like token responses, must not be cached.
+  const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
+  // RFC 6749 §5.2: a 401 invalid_client carries a WWW-Authenticate challenge for the scheme the client used.
+  if (oauth.status === 401) headers['www-authenticate'] = 'Basic realm="latchkey", charset="UTF-8"';
+  return { status: oauth.status, headers, body: oauth.toJSON() };
+}
