@@ -40,7 +40,26 @@ export {
   MAX_EXP_HORIZON,
   validateClaims,
 } from './jwt/claims.js';
+export type { SignJwtOptions } from './jwt/sign.js';
+export { signJwt } from './jwt/sign.js';
+export type { VerifiedJwt, VerifyJwtOptions } from './jwt/verify.js';
+export { createJwtVerifier, JwtVerifier, verifyJwt } from './jwt/verify.js';
+export type { FetchDiscoveryOptions, ProviderMetadata } from './keys/discovery.js';
+export { fetchDiscovery } from './keys/discovery.js';
+export type { KeySelector, LocalKeySetFromJwksOptions } from './keys/local.js';
+export { LocalKeySet } from './keys/local.js';
+export type { JwksUrlSource, RemoteKeySetOptions } from './keys/remote.js';
+export {
+  DEFAULT_CACHE_MAX_AGE,
+  DEFAULT_COOLDOWN,
+  DEFAULT_MAX_STALENESS,
+  RemoteKeySet,
+} from './keys/remote.js';
 export { parseDuration } from './lib/duration.js';
+export type { FetchLimitOptions } from './lib/fetch-json.js';
+export { DEFAULT_FETCH_TIMEOUT, DEFAULT_MAX_FETCH_SIZE } from './lib/fetch-json.js';
+export type { CreateVerifierOptions, Verifier } from './verifier.js';
+export { createVerifier } from './verifier.js';
 
 // --- http: Bearer middleware ---
 export type {

@@ -1,5 +1,6 @@
 import { JoseError, type JoseErrorCode } from '../jose/errors.js';
 import { parseJsonObject } from '../jose/json.js';
+import { parseDuration } from './duration.js';
 
 /**
  * The one outbound fetch of @latchkey/oidc (JWKS and discovery documents), bounded in time and
@@ -19,6 +20,34 @@ export interface FetchJsonOptions {
   readonly invalidCode: JoseErrorCode;
   /** What is fetched, for messages: `the JWKS`, `the discovery document`. */
   readonly what: string;
+}
+
+/** The bounds callers configure, as options (checked at once by `fetchLimits`). */
+export interface FetchLimitOptions {
+  /** Seconds or a duration string; default 5 s. */
+  timeout?: number | string;
+  /** Largest response body in bytes; default 256 KiB. */
+  maxSize?: number;
+}
+
+export const DEFAULT_FETCH_TIMEOUT = 5;
+export const DEFAULT_MAX_FETCH_SIZE = 256 * 1024;
+
+/** Checks `timeout` / `maxSize` options (TypeError naming the option) and converts them. */
+export function fetchLimits(options: FetchLimitOptions): { timeoutMs: number; maxBytes: number } {
+  const timeout = parseDuration(options.timeout ?? DEFAULT_FETCH_TIMEOUT, 'timeout');
+  if (timeout === 0) throw new TypeError('timeout must be more than zero');
+  const maxSize = options.maxSize ?? DEFAULT_MAX_FETCH_SIZE;
+  if (!Number.isSafeInteger(maxSize) || maxSize <= 0)
+    throw new TypeError('maxSize must be a positive integer of bytes');
+  return { timeoutMs: timeout * 1000, maxBytes: maxSize };
+}
+
+/** Checks a `fetch` option. */
+export function fetchOption(value: typeof fetch | undefined): typeof fetch {
+  if (value === undefined) return globalThis.fetch;
+  if (typeof value !== 'function') throw new TypeError('fetch must be a function');
+  return value;
 }
 
 export interface FetchedJson {

@@ -1,0 +1,100 @@
+import type { JwsAlgorithm } from '../jose/algorithms.js';
+import { JoseError } from '../jose/errors.js';
+import { parseJsonObject } from '../jose/json.js';
+import { type ParsedJws, type ParseJwsOptions, parseCompactJws } from '../jose/jws/parse.js';
+import { verifySignature } from '../jose/jws/verify.js';
+import type { JoseKey, JwsHeader, KeySet } from '../jose/types.js';
+import { checkAlgorithmsOption } from '../lib/algorithms-option.js';
+import { type ClaimsValidationOptions, ClaimsValidator, type JwtClaims } from './claims.js';
+
+export interface VerifyJwtOptions extends ClaimsValidationOptions {
+  /** The algorithms accepted (RFC 8725 §3.1: the caller chooses, never the token). Default: the key's. */
+  algorithms?: readonly JwsAlgorithm[];
+  /** Largest token accepted, in characters (default 16 KiB). */
+  maxTokenSize?: number;
+}
+
+export interface VerifiedJwt<C extends JwtClaims = JwtClaims> {
+  readonly claims: C;
+  readonly header: JwsHeader;
+  readonly key: JoseKey;
+}
+
+/**
+ * A JWT verifier compiled from options once (TypeErrors then), reused for every token.
+ * Per token: parse → allowed alg → resolve the key (synchronously when the key set can) →
+ * signature → claims JSON → claims rules. Claims are only read from an authentic token.
+ */
+export class JwtVerifier<C extends JwtClaims = JwtClaims> {
+  readonly #claims: ClaimsValidator;
+  readonly #algorithms: readonly JwsAlgorithm[] | undefined;
+  readonly #parseOptions: ParseJwsOptions;
+
+  constructor(options: VerifyJwtOptions) {
+    this.#claims = new ClaimsValidator(options);
+    this.#algorithms =
+      options.algorithms === undefined ? undefined : checkAlgorithmsOption(options.algorithms);
+    const maxTokenSize = options.maxTokenSize;
+    if (maxTokenSize !== undefined && (!Number.isSafeInteger(maxTokenSize) || maxTokenSize <= 0)) {
+      throw new TypeError('maxTokenSize must be a positive integer');
+    }
+    this.#parseOptions = maxTokenSize === undefined ? {} : { maxTokenSize };
+  }
+
+  verify(token: string, keyOrSet: JoseKey | KeySet): Promise<VerifiedJwt<C>> {
+    try {
+      if (typeof keyOrSet !== 'object' || keyOrSet === null) {
+        throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'a JoseKey or a KeySet is required');
+      }
+      const parsed = parseCompactJws(token, this.#parseOptions);
+      const header = parsed.header;
+      if (this.#algorithms !== undefined && !this.#algorithms.includes(header.alg)) {
+        throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED');
+      }
+      this.#claims.checkHeader(header);
+      const key = 'resolve' in keyOrSet ? keyOrSet.resolve(header) : keyOrSet;
+      // No await when the key is at hand: a cached key set answers synchronously.
+      if (key instanceof Promise) return key.then((resolved) => this.#finish(parsed, resolved));
+      return Promise.resolve(this.#finish(parsed, key));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #finish(parsed: ParsedJws, key: JoseKey): VerifiedJwt<C> {
+    verifySignature(parsed, key);
+    // parseCompactJws checked the segment is canonical base64url (RFC 7515 §2), so Node's decoder is exact.
+    const payload = parseJsonObject(
+      Buffer.from(parsed.payloadSegment, 'base64url'),
+      'ERR_JWT_INVALID',
+      'the JWT claims set',
+    );
+    const claims = this.#claims.validate(parsed.header, payload) as C;
+    return { claims, header: parsed.header, key };
+  }
+}
+
+/** Compiles `options` into a verifier to reuse across tokens. */
+export function createJwtVerifier<C extends JwtClaims = JwtClaims>(
+  options: VerifyJwtOptions,
+): JwtVerifier<C> {
+  return new JwtVerifier<C>(options);
+}
+
+/**
+ * Verifies a JWT signed with `keyOrSet` and checks its claims. Rejects with a JoseError (see its
+ * `code`), or a TypeError for bad options. In a loop, `createJwtVerifier` compiles options once.
+ */
+export function verifyJwt<C extends JwtClaims = JwtClaims>(
+  token: string,
+  keyOrSet: JoseKey | KeySet,
+  options: VerifyJwtOptions,
+): Promise<VerifiedJwt<C>> {
+  let verifier: JwtVerifier<C>;
+  try {
+    verifier = new JwtVerifier<C>(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return verifier.verify(token, keyOrSet);
+}
