@@ -219,7 +219,7 @@ function checkOptions<C>(options: BearerAuthOptions<C>): Settings<C> {
   }
   if (resourceMetadata !== undefined && !isHttpUrl(resourceMetadata)) {
     throw new TypeError(
-      'options.resourceMetadata must be an absolute http(s) URL of printable ASCII (RFC 9728 §3)',
+      'options.resourceMetadata must be an absolute http(s) URL of printable ASCII without quotes (RFC 9728 §3)',
     );
   }
   if (
@@ -247,7 +247,8 @@ function checkOptions<C>(options: BearerAuthOptions<C>): Settings<C> {
 }
 
 function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string' || !/^[\x21-\x7e]+$/.test(value)) return false;
+  // Printable ASCII without `"` or `\`: the URL goes verbatim into a quoted-string of the challenge.
+  if (typeof value !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(value)) return false;
   try {
     const url = new URL(value);
     return url.protocol === 'https:' || url.protocol === 'http:';

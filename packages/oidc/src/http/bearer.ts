@@ -39,8 +39,9 @@ const HEADER_HINT = 'send the access token in the Authorization header with the 
 // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". The scheme is
 // case-insensitive (RFC 9110 §11.1).
 const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
-// The auth-scheme token that starts any credentials (RFC 9110 §11.4), to tell "another scheme" apart.
-const SCHEME = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?: |$)/;
+// The auth-scheme token that starts any credentials (RFC 9110 §11.4), to tell "another scheme" apart
+// from malformed Bearer credentials (`Bearer<TAB>token` is Bearer, and malformed).
+const SCHEME = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?:[ \t]|$)/;
 
 const MISSING: BearerExtraction = { kind: 'missing' };
 
