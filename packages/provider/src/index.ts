@@ -1,1 +1,73 @@
-export {};
+// @latchkey/provider — the public API (the `latchkey` CLI is built on it). Documented in README.md.
+
+export { createProviderApp, type ProviderAppDeps } from './app.js';
+export { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
+export {
+  type ClientServiceOptions,
+  type CreateClientInput,
+  type CreatedClient,
+  createClient,
+  deleteClient,
+  getClient,
+  listClients,
+  verifyClientSecret,
+} from './clients/index.js';
+export {
+  CONFIG_FIELDS,
+  ConfigError,
+  devSecretWarning,
+  type KeysConfig,
+  type LoadConfigOptions,
+  type LogLevel,
+  loadConfig,
+  type ProviderConfig,
+  type ProviderConfigOverrides,
+  type ResolvedSecret,
+  resolveSecret,
+} from './config/index.js';
+export * from './errors/index.js';
+export { GRANTS, type GrantDefinition } from './grants/index.js';
+export {
+  assertPublishableJwks,
+  type KeyInfo,
+  type KeyManager,
+  KeysNotLoadedError,
+  RotationRefusedError,
+  type RotationResult,
+  SealingError,
+  UnpublishableJwksError,
+} from './keys/index.js';
+export { AdminError, type AdminErrorCode } from './lib/admin-errors.js';
+export type { Clock } from './lib/clock.js';
+export { createLogger } from './lib/create-logger.js';
+export {
+  createKeyManager,
+  migrateProvider,
+  type OpenKeyManagerOptions,
+  type RunningProvider,
+  type StartProviderOptions,
+  startProvider,
+} from './start.js';
+export {
+  type OpenedProviderStores,
+  type OpenProviderStoresOptions,
+  openProviderStores,
+} from './store/index.js';
+export type {
+  ClientRecord,
+  ProviderStores,
+  SigningKeyRecord,
+  SigningKeyState,
+  TokenEndpointAuthMethod,
+  UserProfileClaims,
+  UserRecord,
+} from './store/types.js';
+export {
+  type CreateUserInput,
+  createUser,
+  disableUser,
+  listUsers,
+  setUserPassword,
+  type UserServiceOptions,
+  verifyUserPassword,
+} from './users/index.js';

@@ -1,0 +1,112 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { pino } from 'pino';
+import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
+import type { ProviderConfig } from './config/types.js';
+import { registerDiscovery } from './endpoints/discovery/index.js';
+import { registerHealth } from './endpoints/health/index.js';
+import { registerJwks } from './endpoints/jwks/index.js';
+import {
+  errorResponse,
+  InvalidRequest,
+  MethodNotAllowed,
+  NotFound,
+  OAuthError,
+  RequestTooLarge,
+  ServerError,
+  UnsupportedMediaType,
+} from './errors/index.js';
+import { GRANTS, type GrantDefinition } from './grants/index.js';
+import type { KeyManager } from './keys/key-manager.js';
+import type { Clock } from './lib/clock.js';
+import { createLogger } from './lib/create-logger.js';
+import { securityHeaders } from './lib/security-headers.js';
+import type { ProviderStores } from './store/types.js';
+
+export interface ProviderAppDeps {
+  readonly config: ProviderConfig;
+  readonly stores: Pick<ProviderStores, 'ping'>;
+  readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms'>;
+  /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
+  readonly clock?: Clock;
+  /** Default: a pino logger at config.logging.level, with redaction. */
+  readonly logger?: pino.Logger;
+  /** Default: the registries in grants/ and client-auth/. */
+  readonly grants?: readonly GrantDefinition[];
+  readonly authMethods?: readonly ClientAuthMethod[];
+}
+
+/**
+ * The provider's HTTP app. Every dependency comes in through `deps` (DESIGN rule 4); nothing is read
+ * from globals. Call `.listen()` or `.inject()` on the result.
+ */
+export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger ?? createLogger(config.logging.level),
+    bodyLimit: config.bodyLimit,
+    // Rule 9: bounded input everywhere, also in the URL and headers.
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  const headers = Object.entries(securityHeaders({ https: config.issuer.startsWith('https:') }));
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of headers) reply.header(name, value);
+    return payload;
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new NotFound(
+      `No endpoint at ${request.method} ${new URL(request.url, 'http://x').pathname}`,
+    );
+    const response = errorResponse(error);
+    return reply.code(response.status).headers(response.headers).send(response.body);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const wire = toWireError(error);
+    if (wire.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ error: wire.error, debug: wire.debug }, 'request rejected');
+    const response = errorResponse(wire);
+    return reply.code(response.status).headers(response.headers).send(response.body);
+  });
+
+  registerDiscovery(app, {
+    issuer: config.issuer,
+    signingAlgorithms: deps.keyManager.algorithms,
+    grants: deps.grants ?? GRANTS,
+    authMethods: deps.authMethods ?? CLIENT_AUTH_METHODS,
+    maxAge: config.keys.jwksMaxAge,
+  });
+  registerJwks(app, {
+    issuer: config.issuer,
+    jwks: () => deps.keyManager.jwks(),
+    maxAge: config.keys.jwksMaxAge,
+  });
+  registerHealth(app, {
+    issuer: config.issuer,
+    ping: () => deps.stores.ping(),
+    keysLoaded: () => deps.keyManager.isReady(),
+  });
+  return app;
+}
+
+/** Fastify's own errors (body too large, bad JSON, …) mapped to OAuth-shaped errors; anything else is a 500. */
+function toWireError(error: FastifyError): OAuthError {
+  if (error instanceof OAuthError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new RequestTooLarge('The request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaType('The request body has an unsupported content type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new InvalidRequest('The request body is malformed');
+    default:
+      if (error.statusCode === 405) return new MethodNotAllowed('Method not allowed');
+      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+        return new InvalidRequest('The request is malformed');
+      }
+      return new ServerError('The server could not complete the request.');
+  }
+}

@@ -1,0 +1,22 @@
+import { clientSecretBasic } from './client-secret-basic.js';
+import { clientSecretPost } from './client-secret-post.js';
+import type { ClientAuthMethod } from './method.js';
+import { noClientAuth } from './none.js';
+import { privateKeyJwt } from './private-key-jwt.js';
+
+export type { ClientAuthMethod } from './method.js';
+
+/** The client-authentication registry: the one list discovery and client validation read. */
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  clientSecretBasic,
+  clientSecretPost,
+  privateKeyJwt,
+  noClientAuth,
+];
+
+export function findClientAuthMethod(
+  method: string,
+  registry: readonly ClientAuthMethod[] = CLIENT_AUTH_METHODS,
+): ClientAuthMethod | undefined {
+  return registry.find((entry) => entry.method === method);
+}

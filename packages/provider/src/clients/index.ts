@@ -1,0 +1,11 @@
+export { checkRedirectUri } from './checks.js';
+export { generateClientSecret, hashClientSecret, verifyClientSecret } from './secret.js';
+export {
+  type ClientServiceOptions,
+  type CreateClientInput,
+  type CreatedClient,
+  createClient,
+  deleteClient,
+  getClient,
+  listClients,
+} from './service.js';

@@ -1,0 +1,52 @@
+import type { JwsAlgorithm } from '@latchkey/oidc';
+import type { ClientAuthMethod } from '../../client-auth/index.js';
+import type { GrantDefinition } from '../../grants/index.js';
+
+export interface DiscoveryInputs {
+  readonly issuer: string;
+  /** The configured signing algorithms (config keys.algorithms, each from @latchkey/oidc's table). */
+  readonly signingAlgorithms: readonly JwsAlgorithm[];
+  readonly grants: readonly GrantDefinition[];
+  readonly authMethods: readonly ClientAuthMethod[];
+  /** Absolute URLs of the endpoints this build serves. */
+  readonly endpoints: { readonly jwks: string; readonly authorization?: string; readonly token?: string };
+}
+
+/**
+ * The provider metadata, OpenID Discovery 1.0 §3 and RFC 8414 §2, derived from configuration and the
+ * registries — never a hand-kept list. Only what is implemented is advertised: a grant counts once its
+ * handler exists, and the token-endpoint fields appear with the token endpoint.
+ */
+export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, unknown> {
+  const grants = inputs.grants.filter((g) => g.implemented);
+  const authMethods = inputs.authMethods.filter((m) => m.implemented);
+  const document: Record<string, unknown> = {
+    issuer: inputs.issuer,
+    ...(inputs.endpoints.authorization ? { authorization_endpoint: inputs.endpoints.authorization } : {}),
+    ...(inputs.endpoints.token ? { token_endpoint: inputs.endpoints.token } : {}),
+    jwks_uri: inputs.endpoints.jwks,
+    // REQUIRED by both specs, so present even while empty (no authorization endpoint yet).
+    response_types_supported: unique(grants.flatMap((g) => g.responseTypes)),
+    grant_types_supported: grants.map((g) => g.type),
+    // OIDC Discovery §3: REQUIRED. Pairwise identifiers are not implemented.
+    subject_types_supported: ['public'],
+    // OIDC Discovery §3: REQUIRED, and RS256 MUST be included (the config loader enforces it).
+    id_token_signing_alg_values_supported: [...inputs.signingAlgorithms],
+  };
+  if (inputs.endpoints.token) {
+    document['token_endpoint_auth_methods_supported'] = authMethods.map((m) => m.method);
+    if (authMethods.some((m) => m.requiresClientKeys)) {
+      document['token_endpoint_auth_signing_alg_values_supported'] = [...inputs.signingAlgorithms];
+    }
+  }
+  if (inputs.endpoints.authorization) {
+    // RFC 9207 §3: the authorization response carries `iss`.
+    document['authorization_response_iss_parameter_supported'] = true;
+    document['code_challenge_methods_supported'] = ['S256'];
+  }
+  return document;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,45 @@
+import type { JwsAlgorithm } from '@latchkey/oidc';
+import type { FastifyInstance } from 'fastify';
+import type { ClientAuthMethod } from '../../client-auth/index.js';
+import type { GrantDefinition } from '../../grants/index.js';
+import { serializeDocument } from '../../keys/published-key-set.js';
+import { sendDocument } from '../../lib/conditional-get.js';
+import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
+import { buildDiscoveryDocument } from './document.js';
+
+export interface DiscoveryDeps {
+  readonly issuer: string;
+  readonly signingAlgorithms: readonly JwsAlgorithm[];
+  readonly grants: readonly GrantDefinition[];
+  readonly authMethods: readonly ClientAuthMethod[];
+  /** Cache lifetime of the metadata, seconds. */
+  readonly maxAge: number;
+}
+
+/**
+ * GET /.well-known/openid-configuration (OpenID Discovery 1.0 §4) and
+ * GET /.well-known/oauth-authorization-server (RFC 8414 §3). The metadata only changes with the
+ * configuration, so it is serialized once, when the app is built.
+ */
+export function registerDiscovery(app: FastifyInstance, deps: DiscoveryDeps): void {
+  const base = issuerBasePath(deps.issuer);
+  const document = serializeDocument(
+    buildDiscoveryDocument({
+      issuer: deps.issuer,
+      signingAlgorithms: deps.signingAlgorithms,
+      grants: deps.grants,
+      authMethods: deps.authMethods,
+      endpoints: { jwks: deps.issuer + ENDPOINT_PATHS.jwks },
+    }),
+  );
+  const headers = {
+    contentType: 'application/json; charset=utf-8',
+    cacheControl: `public, max-age=${deps.maxAge}`,
+  };
+  const handler = (request: Parameters<typeof sendDocument>[0], reply: Parameters<typeof sendDocument>[1]) =>
+    sendDocument(request, reply, document, headers);
+  // OIDC Discovery §4: the path is appended to the issuer.
+  app.get(base + ENDPOINT_PATHS.openidConfiguration, handler);
+  // RFC 8414 §3: the well-known segment goes between the host and the issuer's path.
+  app.get(ENDPOINT_PATHS.oauthAuthorizationServer + base, handler);
+}

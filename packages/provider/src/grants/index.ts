@@ -1,0 +1,22 @@
+import { authorizationCodeGrant } from './authorization-code.js';
+import { clientCredentialsGrant } from './client-credentials.js';
+import { deviceCodeGrant } from './device-code.js';
+import type { GrantDefinition } from './grant.js';
+import { refreshTokenGrant } from './refresh-token.js';
+
+export type { GrantDefinition } from './grant.js';
+
+/** The grant registry: the one list discovery, client validation and the token endpoint read. */
+export const GRANTS: readonly GrantDefinition[] = [
+  authorizationCodeGrant,
+  refreshTokenGrant,
+  clientCredentialsGrant,
+  deviceCodeGrant,
+];
+
+export function findGrant(
+  type: string,
+  registry: readonly GrantDefinition[] = GRANTS,
+): GrantDefinition | undefined {
+  return registry.find((grant) => grant.type === type);
+}

@@ -1,0 +1,43 @@
+import { type Algorithm, hash, verify } from '@node-rs/argon2';
+
+/**
+ * argon2id with the OWASP Password Storage Cheat Sheet parameters: m = 19 MiB, t = 2, p = 1
+ * (RFC 9106 §4 lists argon2id as the recommended variant). The PHC string records them, so raising
+ * them later still verifies old hashes.
+ */
+export const PASSWORD_HASH_OPTIONS = {
+  algorithm: 2 as Algorithm, // Algorithm.Argon2id (a const enum, which isolatedModules cannot read)
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+
+/** NIST SP 800-63B §5.1.1.2: at least 8 characters; an upper bound keeps hashing cost bounded (rule 9). */
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 1024;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, PASSWORD_HASH_OPTIONS);
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Verifies a password against a stored hash. With no hash (unknown user, user without a password) it
+ * verifies against a dummy hash and returns false, so the answer takes the same time either way (S2).
+ */
+export async function verifyPassword(
+  storedHash: string | null | undefined,
+  password: string,
+): Promise<boolean> {
+  if (typeof storedHash !== 'string') {
+    dummyHash ??= hashPassword('latchkey-dummy-password');
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  try {
+    return await verify(storedHash, password);
+  } catch {
+    return false;
+  }
+}
