@@ -2,8 +2,9 @@
 //   GET|POST /me   any valid token → 200 { sub, scope } read from the typed claims
 //   GET /admin     requires scope `admin`
 //   GET /tenant    claims predicate: tenant === 'a'
+//   GET /down, /slow, /crash   the verifier of that name (provider down, provider silent, unexpected error)
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import {
@@ -13,12 +14,12 @@ import {
   fastifyBearerAuth,
   honoBearerAuth,
   type JwtClaims,
-  type TokenVerifier,
   withBearerAuth,
 } from '@latchkey/oidc';
 import express from 'express';
 import Fastify from 'fastify';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import type { Verifiers } from './fixtures.js';
 
 export const RESOURCE_METADATA = 'https://api.example.test/.well-known/oauth-protected-resource';
 
@@ -31,104 +32,97 @@ export interface RunningServer {
 }
 
 type Options = BearerAuthOptions<JwtClaims>;
+type Route = 'me' | 'admin' | 'tenant' | 'down' | 'slow' | 'crash';
+type RouteOptions = Readonly<Record<Route, Options>>;
+const ROUTES: readonly Route[] = ['me', 'admin', 'tenant', 'down', 'slow', 'crash'];
 
-function routeOptions(verifier: TokenVerifier<JwtClaims>) {
-  const base: Options = { verifier, realm: 'api', resourceMetadata: RESOURCE_METADATA };
+function routeOptions(verifiers: Verifiers): RouteOptions {
+  const base: Options = { verifier: verifiers.good, realm: 'api', resourceMetadata: RESOURCE_METADATA };
   return {
     me: base,
-    admin: { ...base, scopes: ['admin'] } satisfies Options,
-    tenant: { ...base, claims: (claims: JwtClaims) => claims['tenant'] === 'a' } satisfies Options,
+    admin: { ...base, scopes: ['admin'] },
+    tenant: { ...base, claims: (claims) => claims['tenant'] === 'a' },
+    down: { ...base, verifier: verifiers.down },
+    slow: { ...base, verifier: verifiers.slow },
+    crash: { ...base, verifier: verifiers.crash },
   };
 }
 
+// Reading `sub` and `scope` from the claims type-checks only because each adapter types its claims.
 function view(claims: JwtClaims | undefined): { sub: string | undefined; scope: string | undefined } {
   return { sub: claims?.sub, scope: claims?.scope };
 }
 
-export async function startServer(
-  adapter: AdapterName,
-  verifier: TokenVerifier<JwtClaims>,
-): Promise<RunningServer> {
-  const options = routeOptions(verifier);
+export async function startServer(adapter: AdapterName, verifiers: Verifiers): Promise<RunningServer> {
+  const options = routeOptions(verifiers);
   switch (adapter) {
     case 'node':
-      return listenNode(nodeApp(options));
+      return listening(createServer(nodeHandler(options)).listen(0, '127.0.0.1'));
     case 'express':
-      return listenNode(expressApp(options));
+      return listening(createServer(expressApp(options)).listen(0, '127.0.0.1'));
     case 'fastify':
       return startFastify(options);
     case 'hono':
-      return startHono(options);
+      return listening(serve({ fetch: honoApp(options).fetch, hostname: '127.0.0.1', port: 0 }) as Server);
   }
 }
 
-function nodeApp(options: ReturnType<typeof routeOptions>): Server {
+function nodeHandler(options: RouteOptions) {
+  // /me through withBearerAuth, every route (including /me for GET only) through bearerAuth.
   const me = withBearerAuth(options.me, (_req, res, claims) => json(res, view(claims)));
-  const admin = bearerAuth(options.admin);
-  const tenant = bearerAuth(options.tenant);
-  return createServer(async (req, res) => {
+  const others = new Map(ROUTES.map((route) => [`/${route}`, bearerAuth(options[route])]));
+  return async (req: import('node:http').IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/me') return me(req, res);
-    const auth = path === '/admin' ? admin : path === '/tenant' ? tenant : undefined;
+    const auth = others.get(path);
     if (auth === undefined) return void res.writeHead(404).end();
     const claims = await auth(req, res);
     if (claims !== undefined) json(res, view(claims));
-  });
+  };
 }
 
-function json(res: import('node:http').ServerResponse, value: unknown): void {
+function json(res: ServerResponse, value: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 }
 
-function expressApp(options: ReturnType<typeof routeOptions>): Server {
+function expressApp(options: RouteOptions): express.Express {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   // req.auth is typed by the module augmentation of expressBearerAuth.
   const handler = (req: express.Request, res: express.Response) => void res.json(view(req.auth));
-  app.get('/me', expressBearerAuth(options.me), handler);
+  for (const route of ROUTES) app.get(`/${route}`, expressBearerAuth(options[route]), handler);
   app.post('/me', expressBearerAuth(options.me), handler);
-  app.get('/admin', expressBearerAuth(options.admin), handler);
-  app.get('/tenant', expressBearerAuth(options.tenant), handler);
-  return createServer(app);
+  return app;
 }
 
-async function startFastify(options: ReturnType<typeof routeOptions>): Promise<RunningServer> {
+async function startFastify(options: RouteOptions): Promise<RunningServer> {
   const app = Fastify();
   // What @fastify/formbody does, so a form body is parsed before the preHandler runs.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
-  const me = fastifyBearerAuth(options.me);
   // request.auth is typed by declaration merging in fastifyBearerAuth.
-  app.get('/me', { preHandler: me }, async (request) => view(request.auth));
-  app.post('/me', { preHandler: me }, async (request) => view(request.auth));
-  app.get('/admin', { preHandler: fastifyBearerAuth(options.admin) }, async (request) => view(request.auth));
-  app.get('/tenant', { preHandler: fastifyBearerAuth(options.tenant) }, async (request) =>
-    view(request.auth),
-  );
+  for (const route of ROUTES) {
+    app.get(`/${route}`, { preHandler: fastifyBearerAuth(options[route]) }, async (request) =>
+      view(request.auth),
+    );
+  }
+  app.post('/me', { preHandler: fastifyBearerAuth(options.me) }, async (request) => view(request.auth));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return { origin: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-async function startHono(options: ReturnType<typeof routeOptions>): Promise<RunningServer> {
+function honoApp(options: RouteOptions): Hono {
   const app = new Hono();
-  app.use('/me', honoBearerAuth(options.me));
-  app.use('/admin', honoBearerAuth(options.admin));
-  app.use('/tenant', honoBearerAuth(options.tenant));
   // c.get('auth') is typed through ContextVariableMap.
-  const handler = (c: import('hono').Context) => c.json(view(c.get('auth')));
-  app.get('/me', handler);
+  const handler = (c: Context) => c.json(view(c.get('auth')));
+  for (const route of ROUTES) {
+    app.use(`/${route}`, honoBearerAuth(options[route]));
+    app.get(`/${route}`, handler);
+  }
   app.post('/me', handler);
-  app.get('/admin', handler);
-  app.get('/tenant', handler);
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
-  return listening(server);
-}
-
-async function listenNode(server: Server): Promise<RunningServer> {
-  server.listen(0, '127.0.0.1');
-  return listening(server);
+  return app;
 }
 
 async function listening(server: Server): Promise<RunningServer> {
