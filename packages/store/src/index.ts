@@ -4,6 +4,7 @@ export {
   type Generated,
   type Insertable,
   Kysely,
+  type RawBuilder,
   type Selectable,
   sql,
   type Transaction,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   type Database,
   type Kysely,
@@ -9,7 +8,7 @@ import {
   runMigrations,
   sql,
 } from '@latchkey/store';
-import { describeEachDialect } from '@latchkey/store/testing';
+import { describeEachDialect, untilSessionsWaitForLocks } from '@latchkey/store/testing';
 
 function createTable(name: string, extra?: (db: Kysely<unknown>) => Promise<void>): Migration {
   return {
@@ -134,7 +133,7 @@ describeEachDialect('runMigrations', ({ open, freshUrl, dialect }) => {
       const gate = async () => {
         if (watcher === undefined || gated) return;
         gated = true;
-        await untilASessionWaitsOnALock(watcher, 'latchkey_race_migrations');
+        await untilSessionsWaitForLocks(watcher, 1, 'latchkey_race_migrations');
       };
       const migrations = [createTable('a', gate), createTable('b'), createTable('c')];
       const [one, two] = await Promise.all([
@@ -152,17 +151,3 @@ describeEachDialect('runMigrations', ({ open, freshUrl, dialect }) => {
     }
   });
 });
-
-/** Polls pg_stat_activity (bounded: two seconds) until some session waits for a lock on `table`. */
-async function untilASessionWaitsOnALock(watcher: Database, table: string): Promise<void> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const { rows } = await sql<{ waiting: number }>`
-      select count(*) as waiting from pg_stat_activity
-      where wait_event_type = 'Lock' and datname = current_database() and query like ${`%${table}%`}`.execute(
-      watcher.db,
-    );
-    if ((rows[0]?.waiting ?? 0) > 0) return;
-    await delay(5);
-  }
-  throw new Error('the second migrator never waited for the first');
-}

@@ -48,11 +48,16 @@ export function createSigningKeyStore(db: Kysely<ProviderSchema>): SigningKeySto
         const target = uniqueViolationTarget(error);
         if (target === undefined) throw error;
         // A second `current` key for the algorithm means another instance changed the set first.
-        if (target.includes(ONE_CURRENT_KEY_INDEX)) return false;
+        if (hitsOneCurrentKeyIndex(target)) return false;
         throw new StoreConflictError('signing key', 'kid');
       }
     },
   };
+}
+
+/** PostgreSQL names the index; SQLite names the indexed column of a partial index instead. */
+function hitsOneCurrentKeyIndex(target: string): boolean {
+  return target.includes(ONE_CURRENT_KEY_INDEX) || target === 'signing_keys.alg';
 }
 
 /**

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sql } from '@latchkey/store';
+import { describeEachDialect } from '@latchkey/store/testing';
+import { providerMigrations } from '../../src/store/index.js';
+import { openStoresOn } from './fixtures.js';
+
+const ALL = providerMigrations.migrations.map((m) => m.name);
+const TABLES = ['clients', 'users', 'signing_keys', 'leases'];
+
+describeEachDialect('provider migrations', (ctx) => {
+  test('are not run when the stores are opened, only when migrate() is called', async (t) => {
+    const stores = await openStoresOn(await ctx.freshUrl(), t);
+    await assert.rejects(stores.clients.list());
+    assert.deepEqual(await stores.migrate(), { applied: ALL });
+    assert.deepEqual(await stores.clients.list(), []);
+  });
+
+  test('create every table, and apply nothing the second time', async (t) => {
+    const stores = await openStoresOn(await ctx.freshUrl(), t);
+    assert.deepEqual(await stores.migrate(), { applied: ALL });
+    assert.deepEqual(await stores.migrate(), { applied: [] });
+    for (const table of TABLES) {
+      await sql`select count(*) as n from ${sql.table(table)}`.execute(stores.database.db);
+    }
+  });
+
+  test('succeed for two instances migrating one database at once', async (t) => {
+    const url = await ctx.freshUrl();
+    const one = await openStoresOn(url, t);
+    const two = ctx.dialect === 'postgres' ? await openStoresOn(url, t) : one;
+    const [a, b] = await Promise.all([one.migrate(), two.migrate()]);
+    assert.deepEqual([...a.applied, ...b.applied].sort(), ALL);
+    assert.deepEqual(await two.clients.list(), []);
+  });
+
+  test('answer ping once opened, and refuse queries once closed', async (t) => {
+    const stores = await openStoresOn(await ctx.freshUrl(), t);
+    await stores.ping();
+    await stores.close();
+    await assert.rejects(stores.ping());
+  });
+});

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeEachDialect } from '@latchkey/store/testing';
+import { StoreConflictError } from '../../src/store/types.js';
+import { NOW, openMigratedStores, user } from './fixtures.js';
+
+describeEachDialect('user store', (ctx) => {
+  test('returns a created user by id exactly as it was given', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    const alice = user();
+    const bare = user({
+      id: 'u-2',
+      username: 'bob',
+      email: null,
+      emailVerified: false,
+      profile: {},
+      passwordHash: null,
+      passwordChangedAt: null,
+      disabled: true,
+    });
+    await users.create(alice);
+    await users.create(bare);
+    assert.deepEqual(await users.getById(alice.id), alice);
+    assert.deepEqual(await users.getById('u-2'), bare);
+    assert.equal(await users.getById('u-unknown'), undefined);
+  });
+
+  test('stores the username lower-cased and finds it whatever the case', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    await users.create(user({ username: 'Alice.Liddell' }));
+    for (const asked of ['alice.liddell', 'ALICE.LIDDELL', 'Alice.Liddell']) {
+      const found = await users.getByUsername(asked);
+      assert.equal(found?.id, 'u-7f3a9c', asked);
+      assert.equal(found?.username, 'alice.liddell');
+    }
+    assert.equal(await users.getByUsername('alice'), undefined);
+  });
+
+  const conflicts = [
+    { name: 'the same username', second: user({ id: 'u-other' }), field: 'username' },
+    {
+      name: 'the username in another case',
+      second: user({ id: 'u-other', username: 'ALICE' }),
+      field: 'username',
+    },
+    { name: 'the same id', second: user({ username: 'someone-else' }), field: 'id' },
+  ];
+  for (const { name, second, field } of conflicts) {
+    test(`refuses a user with ${name}, naming the ${field}`, async (t) => {
+      const { users } = await openMigratedStores(ctx, t);
+      await users.create(user());
+      await assert.rejects(users.create(second), (error: unknown) => {
+        assert.ok(error instanceof StoreConflictError);
+        assert.equal(error.entity, 'user');
+        assert.equal(error.field, field);
+        return true;
+      });
+      assert.equal((await users.list()).length, 1);
+    });
+  }
+
+  test('lists every user ordered by username', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    assert.deepEqual(await users.list(), []);
+    await users.create(user({ id: 'u-1', username: 'carol' }));
+    await users.create(user({ id: 'u-2', username: 'Alice' }));
+    await users.create(user({ id: 'u-3', username: 'bob' }));
+    assert.deepEqual(
+      (await users.list()).map((u) => u.username),
+      ['alice', 'bob', 'carol'],
+    );
+  });
+
+  test('disables and re-enables a user, stamping updatedAt, and says whether the user exists', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    await users.create(user());
+    assert.equal(await users.setDisabled('u-7f3a9c', true, NOW + 10), true);
+    assert.deepEqual(await users.getById('u-7f3a9c'), user({ disabled: true, updatedAt: NOW + 10 }));
+    assert.equal(await users.setDisabled('u-7f3a9c', false, NOW + 20), true);
+    assert.equal((await users.getById('u-7f3a9c'))?.disabled, false);
+    assert.equal(await users.setDisabled('u-unknown', true, NOW), false);
+  });
+
+  test('sets a password hash with passwordChangedAt, and says whether the user exists', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    await users.create(user({ passwordHash: null, passwordChangedAt: null }));
+    assert.equal(await users.setPasswordHash('u-7f3a9c', '$argon2id$new', NOW + 5), true);
+    assert.deepEqual(
+      await users.getById('u-7f3a9c'),
+      user({ passwordHash: '$argon2id$new', passwordChangedAt: NOW + 5, updatedAt: NOW + 5 }),
+    );
+    assert.equal(await users.setPasswordHash('u-unknown', '$argon2id$new', NOW), false);
+  });
+});
