@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { openDatabase, sql } from '@latchkey/store';
+import { openDatabase, sql, withTransaction } from '@latchkey/store';
+import BetterSqlite3 from 'better-sqlite3';
 
 const POSTGRES_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -24,6 +25,22 @@ describe('openDatabase on SQLite', () => {
       assert.equal(await pragma('foreign_keys'), 1);
       assert.equal(await pragma('busy_timeout'), 5000);
     } finally {
+      await database.close();
+    }
+  });
+
+  test('starts transactions with the write lock, so another process waits instead of failing mid-transaction', async () => {
+    const path = join(directory, 'immediate.db');
+    const database = await openDatabase(`sqlite:${path}`);
+    const otherProcess = new BetterSqlite3(path, { timeout: 0 });
+    try {
+      await withTransaction(database, async (trx) => {
+        await sql`select 1`.execute(trx); // reads only: a deferred BEGIN would hold no lock yet
+        assert.throws(() => otherProcess.exec('begin immediate'), { code: 'SQLITE_BUSY' });
+      });
+      otherProcess.exec('begin immediate; rollback'); // free again once the transaction ended
+    } finally {
+      otherProcess.close();
       await database.close();
     }
   });
