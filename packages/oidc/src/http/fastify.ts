@@ -32,7 +32,8 @@ export function fastifyBearerAuth<C extends JwtClaims>(options: BearerAuthOption
       request.auth = result.claims;
       return;
     }
-    // Sent through the reply, so the app's onSend/onResponse hooks still see it.
-    await reply.code(result.status).headers(result.headers).send(JSON.stringify(result.body));
+    // Sent through the reply, so the app's onSend/onResponse hooks still see it. Sending before the
+    // hook's promise resolves stops the chain: the route handler never runs.
+    reply.code(result.status).headers(result.headers).send(JSON.stringify(result.body));
   };
 }

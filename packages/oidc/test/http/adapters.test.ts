@@ -233,9 +233,12 @@ for (const adapter of ADAPTERS) {
     for (const c of CASES) {
       test(c.name, async () => {
         const sent = c.request(issuer);
+        const handledBefore = server.handled();
         const received = await send(server.origin, sent);
         const expected = typeof c.status === 'number' ? c.status : c.status[adapter];
         assert.equal(received.status, expected, received.text);
+        // The route handler runs exactly when authentication succeeds.
+        assert.equal(server.handled() - handledBefore, expected === 200 ? 1 : 0);
         const body = JSON.parse(received.text) as Record<string, unknown>;
         const headers = received.headers as Record<string, unknown>;
 

@@ -28,6 +28,8 @@ export const ADAPTERS: readonly AdapterName[] = ['node', 'express', 'fastify', '
 
 export interface RunningServer {
   readonly origin: string;
+  /** How many times a route handler has run (it must not run when authentication fails). */
+  handled(): number;
   close(): Promise<void>;
 }
 
@@ -48,26 +50,41 @@ function routeOptions(verifiers: Verifiers): RouteOptions {
   };
 }
 
-// Reading `sub` and `scope` from the claims type-checks only because each adapter types its claims.
-function view(claims: JwtClaims | undefined): { sub: string | undefined; scope: string | undefined } {
-  return { sub: claims?.sub, scope: claims?.scope };
-}
+type View = (claims: JwtClaims | undefined) => { sub: string | undefined; scope: string | undefined };
 
 export async function startServer(adapter: AdapterName, verifiers: Verifiers): Promise<RunningServer> {
   const options = routeOptions(verifiers);
+  let handled = 0;
+  // What every route handler answers. Reading `sub` and `scope` type-checks only because each adapter
+  // types its claims.
+  const view: View = (claims) => {
+    handled += 1;
+    return { sub: claims?.sub, scope: claims?.scope };
+  };
+  const server = await start(adapter, options, view);
+  return { ...server, handled: () => handled };
+}
+
+function start(
+  adapter: AdapterName,
+  options: RouteOptions,
+  view: View,
+): Promise<Omit<RunningServer, 'handled'>> {
   switch (adapter) {
     case 'node':
-      return listening(createServer(nodeHandler(options)).listen(0, '127.0.0.1'));
+      return listening(createServer(nodeHandler(options, view)).listen(0, '127.0.0.1'));
     case 'express':
-      return listening(createServer(expressApp(options)).listen(0, '127.0.0.1'));
+      return listening(createServer(expressApp(options, view)).listen(0, '127.0.0.1'));
     case 'fastify':
-      return startFastify(options);
+      return startFastify(options, view);
     case 'hono':
-      return listening(serve({ fetch: honoApp(options).fetch, hostname: '127.0.0.1', port: 0 }) as Server);
+      return listening(
+        serve({ fetch: honoApp(options, view).fetch, hostname: '127.0.0.1', port: 0 }) as Server,
+      );
   }
 }
 
-function nodeHandler(options: RouteOptions) {
+function nodeHandler(options: RouteOptions, view: View) {
   // /me through withBearerAuth, every route (including /me for GET only) through bearerAuth.
   const me = withBearerAuth(options.me, (_req, res, claims) => json(res, view(claims)));
   const others = new Map(ROUTES.map((route) => [`/${route}`, bearerAuth(options[route])]));
@@ -85,7 +102,7 @@ function json(res: ServerResponse, value: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 }
 
-function expressApp(options: RouteOptions): express.Express {
+function expressApp(options: RouteOptions, view: View): express.Express {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   // req.auth is typed by the module augmentation of expressBearerAuth.
@@ -95,7 +112,7 @@ function expressApp(options: RouteOptions): express.Express {
   return app;
 }
 
-async function startFastify(options: RouteOptions): Promise<RunningServer> {
+async function startFastify(options: RouteOptions, view: View): Promise<Omit<RunningServer, 'handled'>> {
   const app = Fastify();
   // What @fastify/formbody does, so a form body is parsed before the preHandler runs.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -113,7 +130,7 @@ async function startFastify(options: RouteOptions): Promise<RunningServer> {
   return { origin: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-function honoApp(options: RouteOptions): Hono {
+function honoApp(options: RouteOptions, view: View): Hono {
   const app = new Hono();
   // c.get('auth') is typed through ContextVariableMap.
   const handler = (c: Context) => c.json(view(c.get('auth')));
@@ -125,7 +142,7 @@ function honoApp(options: RouteOptions): Hono {
   return app;
 }
 
-async function listening(server: Server): Promise<RunningServer> {
+async function listening(server: Server): Promise<Omit<RunningServer, 'handled'>> {
   if (!server.listening) await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
