@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import {
+  loadConfig,
+  type OpenedProviderStores,
+  openProviderStores,
+  type ProviderConfig,
+  type ProviderConfigOverrides,
+} from '@latchkey/provider';
+
+/** A clock frozen at `start` (epoch seconds) that only moves when told to. */
+export function frozenClock(start = 1_800_000_000) {
+  let t = start;
+  return {
+    now: () => t,
+    advance(seconds: number) {
+      t += seconds;
+    },
+    set(seconds: number) {
+      t = seconds;
+    },
+  };
+}
+
+export const TEST_SECRET = randomBytes(32);
+
+/** A temporary directory removed after the test file. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-provider-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The defaults, with a private data dir and silent logs; `overrides` on top. */
+export function testConfig(overrides: ProviderConfigOverrides = {}): ProviderConfig {
+  const dataDir = overrides.dataDir ?? tempDir();
+  return loadConfig({
+    env: {},
+    overrides: { dataDir, ...overrides, logging: { level: 'silent', ...overrides.logging } },
+  });
+}
+
+/** Real stores over a fresh SQLite file, migrated, closed after the test file. */
+export async function sqliteStores(url?: string): Promise<OpenedProviderStores> {
+  const stores = await openProviderStores(url ?? `sqlite:${join(tempDir(), 'latchkey.db')}`);
+  await stores.migrate();
+  after(() => stores.close().catch(() => {}));
+  return stores;
+}
