@@ -1,4 +1,27 @@
 import type { Command } from '../lib/command.js';
+import { clientCreate } from './client/create.js';
+import { clientDelete } from './client/delete.js';
+import { clientList } from './client/list.js';
+import { keysList } from './keys/list.js';
+import { keysRotate } from './keys/rotate.js';
+import { migrate } from './migrate.js';
+import { serve } from './serve.js';
+import { userCreate } from './user/create.js';
+import { userDisable } from './user/disable.js';
+import { userList } from './user/list.js';
+import { userSetPassword } from './user/set-password.js';
 
 /** The one list of commands: adding a command is one new file and one line here. */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [
+  serve,
+  migrate,
+  clientCreate,
+  clientList,
+  clientDelete,
+  userCreate,
+  userList,
+  userDisable,
+  userSetPassword,
+  keysList,
+  keysRotate,
+];

@@ -12,10 +12,15 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({
       args: [...argv],
+      // Only the members node:util understands, and only when set (it rejects `short: undefined`).
       options: Object.fromEntries(
-        Object.entries(options).map(([name, spec]) => [
+        Object.entries(options).map(([name, { type, short, multiple }]) => [
           name,
-          { type: spec.type, short: spec.short, multiple: spec.multiple },
+          {
+            type,
+            ...(short === undefined ? {} : { short }),
+            ...(multiple === undefined ? {} : { multiple }),
+          },
         ]),
       ),
       allowPositionals: true,

@@ -1,0 +1,75 @@
+import { createClient, type TokenEndpointAuthMethod } from '@latchkey/provider';
+import { optionalString, requireString, stringList } from '../../lib/args.js';
+import type { Command } from '../../lib/command.js';
+import { println } from '../../lib/io.js';
+import { printJson } from '../../lib/output.js';
+import { withStores } from '../../lib/provider-context.js';
+import { clientJson } from './present.js';
+
+export const clientCreate: Command = {
+  path: ['client', 'create'],
+  summary: 'Register a client; prints its id and (once) its secret',
+  options: {
+    name: { type: 'string', valueName: 'NAME', description: 'display name (required)' },
+    'redirect-uri': {
+      type: 'string',
+      multiple: true,
+      valueName: 'URI',
+      description: 'an exact redirect URI',
+    },
+    grant: {
+      type: 'string',
+      multiple: true,
+      valueName: 'TYPE',
+      description: 'grant type (default authorization_code)',
+    },
+    scope: {
+      type: 'string',
+      multiple: true,
+      valueName: 'S',
+      description: 'a scope the client may ask for (default openid)',
+    },
+    resource: {
+      type: 'string',
+      multiple: true,
+      valueName: 'URI',
+      description: 'an RFC 8707 resource the client may get tokens for',
+    },
+    public: { type: 'boolean', description: 'a public client (native app, SPA): no secret, PKCE' },
+    'auth-method': {
+      type: 'string',
+      valueName: 'M',
+      description: 'client_secret_basic | client_secret_post | private_key_jwt | none',
+    },
+    json: { type: 'boolean', description: 'print JSON' },
+  },
+  async run(values, _positionals, io) {
+    const name = requireString(values, 'name');
+    const authMethod = optionalString(values, 'auth-method');
+    const grants = stringList(values, 'grant');
+    const scopes = stringList(values, 'scope');
+    const { client, secret } = await withStores(values, io, (stores) =>
+      createClient(stores, {
+        name,
+        public: values.public === true,
+        redirectUris: stringList(values, 'redirect-uri'),
+        allowedResources: stringList(values, 'resource'),
+        ...(grants.length > 0 ? { grantTypes: grants } : {}),
+        ...(scopes.length > 0 ? { scopes } : {}),
+        ...(authMethod === undefined
+          ? {}
+          : { tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod }),
+      }),
+    );
+    if (values.json) {
+      printJson(io.stdout, { ...clientJson(client), ...(secret === null ? {} : { client_secret: secret }) });
+      return 0;
+    }
+    println(io.stdout, `client_id:     ${client.clientId}`);
+    if (secret !== null) {
+      println(io.stdout, `client_secret: ${secret}`);
+      println(io.stderr, 'The secret is shown only this once and stored as a hash: keep it now.');
+    }
+    return 0;
+  },
+};

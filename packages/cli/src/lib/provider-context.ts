@@ -1,0 +1,58 @@
+import {
+  AdminError,
+  ConfigError,
+  loadConfig,
+  type OpenedProviderStores,
+  openProviderStores,
+  type ProviderConfig,
+  type ProviderConfigOverrides,
+} from '@latchkey/provider';
+import { optionalString } from './args.js';
+import type { ParsedValues } from './command.js';
+import { UsageError } from './errors.js';
+import type { CommandIo } from './io.js';
+
+/** The configuration a command runs with: --config file, environment, then --database and other flags. */
+export function commandConfig(
+  values: ParsedValues,
+  io: CommandIo,
+  overrides: ProviderConfigOverrides = {},
+): ProviderConfig {
+  const database = optionalString(values, 'database');
+  const file = optionalString(values, 'config');
+  try {
+    return loadConfig({
+      ...(file === undefined ? {} : { file }),
+      env: io.env,
+      overrides: { ...overrides, ...(database === undefined ? {} : { databaseUrl: database }) },
+    });
+  } catch (error) {
+    // A bad value on the command line, in the file or in the environment: the message names the key.
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Opens the provider's database (migrating it, so administration works on a fresh database before the
+ * first `latchkey serve`), runs `fn`, and always closes it.
+ */
+export async function withStores<T>(
+  values: ParsedValues,
+  io: CommandIo,
+  fn: (stores: OpenedProviderStores, config: ProviderConfig) => Promise<T>,
+): Promise<T> {
+  const config = commandConfig(values, io);
+  const stores = await openProviderStores(config.databaseUrl);
+  try {
+    await stores.migrate();
+    return await fn(stores, config);
+  } catch (error) {
+    // Bad input to a service (a malformed redirect URI, a short password) is a usage error (exit 2).
+    if (error instanceof AdminError && error.code === 'ERR_INVALID_INPUT')
+      throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await stores.close();
+  }
+}
