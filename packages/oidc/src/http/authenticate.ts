@@ -110,12 +110,9 @@ export function createBearerAuthenticator<C>(options: BearerAuthOptions<C>): Bea
     try {
       const claims = await settings.verifier.verify(token);
       if (settings.scopes !== undefined && settings.scopes(claims).length > 0) {
-        return challenge(
-          settings,
-          403,
-          'insufficient_scope',
-          'the access token does not grant the required scope',
-        );
+        // RFC 6750 §3: `scope` names every scope this resource needs, not only the missing ones.
+        const description = 'the access token does not grant the required scope';
+        return challenge(settings, 403, 'insufficient_scope', description, settings.requiredScopes);
       }
       if (settings.claims !== undefined && (await settings.claims(claims)) !== true) {
         return challenge(
@@ -134,9 +131,8 @@ export function createBearerAuthenticator<C>(options: BearerAuthOptions<C>): Bea
 
 function failureFor<C>(settings: Settings<C>, error: unknown, token: string): BearerFailure {
   const disposition = isJoseError(error) ? DISPOSITION[error.code] : 'server_error';
-  if (disposition === 'invalid_token') {
-    const jose = error as { code: JoseErrorCode; message: string };
-    return challenge(settings, 401, 'invalid_token', safeDescription(jose.message, jose.code, token));
+  if (disposition === 'invalid_token' && isJoseError(error)) {
+    return challenge(settings, 401, 'invalid_token', safeDescription(error.message, error.code, token));
   }
   report(settings, error);
   if (disposition === 'unavailable') {
@@ -173,12 +169,13 @@ function challenge<C>(
   status: 400 | 401 | 403,
   error: BearerErrorCode | undefined,
   description: string | undefined,
+  scope?: readonly string[],
 ): BearerFailure {
   const header = bearerChallenge({
     realm: settings.realm,
     error,
     errorDescription: description,
-    scope: error === 'insufficient_scope' ? settings.requiredScopes : undefined,
+    scope,
     resourceMetadata: settings.resourceMetadata,
   });
   // RFC 6750 §3.1: no error code when the request had no token at all (a client that did not know

@@ -221,3 +221,15 @@ test('a non-Error thrown by the verifier gives a bare 500', async () => {
   assert.ok(!result.ok);
   assert.deepEqual([result.status, result.body], [500, { error: 'server_error' }]);
 });
+
+test('a claims predicate refusal names no scope: only a scope failure does', async () => {
+  const authenticate = createBearerAuthenticator({
+    verifier: accepting(),
+    scopes: ['read'],
+    claims: () => false,
+  });
+  const result = await authenticate(withToken);
+  assert.ok(!result.ok);
+  assert.equal(result.status, 403);
+  assert.doesNotMatch(result.headers['www-authenticate']!, /scope=/);
+});
