@@ -11,13 +11,14 @@ import { JoseError, type JoseErrorCode } from './errors.js';
  * - `__proto__`, `constructor` and `prototype` are rejected as member names (J12);
  * - nesting is bounded (J13).
  *
- * One linear pass checks structure, names and depth (strings are skipped with native indexOf),
- * then JSON.parse builds the value and enforces the rest of the grammar.
+ * How, fast: one linear pass over the text (strings skipped with native indexOf) bounds the depth
+ * and counts the name separators `:` outside strings — in valid JSON, exactly one per member.
+ * JSON.parse then builds the value, and a walk counts the members it kept: fewer means a name
+ * repeated somewhere (JSON.parse decodes escapes, so `"\u0061lg"` and `"alg"` collide). The same walk
+ * checks the forbidden names. Measured ~1.5x the cost of a bare JSON.parse on a 400-byte claims set.
  */
 
 export const MAX_JSON_DEPTH = 20;
-
-const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function parseJsonObject(
   input: string | Uint8Array,
@@ -29,10 +30,13 @@ export function parseJsonObject(
   if (typeof input === 'string') {
     text = input;
   } else {
-    if (!isUtf8(input)) throw new JoseError(code, `${what} is not valid UTF-8`);
-    text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+    const bytes = Buffer.isBuffer(input)
+      ? input
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    if (!isUtf8(bytes)) throw new JoseError(code, `${what} is not valid UTF-8`);
+    text = bytes.toString('utf8');
   }
-  scanMembers(text, code, what, maxDepth);
+  const separators = scanStructure(text, code, what, maxDepth);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -43,66 +47,47 @@ export function parseJsonObject(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JoseError(code, `${what} is not a JSON object`);
   }
+  if (countMembers(value, code, what) !== separators) {
+    throw new JoseError(code, `${what} has a duplicate member name`);
+  }
   return value as Record<string, unknown>;
 }
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const COLON = 0x3a;
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
-const COMMA = 0x2c;
 
 /**
- * Checks the top-level value is an object, depth, and member names. Correct on valid JSON; on
- * invalid JSON it may accept, and JSON.parse then rejects. It always terminates in one pass.
+ * Checks the top-level value opens an object and the depth bound; returns the number of `:`
+ * outside strings. Exact on valid JSON; on invalid JSON JSON.parse rejects afterwards.
  */
-function scanMembers(text: string, code: JoseErrorCode, what: string, maxDepth: number): void {
+function scanStructure(text: string, code: JoseErrorCode, what: string, maxDepth: number): number {
   const length = text.length;
   let i = 0;
   while (i < length && isJsonWhitespace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) !== OPEN_OBJECT) throw new JoseError(code, `${what} is not a JSON object`);
-
-  // Per open container: whether it is an object, and the member names seen so far.
-  const isObject: boolean[] = [];
-  const names: (Set<string> | undefined)[] = [];
   let depth = 0;
-  let expectName = false;
+  let separators = 0;
   for (; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      const start = i + 1;
-      let end = text.indexOf('"', start);
+      let end = text.indexOf('"', i + 1);
       while (end !== -1 && isEscaped(text, end)) end = text.indexOf('"', end + 1);
       if (end === -1) throw new JoseError(code, `${what} is not valid JSON`);
-      if (expectName) {
-        const name = memberName(text, start, end, code, what);
-        if (FORBIDDEN_NAMES.has(name)) throw new JoseError(code, `${what} has a forbidden member name`);
-        let seen = names[depth];
-        if (seen === undefined) {
-          seen = new Set();
-          names[depth] = seen;
-        } else if (seen.has(name)) {
-          throw new JoseError(code, `${what} has a duplicate member name`);
-        }
-        seen.add(name);
-        expectName = false;
-      }
       i = end;
+    } else if (c === COLON) {
+      separators++;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-      depth++;
-      if (depth > maxDepth) throw new JoseError(code, `${what} is nested too deeply`);
-      isObject[depth] = c === OPEN_OBJECT;
-      names[depth] = undefined;
-      expectName = c === OPEN_OBJECT;
+      if (++depth > maxDepth) throw new JoseError(code, `${what} is nested too deeply`);
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
-      expectName = false;
-    } else if (c === COMMA) {
-      expectName = isObject[depth] === true;
     }
   }
+  return separators;
 }
 
 /** A quote is escaped when an odd number of backslashes precede it. */
@@ -112,15 +97,25 @@ function isEscaped(text: string, quote: number): boolean {
   return ((quote - 1 - k) & 1) === 1;
 }
 
-/** The decoded member name: `"\u0061lg"` and `"alg"` are the same name. */
-function memberName(text: string, start: number, end: number, code: JoseErrorCode, what: string): string {
-  const raw = text.slice(start, end);
-  if (raw.indexOf('\\') === -1) return raw;
-  try {
-    return JSON.parse(`"${raw}"`) as string;
-  } catch {
-    throw new JoseError(code, `${what} is not valid JSON`);
+/** Members kept by JSON.parse, at every depth; throws on a forbidden name (prototype pollution). */
+function countMembers(value: object, code: JoseErrorCode, what: string): number {
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const element of value) {
+      if (typeof element === 'object' && element !== null) count += countMembers(element, code, what);
+    }
+    return count;
   }
+  const record = value as Record<string, unknown>;
+  for (const name of Object.keys(record)) {
+    if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
+      throw new JoseError(code, `${what} has a forbidden member name`);
+    }
+    count++;
+    const member = record[name];
+    if (typeof member === 'object' && member !== null) count += countMembers(member, code, what);
+  }
+  return count;
 }
 
 function isJsonWhitespace(c: number): boolean {

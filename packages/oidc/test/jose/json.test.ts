@@ -23,12 +23,22 @@ test('J10: rejects duplicate member names at every depth', async () => {
     '{"alg":"RS256","\\u0061lg":"none"}',
     '{"a":{"b":1,"b":2}}',
     '{"a":[1,{"b":1,"c":{"d":1,"d":1}}]}',
+    '{"1":1,"2":{},"1":2}',
+    '{"a":[{"x":1},{"x":1,"x":2}]}',
+    '{"a":"b:c","a":"::"}',
   ];
   for (const text of cases) await assertJoseError(() => parse(text), 'ERR_JWT_INVALID');
 });
 
-test('J10: allows the same name in sibling and nested objects', () => {
+test('J10: allows the same name in sibling and nested objects, and colons or quotes inside strings', () => {
   assert.deepEqual(parse('{"a":{"a":1},"b":[{"a":1},{"a":2}]}'), { a: { a: 1 }, b: [{ a: 1 }, { a: 2 }] });
+  assert.deepEqual(parse(String.raw`{"a":"b:c","d":"::","e\\":"\\\":{","f":[":"]}`), {
+    a: 'b:c',
+    d: '::',
+    'e\\': '\\":{',
+    f: [':'],
+  });
+  assert.deepEqual(parse('{"2":1,"1":{"b":1}}'), { 1: { b: 1 }, 2: 1 });
 });
 
 test('J12: rejects values that are not JSON objects and invalid UTF-8', async () => {
