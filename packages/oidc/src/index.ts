@@ -64,11 +64,9 @@ export { createVerifier } from './verifier.js';
 // --- http: Bearer middleware ---
 export type {
   BearerAuthenticator,
-  BearerAuthOptions,
   BearerAuthResult,
   BearerErrorBody,
   BearerFailure,
-  TokenVerifier,
 } from './http/authenticate.js';
 export { createBearerAuthenticator } from './http/authenticate.js';
 export type { BearerExtraction, BearerRequest } from './http/bearer.js';
@@ -79,6 +77,7 @@ export { fastifyBearerAuth } from './http/fastify.js';
 export { honoBearerAuth } from './http/hono.js';
 export type { NodeBearerAuth } from './http/node.js';
 export { bearerAuth, withBearerAuth } from './http/node.js';
+export type { BearerAuthOptions, TokenVerifier } from './http/options.js';
 export type { ScopeCheck } from './http/scopes.js';
 export { requireScopes } from './http/scopes.js';
 export type { BearerChallengeParams, BearerErrorCode } from './http/www-authenticate.js';

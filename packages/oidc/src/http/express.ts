@@ -9,8 +9,9 @@
  */
 import type { RequestHandler } from 'express';
 import type { JwtClaims } from '../jwt/claims.js';
-import { type BearerAuthOptions, createBearerAuthenticator } from './authenticate.js';
+import { createBearerAuthenticator } from './authenticate.js';
 import { bearerRequestFromNode, writeFailure } from './node-request.js';
+import type { BearerAuthOptions } from './options.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -11,8 +11,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { JwtClaims } from '../jwt/claims.js';
-import { type BearerAuthOptions, createBearerAuthenticator } from './authenticate.js';
+import { createBearerAuthenticator } from './authenticate.js';
 import { bearerRequestFromNode } from './node-request.js';
+import type { BearerAuthOptions } from './options.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -12,8 +12,9 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { JwtClaims } from '../jwt/claims.js';
-import { type BearerAuthOptions, createBearerAuthenticator } from './authenticate.js';
+import { createBearerAuthenticator } from './authenticate.js';
 import { authorizationValues } from './bearer.js';
+import type { BearerAuthOptions } from './options.js';
 
 declare module 'hono' {
   interface ContextVariableMap {

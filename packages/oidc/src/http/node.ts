@@ -11,8 +11,9 @@
  * ```
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type BearerAuthOptions, createBearerAuthenticator } from './authenticate.js';
+import { createBearerAuthenticator } from './authenticate.js';
 import { bearerRequestFromNode, writeFailure } from './node-request.js';
+import type { BearerAuthOptions } from './options.js';
 
 /** Checks the request's token: resolves to its claims, or answers the failure itself and resolves to undefined. */
 export type NodeBearerAuth<C> = (req: IncomingMessage, res: ServerResponse) => Promise<C | undefined>;
