@@ -27,10 +27,19 @@ export function frozenClock(start = 1_800_000_000) {
 
 export const TEST_SECRET = randomBytes(32);
 
+/**
+ * Cleanups run once, after the whole test file (registered on the root test when this module loads),
+ * so fixtures may be created inside hooks without being torn down when the hook ends.
+ */
+const cleanups: (() => unknown)[] = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
 /** A temporary directory removed after the test file. */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-provider-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -47,6 +56,6 @@ export function testConfig(overrides: ProviderConfigOverrides = {}): ProviderCon
 export async function sqliteStores(url?: string): Promise<OpenedProviderStores> {
   const stores = await openProviderStores(url ?? `sqlite:${join(tempDir(), 'latchkey.db')}`);
   await stores.migrate();
-  after(() => stores.close().catch(() => {}));
+  cleanups.push(() => stores.close().catch(() => {}));
   return stores;
 }
