@@ -79,7 +79,20 @@ export function ensureDebianPackage(binary, pkg) {
     problems.push(`${binary} is missing: install it with 'apt-get install -y ${pkg}'.`);
 }
 
+// The end-to-end tests run the built CLI exactly as `npm start` does; keep dist/ current (incremental).
+function buildIsCurrent() {
+  const result = spawnSync(
+    process.execPath,
+    [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-b'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (result.status !== 0) problems.push('The TypeScript build (tsc -b) failed: fix the errors above.');
+}
+
 nodeVersionOk();
+buildIsCurrent();
 await postgresReachable();
 
 if (problems.length > 0) {
