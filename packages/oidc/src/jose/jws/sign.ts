@@ -21,15 +21,18 @@ export function signJws(header: Record<string, unknown>, payload: Uint8Array | s
   if (header.alg !== undefined && header.alg !== key.alg) {
     throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the header alg differs from the key algorithm');
   }
-  // Our verifier refuses these (RFC 7515 §4.1.11, RFC 7797): never produce what we cannot verify.
+  // Never produce what our verifier refuses: crit (RFC 7515 §4.1.11), b64 (RFC 7797), and the
+  // member names parseJsonObject rejects (prototype pollution, checklist J12).
   if (header.crit !== undefined || header.b64 !== undefined) {
     throw new JoseError('ERR_JOSE_NOT_SUPPORTED', 'crit and b64 are not supported');
   }
-  // alg first, then the caller's members in order (reproducible output). A null prototype, so a
-  // member named __proto__ is data, not a prototype change.
-  const ordered: Record<string, unknown> = Object.create(null);
-  ordered.alg = key.alg;
-  for (const [name, value] of Object.entries(header)) if (name !== 'alg') ordered[name] = value;
+  const ordered: Record<string, unknown> = { alg: key.alg };
+  for (const [name, value] of Object.entries(header)) {
+    if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
+      throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the header has a forbidden member name');
+    }
+    if (name !== 'alg') ordered[name] = value;
+  }
   if (ordered.kid === undefined && key.kid !== undefined) ordered.kid = key.kid;
 
   const signingInput = `${encodeBase64url(JSON.stringify(ordered))}.${encodeBase64url(payload)}`;

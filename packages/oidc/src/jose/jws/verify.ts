@@ -21,7 +21,8 @@ export interface VerifiedJws {
 /**
  * Checks the signature of a parsed JWS with one key. The key is bound to one algorithm, and the
  * header must name exactly that one (RFC 8725 §3.1, checklist J2/J3): a token cannot make an RSA
- * key serve HMAC, or PKCS#1 v1.5 serve PSS.
+ * key serve HMAC, or PKCS#1 v1.5 serve PSS. `parsed` comes from parseCompactJws, which guarantees
+ * an ASCII signing input.
  */
 export function verifySignature(parsed: ParsedJws, key: JoseKey): void {
   const params = signatureParams(key);
