@@ -65,9 +65,6 @@ export const DEFAULT_CLOCK_TOLERANCE = 30;
  */
 export const MAX_EXP_HORIZON = 10 * 365.25 * 86_400;
 
-const STRING_CLAIMS = ['iss', 'sub', 'jti', 'azp', 'scope', 'client_id', 'nonce', 'sid'] as const;
-const NUMERIC_DATE_CLAIMS = ['exp', 'nbf', 'iat', 'auth_time'] as const;
-
 // A `typ` that names another token kind is never accepted unless it is the one asked for
 // (RFC 8725 §3.12: mutually exclusive validation rules). OIDC Back-Channel Logout §2.4.
 const EXPLICIT_ONLY_TYPES: ReadonlySet<string> = new Set(['application/logout+jwt']);
@@ -254,23 +251,38 @@ export class ClaimsValidator {
   }
 }
 
-/** Registered claims must have their registered JSON types (RFC 7519 §4.1). */
+/**
+ * Registered claims must have their registered JSON types (RFC 7519 §4.1). Written out claim by
+ * claim: named property reads are what V8 optimizes best on the hot path.
+ */
 function checkClaimTypes(claims: JwtClaims): void {
-  for (const name of STRING_CLAIMS) {
-    const value = claims[name];
-    if (value !== undefined && typeof value !== 'string') throw typeError(name, `"${name}" must be a string`);
-  }
-  for (const name of NUMERIC_DATE_CLAIMS) {
-    const value = claims[name];
-    if (value !== undefined && !isNumericDate(value)) {
-      throw typeError(name, `"${name}" must be a finite, non-negative number of seconds`);
-    }
-  }
+  checkString(claims.iss, 'iss');
+  checkString(claims.sub, 'sub');
+  checkString(claims.jti, 'jti');
+  checkString(claims.azp, 'azp');
+  checkString(claims.scope, 'scope');
+  checkString(claims.client_id, 'client_id');
+  checkString(claims.nonce, 'nonce');
+  checkString(claims.sid, 'sid');
+  checkNumericDate(claims.exp, 'exp');
+  checkNumericDate(claims.nbf, 'nbf');
+  checkNumericDate(claims.iat, 'iat');
+  checkNumericDate(claims.auth_time, 'auth_time');
   const aud = claims.aud;
   if (aud !== undefined && typeof aud !== 'string') {
     if (!Array.isArray(aud) || aud.some((a) => typeof a !== 'string')) {
       throw typeError('aud', '"aud" must be a string or an array of strings');
     }
+  }
+}
+
+function checkString(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'string') throw typeError(name, `"${name}" must be a string`);
+}
+
+function checkNumericDate(value: unknown, name: string): void {
+  if (value !== undefined && !isNumericDate(value)) {
+    throw typeError(name, `"${name}" must be a finite, non-negative number of seconds`);
   }
 }
 

@@ -83,7 +83,8 @@ export function createJwtVerifier<C extends JwtClaims = JwtClaims>(
 
 /**
  * Verifies a JWT signed with `keyOrSet` and checks its claims. Rejects with a JoseError (see its
- * `code`), or a TypeError for bad options. In a loop, `createJwtVerifier` compiles options once.
+ * `code`), or a TypeError for bad options. `createJwtVerifier` compiles options explicitly; here
+ * the compiled form is reused while the same options object keeps the same values.
  */
 export function verifyJwt<C extends JwtClaims = JwtClaims>(
   token: string,
@@ -92,9 +93,55 @@ export function verifyJwt<C extends JwtClaims = JwtClaims>(
 ): Promise<VerifiedJwt<C>> {
   let verifier: JwtVerifier<C>;
   try {
-    verifier = new JwtVerifier<C>(options);
+    verifier = compiledFor<C>(options);
   } catch (error) {
     return Promise.reject(error);
   }
   return verifier.verify(token, keyOrSet);
+}
+
+// Callers usually pass one options object (a module constant) with every token. The compiled
+// verifier is kept per object and reused only while each member still has the value it was
+// compiled from (arrays compared element by element), so mutating the options is always seen.
+interface Compiled {
+  readonly keys: readonly string[];
+  readonly values: readonly unknown[];
+  readonly verifier: JwtVerifier<JwtClaims>;
+}
+const compiledByOptions = new WeakMap<object, Compiled>();
+
+function compiledFor<C extends JwtClaims>(options: VerifyJwtOptions): JwtVerifier<C> {
+  if (options === null || typeof options !== 'object') return new JwtVerifier<C>(options);
+  const cached = compiledByOptions.get(options);
+  if (cached !== undefined && sameValues(cached, options)) return cached.verifier as JwtVerifier<C>;
+  const keys: string[] = [];
+  const values: unknown[] = [];
+  for (const key in options) {
+    const value = (options as Record<string, unknown>)[key];
+    keys.push(key);
+    values.push(Array.isArray(value) ? [...value] : value);
+  }
+  const verifier = new JwtVerifier<C>(options);
+  compiledByOptions.set(options, { keys, values, verifier: verifier as JwtVerifier<JwtClaims> });
+  return verifier;
+}
+
+function sameValues(compiled: Compiled, options: VerifyJwtOptions): boolean {
+  const { keys, values } = compiled;
+  let i = 0;
+  for (const key in options) {
+    if (keys[i] !== key) return false;
+    const value = (options as Record<string, unknown>)[key];
+    const kept = values[i];
+    if (value !== kept && !(Array.isArray(value) && Array.isArray(kept) && sameElements(value, kept)))
+      return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

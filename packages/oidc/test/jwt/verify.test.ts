@@ -173,6 +173,23 @@ describe('verifyJwt', () => {
     });
   });
 
+  test('reusing one options object sees every change made to it, arrays included', async () => {
+    const token = signJwt(claims, es.privateKey);
+    const audience = ['api'];
+    const reused: Record<string, unknown> = { ...options, audience };
+    await verifyJwt(token, es.publicKey, reused);
+    audience[0] = 'other';
+    await assert.rejects(verifyJwt(token, es.publicKey, reused), { code: 'ERR_JWT_CLAIM_INVALID' });
+    reused.audience = 'api';
+    await verifyJwt(token, es.publicKey, reused);
+    reused.issuer = 'https://elsewhere.example.com';
+    await assert.rejects(verifyJwt(token, es.publicKey, reused), { code: 'ERR_JWT_CLAIM_INVALID' });
+    delete reused.issuer;
+    await verifyJwt(token, es.publicKey, reused);
+    reused.typ = 'at+jwt';
+    await assert.rejects(verifyJwt(token, es.publicKey, reused), { code: 'ERR_JWT_CLAIM_INVALID' });
+  });
+
   test('createJwtVerifier checks options once and verifies many tokens', async () => {
     assert.throws(() => createJwtVerifier({ audience: [] }), TypeError);
     const verifier = createJwtVerifier({ ...options, algorithms: ['ES256', 'EdDSA'] });

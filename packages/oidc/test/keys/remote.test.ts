@@ -200,6 +200,14 @@ describe('K3: provider outage', () => {
       code: 'ERR_JWKS_FETCH_FAILED',
     },
     { name: 'a timeout', handler: () => {}, code: 'ERR_JWKS_TIMEOUT' },
+    {
+      name: 'a body that stalls after the headers',
+      handler: (_q, s) => {
+        s.writeHead(200, { 'content-type': 'application/json' });
+        s.write('{"keys":[');
+      },
+      code: 'ERR_JWKS_TIMEOUT',
+    },
   ];
   const limits = { maxSize: 2048, timeout: '0.15s' } as const;
 
