@@ -1,4 +1,7 @@
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
+
+/** Loaded on first use: a server that never hashes a password does not pay for the native module. */
+const argon2 = () => import('@node-rs/argon2');
 
 /**
  * argon2id with the OWASP Password Storage Cheat Sheet parameters: m = 19 MiB, t = 2, p = 1
@@ -16,8 +19,8 @@ export const PASSWORD_HASH_OPTIONS = {
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 1024;
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, PASSWORD_HASH_OPTIONS);
+export async function hashPassword(password: string): Promise<string> {
+  return (await argon2()).hash(password, PASSWORD_HASH_OPTIONS);
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -30,6 +33,7 @@ export async function verifyPassword(
   storedHash: string | null | undefined,
   password: string,
 ): Promise<boolean> {
+  const { verify } = await argon2();
   if (typeof storedHash !== 'string') {
     dummyHash ??= hashPassword('latchkey-dummy-password');
     await verify(await dummyHash, password).catch(() => false);
