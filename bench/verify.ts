@@ -136,7 +136,12 @@ async function signRow(f: Fixture) {
     `${Buffer.from(JSON.stringify({ alg: f.alg, typ: 'at+jwt', kid: 'k1' })).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`,
   );
   const ours = importKeyObject(f.privateKey, f.alg as JwsAlgorithm, { kid: 'k1' });
-  const fastJwt = createSigner({ key: f.privatePem, algorithm: f.alg, kid: 'k1', header: { typ: 'at+jwt' } });
+  const fastJwt = createSigner({
+    key: f.privatePem,
+    algorithm: f.alg,
+    kid: 'k1',
+    header: { alg: f.alg, typ: 'at+jwt' },
+  });
   const joseHeader = { alg: f.alg, typ: 'at+jwt', kid: 'k1' };
 
   const contestants: Contestant[] = [
