@@ -13,7 +13,9 @@ describe('startProvider', () => {
     const first = await startProvider(config, { logger });
     let kids: string[];
     try {
-      const discovery = await (await fetch(`${first.url}/.well-known/openid-configuration`)).json();
+      const discovery = (await (await fetch(`${first.url}/.well-known/openid-configuration`)).json()) as {
+        issuer: string;
+      };
       assert.equal(discovery.issuer, 'http://localhost:8080');
       const jwks = await fetch(`${first.url}/jwks`);
       assert.equal(jwks.status, 200);
