@@ -42,10 +42,15 @@ describe('users', () => {
     const stores = await sqliteStores();
     await createUser(stores, { username: 'carol', password: 'carol-password' });
     await verifyUserPassword(stores, 'nobody', 'x'); // warm the dummy hash
+    // The fastest of three runs each, so a busy machine does not decide the outcome.
     const time = async (username: string) => {
-      const start = performance.now();
-      await verifyUserPassword(stores, username, 'wrong-password');
-      return performance.now() - start;
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 3; i++) {
+        const start = performance.now();
+        await verifyUserPassword(stores, username, 'wrong-password');
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
     };
     const known = await time('carol');
     const unknown = await time('nobody');
