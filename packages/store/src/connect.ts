@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import { type DatabaseTarget, parseDatabaseUrl, redactDatabaseUrl } from './lib/database-url.js';
-import { pgTypes } from './lib/pg-types.js';
+import { pgTypeParsers } from './lib/pg-types.js';
 import { ImmediateSqliteDialect } from './lib/sqlite-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -38,7 +37,10 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   if (!Number.isInteger(poolSize) || poolSize < 1) {
     throw new TypeError(`poolSize must be a positive integer, got ${String(options.poolSize)}`);
   }
-  const db = target.dialect === 'postgres' ? openPostgres(target, poolSize) : openSqlite(target, redacted);
+  // Each driver is loaded only when its dialect is used: `pg` alone adds ~7 MB to a SQLite
+  // provider's idle RSS (it pulls in Node's fetch stack), and a PostgreSQL cluster never needs SQLite.
+  const db =
+    target.dialect === 'postgres' ? await openPostgres(target, poolSize) : await openSqlite(target, redacted);
   try {
     await sql`select 1`.execute(db);
   } catch (error) {
@@ -48,17 +50,29 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   return { db, dialect: target.dialect, url: redacted, close: () => db.destroy() };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: see Database.db
-function openPostgres(target: Extract<DatabaseTarget, { dialect: 'postgres' }>, max: number): Kysely<any> {
-  const pool = new pg.Pool({ connectionString: target.connectionString, max, types: pgTypes });
+async function openPostgres(
+  target: Extract<DatabaseTarget, { dialect: 'postgres' }>,
+  max: number,
+  // biome-ignore lint/suspicious/noExplicitAny: see Database.db
+): Promise<Kysely<any>> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    max,
+    types: pgTypeParsers(pg.types),
+  });
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the
   // process. The pool drops that client and the next query gets a fresh one, so there is nothing to do.
   pool.on('error', () => {});
   return new Kysely({ dialect: new PostgresDialect({ pool }) });
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: see Database.db
-function openSqlite(target: Extract<DatabaseTarget, { dialect: 'sqlite' }>, redacted: string): Kysely<any> {
+async function openSqlite(
+  target: Extract<DatabaseTarget, { dialect: 'sqlite' }>,
+  redacted: string,
+  // biome-ignore lint/suspicious/noExplicitAny: see Database.db
+): Promise<Kysely<any>> {
+  const { default: SqliteDatabase } = await import('better-sqlite3');
   let handle: SqliteDatabase.Database;
   try {
     if (!target.inMemory) mkdirSync(dirname(target.path), { recursive: true });

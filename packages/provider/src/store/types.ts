@@ -140,12 +140,155 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<void>;
 }
 
+/**
+ * A signed-in browser at the provider (OIDC Core §3.1.2.3). The cookie carries a random session id;
+ * the store keeps only its SHA-256 (a stolen database does not hand out sessions). `sid` is the public
+ * session identifier put in ID tokens and logout tokens (Back-Channel Logout §2.1), distinct from the cookie.
+ */
+export interface SessionRecord {
+  /** SHA-256 of the cookie's session id, base64url. */
+  readonly idHash: string;
+  readonly sid: string;
+  readonly userId: string;
+  /** When the user last actively authenticated (the `auth_time` claim). */
+  readonly authTime: number;
+  /** Authentication methods references (RFC 8176), e.g. ['pwd']. */
+  readonly amr: readonly string[];
+  readonly acr: string | null;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  /** Absolute end; the session is unusable at or after it. */
+  readonly expiresAt: number;
+  readonly endedAt: number | null;
+}
+
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>;
+  /** The live session (not ended, not expired at `now`) with this cookie-id hash. */
+  get(idHash: string, now: number): Promise<SessionRecord | undefined>;
+  getBySid(sid: string): Promise<SessionRecord | undefined>;
+  /** Sliding activity; returns whether a live session was updated. */
+  touch(idHash: string, at: number): Promise<boolean>;
+  /** Ends one session (logout). Returns the ended session, if it was live. */
+  end(idHash: string, at: number): Promise<SessionRecord | undefined>;
+  /** Ends every session of a user (password change, disable). Returns how many. */
+  endAllForUser(userId: string, at: number): Promise<number>;
+}
+
+/** What a user has agreed a client may have (OIDC Core §3.1.2.4). */
+export interface ConsentRecord {
+  readonly userId: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly grantedAt: number;
+}
+
+export interface ConsentStore {
+  get(userId: string, clientId: string): Promise<ConsentRecord | undefined>;
+  /** Adds `scopes` to what was already granted (union) and sets grantedAt. */
+  grant(userId: string, clientId: string, scopes: readonly string[], at: number): Promise<void>;
+  revoke(userId: string, clientId: string): Promise<boolean>;
+}
+
+/**
+ * A grant: one authorization a user gave one client (or a client's own, for client_credentials),
+ * from which tokens are issued. Revoking it revokes everything issued under it: the code-replay rule
+ * (RFC 6749 §4.1.2) and refresh-token families (RFC 9700 §4.14.2) both act here.
+ */
+export interface GrantRecord {
+  readonly id: string;
+  readonly clientId: string;
+  /** null for a client's own grant (client_credentials). */
+  readonly userId: string | null;
+  readonly scopes: readonly string[];
+  /** The provider session it came from, for `sid` and logout. */
+  readonly sid: string | null;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+export interface GrantStore {
+  create(grant: GrantRecord): Promise<void>;
+  get(id: string): Promise<GrantRecord | undefined>;
+  /** Returns whether a live grant was revoked (false if already revoked or unknown). */
+  revoke(id: string, at: number): Promise<boolean>;
+  /** Revokes every live grant of a session (logout) or a user (password change). Returns how many. */
+  revokeBySid(sid: string, at: number): Promise<number>;
+  revokeByUser(userId: string, at: number): Promise<number>;
+}
+
+/** An authorization code (RFC 6749 §4.1.2), stored as the SHA-256 of the code (DESIGN rule 6). */
+export interface AuthorizationCodeRecord {
+  readonly codeHash: string;
+  /** The grant the code's tokens are issued under (revoked on replay). */
+  readonly grantId: string;
+  readonly clientId: string;
+  readonly userId: string;
+  /** Exactly the redirect_uri of the authorization request (RFC 6749 §4.1.3). */
+  readonly redirectUri: string;
+  readonly scopes: readonly string[];
+  readonly nonce: string | null;
+  /** PKCE (RFC 7636): S256 only. */
+  readonly codeChallenge: string | null;
+  readonly sid: string;
+  readonly authTime: number;
+  readonly acr: string | null;
+  readonly amr: readonly string[];
+  /** The `claims` request parameter (OIDC Core §5.5), as JSON, or null. */
+  readonly claimsRequest: string | null;
+  /** RFC 8707 resource indicators asked for at the authorization endpoint. */
+  readonly resources: readonly string[];
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly consumedAt: number | null;
+}
+
+export type ConsumeCodeResult =
+  | { readonly status: 'consumed'; readonly code: AuthorizationCodeRecord }
+  /** It was redeemed before: the caller must fail with invalid_grant and revoke code.grantId (A1). */
+  | { readonly status: 'replayed'; readonly code: AuthorizationCodeRecord }
+  | { readonly status: 'not_found' };
+
+export interface AuthorizationCodeStore {
+  create(code: AuthorizationCodeRecord): Promise<void>;
+  /**
+   * Atomically marks the code consumed (`UPDATE … WHERE code_hash = ? AND consumed_at IS NULL`, row
+   * count checked — DESIGN rule 7), so of two concurrent redemptions exactly one gets 'consumed'.
+   * Expiry is the caller's check (the record is returned either way).
+   */
+  consume(codeHash: string, at: number): Promise<ConsumeCodeResult>;
+  /** Deletes codes that expired before `before` (housekeeping). Returns how many. */
+  deleteExpired(before: number): Promise<number>;
+}
+
+/** A security event for the audit log. Never carries a secret, token, code or password. */
+export interface AuditEvent {
+  readonly type: string;
+  readonly at: number;
+  readonly userId?: string | null;
+  readonly clientId?: string | null;
+  readonly ip?: string | null;
+  /** Small JSON-serialisable details (reasons, scopes, kids). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditStore {
+  append(event: AuditEvent): Promise<void>;
+  /** Newest first. */
+  list(options: { limit: number; type?: string }): Promise<(AuditEvent & { readonly id: number })[]>;
+}
+
 /** Everything the provider persists, as one object handed to constructors. */
 export interface ProviderStores {
   readonly clients: ClientStore;
   readonly users: UserStore;
   readonly signingKeys: SigningKeyStore;
   readonly leases: LeaseStore;
+  readonly sessions: SessionStore;
+  readonly consents: ConsentStore;
+  readonly grants: GrantStore;
+  readonly authorizationCodes: AuthorizationCodeStore;
+  readonly audit: AuditStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

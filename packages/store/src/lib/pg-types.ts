@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 
 const INT8_OID = 20;
 
@@ -8,13 +8,15 @@ const INT8_OID = 20;
  * fail loudly rather than lose precision. Set per pool, never globally: other code in the process keeps
  * pg's defaults.
  */
-export const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8_OID && format !== 'binary') return parseInt8;
-    // biome-ignore lint/suspicious/noExplicitAny: pg's own overloads are not expressible as one signature
-    return pg.types.getTypeParser(oid, format as any);
-  },
-};
+export function pgTypeParsers(types: typeof pg.types) {
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8_OID && format !== 'binary') return parseInt8;
+      // biome-ignore lint/suspicious/noExplicitAny: pg's own overloads are not expressible as one signature
+      return types.getTypeParser(oid, format as any);
+    },
+  };
+}
 
 function parseInt8(value: string): number {
   const parsed = Number(value);
