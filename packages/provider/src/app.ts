@@ -19,6 +19,7 @@ import { GRANTS, type GrantDefinition } from './grants/index.js';
 import type { KeyManager } from './keys/key-manager.js';
 import type { Clock } from './lib/clock.js';
 import { createLogger } from './lib/create-logger.js';
+import { registerFormParser } from './lib/form-parser.js';
 import { securityHeaders } from './lib/security-headers.js';
 import type { ProviderStores } from './store/types.js';
 
@@ -48,6 +49,8 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
+
+  registerFormParser(app);
 
   const headers = Object.entries(securityHeaders({ https: config.issuer.startsWith('https:') }));
   app.addHook('onSend', async (_request, reply, payload) => {

@@ -1,0 +1,81 @@
+import { InvalidRequest } from '../errors/index.js';
+
+/**
+ * The parameters of an OAuth request, from a query string or an `application/x-www-form-urlencoded`
+ * body, with the rules of RFC 6749 §3.1 applied once for every endpoint:
+ * - a parameter sent more than once is an `invalid_request` (checklist A10) — raised when it is read,
+ *   so an unknown duplicated parameter is still ignored;
+ * - a parameter sent without a value is treated as if it were omitted;
+ * - unknown parameters are ignored (they are simply never read).
+ */
+export class RequestParams {
+  readonly #values: Map<string, string[]>;
+
+  private constructor(values: Map<string, string[]>) {
+    this.#values = values;
+  }
+
+  static fromSearchParams(search: URLSearchParams): RequestParams {
+    const values = new Map<string, string[]>();
+    for (const [name, value] of search) {
+      const list = values.get(name);
+      if (list) list.push(value);
+      else values.set(name, [value]);
+    }
+    return new RequestParams(values);
+  }
+
+  /** Parses a form body (RFC 6749 Appendix B: UTF-8, `+` is a space). */
+  static fromForm(body: string): RequestParams {
+    return RequestParams.fromSearchParams(new URLSearchParams(body));
+  }
+
+  static fromUrl(url: string): RequestParams {
+    const query = url.indexOf('?');
+    return RequestParams.fromSearchParams(new URLSearchParams(query === -1 ? '' : url.slice(query + 1)));
+  }
+
+  static empty(): RequestParams {
+    return new RequestParams(new Map());
+  }
+
+  /** The one value of `name`, or undefined when absent or empty; `invalid_request` when repeated. */
+  get(name: string): string | undefined {
+    const list = this.#values.get(name);
+    if (list === undefined) return undefined;
+    const present = list.filter((v) => v !== '');
+    if (present.length > 1 || (list.length > 1 && present.length === 1)) {
+      throw new InvalidRequest(`The ${name} parameter is included more than once`);
+    }
+    return present[0];
+  }
+
+  /** Like get, but `invalid_request` naming the parameter when it is missing. */
+  require(name: string): string {
+    const value = this.get(name);
+    if (value === undefined) throw new InvalidRequest(`The ${name} parameter is required`);
+    return value;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** Every parameter name present (with a value), for checks such as "two client credentials". */
+  names(): string[] {
+    return [...this.#values.entries()].filter(([, list]) => list.some((v) => v !== '')).map(([name]) => name);
+  }
+
+  /** A space-delimited list parameter (scope, prompt, acr_values …), de-duplicated, in order. */
+  list(name: string): string[] {
+    const value = this.get(name);
+    return value === undefined ? [] : [...new Set(value.split(' ').filter((s) => s !== ''))];
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when the body was `application/x-www-form-urlencoded` (see registerFormParser). */
+    form?: RequestParams;
+  }
+}
