@@ -60,23 +60,26 @@ async function postgresReachable() {
   );
 }
 
-// Browser tests drive Debian's chromium through playwright-core.
-export function ensureDebianPackage(binary, pkg) {
-  if (existsSync(binary)) return;
+// Browser tests drive Debian's chromium through playwright-core; the forward-auth test runs real nginx.
+// Installs what is missing in one apt-get run (as root), or says how to.
+function ensureDebianPackages(required) {
+  const missing = required.filter(({ binary }) => !existsSync(binary));
+  if (missing.length === 0) return;
+  const names = missing.map(({ pkg }) => pkg);
   if (isRoot) {
-    console.log(`pretest: installing ${pkg} (apt-get install -y ${pkg})`);
+    console.log(`pretest: installing ${names.join(' ')} (apt-get install -y ${names.join(' ')})`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     try {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-      execFileSync('apt-get', ['install', '-y', '-qq', pkg], {
-        stdio: 'inherit',
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      });
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+      execFileSync('apt-get', ['install', '-y', '-qq', ...names], { stdio: 'inherit', env });
     } catch {
       // reported below
     }
   }
-  if (!existsSync(binary))
-    problems.push(`${binary} is missing: install it with 'apt-get install -y ${pkg}'.`);
+  for (const { binary, pkg } of missing) {
+    if (!existsSync(binary))
+      problems.push(`${binary} is missing: install it with 'apt-get install -y ${pkg}' (as root).`);
+  }
 }
 
 // The end-to-end tests run the built CLI exactly as `npm start` does; keep dist/ current (incremental).
@@ -92,6 +95,10 @@ function buildIsCurrent() {
 }
 
 nodeVersionOk();
+ensureDebianPackages([
+  { binary: '/usr/bin/chromium', pkg: 'chromium' },
+  { binary: '/usr/sbin/nginx', pkg: 'nginx' },
+]);
 buildIsCurrent();
 await postgresReachable();
 
