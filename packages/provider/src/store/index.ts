@@ -1,8 +1,13 @@
 import { type Database, type Kysely, openDatabase, runMigrations, sql } from '@latchkey/store';
+import { createAuditStore } from './audit.js';
+import { createAuthorizationCodeStore } from './authorization-codes.js';
 import { createClientStore } from './clients.js';
+import { createConsentStore } from './consents.js';
+import { createGrantStore } from './grants.js';
 import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
 import type { ProviderSchema } from './schema.js';
+import { createSessionStore } from './sessions.js';
 import { createSigningKeyStore } from './signing-keys.js';
 import type { ProviderStores } from './types.js';
 import { createUserStore } from './users.js';
@@ -31,6 +36,11 @@ export async function openProviderStores(
     users: createUserStore(db),
     signingKeys: createSigningKeyStore(db),
     leases: createLeaseStore(db),
+    sessions: createSessionStore(db),
+    consents: createConsentStore(db),
+    grants: createGrantStore(db),
+    authorizationCodes: createAuthorizationCodeStore(db),
+    audit: createAuditStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

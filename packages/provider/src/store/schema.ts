@@ -1,3 +1,5 @@
+import type { Generated } from '@latchkey/store';
+
 /**
  * The provider's tables as the database holds them. Portable SQL (SQLite, PostgreSQL, CockroachDB):
  * text and bigint columns only; lists and objects as JSON text; booleans as integer 0/1 (SQLite has no
@@ -59,13 +61,90 @@ export interface LeasesTable {
   expires_at: number;
 }
 
+export interface SessionsTable {
+  /** SHA-256 of the cookie's session id, base64url. */
+  id_hash: string;
+  sid: string;
+  user_id: string;
+  auth_time: number;
+  /** JSON array of strings. */
+  amr: string;
+  acr: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+
+export interface ConsentsTable {
+  user_id: string;
+  client_id: string;
+  /** JSON array of strings. */
+  scopes: string;
+  granted_at: number;
+}
+
+export interface GrantsTable {
+  id: string;
+  client_id: string;
+  user_id: string | null;
+  /** JSON array of strings. */
+  scopes: string;
+  sid: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuthorizationCodesTable {
+  /** SHA-256 of the code, base64url. */
+  code_hash: string;
+  grant_id: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  /** JSON array of strings. */
+  scopes: string;
+  nonce: string | null;
+  code_challenge: string | null;
+  sid: string;
+  auth_time: number;
+  acr: string | null;
+  /** JSON array of strings. */
+  amr: string;
+  /** The `claims` request parameter, JSON text as received, or null. */
+  claims_request: string | null;
+  /** JSON array of strings. */
+  resources: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+export interface AuditEventsTable {
+  /** Assigned by the database, increasing (SQLite AUTOINCREMENT, PostgreSQL identity). */
+  id: Generated<number>;
+  type: string;
+  at: number;
+  user_id: string | null;
+  client_id: string | null;
+  ip: string | null;
+  /** JSON object. */
+  details: string;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
   signing_keys: SigningKeysTable;
   leases: LeasesTable;
+  sessions: SessionsTable;
+  consents: ConsentsTable;
+  grants: GrantsTable;
+  authorization_codes: AuthorizationCodesTable;
+  audit_events: AuditEventsTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */
 export const USERNAME_INDEX = 'users_username_lower';
 export const ONE_CURRENT_KEY_INDEX = 'signing_keys_one_current_per_alg';
+export const SESSION_SID_INDEX = 'sessions_sid_unique';

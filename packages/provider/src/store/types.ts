@@ -3,9 +3,13 @@
  * One Kysely implementation serves SQLite and PostgreSQL; one contract suite tests both.
  * Times are integer seconds since the epoch (the JWT NumericDate), produced by the injected clock.
  */
-import type { JwkSet, Jwk, JwsAlgorithm } from '@latchkey/oidc';
+import type { Jwk, JwkSet, JwsAlgorithm } from '@latchkey/oidc';
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+export type TokenEndpointAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'none';
 
 export interface ClientRecord {
   readonly clientId: string;

@@ -1,0 +1,51 @@
+import type { Kysely, Selectable } from '@latchkey/store';
+import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import type { AuditEventsTable, ProviderSchema } from './schema.js';
+import type { AuditEvent, AuditStore } from './types.js';
+
+/** The most events one `list` returns (DESIGN rule 9: every input is bounded). */
+export const MAX_AUDIT_LIST_LIMIT = 1000;
+
+export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
+  return {
+    async append(event) {
+      await db
+        .insertInto('audit_events')
+        .values({
+          type: event.type,
+          at: event.at,
+          user_id: event.userId ?? null,
+          client_id: event.clientId ?? null,
+          ip: event.ip ?? null,
+          details: toJsonColumn(event.details ?? {}),
+        })
+        .execute();
+    },
+    async list({ limit, type }) {
+      checkLimit(limit);
+      let query = db.selectFrom('audit_events').selectAll();
+      if (type !== undefined) query = query.where('type', '=', type);
+      // Newest by event time; the id orders events of the same second as they were appended.
+      const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(fromRow);
+    },
+  };
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_AUDIT_LIST_LIMIT) {
+    throw new TypeError(`limit must be an integer from 1 to ${MAX_AUDIT_LIST_LIMIT}`);
+  }
+}
+
+function fromRow(row: Selectable<AuditEventsTable>): AuditEvent & { readonly id: number } {
+  return {
+    id: row.id,
+    type: row.type,
+    at: row.at,
+    userId: row.user_id,
+    clientId: row.client_id,
+    ip: row.ip,
+    details: fromJsonColumn<Record<string, unknown>>(row.details),
+  };
+}

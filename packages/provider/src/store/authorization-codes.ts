@@ -1,0 +1,87 @@
+import type { Kysely, Selectable } from '@latchkey/store';
+import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { mapConflict } from './lib/conflict.js';
+import type { AuthorizationCodesTable, ProviderSchema } from './schema.js';
+import type { AuthorizationCodeRecord, AuthorizationCodeStore } from './types.js';
+
+export function createAuthorizationCodeStore(db: Kysely<ProviderSchema>): AuthorizationCodeStore {
+  return {
+    async create(code) {
+      await mapConflict(
+        'authorization code',
+        () => 'code_hash',
+        () => db.insertInto('authorization_codes').values(toRow(code)).execute(),
+      );
+    },
+    async consume(codeHash, at) {
+      // DESIGN rule 7, RFC 6749 §4.1.2 (a code is used once): one conditional UPDATE decides the winner.
+      // Only the statement that moved consumed_at from NULL gets the row back, so of two instances
+      // redeeming one code at once exactly one sees 'consumed'.
+      const won = await db
+        .updateTable('authorization_codes')
+        .set({ consumed_at: at })
+        .where('code_hash', '=', codeHash)
+        .where('consumed_at', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (won !== undefined) return { status: 'consumed', code: fromRow(won) };
+      const seen = await db
+        .selectFrom('authorization_codes')
+        .selectAll()
+        .where('code_hash', '=', codeHash)
+        .executeTakeFirst();
+      return seen === undefined ? { status: 'not_found' } : { status: 'replayed', code: fromRow(seen) };
+    },
+    async deleteExpired(before) {
+      const result = await db
+        .deleteFrom('authorization_codes')
+        .where('expires_at', '<', before)
+        .executeTakeFirst();
+      return changedRows(result);
+    },
+  };
+}
+
+function toRow(code: AuthorizationCodeRecord): AuthorizationCodesTable {
+  return {
+    code_hash: code.codeHash,
+    grant_id: code.grantId,
+    client_id: code.clientId,
+    user_id: code.userId,
+    redirect_uri: code.redirectUri,
+    scopes: toJsonColumn(code.scopes),
+    nonce: code.nonce,
+    code_challenge: code.codeChallenge,
+    sid: code.sid,
+    auth_time: code.authTime,
+    acr: code.acr,
+    amr: toJsonColumn(code.amr),
+    claims_request: code.claimsRequest,
+    resources: toJsonColumn(code.resources),
+    created_at: code.createdAt,
+    expires_at: code.expiresAt,
+    consumed_at: code.consumedAt,
+  };
+}
+
+function fromRow(row: Selectable<AuthorizationCodesTable>): AuthorizationCodeRecord {
+  return {
+    codeHash: row.code_hash,
+    grantId: row.grant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    redirectUri: row.redirect_uri,
+    scopes: fromJsonColumn<string[]>(row.scopes),
+    nonce: row.nonce,
+    codeChallenge: row.code_challenge,
+    sid: row.sid,
+    authTime: row.auth_time,
+    acr: row.acr,
+    amr: fromJsonColumn<string[]>(row.amr),
+    claimsRequest: row.claims_request,
+    resources: fromJsonColumn<string[]>(row.resources),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
+  };
+}

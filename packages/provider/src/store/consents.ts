@@ -1,0 +1,83 @@
+import type { Kysely, Selectable } from '@latchkey/store';
+import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import type { ConsentsTable, ProviderSchema } from './schema.js';
+import type { ConsentRecord, ConsentStore } from './types.js';
+
+/** Concurrent grants for one user and client are rare; a compare-and-set that keeps losing is a bug. */
+const MAX_GRANT_ATTEMPTS = 5;
+
+export function createConsentStore(db: Kysely<ProviderSchema>): ConsentStore {
+  const read = (userId: string, clientId: string) =>
+    db
+      .selectFrom('consents')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+
+  /**
+   * Writes the union only if the row is still what was read (absent, or the same scopes text), so two
+   * instances granting different scopes at once both end up in it: the loser reads again and retries.
+   * Portable compare-and-set, no row locks (SQLite has no FOR UPDATE) and no vendor JSON functions.
+   */
+  async function tryGrant(userId: string, clientId: string, scopes: readonly string[], at: number) {
+    const existing = await read(userId, clientId);
+    if (existing === undefined) {
+      const inserted = await db
+        .insertInto('consents')
+        .values({
+          user_id: userId,
+          client_id: clientId,
+          scopes: toJsonColumn(union([], scopes)),
+          granted_at: at,
+        })
+        .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+    }
+    const merged = union(fromJsonColumn<string[]>(existing.scopes), scopes);
+    const updated = await db
+      .updateTable('consents')
+      .set({ scopes: toJsonColumn(merged), granted_at: at })
+      .where('user_id', '=', userId)
+      .where('client_id', '=', clientId)
+      .where('scopes', '=', existing.scopes)
+      .executeTakeFirst();
+    return changedRows(updated) === 1;
+  }
+
+  return {
+    async get(userId, clientId) {
+      const row = await read(userId, clientId);
+      return row === undefined ? undefined : fromRow(row);
+    },
+    async grant(userId, clientId, scopes, at) {
+      for (let attempt = 0; attempt < MAX_GRANT_ATTEMPTS; attempt++) {
+        if (await tryGrant(userId, clientId, scopes, at)) return;
+      }
+      throw new Error(`Consent kept changing under ${MAX_GRANT_ATTEMPTS} attempts to record a grant`);
+    },
+    async revoke(userId, clientId) {
+      const result = await db
+        .deleteFrom('consents')
+        .where('user_id', '=', userId)
+        .where('client_id', '=', clientId)
+        .executeTakeFirst();
+      return changedRows(result) > 0;
+    },
+  };
+}
+
+/** What was granted before, in its order, then the new scopes not already in it. */
+function union(granted: readonly string[], added: readonly string[]): string[] {
+  return [...new Set([...granted, ...added])];
+}
+
+function fromRow(row: Selectable<ConsentsTable>): ConsentRecord {
+  return {
+    userId: row.user_id,
+    clientId: row.client_id,
+    scopes: fromJsonColumn<string[]>(row.scopes),
+    grantedAt: row.granted_at,
+  };
+}

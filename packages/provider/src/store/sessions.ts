@@ -1,0 +1,84 @@
+import type { Kysely, Selectable } from '@latchkey/store';
+import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { mapConflict } from './lib/conflict.js';
+import { type ProviderSchema, SESSION_SID_INDEX, type SessionsTable } from './schema.js';
+import type { SessionRecord, SessionStore } from './types.js';
+
+export function createSessionStore(db: Kysely<ProviderSchema>): SessionStore {
+  const selectSessions = () => db.selectFrom('sessions').selectAll();
+  /** Sessions usable at `at`: not ended, not yet at their absolute end. */
+  const live = (at: number) =>
+    db.updateTable('sessions').where('ended_at', 'is', null).where('expires_at', '>', at);
+  return {
+    async create(session) {
+      await mapConflict(
+        'session',
+        (target) => (target.includes(SESSION_SID_INDEX) || target === 'sessions.sid' ? 'sid' : 'id_hash'),
+        () => db.insertInto('sessions').values(toRow(session)).execute(),
+      );
+    },
+    async get(idHash, now) {
+      const row = await selectSessions()
+        .where('id_hash', '=', idHash)
+        .where('ended_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return row === undefined ? undefined : fromRow(row);
+    },
+    async getBySid(sid) {
+      // Ended and expired sessions too: logout by sid must still find the user the session was for.
+      const row = await selectSessions().where('sid', '=', sid).executeTakeFirst();
+      return row === undefined ? undefined : fromRow(row);
+    },
+    async touch(idHash, at) {
+      const result = await live(at)
+        .set({ last_seen_at: at })
+        .where('id_hash', '=', idHash)
+        .executeTakeFirst();
+      return changedRows(result) > 0;
+    },
+    async end(idHash, at) {
+      // One statement: of two concurrent logouts only one gets the session back (and sends logout tokens).
+      const row = await live(at)
+        .set({ ended_at: at })
+        .where('id_hash', '=', idHash)
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? undefined : fromRow(row);
+    },
+    async endAllForUser(userId, at) {
+      const result = await live(at).set({ ended_at: at }).where('user_id', '=', userId).executeTakeFirst();
+      return changedRows(result);
+    },
+  };
+}
+
+function toRow(session: SessionRecord): SessionsTable {
+  return {
+    id_hash: session.idHash,
+    sid: session.sid,
+    user_id: session.userId,
+    auth_time: session.authTime,
+    amr: toJsonColumn(session.amr),
+    acr: session.acr,
+    created_at: session.createdAt,
+    last_seen_at: session.lastSeenAt,
+    expires_at: session.expiresAt,
+    ended_at: session.endedAt,
+  };
+}
+
+function fromRow(row: Selectable<SessionsTable>): SessionRecord {
+  return {
+    idHash: row.id_hash,
+    sid: row.sid,
+    userId: row.user_id,
+    authTime: row.auth_time,
+    amr: fromJsonColumn<string[]>(row.amr),
+    acr: row.acr,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    endedAt: row.ended_at,
+  };
+}
