@@ -2,6 +2,8 @@ import type { Command } from '../lib/command.js';
 import { clientCreate } from './client/create.js';
 import { clientDelete } from './client/delete.js';
 import { clientList } from './client/list.js';
+import { jwtDecode } from './jwt/decode.js';
+import { jwtVerify } from './jwt/verify.js';
 import { keysList } from './keys/list.js';
 import { keysRotate } from './keys/rotate.js';
 import { migrate } from './migrate.js';
@@ -24,4 +26,6 @@ export const COMMANDS: readonly Command[] = [
   userSetPassword,
   keysList,
   keysRotate,
+  jwtDecode,
+  jwtVerify,
 ];
