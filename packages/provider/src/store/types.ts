@@ -308,3 +308,99 @@ export class StoreConflictError extends Error {
     super(`${entity} with this ${field} already exists`);
   }
 }
+
+// --- Token lifecycle (refresh tokens, device codes, replay cache) ---
+
+/**
+ * A refresh token (opaque, ≥ 256 bits), stored as its SHA-256. Every rotation makes a new token in the
+ * same grant; the grant is the family (RFC 9700 §4.14.2): reuse of a rotated token revokes the grant,
+ * and with it every token issued under it.
+ */
+export interface RefreshTokenRecord {
+  readonly tokenHash: string;
+  readonly grantId: string;
+  readonly clientId: string;
+  readonly userId: string | null;
+  /** The scopes this token may refresh (may be narrower than the grant's, never wider). */
+  readonly scopes: readonly string[];
+  readonly createdAt: number;
+  /** Idle lifetime end: unused until then, it expires. */
+  readonly idleExpiresAt: number;
+  /** Absolute lifetime end of the family (carried over unchanged by rotation). */
+  readonly absoluteExpiresAt: number;
+  /** Set when it was exchanged for a successor. */
+  readonly rotatedAt: number | null;
+}
+
+export type RotateRefreshTokenResult =
+  | { readonly status: 'rotated'; readonly token: RefreshTokenRecord }
+  /** Already rotated: theft or a race lost. The caller fails with invalid_grant and revokes the grant (R1). */
+  | { readonly status: 'reused'; readonly token: RefreshTokenRecord }
+  | { readonly status: 'not_found' };
+
+export interface RefreshTokenStore {
+  create(token: RefreshTokenRecord): Promise<void>;
+  /**
+   * Atomically marks the token rotated (`UPDATE … WHERE token_hash = ? AND rotated_at IS NULL`, row count
+   * checked — DESIGN rule 7) and, in the same transaction, inserts `successor` when given; of two
+   * concurrent rotations exactly one gets 'rotated'. Expiry and grant revocation are the caller's checks.
+   */
+  rotate(tokenHash: string, at: number, successor?: RefreshTokenRecord): Promise<RotateRefreshTokenResult>;
+  get(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  deleteExpired(before: number): Promise<number>;
+}
+
+export type DeviceCodeStatus = 'pending' | 'approved' | 'denied' | 'consumed';
+
+/** A device authorization (RFC 8628 §3.2): the device code stored as its SHA-256, the user code as typed. */
+export interface DeviceCodeRecord {
+  readonly deviceCodeHash: string;
+  /** Normalized (upper case, no separators), unique among live codes. */
+  readonly userCode: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly resources: readonly string[];
+  readonly status: DeviceCodeStatus;
+  /** Polling interval in seconds (RFC 8628 §3.5); raised on slow_down. */
+  readonly interval: number;
+  readonly lastPolledAt: number | null;
+  /** Set on approval. */
+  readonly userId: string | null;
+  readonly grantId: string | null;
+  readonly sid: string | null;
+  readonly authTime: number | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface DeviceCodeStore {
+  create(code: DeviceCodeRecord): Promise<void>;
+  /** The live (pending, unexpired at `now`) code with this user code. */
+  getPendingByUserCode(userCode: string, now: number): Promise<DeviceCodeRecord | undefined>;
+  /** pending → approved, recording who approved and the grant; false if no longer pending. */
+  approve(
+    userCode: string,
+    approval: { userId: string; grantId: string; sid: string | null; authTime: number },
+    at: number,
+  ): Promise<boolean>;
+  /** pending → denied; false if no longer pending. */
+  deny(userCode: string, at: number): Promise<boolean>;
+  /**
+   * Records a poll: sets lastPolledAt = at (and interval when given) and returns the record as it was
+   * BEFORE this poll (so the caller can apply slow_down), or undefined when unknown.
+   */
+  poll(deviceCodeHash: string, at: number, interval?: number): Promise<DeviceCodeRecord | undefined>;
+  /** approved → consumed, atomically; true for exactly one caller. */
+  consume(deviceCodeHash: string, at: number): Promise<boolean>;
+  deleteExpired(before: number): Promise<number>;
+}
+
+/**
+ * Single-use values seen before (private_key_jwt `jti`, RFC 7523 §3 / checklist C3), kept until they
+ * expire.
+ */
+export interface ReplayCache {
+  /** True the first time `key` is seen (it is kept until expiresAt); false for a replay. Atomic. */
+  remember(key: string, expiresAt: number, at: number): Promise<boolean>;
+  deleteExpired(before: number): Promise<number>;
+}
