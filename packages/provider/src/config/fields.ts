@@ -7,6 +7,8 @@ import {
   type Parsed,
   parseAlgorithms,
   parseByteSize,
+  parseCodeLifetime,
+  parseColor,
   parseDatabaseUrl,
   parseDurationValue,
   parseHost,
@@ -14,6 +16,8 @@ import {
   parseLogLevel,
   parseNonEmptyString,
   parsePort,
+  parseProductName,
+  parsePublicUrl,
 } from './parsers.js';
 import { parseSecret } from './secret.js';
 
@@ -68,4 +72,19 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     parse: parseDurationValue,
   },
   { path: 'logging.level', env: ['LATCHKEY_LOG_LEVEL'], default: 'info', parse: parseLogLevel },
+  {
+    path: 'session.lifetime',
+    env: ['LATCHKEY_SESSION_LIFETIME'],
+    default: '12h',
+    parse: parseDurationValue,
+  },
+  {
+    path: 'authorization.codeLifetime',
+    env: ['LATCHKEY_AUTHORIZATION_CODE_LIFETIME'],
+    default: '60s',
+    parse: parseCodeLifetime,
+  },
+  { path: 'ui.productName', env: ['LATCHKEY_UI_PRODUCT_NAME'], default: 'Latchkey', parse: parseProductName },
+  { path: 'ui.logoUrl', env: ['LATCHKEY_UI_LOGO_URL'], parse: parsePublicUrl },
+  { path: 'ui.primaryColor', env: ['LATCHKEY_UI_PRIMARY_COLOR'], default: '#2f5bd3', parse: parseColor },
 ];

@@ -111,3 +111,39 @@ export function parseByteSize(raw: unknown): Parsed<number> {
     ? ok(n)
     : bad('must be a number of bytes between 1024 and 16777216');
 }
+
+/** RFC 6749 §4.1.2 recommends at most 10 minutes; checklist A2 asks for at most 60 seconds. */
+export function parseCodeLifetime(raw: unknown): Parsed<number> {
+  const seconds = parseDuration(raw);
+  return seconds !== undefined && seconds <= 60 ? ok(seconds) : bad('must be a duration of at most 60s');
+}
+
+/** Shown on every page: printable, short. */
+export function parseProductName(raw: unknown): Parsed<string> {
+  return typeof raw === 'string' && raw.trim() !== '' && raw.length <= 60 && !/\p{Cc}/u.test(raw)
+    ? ok(raw.trim())
+    : bad('must be 1 to 60 printable characters');
+}
+
+/** A hex colour only: it is written into the stylesheet, so nothing else may get through. */
+export function parseColor(raw: unknown): Parsed<string> {
+  return typeof raw === 'string' && /^#(?:[0-9a-fA-F]{3}){1,2}$/.test(raw)
+    ? ok(raw.toLowerCase())
+    : bad('must be a hex colour like #2f5bd3');
+}
+
+/** An absolute https URL (http only on loopback), e.g. a logo the pages load. */
+export function parsePublicUrl(raw: unknown): Parsed<string> {
+  if (typeof raw !== 'string' || raw.length > 2000) return bad('is not a URL');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return bad('is not a URL');
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    return bad('must use https');
+  }
+  if (url.username !== '' || url.password !== '') return bad('must not contain credentials');
+  return ok(url.href);
+}

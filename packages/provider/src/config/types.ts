@@ -30,10 +30,39 @@ export interface ProviderConfig {
   readonly logging: { readonly level: LogLevel };
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
+  /** Provider sessions (the sign-in cookie). */
+  readonly session: SessionConfig;
+  /** The authorization endpoint. */
+  readonly authorization: AuthorizationConfig;
+  /** The look of the login and consent pages. */
+  readonly ui: UiConfig;
+}
+
+export interface SessionConfig {
+  /** Absolute lifetime of a provider session from sign-in, seconds. */
+  readonly lifetime: number;
+}
+
+export interface AuthorizationConfig {
+  /** Lifetime of an authorization code, seconds (at most 60: checklist A2). */
+  readonly codeLifetime: number;
+}
+
+export interface UiConfig {
+  readonly productName: string;
+  /** An https URL (or http on loopback) of the logo; undefined shows the product name alone. */
+  readonly logoUrl: string | undefined;
+  /** `#rgb` or `#rrggbb`: buttons, links and focus rings. */
+  readonly primaryColor: string;
 }
 
 /** What may be overridden (CLI flags): any subset, nested for `keys` and `logging`. */
-export type ProviderConfigOverrides = Partial<Omit<ProviderConfig, 'keys' | 'logging'>> & {
+export type ProviderConfigOverrides = Partial<
+  Omit<ProviderConfig, 'keys' | 'logging' | 'session' | 'authorization' | 'ui'>
+> & {
   readonly keys?: Partial<KeysConfig>;
   readonly logging?: Partial<ProviderConfig['logging']>;
+  readonly session?: Partial<SessionConfig>;
+  readonly authorization?: Partial<AuthorizationConfig>;
+  readonly ui?: Partial<UiConfig>;
 };
