@@ -15,6 +15,13 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'unsupported_response_type'
   | 'invalid_target'
+  // OIDC Core §3.1.2.6: authentication error codes of the authorization endpoint.
+  | 'interaction_required'
+  | 'login_required'
+  | 'account_selection_required'
+  | 'consent_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
   | 'server_error'
   | 'temporarily_unavailable'
   | 'not_found'
@@ -61,6 +68,13 @@ export const AccessDenied = define('access_denied', 403, 'AccessDenied');
 export const UnsupportedResponseType = define('unsupported_response_type', 400, 'UnsupportedResponseType');
 // RFC 8707 §2
 export const InvalidTarget = define('invalid_target', 400, 'InvalidTarget');
+// OIDC Core §3.1.2.6 (sent to the client's redirect URI, so the status is not used on the wire).
+export const InteractionRequired = define('interaction_required', 400, 'InteractionRequired');
+export const LoginRequired = define('login_required', 400, 'LoginRequired');
+export const AccountSelectionRequired = define('account_selection_required', 400, 'AccountSelectionRequired');
+export const ConsentRequired = define('consent_required', 400, 'ConsentRequired');
+export const RequestNotSupported = define('request_not_supported', 400, 'RequestNotSupported');
+export const RequestUriNotSupported = define('request_uri_not_supported', 400, 'RequestUriNotSupported');
 export const ServerError = define('server_error', 500, 'ServerError');
 export const TemporarilyUnavailable = define('temporarily_unavailable', 503, 'TemporarilyUnavailable');
 export const NotFound = define('not_found', 404, 'NotFound');
