@@ -3,7 +3,15 @@ import { type Kysely, type RawBuilder, sql, type Transaction } from '@latchkey/s
 import { type DialectContext, untilSessionsWaitForLocks } from '@latchkey/store/testing';
 import { type OpenedProviderStores, openProviderStores } from '../../src/store/index.js';
 import type { ProviderSchema } from '../../src/store/schema.js';
-import type { ClientRecord, SigningKeyRecord, SigningKeyState, UserRecord } from '../../src/store/types.js';
+import type {
+  AuthorizationCodeRecord,
+  ClientRecord,
+  GrantRecord,
+  SessionRecord,
+  SigningKeyRecord,
+  SigningKeyState,
+  UserRecord,
+} from '../../src/store/types.js';
 
 export const NOW = 1_800_000_000;
 
@@ -63,6 +71,69 @@ export function user(overrides: Partial<UserRecord> = {}): UserRecord {
     disabled: false,
     createdAt: NOW,
     updatedAt: NOW,
+    ...overrides,
+  };
+}
+
+/** Stores with the fixture user and client in them, for the records that belong to them. */
+export async function openStoresWithUserAndClient(
+  ctx: DialectContext,
+  t: TestContext,
+): Promise<OpenedProviderStores> {
+  const stores = await openMigratedStores(ctx, t);
+  await stores.users.create(user());
+  await stores.clients.create(client());
+  return stores;
+}
+
+export function session(overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    idHash: 'aGFzaC1vZi1jb29raWUtc2Vzc2lvbi1pZA',
+    sid: 'sid-1',
+    userId: user().id,
+    authTime: NOW,
+    amr: ['pwd'],
+    acr: null,
+    createdAt: NOW,
+    lastSeenAt: NOW,
+    expiresAt: NOW + 3600,
+    endedAt: null,
+    ...overrides,
+  };
+}
+
+export function grant(overrides: Partial<GrantRecord> = {}): GrantRecord {
+  return {
+    id: 'g-1',
+    clientId: client().clientId,
+    userId: user().id,
+    scopes: ['openid', 'profile'],
+    sid: 'sid-1',
+    createdAt: NOW,
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+export function authorizationCode(overrides: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord {
+  return {
+    codeHash: 'c29tZS1oYXNoLW9mLWEtY29kZQ',
+    grantId: 'g-1',
+    clientId: client().clientId,
+    userId: user().id,
+    redirectUri: 'https://app.example.com/callback',
+    scopes: ['openid', 'profile'],
+    nonce: 'n-0S6_WzA2Mj',
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    sid: 'sid-1',
+    authTime: NOW - 5,
+    acr: null,
+    amr: ['pwd'],
+    claimsRequest: '{"id_token":{"email":{"essential":true}}}',
+    resources: ['https://api.example.com'],
+    createdAt: NOW,
+    expiresAt: NOW + 60,
+    consumedAt: null,
     ...overrides,
   };
 }

@@ -6,7 +6,17 @@ import { providerMigrations } from '../../src/store/index.js';
 import { openStoresOn } from './fixtures.js';
 
 const ALL = providerMigrations.migrations.map((m) => m.name);
-const TABLES = ['clients', 'users', 'signing_keys', 'leases'];
+const TABLES = [
+  'clients',
+  'users',
+  'signing_keys',
+  'leases',
+  'sessions',
+  'consents',
+  'grants',
+  'authorization_codes',
+  'audit_events',
+];
 
 describeEachDialect('provider migrations', (ctx) => {
   test('are not run when the stores are opened, only when migrate() is called', async (t) => {

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sql } from '@latchkey/store';
+import { describeEachDialect } from '@latchkey/store/testing';
+import {
+  client,
+  contended,
+  lockRows,
+  NOW,
+  openStoresWithUserAndClient,
+  twoInstances,
+  user,
+} from './fixtures.js';
+
+const ALICE = user().id;
+const APP = client().clientId;
+
+describeEachDialect('consent store', (ctx) => {
+  test('returns nothing before a grant, and the scopes and time once granted', async (t) => {
+    const { consents } = await openStoresWithUserAndClient(ctx, t);
+    assert.equal(await consents.get(ALICE, APP), undefined);
+    await consents.grant(ALICE, APP, ['openid', 'profile'], NOW);
+    assert.deepEqual(await consents.get(ALICE, APP), {
+      userId: ALICE,
+      clientId: APP,
+      scopes: ['openid', 'profile'],
+      grantedAt: NOW,
+    });
+  });
+
+  test('adds the scopes of a later grant to those granted before, once each', async (t) => {
+    const { consents } = await openStoresWithUserAndClient(ctx, t);
+    await consents.grant(ALICE, APP, ['openid', 'profile', 'openid'], NOW);
+    await consents.grant(ALICE, APP, ['email', 'openid'], NOW + 10);
+    await consents.grant(ALICE, APP, ['profile'], NOW + 20);
+    assert.deepEqual(await consents.get(ALICE, APP), {
+      userId: ALICE,
+      clientId: APP,
+      scopes: ['openid', 'profile', 'email'],
+      grantedAt: NOW + 20,
+    });
+  });
+
+  test('keeps consents of different users and clients apart', async (t) => {
+    const { consents, users, clients } = await openStoresWithUserAndClient(ctx, t);
+    await users.create(user({ id: 'u-bob', username: 'bob' }));
+    await clients.create(client({ clientId: 'other-app' }));
+    await consents.grant(ALICE, APP, ['openid'], NOW);
+    await consents.grant('u-bob', APP, ['email'], NOW);
+    await consents.grant(ALICE, 'other-app', ['profile'], NOW);
+    assert.deepEqual((await consents.get(ALICE, APP))?.scopes, ['openid']);
+    assert.deepEqual((await consents.get('u-bob', APP))?.scopes, ['email']);
+    assert.deepEqual((await consents.get(ALICE, 'other-app'))?.scopes, ['profile']);
+  });
+
+  test('revoke forgets the consent and says whether there was one', async (t) => {
+    const { consents } = await openStoresWithUserAndClient(ctx, t);
+    await consents.grant(ALICE, APP, ['openid', 'email'], NOW);
+    assert.equal(await consents.revoke(ALICE, APP), true);
+    assert.equal(await consents.get(ALICE, APP), undefined);
+    assert.equal(await consents.revoke(ALICE, APP), false);
+    await consents.grant(ALICE, APP, ['openid'], NOW + 5);
+    assert.deepEqual((await consents.get(ALICE, APP))?.scopes, ['openid']);
+  });
+
+  test('refuses a consent for a user or client that does not exist', async (t) => {
+    const { consents } = await openStoresWithUserAndClient(ctx, t);
+    await assert.rejects(consents.grant('u-nobody', APP, ['openid'], NOW));
+    await assert.rejects(consents.grant(ALICE, 'no-app', ['openid'], NOW));
+  });
+
+  test('deleting the user or the client deletes the consent', async (t) => {
+    const stores = await openStoresWithUserAndClient(ctx, t);
+    await stores.clients.create(client({ clientId: 'other-app' }));
+    await stores.consents.grant(ALICE, APP, ['openid'], NOW);
+    await stores.consents.grant(ALICE, 'other-app', ['openid'], NOW);
+    await stores.clients.delete('other-app');
+    assert.equal(await stores.consents.get(ALICE, 'other-app'), undefined);
+    assert.ok(await stores.consents.get(ALICE, APP));
+    await sql`delete from users where id = ${ALICE}`.execute(stores.database.db);
+    assert.equal(await stores.consents.get(ALICE, APP), undefined);
+  });
+
+  test('keeps the scopes of both of two instances granting at once', async (t) => {
+    const { url, one, two } = await twoInstances(ctx, t);
+    await one.users.create(user());
+    await one.clients.create(client());
+    await one.consents.grant(ALICE, APP, ['openid'], NOW);
+    // Both read ['openid'], then queue on the row: the second write must not overwrite the first.
+    const hold = lockRows('consents', sql`user_id = ${ALICE}`);
+    await contended(ctx, url, t, { hold, table: 'consents', racers: 2 }, () =>
+      Promise.all([
+        one.consents.grant(ALICE, APP, ['profile'], NOW + 1),
+        two.consents.grant(ALICE, APP, ['email'], NOW + 1),
+      ]),
+    );
+    assert.deepEqual([...((await one.consents.get(ALICE, APP))?.scopes ?? [])].sort(), [
+      'email',
+      'openid',
+      'profile',
+    ]);
+  });
+
+  test('keeps the scopes of both of two instances granting a first consent at once', async (t) => {
+    const { one, two } = await twoInstances(ctx, t);
+    await one.users.create(user());
+    await one.clients.create(client());
+    await Promise.all([
+      one.consents.grant(ALICE, APP, ['profile'], NOW),
+      two.consents.grant(ALICE, APP, ['email'], NOW),
+    ]);
+    assert.deepEqual([...((await one.consents.get(ALICE, APP))?.scopes ?? [])].sort(), ['email', 'profile']);
+  });
+});
