@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from '@latchkey/store';
 import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
+import { retryingSerializationFailures } from './lib/retry.js';
 import type { AuthorizationCodesTable, ProviderSchema } from './schema.js';
 import type { AuthorizationCodeRecord, AuthorizationCodeStore } from './types.js';
 
@@ -17,13 +18,15 @@ export function createAuthorizationCodeStore(db: Kysely<ProviderSchema>): Author
       // DESIGN rule 7, RFC 6749 §4.1.2 (a code is used once): one conditional UPDATE decides the winner.
       // Only the statement that moved consumed_at from NULL gets the row back, so of two instances
       // redeeming one code at once exactly one sees 'consumed'.
-      const won = await db
-        .updateTable('authorization_codes')
-        .set({ consumed_at: at })
-        .where('code_hash', '=', codeHash)
-        .where('consumed_at', 'is', null)
-        .returningAll()
-        .executeTakeFirst();
+      const won = await retryingSerializationFailures(() =>
+        db
+          .updateTable('authorization_codes')
+          .set({ consumed_at: at })
+          .where('code_hash', '=', codeHash)
+          .where('consumed_at', 'is', null)
+          .returningAll()
+          .executeTakeFirst(),
+      );
       if (won !== undefined) return { status: 'consumed', code: fromRow(won) };
       const seen = await db
         .selectFrom('authorization_codes')

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from '@latchkey/store';
 import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { retryingSerializationFailures } from './lib/retry.js';
 import type { ConsentsTable, ProviderSchema } from './schema.js';
 import type { ConsentRecord, ConsentStore } from './types.js';
 
@@ -53,7 +54,7 @@ export function createConsentStore(db: Kysely<ProviderSchema>): ConsentStore {
     },
     async grant(userId, clientId, scopes, at) {
       for (let attempt = 0; attempt < MAX_GRANT_ATTEMPTS; attempt++) {
-        if (await tryGrant(userId, clientId, scopes, at)) return;
+        if (await retryingSerializationFailures(() => tryGrant(userId, clientId, scopes, at))) return;
       }
       throw new Error(`Consent kept changing under ${MAX_GRANT_ATTEMPTS} attempts to record a grant`);
     },

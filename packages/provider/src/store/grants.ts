@@ -1,13 +1,23 @@
 import type { Kysely, Selectable } from '@latchkey/store';
 import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
+import { retryingSerializationFailures } from './lib/retry.js';
 import type { GrantsTable, ProviderSchema } from './schema.js';
 import type { GrantRecord, GrantStore } from './types.js';
 
 export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
-  /** Revokes the live grants `where` narrows to; revoking twice changes nothing the second time. */
-  const revokeLive = (at: number) =>
-    db.updateTable('grants').set({ revoked_at: at }).where('revoked_at', 'is', null);
+  /** Revokes the live grants whose `column` is `value` and counts them; a revoked grant stays as it was. */
+  const revokeLive = (at: number, column: 'id' | 'sid' | 'user_id', value: string) =>
+    retryingSerializationFailures(async () =>
+      changedRows(
+        await db
+          .updateTable('grants')
+          .set({ revoked_at: at })
+          .where(column, '=', value)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst(),
+      ),
+    );
   return {
     async create(grant) {
       await mapConflict(
@@ -21,13 +31,13 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
       return row === undefined ? undefined : fromRow(row);
     },
     async revoke(id, at) {
-      return changedRows(await revokeLive(at).where('id', '=', id).executeTakeFirst()) > 0;
+      return (await revokeLive(at, 'id', id)) > 0;
     },
     async revokeBySid(sid, at) {
-      return changedRows(await revokeLive(at).where('sid', '=', sid).executeTakeFirst());
+      return revokeLive(at, 'sid', sid);
     },
     async revokeByUser(userId, at) {
-      return changedRows(await revokeLive(at).where('user_id', '=', userId).executeTakeFirst());
+      return revokeLive(at, 'user_id', userId);
     },
   };
 }

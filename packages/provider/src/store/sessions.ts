@@ -1,14 +1,25 @@
-import type { Kysely, Selectable } from '@latchkey/store';
+import type { Kysely, Selectable, Updateable } from '@latchkey/store';
 import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
+import { retryingSerializationFailures } from './lib/retry.js';
 import { type ProviderSchema, SESSION_SID_INDEX, type SessionsTable } from './schema.js';
 import type { SessionRecord, SessionStore } from './types.js';
 
 export function createSessionStore(db: Kysely<ProviderSchema>): SessionStore {
   const selectSessions = () => db.selectFrom('sessions').selectAll();
-  /** Sessions usable at `at`: not ended, not yet at their absolute end. */
-  const live = (at: number) =>
-    db.updateTable('sessions').where('ended_at', 'is', null).where('expires_at', '>', at);
+  /** Updates the sessions still usable at `at` (not ended, not at their absolute end) that match. */
+  const updateLive = (
+    at: number,
+    changes: Updateable<SessionsTable>,
+    column: 'id_hash' | 'user_id',
+    value: string,
+  ) =>
+    db
+      .updateTable('sessions')
+      .set(changes)
+      .where(column, '=', value)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', at);
   return {
     async create(session) {
       await mapConflict(
@@ -31,23 +42,22 @@ export function createSessionStore(db: Kysely<ProviderSchema>): SessionStore {
       return row === undefined ? undefined : fromRow(row);
     },
     async touch(idHash, at) {
-      const result = await live(at)
-        .set({ last_seen_at: at })
-        .where('id_hash', '=', idHash)
-        .executeTakeFirst();
+      const result = await retryingSerializationFailures(() =>
+        updateLive(at, { last_seen_at: at }, 'id_hash', idHash).executeTakeFirst(),
+      );
       return changedRows(result) > 0;
     },
     async end(idHash, at) {
       // One statement: of two concurrent logouts only one gets the session back (and sends logout tokens).
-      const row = await live(at)
-        .set({ ended_at: at })
-        .where('id_hash', '=', idHash)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await retryingSerializationFailures(() =>
+        updateLive(at, { ended_at: at }, 'id_hash', idHash).returningAll().executeTakeFirst(),
+      );
       return row === undefined ? undefined : fromRow(row);
     },
     async endAllForUser(userId, at) {
-      const result = await live(at).set({ ended_at: at }).where('user_id', '=', userId).executeTakeFirst();
+      const result = await retryingSerializationFailures(() =>
+        updateLive(at, { ended_at: at }, 'user_id', userId).executeTakeFirst(),
+      );
       return changedRows(result);
     },
   };

@@ -79,20 +79,23 @@ describeEachDialect('authorization code store', (ctx) => {
     assert.equal(await authorizationCodes.deleteExpired(NOW + 20), 0);
   });
 
-  test('A1: of two instances redeeming one code at once, exactly one consumes it', async (t) => {
-    const { url, one, two } = await twoInstances(ctx, t);
-    await one.authorizationCodes.create(CODE);
-    const hold = lockRows('authorization_codes', sql`code_hash = ${CODE.codeHash}`);
-    const results = await contended(ctx, url, t, { hold, table: 'authorization_codes', racers: 2 }, () =>
-      Promise.all([
-        one.authorizationCodes.consume(CODE.codeHash, NOW + 1),
-        two.authorizationCodes.consume(CODE.codeHash, NOW + 2),
-      ]),
-    );
-    assert.deepEqual(results.map((r) => r.status).sort(), ['consumed', 'replayed']);
-    const winner = results.find((r) => r.status === 'consumed');
-    const loser = results.find((r) => r.status === 'replayed');
-    assert.ok(winner?.status === 'consumed' && loser?.status === 'replayed');
-    assert.equal(loser.code.consumedAt, winner.code.consumedAt);
-  });
+  for (const serializable of [false, true]) {
+    const isolation = serializable ? ', with SERIALIZABLE transactions (as on CockroachDB)' : '';
+    test(`A1: of two instances redeeming one code at once, exactly one consumes it${isolation}`, async (t) => {
+      const { url, one, two } = await twoInstances(ctx, t, { serializable });
+      await one.authorizationCodes.create(CODE);
+      const hold = lockRows('authorization_codes', sql`code_hash = ${CODE.codeHash}`);
+      const results = await contended(ctx, url, t, { hold, table: 'authorization_codes', racers: 2 }, () =>
+        Promise.all([
+          one.authorizationCodes.consume(CODE.codeHash, NOW + 1),
+          two.authorizationCodes.consume(CODE.codeHash, NOW + 2),
+        ]),
+      );
+      assert.deepEqual(results.map((r) => r.status).sort(), ['consumed', 'replayed']);
+      const winner = results.find((r) => r.status === 'consumed');
+      const loser = results.find((r) => r.status === 'replayed');
+      assert.ok(winner?.status === 'consumed' && loser?.status === 'replayed');
+      assert.equal(loser.code.consumedAt, winner.code.consumedAt);
+    });
+  }
 });

@@ -81,25 +81,28 @@ describeEachDialect('consent store', (ctx) => {
     assert.equal(await stores.consents.get(ALICE, APP), undefined);
   });
 
-  test('keeps the scopes of both of two instances granting at once', async (t) => {
-    const { url, one, two } = await twoInstances(ctx, t);
-    await one.users.create(user());
-    await one.clients.create(client());
-    await one.consents.grant(ALICE, APP, ['openid'], NOW);
-    // Both read ['openid'], then queue on the row: the second write must not overwrite the first.
-    const hold = lockRows('consents', sql`user_id = ${ALICE}`);
-    await contended(ctx, url, t, { hold, table: 'consents', racers: 2 }, () =>
-      Promise.all([
-        one.consents.grant(ALICE, APP, ['profile'], NOW + 1),
-        two.consents.grant(ALICE, APP, ['email'], NOW + 1),
-      ]),
-    );
-    assert.deepEqual([...((await one.consents.get(ALICE, APP))?.scopes ?? [])].sort(), [
-      'email',
-      'openid',
-      'profile',
-    ]);
-  });
+  for (const serializable of [false, true]) {
+    const isolation = serializable ? ', with SERIALIZABLE transactions (as on CockroachDB)' : '';
+    test(`keeps the scopes of both of two instances granting at once${isolation}`, async (t) => {
+      const { url, one, two } = await twoInstances(ctx, t, { serializable });
+      await one.users.create(user());
+      await one.clients.create(client());
+      await one.consents.grant(ALICE, APP, ['openid'], NOW);
+      // Both read ['openid'], then queue on the row: the second write must not overwrite the first.
+      const hold = lockRows('consents', sql`user_id = ${ALICE}`);
+      await contended(ctx, url, t, { hold, table: 'consents', racers: 2 }, () =>
+        Promise.all([
+          one.consents.grant(ALICE, APP, ['profile'], NOW + 1),
+          two.consents.grant(ALICE, APP, ['email'], NOW + 1),
+        ]),
+      );
+      assert.deepEqual([...((await one.consents.get(ALICE, APP))?.scopes ?? [])].sort(), [
+        'email',
+        'openid',
+        'profile',
+      ]);
+    });
+  }
 
   test('keeps the scopes of both of two instances granting a first consent at once', async (t) => {
     const { one, two } = await twoInstances(ctx, t);

@@ -165,11 +165,24 @@ export function signingKey(
 export async function twoInstances(
   ctx: DialectContext,
   t: TestContext,
+  { serializable = false } = {},
 ): Promise<{ url: string; one: OpenedProviderStores; two: OpenedProviderStores }> {
-  const url = await ctx.freshUrl();
+  const fresh = await ctx.freshUrl();
+  const url = serializable && ctx.dialect === 'postgres' ? withSerializableTransactions(fresh) : fresh;
   const one = await openStoresOn(url, t, { migrate: true });
   const two = ctx.dialect === 'postgres' ? await openStoresOn(url, t) : one;
   return { url, one, two };
+}
+
+/**
+ * Every transaction on connections from the URL runs SERIALIZABLE, as on CockroachDB: a statement that
+ * loses a race fails with a serialization failure instead of re-reading the row.
+ */
+function withSerializableTransactions(url: string): string {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options') ?? '';
+  parsed.searchParams.set('options', `${options} -c default_transaction_isolation=serializable`.trim());
+  return parsed.toString();
 }
 
 /** What a third session does in its transaction to make the racers queue: lock a row, or claim a key. */

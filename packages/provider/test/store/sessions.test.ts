@@ -123,14 +123,20 @@ describeEachDialect('session store', (ctx) => {
     assert.equal(await stores.sessions.getBySid(session().sid), undefined);
   });
 
-  test('gives the session back to exactly one of two instances ending it at once', async (t) => {
-    const { url, one, two } = await twoInstances(ctx, t);
-    await one.users.create(user());
-    await one.sessions.create(session());
-    const hold = lockRows('sessions', sql`sid = 'sid-1'`);
-    const results = await contended(ctx, url, t, { hold, table: 'sessions', racers: 2 }, () =>
-      Promise.all([one.sessions.end(session().idHash, NOW + 5), two.sessions.end(session().idHash, NOW + 6)]),
-    );
-    assert.equal(results.filter((ended) => ended !== undefined).length, 1);
-  });
+  for (const serializable of [false, true]) {
+    const isolation = serializable ? ', with SERIALIZABLE transactions (as on CockroachDB)' : '';
+    test(`gives the session back to exactly one of two instances ending it at once${isolation}`, async (t) => {
+      const { url, one, two } = await twoInstances(ctx, t, { serializable });
+      await one.users.create(user());
+      await one.sessions.create(session());
+      const hold = lockRows('sessions', sql`sid = 'sid-1'`);
+      const results = await contended(ctx, url, t, { hold, table: 'sessions', racers: 2 }, () =>
+        Promise.all([
+          one.sessions.end(session().idHash, NOW + 5),
+          two.sessions.end(session().idHash, NOW + 6),
+        ]),
+      );
+      assert.equal(results.filter((ended) => ended !== undefined).length, 1);
+    });
+  }
 });
