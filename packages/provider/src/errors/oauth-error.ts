@@ -22,6 +22,9 @@ export type OAuthErrorCode =
   | 'consent_required'
   | 'request_not_supported'
   | 'request_uri_not_supported'
+  // RFC 6750 §3.1: errors of a protected resource (UserInfo).
+  | 'invalid_token'
+  | 'insufficient_scope'
   | 'server_error'
   | 'temporarily_unavailable'
   | 'not_found'
@@ -75,6 +78,9 @@ export const AccountSelectionRequired = define('account_selection_required', 400
 export const ConsentRequired = define('consent_required', 400, 'ConsentRequired');
 export const RequestNotSupported = define('request_not_supported', 400, 'RequestNotSupported');
 export const RequestUriNotSupported = define('request_uri_not_supported', 400, 'RequestUriNotSupported');
+// RFC 6750 §3.1 (sent with a Bearer challenge by the protected resource, not the Basic one below).
+export const InvalidToken = define('invalid_token', 401, 'InvalidToken');
+export const InsufficientScope = define('insufficient_scope', 403, 'InsufficientScope');
 export const ServerError = define('server_error', 500, 'ServerError');
 export const TemporarilyUnavailable = define('temporarily_unavailable', 503, 'TemporarilyUnavailable');
 export const NotFound = define('not_found', 404, 'NotFound');
