@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sql } from '@latchkey/store';
+import { runMigrations, sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
 import { providerMigrations } from '../../src/store/index.js';
-import { openStoresOn } from './fixtures.js';
+import { NOW, openStoresOn, session, user } from './fixtures.js';
 
 const ALL = providerMigrations.migrations.map((m) => m.name);
 const TABLES = [
@@ -33,6 +33,20 @@ describeEachDialect('provider migrations', (ctx) => {
     for (const table of TABLES) {
       await sql`select count(*) as n from ${sql.table(table)}`.execute(stores.database.db);
     }
+  });
+
+  test('upgrade a database from the first release, keeping its rows and adding the sign-in tables', async (t) => {
+    const stores = await openStoresOn(await ctx.freshUrl(), t);
+    const [first, ...later] = providerMigrations.migrations;
+    assert.ok(first);
+    await runMigrations(stores.database, { ...providerMigrations, migrations: [first] });
+    await stores.users.create(user());
+    assert.deepEqual(await stores.migrate(), { applied: later.map((m) => m.name) });
+    assert.deepEqual(await stores.users.getById(user().id), user());
+    await stores.sessions.create(session());
+    assert.deepEqual(await stores.sessions.getBySid(session().sid), session());
+    await stores.audit.append({ type: 'migrated', at: NOW });
+    assert.equal((await stores.audit.list({ limit: 1 }))[0]?.type, 'migrated');
   });
 
   test('succeed for two instances migrating one database at once', async (t) => {
