@@ -49,5 +49,6 @@ export async function openProviderStores(
   };
 }
 
+export { MAX_AUDIT_LIST_LIMIT } from './audit.js';
 export { providerMigrations } from './migrations/index.js';
 export * from './types.js';
