@@ -82,3 +82,24 @@ export type { ScopeCheck } from './http/scopes.js';
 export { requireScopes } from './http/scopes.js';
 export type { BearerChallengeParams, BearerErrorCode } from './http/www-authenticate.js';
 export { bearerChallenge } from './http/www-authenticate.js';
+
+// --- client: relying party ---
+export { tokenHash } from './client/claim-hash.js';
+export type {
+  AuthorizationStart,
+  EndSessionOptions,
+  IdTokenClaims,
+  LoginTokenSet,
+  OidcClient,
+  OidcClientOptions,
+  PendingAuthorization,
+  StartAuthorizationOptions,
+  TokenSet,
+} from './client/client.js';
+export { createOidcClient } from './client/client.js';
+export type { ClientErrorCode } from './client/errors.js';
+export { CLIENT_ERROR_CODES, isOidcClientError, OidcClientError } from './client/errors.js';
+export type { LogoutTokenClaims } from './client/logout-token.js';
+export { BACKCHANNEL_LOGOUT_EVENT } from './client/logout-token.js';
+export type { RandomBytes } from './client/random.js';
+export { pkceChallenge, randomToken } from './client/random.js';

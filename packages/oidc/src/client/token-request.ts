@@ -1,0 +1,111 @@
+import { parseJsonObject } from '../jose/json.js';
+import { OidcClientError, safeErrorCode } from './errors.js';
+
+export interface TokenRequestOptions {
+  readonly fetch: typeof fetch;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  readonly clientId: string;
+  readonly clientSecret: string | undefined;
+}
+
+/**
+ * POSTs a form to the token endpoint (RFC 6749 §4.1.3, §6) and returns the JSON object it answers.
+ * Client authentication: `client_secret_basic` when there is a secret (RFC 6749 §2.3.1: id and
+ * secret form-urlencoded before base64), else `client_id` in the body (public client with PKCE).
+ * Bounded like every outbound fetch (DESIGN rule 9): one timeout, a size cap, no redirects.
+ */
+export async function postTokenRequest(
+  endpoint: string,
+  params: Record<string, string>,
+  options: TokenRequestOptions,
+): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'content-type': 'application/x-www-form-urlencoded',
+  };
+  const form = new URLSearchParams(params);
+  if (options.clientSecret === undefined) form.set('client_id', options.clientId);
+  else {
+    const user = formEncode(options.clientId);
+    const password = formEncode(options.clientSecret);
+    headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  }
+  let response: Response;
+  try {
+    response = await options.fetch(endpoint, {
+      method: 'POST',
+      headers,
+      body: form.toString(),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch (cause) {
+    throw new OidcClientError('ERR_CLIENT_TOKEN_REQUEST_FAILED', 'the token endpoint could not be reached', {
+      cause,
+    });
+  }
+  const bytes = await readBounded(response, options.maxBytes);
+  if (!response.ok) {
+    // RFC 6749 §5.2: the error body names the OAuth error code; only that code is kept.
+    let error: string | undefined;
+    try {
+      error = safeErrorCode(parseJsonObject(bytes, 'ERR_JWT_INVALID', 'the error response')['error']);
+    } catch {}
+    throw new OidcClientError(
+      'ERR_CLIENT_TOKEN_REQUEST_FAILED',
+      `the token endpoint answered HTTP ${response.status}${error === undefined ? '' : ` (${error})`}`,
+      error === undefined ? {} : { error },
+    );
+  }
+  try {
+    return parseJsonObject(bytes, 'ERR_JWT_INVALID', 'the token response');
+  } catch (cause) {
+    throw new OidcClientError(
+      'ERR_CLIENT_TOKEN_RESPONSE_INVALID',
+      'the token response is not a JSON object',
+      {
+        cause,
+      },
+    );
+  }
+}
+
+// RFC 6749 §2.3.1 / Appendix B: application/x-www-form-urlencoded, so a space is `+`.
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
+}
+
+async function readBounded(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new OidcClientError(
+      'ERR_CLIENT_TOKEN_REQUEST_FAILED',
+      `the token response is larger than ${maxBytes} bytes`,
+    );
+  if (Number(response.headers.get('content-length')) > maxBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (cause) {
+    if (cause instanceof OidcClientError) throw cause;
+    throw new OidcClientError('ERR_CLIENT_TOKEN_REQUEST_FAILED', 'reading the token response failed', {
+      cause,
+    });
+  }
+  return Buffer.concat(chunks, total);
+}
