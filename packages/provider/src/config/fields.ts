@@ -18,6 +18,7 @@ import {
   parsePort,
   parseProductName,
   parsePublicUrl,
+  parseSigningAlgorithm,
 } from './parsers.js';
 import { parseSecret } from './secret.js';
 
@@ -87,4 +88,18 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   { path: 'ui.productName', env: ['LATCHKEY_UI_PRODUCT_NAME'], default: 'Latchkey', parse: parseProductName },
   { path: 'ui.logoUrl', env: ['LATCHKEY_UI_LOGO_URL'], parse: parsePublicUrl },
   { path: 'ui.primaryColor', env: ['LATCHKEY_UI_PRIMARY_COLOR'], default: '#2f5bd3', parse: parseColor },
+  {
+    path: 'tokens.accessTokenLifetime',
+    env: ['LATCHKEY_TOKENS_ACCESS_TOKEN_LIFETIME'],
+    default: '10m',
+    parse: parseDurationValue,
+  },
+  {
+    path: 'tokens.idTokenLifetime',
+    env: ['LATCHKEY_TOKENS_ID_TOKEN_LIFETIME'],
+    default: '1h',
+    parse: parseDurationValue,
+  },
+  // Default derived from keys.algorithms: ES256 when configured, else RS256 (always configured).
+  { path: 'tokens.accessTokenAlg', env: ['LATCHKEY_TOKENS_ACCESS_TOKEN_ALG'], parse: parseSigningAlgorithm },
 ];

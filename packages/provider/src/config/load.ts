@@ -42,8 +42,13 @@ export function loadConfig(options: LoadConfigOptions = {}): ProviderConfig {
     setPath(config, field.path, parseField(field, candidate));
   }
   config['databaseUrl'] ??= `sqlite:${String(config['dataDir'])}/latchkey.db`;
+  const tokens = config['tokens'] as Record<string, unknown>;
+  tokens['accessTokenAlg'] ??= (config['keys'] as ProviderConfig['keys']).algorithms.includes('ES256')
+    ? 'ES256'
+    : 'RS256';
   const result = config as unknown as ProviderConfig;
   checkSchedule(result);
+  checkTokenSettings(result);
   return result;
 }
 
@@ -67,6 +72,30 @@ function checkSchedule(config: ProviderConfig): void {
   }
   if (reloadInterval > 300) {
     throw new ConfigError('keys.reloadInterval', `${reloadInterval}s is longer than the 300s maximum`);
+  }
+}
+
+/**
+ * A retired key leaves the JWKS keys.maxTokenLifetime after it stops signing: a token living longer
+ * would outlive its key. Access tokens are signed by a configured algorithm's key.
+ */
+function checkTokenSettings(config: ProviderConfig): void {
+  const { maxTokenLifetime, algorithms } = config.keys;
+  const lifetimes = [
+    ['tokens.accessTokenLifetime', config.tokens.accessTokenLifetime],
+    ['tokens.idTokenLifetime', config.tokens.idTokenLifetime],
+    ['authorization.codeLifetime', config.authorization.codeLifetime],
+  ] as const;
+  for (const [key, lifetime] of lifetimes) {
+    if (lifetime > maxTokenLifetime) {
+      throw new ConfigError(key, `${lifetime}s is longer than keys.maxTokenLifetime (${maxTokenLifetime}s)`);
+    }
+  }
+  if (!algorithms.includes(config.tokens.accessTokenAlg)) {
+    throw new ConfigError(
+      'tokens.accessTokenAlg',
+      `${config.tokens.accessTokenAlg} is not one of keys.algorithms (${algorithms.join(', ')})`,
+    );
   }
 }
 

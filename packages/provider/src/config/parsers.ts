@@ -147,3 +147,10 @@ export function parsePublicUrl(raw: unknown): Parsed<string> {
   if (url.username !== '' || url.password !== '') return bad('must not contain credentials');
   return ok(url.href);
 }
+
+/** One signing algorithm of the table (asymmetric: tokens are verified with published keys). */
+export function parseSigningAlgorithm(raw: unknown): Parsed<JwsAlgorithm> {
+  return (ASYMMETRIC_ALGORITHMS as readonly unknown[]).includes(raw)
+    ? ok(raw as JwsAlgorithm)
+    : bad(`is not one of ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
+}

@@ -36,6 +36,17 @@ export interface ProviderConfig {
   readonly authorization: AuthorizationConfig;
   /** The look of the login and consent pages. */
   readonly ui: UiConfig;
+  /** Tokens issued at the token endpoint. */
+  readonly tokens: TokensConfig;
+}
+
+export interface TokensConfig {
+  /** Lifetime of an RFC 9068 access token, seconds. */
+  readonly accessTokenLifetime: number;
+  /** Lifetime of an ID token, seconds. */
+  readonly idTokenLifetime: number;
+  /** The algorithm access tokens are signed with; one of keys.algorithms. */
+  readonly accessTokenAlg: JwsAlgorithm;
 }
 
 export interface SessionConfig {
@@ -58,11 +69,12 @@ export interface UiConfig {
 
 /** What may be overridden (CLI flags): any subset, nested for `keys` and `logging`. */
 export type ProviderConfigOverrides = Partial<
-  Omit<ProviderConfig, 'keys' | 'logging' | 'session' | 'authorization' | 'ui'>
+  Omit<ProviderConfig, 'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens'>
 > & {
   readonly keys?: Partial<KeysConfig>;
   readonly logging?: Partial<ProviderConfig['logging']>;
   readonly session?: Partial<SessionConfig>;
   readonly authorization?: Partial<AuthorizationConfig>;
   readonly ui?: Partial<UiConfig>;
+  readonly tokens?: Partial<TokensConfig>;
 };
