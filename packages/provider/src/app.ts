@@ -5,6 +5,9 @@ import type { ProviderConfig } from './config/types.js';
 import { registerDiscovery } from './endpoints/discovery/index.js';
 import { registerHealth } from './endpoints/health/index.js';
 import { registerJwks } from './endpoints/jwks/index.js';
+import { ENDPOINT_PATHS } from './endpoints/paths.js';
+import { registerTokenEndpoint } from './endpoints/token/index.js';
+import { registerUserInfo } from './endpoints/userinfo/index.js';
 import {
   errorResponse,
   InvalidRequest,
@@ -17,16 +20,20 @@ import {
 } from './errors/index.js';
 import { GRANTS, type GrantDefinition } from './grants/index.js';
 import type { KeyManager } from './keys/key-manager.js';
-import type { Clock } from './lib/clock.js';
+import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/create-logger.js';
 import { registerFormParser } from './lib/form-parser.js';
 import { securityHeaders } from './lib/security-headers.js';
 import type { ProviderStores } from './store/types.js';
+import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
 
 export interface ProviderAppDeps {
   readonly config: ProviderConfig;
-  readonly stores: Pick<ProviderStores, 'ping'>;
-  readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms'>;
+  readonly stores: Pick<
+    ProviderStores,
+    'ping' | 'clients' | 'users' | 'grants' | 'authorizationCodes' | 'audit'
+  >;
+  readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
   readonly clock?: Clock;
   /** Default: a pino logger at config.logging.level, with redaction. */
@@ -74,12 +81,46 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     return reply.code(response.status).headers(response.headers).send(response.body);
   });
 
+  const clock = deps.clock ?? systemClock;
+  const grants = deps.grants ?? GRANTS;
+  const authMethods = deps.authMethods ?? CLIENT_AUTH_METHODS;
+
   registerDiscovery(app, {
     issuer: config.issuer,
     signingAlgorithms: deps.keyManager.algorithms,
-    grants: deps.grants ?? GRANTS,
-    authMethods: deps.authMethods ?? CLIENT_AUTH_METHODS,
+    grants,
+    authMethods,
     maxAge: config.keys.jwksMaxAge,
+    endpoints: {
+      token: config.issuer + ENDPOINT_PATHS.token,
+      userinfo: config.issuer + ENDPOINT_PATHS.userinfo,
+    },
+  });
+  registerTokenEndpoint(app, {
+    issuer: config.issuer,
+    clients: deps.stores.clients,
+    grants,
+    authMethods,
+    services: {
+      stores: deps.stores,
+      now: clock,
+      tokens: createTokenIssuer({
+        settings: { issuer: config.issuer, ...config.tokens },
+        signingKey: (alg) => deps.keyManager.signingKey(alg),
+        now: clock,
+      }),
+    },
+  });
+  registerUserInfo(app, {
+    issuer: config.issuer,
+    stores: deps.stores,
+    verifyAccessToken: createAccessTokenVerifier({
+      issuer: config.issuer,
+      audience: userinfoAudience(config.issuer),
+      jwks: () => deps.keyManager.jwks(),
+      algorithms: deps.keyManager.algorithms,
+      now: clock,
+    }),
   });
   registerJwks(app, {
     issuer: config.issuer,

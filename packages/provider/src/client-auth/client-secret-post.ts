@@ -1,4 +1,5 @@
-import type { ClientAuthMethod } from './method.js';
+import type { ClientAuthMethod, ClientAuthRequest } from './method.js';
+import { verifySharedSecret } from './shared-secret.js';
 
 /** RFC 6749 §2.3.1: client_id and client_secret in the request body. */
 export const clientSecretPost = {
@@ -6,5 +7,11 @@ export const clientSecretPost = {
   usesSecret: true,
   forPublicClients: false,
   requiresClientKeys: false,
-  implemented: false,
+  implemented: true,
+  presentedIn: (request: ClientAuthRequest) => request.params.has('client_secret'),
+  read: (request: ClientAuthRequest) => ({
+    clientId: request.params.require('client_id'),
+    secret: request.params.require('client_secret'),
+  }),
+  verify: verifySharedSecret,
 } as const satisfies ClientAuthMethod;

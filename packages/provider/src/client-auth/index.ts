@@ -4,9 +4,11 @@ import type { ClientAuthMethod } from './method.js';
 import { noClientAuth } from './none.js';
 import { privateKeyJwt } from './private-key-jwt.js';
 
-export type { ClientAuthMethod } from './method.js';
+export { authenticateClient } from './authenticate.js';
+export { decodeBasicCredentials } from './client-secret-basic.js';
+export type { ClientAuthMethod, ClientAuthRequest, PresentedCredentials } from './method.js';
 
-/** The client-authentication registry: the one list discovery and client validation read. */
+/** The client-authentication registry: the one list discovery, client validation and the token endpoint read. */
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
   clientSecretBasic,
   clientSecretPost,

@@ -1,6 +1,35 @@
+import type { Clock } from '../lib/clock.js';
+import type { RequestParams } from '../lib/request-params.js';
+import type { ClientRecord, ProviderStores } from '../store/types.js';
+import type { TokenIssuer } from '../tokens/index.js';
+
+/** The successful token response, RFC 6749 §5.1 (and OIDC Core §3.1.3.3 for `id_token`). */
+export interface TokenResponseBody {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly id_token?: string;
+  readonly refresh_token?: string;
+  readonly scope: string;
+}
+
+/** One token request, after the client has been authenticated and allowed this grant. */
+export interface GrantRequest {
+  readonly client: ClientRecord;
+  readonly params: RequestParams;
+}
+
+/** What grant handlers may use; each reads only the part it needs. */
+export interface GrantServices {
+  readonly stores: Pick<ProviderStores, 'authorizationCodes' | 'grants' | 'users' | 'audit'>;
+  readonly tokens: TokenIssuer;
+  readonly now: Clock;
+}
+
 /**
  * A grant type (RFC 6749 §1.3) as the rest of the provider sees it. One file per grant, one line in
- * ./index.ts (DESIGN rule 2). `implemented` turns true in the change that adds the grant's handler:
+ * ./index.ts (DESIGN rule 2): the token endpoint dispatches on `type` and calls `handle`, so adding a
+ * grant never touches the router. `implemented` turns true in the change that adds the handler:
  * discovery advertises only implemented grants, while clients may be registered for any known one
  * (registrations outlive releases, so a client can be provisioned before its flow is switched on).
  */
@@ -14,4 +43,6 @@ export interface GrantDefinition {
   /** Whether a public client may use it (client_credentials needs a confidential client, RFC 6749 §4.4). */
   readonly allowsPublicClients: boolean;
   readonly implemented: boolean;
+  /** Answers a token request of this grant type; throws an OAuthError (RFC 6749 §5.2) to refuse it. */
+  handle?(request: GrantRequest, services: GrantServices): Promise<TokenResponseBody>;
 }

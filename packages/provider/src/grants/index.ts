@@ -4,7 +4,7 @@ import { deviceCodeGrant } from './device-code.js';
 import type { GrantDefinition } from './grant.js';
 import { refreshTokenGrant } from './refresh-token.js';
 
-export type { GrantDefinition } from './grant.js';
+export type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
 
 /** The grant registry: the one list discovery, client validation and the token endpoint read. */
 export const GRANTS: readonly GrantDefinition[] = [

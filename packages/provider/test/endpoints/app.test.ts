@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ASYMMETRIC_ALGORITHMS } from '@latchkey/oidc';
 import {
+  CLIENT_AUTH_METHODS,
   createKeyManager,
   createProviderApp,
   errorResponse,
@@ -13,6 +14,7 @@ import {
   type ProviderConfig,
 } from '@latchkey/provider';
 import type { FastifyInstance } from 'fastify';
+import { SCOPES } from '../../src/scopes/index.js';
 import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
 
 let config: ProviderConfig;
@@ -66,7 +68,19 @@ describe('discovery', () => {
       doc.grant_types_supported,
       GRANTS.filter((g) => g.implemented).map((g) => g.type),
     );
-    assert.equal(doc.token_endpoint, undefined, 'no token endpoint yet, so none advertised');
+    assert.equal(doc.token_endpoint, `${config.issuer}/token`);
+    assert.equal(doc.userinfo_endpoint, `${config.issuer}/userinfo`);
+    assert.deepEqual(
+      doc.token_endpoint_auth_methods_supported,
+      CLIENT_AUTH_METHODS.filter((m) => m.implemented).map((m) => m.method),
+    );
+    assert.deepEqual(
+      doc.scopes_supported,
+      SCOPES.map((s) => s.name),
+    );
+    for (const claim of ['sub', 'email', 'address', 'phone_number', 'auth_time', 'at_hash', 'sid']) {
+      assert.ok(doc.claims_supported.includes(claim), claim);
+    }
   });
 
   test('a grant registered as implemented appears in grant_types_supported and response_types_supported', async () => {

@@ -1,6 +1,7 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
 import type { ClientAuthMethod } from '../../client-auth/index.js';
 import type { GrantDefinition } from '../../grants/index.js';
+import { SCOPES, type ScopeDefinition } from '../../scopes/index.js';
 
 export interface DiscoveryInputs {
   readonly issuer: string;
@@ -9,8 +10,30 @@ export interface DiscoveryInputs {
   readonly grants: readonly GrantDefinition[];
   readonly authMethods: readonly ClientAuthMethod[];
   /** Absolute URLs of the endpoints this build serves. */
-  readonly endpoints: { readonly jwks: string; readonly authorization?: string; readonly token?: string };
+  readonly endpoints: {
+    readonly jwks: string;
+    readonly authorization?: string;
+    readonly token?: string;
+    readonly userinfo?: string;
+  };
+  /** Default: the scope registry. */
+  readonly scopes?: readonly ScopeDefinition[];
 }
+
+/** The protocol claims an ID token may carry (OIDC Core §2), besides the end-user claims of the scopes. */
+const ID_TOKEN_CLAIMS = [
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'azp',
+  'at_hash',
+  'sid',
+];
 
 /**
  * The provider metadata, OpenID Discovery 1.0 §3 and RFC 8414 §2, derived from configuration and the
@@ -24,6 +47,7 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     issuer: inputs.issuer,
     ...(inputs.endpoints.authorization ? { authorization_endpoint: inputs.endpoints.authorization } : {}),
     ...(inputs.endpoints.token ? { token_endpoint: inputs.endpoints.token } : {}),
+    ...(inputs.endpoints.userinfo ? { userinfo_endpoint: inputs.endpoints.userinfo } : {}),
     jwks_uri: inputs.endpoints.jwks,
     // REQUIRED by both specs, so present even while empty (no authorization endpoint yet).
     response_types_supported: unique(grants.flatMap((g) => g.responseTypes)),
@@ -33,7 +57,13 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     // OIDC Discovery §3: REQUIRED, and RS256 MUST be included (the config loader enforces it).
     id_token_signing_alg_values_supported: [...inputs.signingAlgorithms],
   };
+  // OIDC Discovery §3 (RECOMMENDED): both derived from the scope registry.
+  const scopes = inputs.scopes ?? SCOPES;
+  document['scopes_supported'] = scopes.map((s) => s.name);
+  document['claims_supported'] = unique([...scopes.flatMap((s) => s.claims), ...ID_TOKEN_CLAIMS]);
   if (inputs.endpoints.token) {
+    // OIDC Core §5.5: the `claims` request parameter (read at the token endpoint and UserInfo).
+    document['claims_parameter_supported'] = true;
     document['token_endpoint_auth_methods_supported'] = authMethods.map((m) => m.method);
     if (authMethods.some((m) => m.requiresClientKeys)) {
       document['token_endpoint_auth_signing_alg_values_supported'] = [...inputs.signingAlgorithms];

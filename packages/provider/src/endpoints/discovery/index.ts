@@ -5,7 +5,7 @@ import type { GrantDefinition } from '../../grants/index.js';
 import { serializeDocument } from '../../keys/published-key-set.js';
 import { sendDocument } from '../../lib/conditional-get.js';
 import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
-import { buildDiscoveryDocument } from './document.js';
+import { buildDiscoveryDocument, type DiscoveryInputs } from './document.js';
 
 export interface DiscoveryDeps {
   readonly issuer: string;
@@ -14,6 +14,8 @@ export interface DiscoveryDeps {
   readonly authMethods: readonly ClientAuthMethod[];
   /** Cache lifetime of the metadata, seconds. */
   readonly maxAge: number;
+  /** Absolute URLs of the endpoints the app serves besides the JWKS. */
+  readonly endpoints?: Omit<DiscoveryInputs['endpoints'], 'jwks'>;
 }
 
 /**
@@ -29,7 +31,7 @@ export function registerDiscovery(app: FastifyInstance, deps: DiscoveryDeps): vo
       signingAlgorithms: deps.signingAlgorithms,
       grants: deps.grants,
       authMethods: deps.authMethods,
-      endpoints: { jwks: deps.issuer + ENDPOINT_PATHS.jwks },
+      endpoints: { ...deps.endpoints, jwks: deps.issuer + ENDPOINT_PATHS.jwks },
     }),
   );
   const headers = {

@@ -1,0 +1,96 @@
+import { isJoseError, type JwtClaims } from '@latchkey/oidc';
+import { InsufficientScope, InvalidRequest, InvalidToken } from '../../errors/index.js';
+import type { RequestParams } from '../../lib/request-params.js';
+import type { GrantRecord, UserRecord } from '../../store/types.js';
+import { GRANT_ID_CLAIM, USERINFO_CLAIMS_CLAIM } from '../../tokens/index.js';
+
+// RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token. The scheme is case-insensitive (RFC 9110 §11.1).
+const BEARER_SCHEME = /^bearer(?:[ \t]|$)/i;
+const BEARER_CREDENTIALS = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** Where the access token came from; undefined token means none was sent (RFC 6750 §3.1: no error code then). */
+export interface PresentedToken {
+  readonly token: string | undefined;
+}
+
+/**
+ * RFC 6750 §2: the access token comes in the `Authorization: Bearer` header (§2.1) or, for a form
+ * POST, the `access_token` body parameter (§2.2; OpenID Basic plan `oidcc-userinfo-post-body`) — never
+ * both (§2: "MUST NOT use more than one method"), never in the query string (§2.3, RFC 9700 §2: URLs
+ * end up in logs). An Authorization header with another scheme is not a bearer token and is ignored.
+ */
+export function extractAccessToken(
+  authorization: string | undefined,
+  form: RequestParams | undefined,
+  query: RequestParams,
+): PresentedToken {
+  if (query.names().includes('access_token')) {
+    throw new InvalidRequest('Send the access token in the Authorization header, not in the URL');
+  }
+  const fromBody = form?.get('access_token');
+  const bearer = authorization !== undefined && BEARER_SCHEME.test(authorization);
+  if (bearer && fromBody !== undefined) {
+    throw new InvalidRequest('The access token must be sent by one method only');
+  }
+  if (bearer) {
+    const token = BEARER_CREDENTIALS.exec(authorization)?.[1];
+    if (token === undefined)
+      throw new InvalidRequest('The Authorization header is not valid Bearer credentials');
+    return { token };
+  }
+  return { token: fromBody };
+}
+
+/**
+ * The token verifies as one of our access tokens (signature, `typ` at+jwt so an ID token is refused
+ * (J21), issuer, UserInfo audience, expiry). The reason is logged, never the token.
+ */
+export async function checkAccessToken(
+  token: string,
+  verify: (token: string) => Promise<JwtClaims>,
+): Promise<JwtClaims> {
+  try {
+    return await verify(token);
+  } catch (error) {
+    if (isJoseError(error)) throw new InvalidToken('The access token is invalid', error.code);
+    throw error;
+  }
+}
+
+/** OIDC Core §5.3: UserInfo serves tokens issued for OpenID Connect, i.e. with the `openid` scope. */
+export function checkOpenidScope(claims: JwtClaims): readonly string[] {
+  const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ').filter((s) => s !== '') : [];
+  if (!scopes.includes('openid')) {
+    throw new InsufficientScope('The access token was not issued with the openid scope');
+  }
+  return scopes;
+}
+
+/** The token's grant is still live: a code replay (A1) or a logout revokes it, and with it the token. */
+export function checkGrantNotRevoked(grant: GrantRecord | undefined, claims: JwtClaims): GrantRecord {
+  if (grant === undefined || grant.revokedAt !== null || grant.clientId !== claims.client_id) {
+    throw new InvalidToken('The access token has been revoked', 'grant revoked or missing');
+  }
+  return grant;
+}
+
+/** The grant named in the token (see tokens/access-token.ts). */
+export function grantIdOf(claims: JwtClaims): string {
+  const id = claims[GRANT_ID_CLAIM];
+  if (typeof id !== 'string') throw new InvalidToken('The access token is invalid', 'no grant reference');
+  return id;
+}
+
+/** The user the token is about still exists and is not disabled. */
+export function checkUserActive(user: UserRecord | undefined): UserRecord {
+  if (user === undefined || user.disabled) {
+    throw new InvalidToken('The access token is invalid', 'user missing or disabled');
+  }
+  return user;
+}
+
+/** The claims the client asked for one by one (the `claims` parameter's userinfo member), as minted. */
+export function requestedUserinfoClaims(claims: JwtClaims): string[] {
+  const names = claims[USERINFO_CLAIMS_CLAIM];
+  return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
+}

@@ -1,0 +1,87 @@
+import { bearerChallenge } from '@latchkey/oidc';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { userClaims } from '../../claims/index.js';
+import { errorResponse, InvalidToken, OAuthError } from '../../errors/index.js';
+import { RequestParams } from '../../lib/request-params.js';
+import { claimsForScopes } from '../../scopes/index.js';
+import type { ProviderStores } from '../../store/types.js';
+import type { AccessTokenVerifier } from '../../tokens/index.js';
+import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
+import {
+  checkAccessToken,
+  checkGrantNotRevoked,
+  checkOpenidScope,
+  checkUserActive,
+  extractAccessToken,
+  grantIdOf,
+  requestedUserinfoClaims,
+} from './checks.js';
+
+export interface UserInfoDeps {
+  readonly issuer: string;
+  readonly verifyAccessToken: AccessTokenVerifier;
+  readonly stores: Pick<ProviderStores, 'grants' | 'users'>;
+}
+
+/**
+ * GET and POST /userinfo, OIDC Core §5.3: the claims of the user an access token is about, limited to
+ * the scopes granted (§5.4) and the claims asked for by name (§5.5). Errors per RFC 6750 §3 with a
+ * Bearer challenge. Responses are never cached.
+ */
+export function registerUserInfo(app: FastifyInstance, deps: UserInfoDeps): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const { token } = extractAccessToken(
+        request.headers.authorization,
+        request.form,
+        RequestParams.fromUrl(request.url),
+      );
+      if (token === undefined) {
+        // RFC 6750 §3.1: a request with no token at all gets a challenge without an error code.
+        return sendBearerError(request, reply, new InvalidToken('An access token is required'), deps, false);
+      }
+      const claims = await checkAccessToken(token, deps.verifyAccessToken);
+      const scopes = checkOpenidScope(claims);
+      checkGrantNotRevoked(await deps.stores.grants.get(grantIdOf(claims)), claims);
+      const user = checkUserActive(await deps.stores.users.getById(String(claims.sub)));
+      const names = new Set([...claimsForScopes(scopes), ...requestedUserinfoClaims(claims)]);
+      // OIDC Core §5.3.2: `sub` is always there and equals the ID token's (both are the user's id).
+      const body = { ...userClaims(user, names), sub: user.id };
+      return reply
+        .code(200)
+        .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
+        .type('application/json; charset=utf-8')
+        .send(body);
+    } catch (error) {
+      return sendBearerError(request, reply, error, deps, true);
+    }
+  };
+  const path = issuerBasePath(deps.issuer) + ENDPOINT_PATHS.userinfo;
+  app.get(path, handler);
+  app.post(path, handler);
+}
+
+/** The one error factory's status and body, with the RFC 6750 §3 Bearer challenge instead of Basic. */
+function sendBearerError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  deps: UserInfoDeps,
+  withErrorCode: boolean,
+) {
+  const response = errorResponse(error);
+  if (response.status >= 500) request.log.error({ err: error }, 'userinfo failed');
+  else {
+    const debug = error instanceof OAuthError ? error.debug : undefined;
+    request.log.info({ error: response.body.error, debug }, 'userinfo refused');
+  }
+  const { 'www-authenticate': _basic, ...headers }: Record<string, string> = response.headers;
+  const code = response.body.error;
+  if (code === 'invalid_token' || code === 'insufficient_scope' || code === 'invalid_request') {
+    headers['www-authenticate'] = bearerChallenge({
+      realm: deps.issuer,
+      ...(withErrorCode ? { error: code, errorDescription: response.body.error_description } : {}),
+    });
+  }
+  return reply.code(response.status).headers(headers).send(response.body);
+}

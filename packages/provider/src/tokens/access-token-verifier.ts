@@ -1,0 +1,46 @@
+import { createJwtVerifier, type JwsAlgorithm, type JwtClaims, LocalKeySet } from '@latchkey/oidc';
+import type { SerializedDocument } from '../keys/published-key-set.js';
+import type { Clock } from '../lib/clock.js';
+import { ACCESS_TOKEN_TYP, GRANT_ID_CLAIM } from './access-token.js';
+
+export interface AccessTokenVerifierDeps {
+  readonly issuer: string;
+  /** The audience the token must name (UserInfo's: see audience.ts). */
+  readonly audience: string;
+  /** Our published key set (KeyManager.jwks): next, current and retired public keys. */
+  readonly jwks: () => SerializedDocument;
+  readonly algorithms: readonly JwsAlgorithm[];
+  readonly now: Clock;
+}
+
+export type AccessTokenVerifier = (token: string) => Promise<JwtClaims>;
+
+/**
+ * Verifies access tokens we issued, with our own public keys (the same set the JWKS publishes, so a
+ * token signed by a just-retired key still verifies). The key set is rebuilt only when the JWKS
+ * changes (its ETag). Rejects with @latchkey/oidc's JoseError: wrong `typ` (an ID token, J21), wrong
+ * audience, issuer, signature, expiry.
+ */
+export function createAccessTokenVerifier(deps: AccessTokenVerifierDeps): AccessTokenVerifier {
+  const verifier = createJwtVerifier({
+    issuer: deps.issuer,
+    audience: deps.audience,
+    // RFC 9068 §4: the resource server MUST check typ is at+jwt (RFC 8725 §3.11; checklist J21).
+    typ: ACCESS_TOKEN_TYP,
+    algorithms: deps.algorithms,
+    requiredClaims: ['sub', 'iat', 'jti', 'client_id', GRANT_ID_CLAIM],
+    now: () => deps.now() * 1000,
+  });
+  let cached: { etag: string; keys: LocalKeySet } | undefined;
+  const keySet = (): LocalKeySet => {
+    const document = deps.jwks();
+    if (cached?.etag !== document.etag) {
+      cached = {
+        etag: document.etag,
+        keys: LocalKeySet.fromJwks(JSON.parse(document.body), { algorithms: deps.algorithms }),
+      };
+    }
+    return cached.keys;
+  };
+  return async (token) => (await verifier.verify(token, keySet())).claims;
+}

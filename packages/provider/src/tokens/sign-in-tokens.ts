@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import type { JoseKey, JwsAlgorithm } from '@latchkey/oidc';
+import { type ClaimsRequest, requestedClaimNames, userClaims } from '../claims/index.js';
+import type { Clock } from '../lib/clock.js';
+import type { ClientRecord, UserRecord } from '../store/types.js';
+import { accessTokenClaims, signAccessToken } from './access-token.js';
+import { accessTokenAudience } from './audience.js';
+import { idTokenClaims, signIdToken } from './id-token.js';
+
+/** The token settings read from configuration (the `tokens.*` keys). Lifetimes in seconds. */
+export interface TokenSettings {
+  readonly issuer: string;
+  readonly accessTokenLifetime: number;
+  readonly idTokenLifetime: number;
+  /** RFC 9068 access tokens are signed with this algorithm's current key. */
+  readonly accessTokenAlg: JwsAlgorithm;
+}
+
+export interface TokenIssuerDeps {
+  readonly settings: TokenSettings;
+  /** The current signing key, from memory (KeyManager.signingKey): no key import per request. */
+  readonly signingKey: (alg: JwsAlgorithm) => JoseKey;
+  readonly now: Clock;
+  readonly random?: (n: number) => Buffer;
+}
+
+/** What the user authorized, as recorded with the code (or, later, a refresh token). */
+export interface SignInTokenInput {
+  readonly client: Pick<ClientRecord, 'clientId' | 'scopes' | 'idTokenSignedResponseAlg'>;
+  readonly user: UserRecord;
+  readonly grantId: string;
+  readonly scopes: readonly string[];
+  readonly resources: readonly string[];
+  readonly nonce: string | null;
+  readonly authTime: number;
+  readonly acr: string | null;
+  readonly amr: readonly string[];
+  readonly sid: string | null;
+  readonly claimsRequest: ClaimsRequest;
+}
+
+export interface IssuedTokens {
+  readonly accessToken: string;
+  /** Present when `openid` was granted (OIDC Core §3.1.3.3). */
+  readonly idToken: string | undefined;
+  /** Seconds until the access token expires (RFC 6749 §5.1 `expires_in`). */
+  readonly expiresIn: number;
+  readonly scope: string;
+}
+
+export interface TokenIssuer {
+  issueSignInTokens(input: SignInTokenInput): IssuedTokens;
+}
+
+/** 128 bits: `jti` only needs to be unique (RFC 7519 §4.1.7). */
+const JTI_BYTES = 16;
+
+/**
+ * Mints the tokens of a sign-in: a JWT access token (RFC 9068) and an ID token (OIDC Core §3.1.3.3)
+ * bound to it by `at_hash`. Each token is serialized and signed once; keys come from memory.
+ *
+ * Claims of the granted scopes (`profile`, `email`, …) go to UserInfo, not into the ID token: with
+ * response_type=code an access token is issued, and OIDC Core §5.4 returns those claims from UserInfo
+ * then. The ID token carries end-user claims only when the client asks for them by name in the
+ * `claims` parameter's `id_token` member (OIDC Core §5.5), within its registered scopes.
+ */
+export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
+  const { settings } = deps;
+  const random = deps.random ?? randomBytes;
+  return {
+    issueSignInTokens(input) {
+      const issuedAt = deps.now();
+      const accessToken = signAccessToken(
+        accessTokenClaims({
+          issuer: settings.issuer,
+          subject: input.user.id,
+          audience: accessTokenAudience(settings.issuer, input.scopes, input.resources),
+          clientId: input.client.clientId,
+          scopes: input.scopes,
+          jti: random(JTI_BYTES).toString('base64url'),
+          issuedAt,
+          lifetime: settings.accessTokenLifetime,
+          authTime: input.authTime,
+          acr: input.acr,
+          amr: input.amr,
+          grantId: input.grantId,
+          userinfoClaims: requestedClaimNames(input.claimsRequest.userinfo, input.client.scopes),
+        }),
+        deps.signingKey(settings.accessTokenAlg),
+      );
+      let idToken: string | undefined;
+      if (input.scopes.includes('openid')) {
+        const alg = input.client.idTokenSignedResponseAlg;
+        idToken = signIdToken(
+          idTokenClaims({
+            issuer: settings.issuer,
+            clientId: input.client.clientId,
+            subject: input.user.id,
+            issuedAt,
+            lifetime: settings.idTokenLifetime,
+            authTime: input.authTime,
+            nonce: input.nonce,
+            acr: input.acr,
+            amr: input.amr,
+            sid: input.sid,
+            accessToken,
+            alg,
+            userClaims: userClaims(
+              input.user,
+              requestedClaimNames(input.claimsRequest.idToken, input.client.scopes),
+            ),
+          }),
+          deps.signingKey(alg),
+        );
+      }
+      return {
+        accessToken,
+        idToken,
+        expiresIn: settings.accessTokenLifetime,
+        scope: input.scopes.join(' '),
+      };
+    },
+  };
+}
