@@ -1,0 +1,146 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  type CreateClientInput,
+  createClient,
+  createKeyManager,
+  createProviderApp,
+  createUser,
+  type ProviderConfigOverrides,
+} from '@latchkey/provider';
+import type { AuthorizationCodeRecord } from '../../src/store/types.js';
+import { hashOpaqueToken } from '../../src/tokens/index.js';
+import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
+
+export const REDIRECT_URI = 'https://rp.example/callback';
+export const ALL_SCOPES = ['openid', 'profile', 'email', 'address', 'phone'];
+
+/** Basic credentials as RFC 6749 §2.3.1 builds them: each part form-urlencoded, then base64. */
+export function basicAuth(clientId: string, secret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')}`;
+}
+
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/**
+ * A provider app on a fresh SQLite database with a frozen clock, a user, a confidential client
+ * (client_secret_basic), a client_secret_post client and a public client. Codes are issued straight
+ * into the stores, exactly as the authorization endpoint records them, so the token endpoint and
+ * UserInfo are tested on their own. Call `close` in the file's `after` hook.
+ */
+export async function signInFixture(overrides: ProviderConfigOverrides = {}) {
+  const clock = frozenClock();
+  const config = testConfig(overrides);
+  const stores = await sqliteStores();
+  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
+  await keyManager.start();
+  const app = createProviderApp({ config, stores, keyManager, clock: clock.now });
+  const close = async () => {
+    await app.close();
+    await keyManager.stop();
+  };
+
+  const user = await createUser(
+    stores,
+    {
+      username: 'alice',
+      email: 'alice@example.com',
+      emailVerified: true,
+      name: 'Alice Liddell',
+      profile: {
+        given_name: 'Alice',
+        family_name: 'Liddell',
+        locale: 'en-GB',
+        phone_number: '+44 20 7946 0000',
+        phone_number_verified: false,
+        address: { locality: 'Oxford', country: 'GB' },
+      },
+    },
+    { now: clock.now },
+  );
+  const make = (clientId: string, extra: Partial<CreateClientInput>) =>
+    createClient(
+      stores,
+      { name: clientId, clientId, redirectUris: [REDIRECT_URI], scopes: ALL_SCOPES, ...extra },
+      { now: clock.now },
+    );
+  const basicClient = await make('web', {});
+  const postClient = await make('post', { tokenEndpointAuthMethod: 'client_secret_post' });
+  await make('spa', { public: true });
+  const secrets = { web: basicClient.secret!, post: postClient.secret! };
+
+  /** Records a grant and a code for it, as the authorization endpoint does; returns the code. */
+  async function issueCode(fields: Partial<AuthorizationCodeRecord> = {}) {
+    const now = clock.now();
+    const grantId = randomBytes(16).toString('base64url');
+    const code = randomBytes(32).toString('base64url');
+    const pkce = pkcePair();
+    const record: AuthorizationCodeRecord = {
+      codeHash: hashOpaqueToken(code),
+      grantId,
+      clientId: 'web',
+      userId: user.id,
+      redirectUri: REDIRECT_URI,
+      scopes: ['openid'],
+      nonce: 'n-0S6_WzA2Mj',
+      codeChallenge: pkce.challenge,
+      sid: 'sid-1',
+      authTime: now - 5,
+      acr: null,
+      amr: ['pwd'],
+      claimsRequest: null,
+      resources: [],
+      createdAt: now,
+      expiresAt: now + 60,
+      consumedAt: null,
+      ...fields,
+    };
+    await stores.grants.create({
+      id: grantId,
+      clientId: record.clientId,
+      userId: record.userId,
+      scopes: record.scopes,
+      sid: record.sid,
+      createdAt: now,
+      revokedAt: null,
+    });
+    await stores.authorizationCodes.create(record);
+    return { code, verifier: pkce.verifier, grantId, record };
+  }
+
+  function token(form: Record<string, string>, headers: Record<string, string> = {}) {
+    return app.inject({
+      method: 'POST',
+      url: '/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      payload: new URLSearchParams(form).toString(),
+    });
+  }
+
+  /** Issues a code for `web` and redeems it; returns the token response body. */
+  async function signIn(fields: Partial<AuthorizationCodeRecord> = {}) {
+    const issued = await issueCode(fields);
+    const response = await token(
+      {
+        grant_type: 'authorization_code',
+        code: issued.code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: issued.verifier,
+      },
+      { authorization: basicAuth('web', secrets.web) },
+    );
+    if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
+    return { ...issued, body: response.json() as Record<string, string> & { expires_in: number } };
+  }
+
+  function userinfo(accessToken: string, method: 'GET' | 'POST' = 'GET') {
+    return app.inject({ method, url: '/userinfo', headers: { authorization: `Bearer ${accessToken}` } });
+  }
+
+  return { close, app, clock, config, stores, keyManager, user, secrets, issueCode, token, signIn, userinfo };
+}
+
+export type SignInFixture = Awaited<ReturnType<typeof signInFixture>>;
