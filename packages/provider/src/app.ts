@@ -1,10 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { pino } from 'pino';
+import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
+import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { registerAuthorization } from './endpoints/authorize/index.js';
+import { registerConsent } from './endpoints/consent/index.js';
 import { registerDiscovery } from './endpoints/discovery/index.js';
 import { registerHealth } from './endpoints/health/index.js';
 import { registerJwks } from './endpoints/jwks/index.js';
+import { registerLogin } from './endpoints/login/index.js';
 import { ENDPOINT_PATHS } from './endpoints/paths.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
@@ -24,14 +30,16 @@ import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/create-logger.js';
 import { registerFormParser } from './lib/form-parser.js';
 import { securityHeaders } from './lib/security-headers.js';
+import type { RateLimiter } from './login/rate-limiter.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
+import { registerUiAssets } from './ui/assets.js';
 
 export interface ProviderAppDeps {
   readonly config: ProviderConfig;
   readonly stores: Pick<
     ProviderStores,
-    'ping' | 'clients' | 'users' | 'grants' | 'authorizationCodes' | 'audit'
+    'ping' | 'clients' | 'users' | 'grants' | 'authorizationCodes' | 'audit' | 'sessions' | 'consents'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -41,6 +49,15 @@ export interface ProviderAppDeps {
   /** Default: the registries in grants/ and client-auth/. */
   readonly grants?: readonly GrantDefinition[];
   readonly authMethods?: readonly ClientAuthMethod[];
+  /** Default: node:crypto randomBytes (session ids, codes, CSRF cookies). */
+  readonly random?: (n: number) => Buffer;
+  /**
+   * The decoded LATCHKEY_SECRET (seals pending authorization requests, keys CSRF tokens). Default:
+   * config.secret, or the development secret in dataDir — what startProvider's key manager uses.
+   */
+  readonly secret?: Uint8Array;
+  /** Default: in-memory login rate limits per instance (login/rate-limiter.ts). */
+  readonly loginLimits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
 }
 
 /**
@@ -61,7 +78,8 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
 
   const headers = Object.entries(securityHeaders({ https: config.issuer.startsWith('https:') }));
   app.addHook('onSend', async (_request, reply, payload) => {
-    for (const [name, value] of headers) reply.header(name, value);
+    // A page may set a stricter or page-specific value (its own CSP); everything else gets the default.
+    for (const [name, value] of headers) if (!reply.hasHeader(name)) reply.header(name, value);
     return payload;
   });
 
@@ -92,6 +110,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     authMethods,
     maxAge: config.keys.jwksMaxAge,
     endpoints: {
+      authorization: config.issuer + ENDPOINT_PATHS.authorization,
       token: config.issuer + ENDPOINT_PATHS.token,
       userinfo: config.issuer + ENDPOINT_PATHS.userinfo,
     },
@@ -122,6 +141,19 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       now: clock,
     }),
   });
+  const signIn = createSignInContext({
+    config,
+    stores: deps.stores,
+    keyManager: deps.keyManager,
+    clock,
+    random: deps.random ?? randomBytes,
+    secret: deps.secret ?? resolveSecret(config).bytes,
+    ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
+  });
+  registerAuthorization(app, signIn);
+  registerLogin(app, signIn);
+  registerConsent(app, signIn);
+  registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
   registerJwks(app, {
     issuer: config.issuer,
     jwks: () => deps.keyManager.jwks(),

@@ -2,6 +2,9 @@ import type { JwsAlgorithm } from '@latchkey/oidc';
 import type { ClientAuthMethod } from '../../client-auth/index.js';
 import type { GrantDefinition } from '../../grants/index.js';
 import { SCOPES, type ScopeDefinition } from '../../scopes/index.js';
+import { DISPLAY_VALUES } from '../authorize/check-display.js';
+import { PROMPT_VALUES } from '../authorize/check-prompt.js';
+import { RESPONSE_MODES } from '../authorize/check-response-mode.js';
 
 export interface DiscoveryInputs {
   readonly issuer: string;
@@ -73,6 +76,17 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     // RFC 9207 §3: the authorization response carries `iss`.
     document['authorization_response_iss_parameter_supported'] = true;
     document['code_challenge_methods_supported'] = ['S256'];
+    // The lists the authorization endpoint's checks accept (one source each).
+    document['response_modes_supported'] = [...RESPONSE_MODES];
+    document['prompt_values_supported'] = [...PROMPT_VALUES];
+    document['display_values_supported'] = [...DISPLAY_VALUES];
+    // OIDC Core §5.5: the `claims` parameter is validated at the authorization endpoint and kept in the code.
+    document['claims_parameter_supported'] = true;
+    // OIDC Core §6: request objects are refused with request_not_supported / request_uri_not_supported.
+    document['request_parameter_supported'] = false;
+    document['request_uri_parameter_supported'] = false;
+    // OIDC Discovery §3: the pages are in English only for now.
+    document['ui_locales_supported'] = ['en'];
   }
   return document;
 }

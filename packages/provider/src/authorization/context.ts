@@ -1,0 +1,119 @@
+import type { FastifyReply } from 'fastify';
+import type { ProviderConfig } from '../config/types.js';
+import {
+  createIdTokenHintVerifier,
+  type IdTokenHintVerifier,
+} from '../endpoints/authorize/check-id-token-hint.js';
+import { ENDPOINT_PATHS, issuerBasePath } from '../endpoints/paths.js';
+import type { KeyManager } from '../keys/key-manager.js';
+import type { Clock } from '../lib/clock.js';
+import {
+  ACCOUNT_POLICY,
+  createMemoryRateLimiter,
+  IP_POLICY,
+  type RateLimiter,
+} from '../login/rate-limiter.js';
+import { type BrowserBinding, createBrowserBinding } from '../sessions/browser-binding.js';
+import { createSessionManager, type SessionManager } from '../sessions/session-manager.js';
+import type { ProviderStores } from '../store/types.js';
+import { pageCsp } from '../ui/csp.js';
+import { errorPage } from '../ui/pages/error.js';
+import { sendPage } from '../ui/send-page.js';
+import { createTheme, type Theme } from '../ui/theme.js';
+import { createInteractionSealer, type InteractionSealer } from './interaction.js';
+
+/** The stores the sign-in flow reads and writes. */
+export type SignInStores = Pick<
+  ProviderStores,
+  'clients' | 'users' | 'sessions' | 'consents' | 'grants' | 'authorizationCodes' | 'audit'
+>;
+
+/**
+ * Everything /authorize, /login and /consent share, built once per app from its dependencies: the
+ * paths, the theme, sessions, the browser binding (CSRF), the interaction sealer and the rate limits.
+ */
+export interface SignInContext {
+  readonly issuer: string;
+  readonly issuerOrigin: string;
+  readonly basePath: string;
+  readonly paths: { readonly authorization: string; readonly login: string; readonly consent: string };
+  readonly stores: SignInStores;
+  readonly clock: Clock;
+  readonly random: (n: number) => Buffer;
+  readonly codeLifetime: number;
+  readonly theme: Theme;
+  readonly sessions: SessionManager;
+  readonly browser: BrowserBinding;
+  readonly interactions: InteractionSealer;
+  readonly idTokenHint: IdTokenHintVerifier;
+  readonly limits: { readonly account: RateLimiter; readonly ip: RateLimiter };
+}
+
+export interface SignInContextDeps {
+  readonly config: ProviderConfig;
+  readonly stores: SignInStores;
+  readonly keyManager: Pick<KeyManager, 'jwks' | 'algorithms'>;
+  readonly clock: Clock;
+  readonly random: (n: number) => Buffer;
+  /** The decoded LATCHKEY_SECRET: seals interactions and keys the CSRF tokens. */
+  readonly secret: Uint8Array;
+  /** Default: in-memory, per instance (see login/rate-limiter.ts). */
+  readonly limits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
+}
+
+export function createSignInContext(deps: SignInContextDeps): SignInContext {
+  const { config } = deps;
+  const basePath = issuerBasePath(config.issuer);
+  const secure = config.issuer.startsWith('https:');
+  return {
+    issuer: config.issuer,
+    issuerOrigin: new URL(config.issuer).origin,
+    basePath,
+    paths: {
+      authorization: basePath + ENDPOINT_PATHS.authorization,
+      login: basePath + ENDPOINT_PATHS.login,
+      consent: basePath + ENDPOINT_PATHS.consent,
+    },
+    stores: deps.stores,
+    clock: deps.clock,
+    random: deps.random,
+    codeLifetime: config.authorization.codeLifetime,
+    theme: createTheme(config.ui, basePath),
+    sessions: createSessionManager({
+      store: deps.stores.sessions,
+      clock: deps.clock,
+      random: deps.random,
+      lifetime: config.session.lifetime,
+      secure,
+    }),
+    browser: createBrowserBinding({ secret: deps.secret, secure, random: deps.random }),
+    interactions: createInteractionSealer(deps.secret, deps.random),
+    idTokenHint: createIdTokenHintVerifier({
+      issuer: config.issuer,
+      jwks: () => deps.keyManager.jwks(),
+      algorithms: deps.keyManager.algorithms,
+    }),
+    limits: deps.limits ?? {
+      account: createMemoryRateLimiter(ACCOUNT_POLICY),
+      ip: createMemoryRateLimiter(IP_POLICY),
+    },
+  };
+}
+
+/** A local error page (never a redirect): for requests whose client or redirect URI is not trusted. */
+export function sendErrorPage(
+  context: SignInContext,
+  reply: FastifyReply,
+  error: {
+    readonly status: number;
+    readonly title: string;
+    readonly message: string;
+    readonly code?: string;
+  },
+): FastifyReply {
+  return sendPage(reply, {
+    status: error.status,
+    body: errorPage(context.theme, error),
+    csp: pageCsp({ imageSources: context.theme.imageSources }),
+  });
+}

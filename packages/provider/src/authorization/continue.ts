@@ -1,0 +1,94 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionRecord } from '../store/types.js';
+import type { SignInContext } from './context.js';
+import { INTERACTION_LIFETIME, type Interaction } from './interaction.js';
+import { issueAuthorizationCode } from './issue-code.js';
+import { nextStep } from './next-step.js';
+import type { AuthorizationRequest } from './request.js';
+import { sendAuthorizationError, sendAuthorizationResponse } from './respond.js';
+
+/** The browser's live session, if its user still exists and may sign in (a disabled user's does not count). */
+export async function currentSession(
+  context: SignInContext,
+  request: FastifyRequest,
+): Promise<SessionRecord | undefined> {
+  const session = await context.sessions.current(request);
+  if (session === undefined) return undefined;
+  const user = await context.stores.users.getById(session.userId);
+  return user !== undefined && !user.disabled ? session : undefined;
+}
+
+export interface Progress {
+  readonly session: SessionRecord | undefined;
+  /** The interaction so far; undefined at /authorize, where it starts. */
+  readonly interaction: Interaction | undefined;
+  /** BrowserBinding.fingerprint of this browser (set at /authorize only when a page must be shown). */
+  readonly browser: () => string;
+  readonly justAuthenticated: boolean;
+}
+
+/**
+ * Moves an authorization request on: to the login page, to the consent page, or to the client with a
+ * code or an error — whatever nextStep says. /authorize and the login POST both end here.
+ */
+export async function continueAuthorization(
+  context: SignInContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  authorization: AuthorizationRequest,
+  progress: Progress,
+): Promise<FastifyReply> {
+  const now = context.clock();
+  const { session } = progress;
+  const consent =
+    session === undefined
+      ? undefined
+      : await context.stores.consents.get(session.userId, authorization.clientId);
+  const next = nextStep({
+    request: authorization,
+    session,
+    consentedScopes: consent?.scopes,
+    now,
+    justAuthenticated: progress.justAuthenticated,
+  });
+  switch (next.step) {
+    case 'error':
+      request.log.info(
+        { error: next.error.error, clientId: authorization.clientId },
+        'authorization refused',
+      );
+      return sendAuthorizationError(reply, authorization, context.issuer, next.error);
+    case 'issue':
+      return issueAndRespond(context, reply, authorization, next.session);
+    case 'login':
+    case 'consent': {
+      const interaction: Interaction = {
+        request: authorization,
+        startedAt: progress.interaction?.startedAt ?? now,
+        expiresAt: progress.interaction?.expiresAt ?? now + INTERACTION_LIFETIME,
+        browser: progress.interaction?.browser ?? progress.browser(),
+        ...(next.step === 'consent' ? { sid: next.session.sid } : {}),
+      };
+      const path = next.step === 'login' ? context.paths.login : context.paths.consent;
+      const location = `${path}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;
+      // A11: 303, so a POSTed form is never replayed.
+      return reply.code(303).headers({ location, 'cache-control': 'no-store' }).send();
+    }
+  }
+}
+
+/** Issues the code and sends it to the client (RFC 6749 §4.1.2). */
+export async function issueAndRespond(
+  context: SignInContext,
+  reply: FastifyReply,
+  authorization: AuthorizationRequest,
+  session: SessionRecord,
+): Promise<FastifyReply> {
+  const code = await issueAuthorizationCode(
+    { stores: context.stores, random: context.random, codeLifetime: context.codeLifetime },
+    authorization,
+    session,
+    context.clock(),
+  );
+  return sendAuthorizationResponse(reply, authorization, context.issuer, { code });
+}

@@ -1,0 +1,81 @@
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import type { AuthorizationRequest } from './request.js';
+
+/**
+ * The pending authorization request between /authorize, /login and /consent.
+ *
+ * Decision: it travels sealed (AES-256-GCM under a key derived from LATCHKEY_SECRET with HKDF-SHA256)
+ * in the URL and the forms, not in a database row. Any provider instance sharing the secret can open it,
+ * so it survives load balancing with no table, no cleanup job and no write per page view; GCM makes it
+ * tamper-proof and keeps the request's details (nonce, state, hints) unreadable to the page's viewers.
+ * It is bound to the browser (the hash of the browser cookie is inside and compared on open), expires
+ * after INTERACTION_LIFETIME, and once the person has signed in it also names the session (`sid`), so
+ * consent can only be given by that same session.
+ */
+export interface Interaction {
+  readonly request: AuthorizationRequest;
+  /** When /authorize accepted the request (seconds). */
+  readonly startedAt: number;
+  readonly expiresAt: number;
+  /** BrowserBinding.fingerprint of the browser that started it. */
+  readonly browser: string;
+  /** Set once the person is signed in: the session that may give consent. */
+  readonly sid?: string;
+}
+
+/** Long enough to type a password and read a consent page; short enough that a leaked URL dies soon. */
+export const INTERACTION_LIFETIME = 15 * 60;
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const AAD = Buffer.from('latchkey-interaction-v1');
+/** Bounds what open() will even try to decrypt (rule 9). */
+const MAX_SEALED_LENGTH = 16_384;
+
+export interface InteractionSealer {
+  seal(interaction: Interaction): string;
+  /** The interaction, or undefined when it is malformed, forged, expired, or from another browser. */
+  open(sealed: string | undefined, browser: string | undefined, now: number): Interaction | undefined;
+}
+
+export function createInteractionSealer(
+  secret: Uint8Array,
+  random: (n: number) => Buffer,
+): InteractionSealer {
+  const key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'latchkey interaction v1', 32));
+  return {
+    seal(interaction) {
+      const iv = random(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+      cipher.setAAD(AAD);
+      const body = Buffer.concat([cipher.update(JSON.stringify(interaction), 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+    },
+    open(sealed, browser, now) {
+      if (sealed === undefined || sealed.length > MAX_SEALED_LENGTH || !/^[A-Za-z0-9_-]+$/.test(sealed)) {
+        return undefined;
+      }
+      const bytes = Buffer.from(sealed, 'base64url');
+      if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
+      let interaction: Interaction;
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES), {
+          authTagLength: TAG_BYTES,
+        });
+        decipher.setAAD(AAD);
+        decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+        const plain = Buffer.concat([
+          decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+          decipher.final(),
+        ]);
+        interaction = JSON.parse(plain.toString('utf8')) as Interaction;
+      } catch {
+        return undefined;
+      }
+      if (now >= interaction.expiresAt || browser === undefined || interaction.browser !== browser) {
+        return undefined;
+      }
+      return interaction;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * A validated authorization request (OIDC Core §3.1.2.1, RFC 6749 §4.1.1): what the checks of the
+ * authorization endpoint produce and what travels, sealed, through the login and consent pages.
+ */
+export type ResponseMode = 'query' | 'fragment' | 'form_post';
+export type Prompt = 'none' | 'login' | 'consent' | 'select_account';
+export type Display = 'page' | 'popup' | 'touch' | 'wap';
+
+/** Where and how the answer goes back to the client: fixed once the redirect URI is validated. */
+export interface ResponseTarget {
+  readonly redirectUri: string;
+  readonly responseMode: ResponseMode;
+  readonly state: string | undefined;
+}
+
+export interface AuthorizationRequest extends ResponseTarget {
+  readonly clientId: string;
+  /** The granted scopes: requested ∩ allowed for the client, in request order, `openid` first. */
+  readonly scopes: readonly string[];
+  readonly nonce: string | undefined;
+  /** RFC 7636, S256 only. */
+  readonly codeChallenge: string;
+  readonly prompt: readonly Prompt[];
+  /** Seconds (OIDC Core §3.1.2.1). */
+  readonly maxAge: number | undefined;
+  /** The `sub` of a verified id_token_hint. */
+  readonly idTokenHintSub: string | undefined;
+  readonly loginHint: string | undefined;
+  readonly acrValues: readonly string[];
+  readonly display: Display;
+  readonly uiLocales: readonly string[];
+  readonly claimsLocales: readonly string[];
+  /** The `claims` parameter (OIDC Core §5.5), normalised JSON, or undefined. */
+  readonly claims: string | undefined;
+}

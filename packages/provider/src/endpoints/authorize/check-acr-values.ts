@@ -1,0 +1,14 @@
+import { InvalidRequest } from '../../errors/index.js';
+import type { RequestParams } from '../../lib/request-params.js';
+
+/**
+ * OIDC Core §3.1.2.1: requested Authentication Context Class References, voluntary. Accepted and
+ * recorded; the provider has one way to sign in (password) and never fails a request over them.
+ */
+export function checkAcrValues(params: RequestParams): string[] {
+  const values = params.list('acr_values');
+  if (values.length > 10 || values.some((v) => v.length > 200)) {
+    throw new InvalidRequest('The acr_values must be up to 10 values');
+  }
+  return values;
+}

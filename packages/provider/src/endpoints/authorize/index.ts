@@ -1,0 +1,113 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type SignInContext, sendErrorPage } from '../../authorization/context.js';
+import { continueAuthorization, currentSession } from '../../authorization/continue.js';
+import type { AuthorizationRequest, ResponseTarget } from '../../authorization/request.js';
+import { sendAuthorizationError } from '../../authorization/respond.js';
+import { OAuthError } from '../../errors/index.js';
+import { RequestParams } from '../../lib/request-params.js';
+import type { ClientRecord } from '../../store/types.js';
+import { checkAcrValues } from './check-acr-values.js';
+import { checkClaimsParameter } from './check-claims-parameter.js';
+import { checkClient } from './check-client.js';
+import { checkDisplay } from './check-display.js';
+import { checkIdTokenHint } from './check-id-token-hint.js';
+import { checkLocales } from './check-locales.js';
+import { checkLoginHint } from './check-login-hint.js';
+import { checkMaxAge } from './check-max-age.js';
+import { checkNonce } from './check-nonce.js';
+import { checkPkce } from './check-pkce.js';
+import { checkPrompt } from './check-prompt.js';
+import { checkRedirectUri } from './check-redirect-uri.js';
+import { checkRequestObject } from './check-request-object.js';
+import { checkResponseMode } from './check-response-mode.js';
+import { checkResponseType } from './check-response-type.js';
+import { checkScope } from './check-scope.js';
+import { checkState } from './check-state.js';
+
+/**
+ * The authorization endpoint, GET and POST (OIDC Core §3.1.2.1: both must be supported; RFC 6749 §3.1).
+ * It reads like the spec: first the client and its redirect URI — until both are trusted an error is
+ * shown on a local page, never redirected (A3, A4) — then every other parameter, each by a named check
+ * whose error goes back to the client in the chosen response mode, with `state` and `iss`.
+ */
+export function registerAuthorization(app: FastifyInstance, context: SignInContext): void {
+  const handler = (request: FastifyRequest, reply: FastifyReply) => authorize(context, request, reply);
+  app.get(context.paths.authorization, handler);
+  app.post(context.paths.authorization, handler);
+}
+
+async function authorize(context: SignInContext, request: FastifyRequest, reply: FastifyReply) {
+  const params = request.method === 'POST' ? request.form : RequestParams.fromUrl(request.url);
+  if (params === undefined) {
+    return sendErrorPage(context, reply, {
+      status: 400,
+      title: 'Invalid request',
+      message: 'A POST authorization request must be sent as application/x-www-form-urlencoded.',
+      code: 'invalid_request',
+    });
+  }
+
+  let client: ClientRecord;
+  let redirectUri: string;
+  try {
+    client = await checkClient(params, context.stores.clients);
+    redirectUri = checkRedirectUri(params, client);
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    request.log.info(
+      { error: error.error },
+      'authorization request refused before the redirect URI was trusted',
+    );
+    return sendErrorPage(context, reply, {
+      status: 400,
+      title: 'This sign-in request cannot continue',
+      message: `${error.description ?? 'The request is invalid'}. For your safety you were not sent back to the application.`,
+      code: error.error,
+    });
+  }
+
+  let target: ResponseTarget = { redirectUri, responseMode: 'query', state: undefined };
+  try {
+    const state = readState(params);
+    target = { redirectUri, responseMode: checkResponseMode(params), state: state.value };
+    if (state.error) throw state.error;
+    checkRequestObject(params);
+    checkResponseType(params, client);
+    const authorization: AuthorizationRequest = {
+      ...target,
+      clientId: client.clientId,
+      scopes: checkScope(params, client),
+      codeChallenge: checkPkce(params),
+      nonce: checkNonce(params),
+      prompt: checkPrompt(params),
+      maxAge: checkMaxAge(params),
+      idTokenHintSub: await checkIdTokenHint(params, context.idTokenHint),
+      claims: checkClaimsParameter(params),
+      display: checkDisplay(params),
+      uiLocales: checkLocales(params, 'ui_locales'),
+      claimsLocales: checkLocales(params, 'claims_locales'),
+      loginHint: checkLoginHint(params),
+      acrValues: checkAcrValues(params),
+    };
+    return await continueAuthorization(context, request, reply, authorization, {
+      session: await currentSession(context, request),
+      interaction: undefined,
+      browser: () => context.browser.fingerprint(context.browser.ensure(request, reply)),
+      justAuthenticated: false,
+    });
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    request.log.info({ error: error.error, clientId: client.clientId }, 'authorization request refused');
+    return sendAuthorizationError(reply, target, context.issuer, error);
+  }
+}
+
+/** `state` first, so an error about anything else still carries it; an error about state itself goes without. */
+function readState(params: RequestParams): { value: string | undefined; error?: OAuthError } {
+  try {
+    return { value: checkState(params) };
+  } catch (error) {
+    if (error instanceof OAuthError) return { value: undefined, error };
+    throw error;
+  }
+}

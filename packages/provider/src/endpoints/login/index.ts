@@ -1,0 +1,144 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type SignInContext, sendErrorPage } from '../../authorization/context.js';
+import { continueAuthorization } from '../../authorization/continue.js';
+import type { Interaction } from '../../authorization/interaction.js';
+import { guardInteraction } from '../../authorization/page-guard.js';
+import { OAuthError } from '../../errors/index.js';
+import { signInWithPassword } from '../../login/sign-in.js';
+import { cspSourceFor, pageCsp } from '../../ui/csp.js';
+import { loginPage } from '../../ui/pages/login.js';
+import { sendPage } from '../../ui/send-page.js';
+
+/** Bounds on what the form may carry (rule 9); the password bound matches the user service's. */
+const MAX_USERNAME_LENGTH = 256;
+const MAX_PASSWORD_LENGTH = 1024;
+
+/**
+ * GET /login shows the sign-in form for a pending authorization request; POST /login checks the
+ * password (rate-limited, S1; one answer for unknown user and wrong password, S2), starts a NEW session
+ * (S3) and moves the request on: to consent, or straight back to the client.
+ */
+export function registerLogin(app: FastifyInstance, context: SignInContext): void {
+  app.get(context.paths.login, async (request, reply) => {
+    const guarded = guardInteraction(context, request, reply);
+    if (!guarded.ok) return guarded.reply;
+    const { interaction } = guarded;
+    return showLogin(context, request, reply, interaction, {
+      ...(interaction.request.loginHint === undefined ? {} : { username: interaction.request.loginHint }),
+    });
+  });
+
+  app.post(context.paths.login, async (request, reply) => {
+    const guarded = guardInteraction(context, request, reply);
+    if (!guarded.ok) return guarded.reply;
+    const { interaction, form } = guarded;
+    let username: string;
+    let password: string;
+    try {
+      username = form.get('username') ?? '';
+      password = form.get('password') ?? '';
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      return showLogin(
+        context,
+        request,
+        reply,
+        interaction,
+        { error: 'Enter your username and password.' },
+        400,
+      );
+    }
+    if (
+      username === '' ||
+      password === '' ||
+      username.length > MAX_USERNAME_LENGTH ||
+      password.length > MAX_PASSWORD_LENGTH
+    ) {
+      return showLogin(
+        context,
+        request,
+        reply,
+        interaction,
+        { username: username.slice(0, MAX_USERNAME_LENGTH), error: 'Enter your username and password.' },
+        400,
+      );
+    }
+    const result = await signInWithPassword(context, {
+      username,
+      password,
+      ip: request.ip,
+      clientId: interaction.request.clientId,
+    });
+    if (result.status === 'throttled') {
+      reply.header('retry-after', String(result.retryAfter));
+      return showLogin(
+        context,
+        request,
+        reply,
+        interaction,
+        { username, error: `Too many failed attempts. Wait ${formatWait(result.retryAfter)} and try again.` },
+        429,
+      );
+    }
+    if (result.status === 'invalid') {
+      // S2: the same words, status and work for an unknown user, a disabled one and a wrong password.
+      return showLogin(
+        context,
+        request,
+        reply,
+        interaction,
+        { username, error: 'Incorrect username or password.' },
+        400,
+      );
+    }
+    const session = await context.sessions.start(request, reply, {
+      userId: result.user.id,
+      amr: result.amr,
+      acr: null,
+    });
+    return continueAuthorization(context, request, reply, interaction.request, {
+      session,
+      interaction,
+      browser: () => interaction.browser,
+      justAuthenticated: true,
+    });
+  });
+}
+
+async function showLogin(
+  context: SignInContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  interaction: Interaction,
+  input: { readonly username?: string; readonly error?: string },
+  status = 200,
+): Promise<FastifyReply> {
+  const client = await context.stores.clients.get(interaction.request.clientId);
+  if (client === undefined) {
+    return sendErrorPage(context, reply, {
+      status: 400,
+      title: 'This sign-in request cannot continue',
+      message: 'The application is no longer registered.',
+    });
+  }
+  const browserId = context.browser.ensure(request, reply);
+  return sendPage(reply, {
+    status,
+    body: loginPage(context.theme, {
+      action: context.paths.login,
+      interaction: context.interactions.seal(interaction),
+      csrfToken: context.browser.csrfToken(browserId),
+      clientName: client.name,
+      ...input,
+    }),
+    // The POST may end in a redirect to the client (consent already given): form-action must allow it.
+    csp: pageCsp({
+      imageSources: context.theme.imageSources,
+      formTargets: [cspSourceFor(interaction.request.redirectUri)],
+    }),
+  });
+}
+
+function formatWait(seconds: number): string {
+  return seconds < 60 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`;
+}

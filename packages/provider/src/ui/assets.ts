@@ -1,0 +1,20 @@
+import type { FastifyInstance } from 'fastify';
+import { STYLESHEET_PATH, type Theme } from './theme.js';
+
+/** GET /assets/latchkey.css: the pages' stylesheet, from the provider itself (no third-party assets). */
+export function registerUiAssets(
+  app: FastifyInstance,
+  deps: { readonly basePath: string; readonly theme: Theme },
+): void {
+  app.get(deps.basePath + STYLESHEET_PATH, (_request, reply) =>
+    reply
+      .headers({
+        'content-type': 'text/css; charset=utf-8',
+        // The URL pages use carries a content hash, so a long cache is safe.
+        'cache-control': 'public, max-age=86400',
+        // Same-origin pages only.
+        'cross-origin-resource-policy': 'same-origin',
+      })
+      .send(deps.theme.css),
+  );
+}

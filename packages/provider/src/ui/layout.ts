@@ -1,0 +1,34 @@
+import { html, type SafeHtml } from './html.js';
+import type { Theme } from './theme.js';
+
+/**
+ * The frame of every page: `lang`, a viewport, one heading per page (its title), the brand (logo or
+ * product name), and the provider's stylesheet. Works without JavaScript; there is none.
+ */
+export function layout(theme: Theme, page: { readonly title: string; readonly content: SafeHtml }): SafeHtml {
+  const brand =
+    theme.logoUrl === undefined
+      ? html`<span class="brand-mark" aria-hidden="true">${theme.productName.slice(0, 1).toUpperCase()}</span>
+        <span class="brand-name">${theme.productName}</span>`
+      : html`<img src="${theme.logoUrl}" alt="${theme.productName}">`;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="robots" content="noindex">
+<title>${page.title} · ${theme.productName}</title>
+<link rel="stylesheet" href="${theme.stylesheetHref}">
+</head>
+<body>
+<main class="card" aria-labelledby="page-title">
+<header class="brand">${brand}</header>
+<h1 id="page-title">${page.title}</h1>
+${page.content}
+</main>
+<footer class="footer">${theme.productName}</footer>
+</body>
+</html>
+`;
+}

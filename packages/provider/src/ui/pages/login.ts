@@ -1,0 +1,43 @@
+import { html, type SafeHtml } from '../html.js';
+import { layout } from '../layout.js';
+import type { Theme } from '../theme.js';
+
+export interface LoginPageInput {
+  readonly action: string;
+  readonly interaction: string;
+  readonly csrfToken: string;
+  readonly clientName: string;
+  /** Prefilled username (login_hint, or the last attempt). */
+  readonly username?: string;
+  /** Shown above the form and tied to both inputs with aria-describedby. */
+  readonly error?: string;
+}
+
+/**
+ * The sign-in form, the standard shape password managers and scripts understand (issue 4):
+ * `username` with autocomplete=username, `password` with autocomplete=current-password, one submit button.
+ */
+export function loginPage(theme: Theme, input: LoginPageInput): SafeHtml {
+  const hasError = input.error !== undefined;
+  const invalid = hasError ? html` aria-describedby="login-error" aria-invalid="true"` : null;
+  // Focus goes where the person types next: the password when the username is already known.
+  const focusPassword = input.username !== undefined && input.username !== '';
+  const content = html`<p class="lead">to continue to <strong>${input.clientName}</strong></p>
+${hasError ? html`<p class="alert" id="login-error" role="alert">${input.error}</p>` : null}
+<form method="post" action="${input.action}">
+<input type="hidden" name="interaction" value="${input.interaction}">
+<input type="hidden" name="csrf_token" value="${input.csrfToken}">
+<div class="field">
+<label for="username">Username</label>
+<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="256" required value="${input.username ?? ''}"${invalid}${focusPassword ? null : html` autofocus`}>
+</div>
+<div class="field">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" maxlength="1024" required${invalid}${focusPassword ? html` autofocus` : null}>
+</div>
+<div class="actions">
+<button type="submit" class="button primary">Sign in</button>
+</div>
+</form>`;
+  return layout(theme, { title: 'Sign in', content });
+}

@@ -1,0 +1,120 @@
+/**
+ * The pages' one stylesheet, served by the provider itself (no third-party assets, `style-src 'self'`).
+ * The primary colour is the only value from configuration, and the config parser admits hex colours
+ * only, so nothing else can be written into the CSS.
+ */
+export function buildStylesheet(theme: { readonly primaryColor: string }): string {
+  return `:root {
+  color-scheme: light dark;
+  --primary: ${theme.primaryColor};
+  --on-primary: #fff;
+  --bg: #f3f4f7;
+  --card: #fff;
+  --text: #1b1f29;
+  --muted: #5b6475;
+  --border: #d5d9e2;
+  --danger: #b42318;
+  --danger-bg: #fef3f2;
+  --radius: 10px;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #11141a;
+    --card: #1b1f29;
+    --text: #eef0f4;
+    --muted: #a7afbf;
+    --border: #363c4a;
+    --danger: #fda29b;
+    --danger-bg: #3a1d1b;
+  }
+}
+*, *::before, *::after { box-sizing: border-box; }
+html { font-size: 100%; }
+body {
+  margin: 0;
+  min-height: 100vh;
+  display: flex;
+  flex-direction: column;
+  align-items: center;
+  justify-content: center;
+  gap: 1.25rem;
+  padding: 2rem 1rem;
+  background: var(--bg);
+  color: var(--text);
+  font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  -webkit-font-smoothing: antialiased;
+}
+.card {
+  width: 100%;
+  max-width: 26rem;
+  background: var(--card);
+  border: 1px solid var(--border);
+  border-radius: var(--radius);
+  padding: 2rem 2rem 1.75rem;
+  box-shadow: 0 1px 2px rgb(16 24 40 / 6%), 0 8px 24px rgb(16 24 40 / 8%);
+}
+.brand { display: flex; align-items: center; gap: .6rem; margin-bottom: 1.5rem; }
+.brand img { max-height: 2.5rem; max-width: 12rem; }
+.brand-mark {
+  display: inline-grid; place-items: center;
+  width: 2.25rem; height: 2.25rem; border-radius: 8px;
+  background: var(--primary); color: var(--on-primary);
+  font-weight: 700; font-size: 1.1rem;
+}
+.brand-name { font-weight: 650; font-size: 1.05rem; letter-spacing: .01em; }
+h1 { font-size: 1.5rem; line-height: 1.25; margin: 0 0 .35rem; font-weight: 650; }
+.lead { margin: 0 0 1.5rem; color: var(--muted); }
+.lead strong { color: var(--text); }
+.field { margin-bottom: 1.1rem; }
+label { display: block; font-weight: 600; font-size: .925rem; margin-bottom: .35rem; }
+input[type="text"], input[type="password"] {
+  display: block; width: 100%;
+  padding: .65rem .75rem;
+  font: inherit; color: var(--text);
+  background: var(--card);
+  border: 1px solid var(--border);
+  border-radius: 8px;
+}
+input[aria-invalid="true"] { border-color: var(--danger); }
+.button {
+  display: inline-flex; align-items: center; justify-content: center;
+  width: 100%;
+  padding: .7rem 1rem;
+  font: inherit; font-weight: 600;
+  border-radius: 8px;
+  border: 1px solid transparent;
+  cursor: pointer;
+}
+.button.primary { background: var(--primary); color: var(--on-primary); }
+.button.primary:hover { filter: brightness(1.08); }
+.button.secondary { background: transparent; color: var(--text); border-color: var(--border); }
+.button.secondary:hover { background: color-mix(in srgb, var(--text) 6%, transparent); }
+:focus-visible { outline: 3px solid var(--primary); outline-offset: 2px; }
+input:focus-visible { outline-offset: 0; border-color: var(--primary); }
+.alert {
+  margin: 0 0 1.25rem;
+  padding: .75rem .9rem;
+  border-radius: 8px;
+  border: 1px solid var(--danger);
+  background: var(--danger-bg);
+  color: var(--danger);
+  font-size: .95rem;
+}
+.scopes { list-style: none; margin: 0 0 1.5rem; padding: 0; border-top: 1px solid var(--border); }
+.scopes li {
+  display: flex; gap: .75rem; align-items: flex-start;
+  padding: .8rem 0; border-bottom: 1px solid var(--border);
+}
+.scopes li::before {
+  content: ""; flex: none;
+  width: .55rem; height: .55rem; margin-top: .5rem;
+  border-radius: 50%; background: var(--primary);
+}
+.account { margin: 0 0 1.5rem; font-size: .925rem; color: var(--muted); }
+.account strong { color: var(--text); }
+.actions { display: grid; gap: .75rem; }
+.error-code { margin: 1.25rem 0 0; font-size: .85rem; color: var(--muted); }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
+.footer { font-size: .85rem; color: var(--muted); }
+`;
+}
