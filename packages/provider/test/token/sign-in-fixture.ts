@@ -133,7 +133,14 @@ export async function signInFixture(overrides: ProviderConfigOverrides = {}) {
       { authorization: basicAuth('web', secrets.web) },
     );
     if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
-    return { ...issued, body: response.json() as Record<string, string> & { expires_in: number } };
+    const body = response.json() as {
+      access_token: string;
+      id_token: string;
+      token_type: string;
+      scope: string;
+      expires_in: number;
+    };
+    return { ...issued, body };
   }
 
   function userinfo(accessToken: string, method: 'GET' | 'POST' = 'GET') {
