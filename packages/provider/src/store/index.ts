@@ -3,9 +3,12 @@ import { createAuditStore } from './audit.js';
 import { createAuthorizationCodeStore } from './authorization-codes.js';
 import { createClientStore } from './clients.js';
 import { createConsentStore } from './consents.js';
+import { createDeviceCodeStore } from './device-codes.js';
 import { createGrantStore } from './grants.js';
 import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
+import { createRefreshTokenStore } from './refresh-tokens.js';
+import { createReplayCache } from './replay-cache.js';
 import type { ProviderSchema } from './schema.js';
 import { createSessionStore } from './sessions.js';
 import { createSigningKeyStore } from './signing-keys.js';
@@ -41,6 +44,9 @@ export async function openProviderStores(
     grants: createGrantStore(db),
     authorizationCodes: createAuthorizationCodeStore(db),
     audit: createAuditStore(db),
+    refreshTokens: createRefreshTokenStore(db),
+    deviceCodes: createDeviceCodeStore(db),
+    replayCache: createReplayCache(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

@@ -132,6 +132,49 @@ export interface AuditEventsTable {
   details: string;
 }
 
+export interface RefreshTokensTable {
+  /** SHA-256 of the token, base64url. */
+  token_hash: string;
+  /** The grant is the family (RFC 9700 §4.14.2). */
+  grant_id: string;
+  client_id: string;
+  user_id: string | null;
+  /** JSON array of strings. */
+  scopes: string;
+  created_at: number;
+  idle_expires_at: number;
+  absolute_expires_at: number;
+  rotated_at: number | null;
+}
+
+export interface DeviceCodesTable {
+  /** SHA-256 of the device code, base64url. */
+  device_code_hash: string;
+  /** Normalized; unique (see DEVICE_USER_CODE_INDEX). */
+  user_code: string;
+  client_id: string;
+  /** JSON array of strings. */
+  scopes: string;
+  /** JSON array of strings. */
+  resources: string;
+  /** A DeviceCodeStatus. */
+  status: string;
+  /** Seconds. */
+  interval: number;
+  last_polled_at: number | null;
+  user_id: string | null;
+  grant_id: string | null;
+  sid: string | null;
+  auth_time: number | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ReplayCacheTable {
+  key: string;
+  expires_at: number;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
@@ -142,9 +185,13 @@ export interface ProviderSchema {
   grants: GrantsTable;
   authorization_codes: AuthorizationCodesTable;
   audit_events: AuditEventsTable;
+  refresh_tokens: RefreshTokensTable;
+  device_codes: DeviceCodesTable;
+  replay_cache: ReplayCacheTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */
 export const USERNAME_INDEX = 'users_username_lower';
 export const ONE_CURRENT_KEY_INDEX = 'signing_keys_one_current_per_alg';
 export const SESSION_SID_INDEX = 'sessions_sid_unique';
+export const DEVICE_USER_CODE_INDEX = 'device_codes_user_code_unique';

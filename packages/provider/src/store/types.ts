@@ -293,6 +293,9 @@ export interface ProviderStores {
   readonly grants: GrantStore;
   readonly authorizationCodes: AuthorizationCodeStore;
   readonly audit: AuditStore;
+  readonly refreshTokens: RefreshTokenStore;
+  readonly deviceCodes: DeviceCodeStore;
+  readonly replayCache: ReplayCache;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -16,6 +16,9 @@ const TABLES = [
   'grants',
   'authorization_codes',
   'audit_events',
+  'refresh_tokens',
+  'device_codes',
+  'replay_cache',
 ];
 
 describeEachDialect('provider migrations', (ctx) => {

@@ -1,0 +1,101 @@
+import type { Kysely, Selectable } from '@latchkey/store';
+import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { mapConflict } from './lib/conflict.js';
+import { retryingSerializationFailures } from './lib/retry.js';
+import type { ProviderSchema, RefreshTokensTable } from './schema.js';
+import type { RefreshTokenRecord, RefreshTokenStore } from './types.js';
+
+export function createRefreshTokenStore(db: Kysely<ProviderSchema>): RefreshTokenStore {
+  const insert = (executor: Kysely<ProviderSchema>, token: RefreshTokenRecord) =>
+    mapConflict(
+      'refresh token',
+      () => 'token_hash',
+      () => executor.insertInto('refresh_tokens').values(toRow(token)).execute(),
+    );
+  const read = (tokenHash: string) =>
+    db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return {
+    async create(token) {
+      await insert(db, token);
+    },
+    async rotate(tokenHash, at, successor) {
+      // DESIGN rule 7, RFC 9700 §4.14.2: one conditional UPDATE decides the winner, and the successor is
+      // inserted in the same transaction, so a rotation either happened with its successor or not at all.
+      // The loser of a race sees 'reused' (R1), and no second successor is ever stored.
+      const won = await retryingSerializationFailures(() =>
+        db.transaction().execute(async (trx) => {
+          const row = await trx
+            .updateTable('refresh_tokens')
+            .set({ rotated_at: at })
+            .where('token_hash', '=', tokenHash)
+            .where('rotated_at', 'is', null)
+            .returningAll()
+            .executeTakeFirst();
+          if (row !== undefined && successor !== undefined) {
+            checkSuccessor(row, successor);
+            await insert(trx, successor);
+          }
+          return row;
+        }),
+      );
+      if (won !== undefined) return { status: 'rotated', token: fromRow(won) };
+      const seen = await read(tokenHash);
+      return seen === undefined ? { status: 'not_found' } : { status: 'reused', token: fromRow(seen) };
+    },
+    async get(tokenHash) {
+      const row = await read(tokenHash);
+      return row === undefined ? undefined : fromRow(row);
+    },
+    async deleteExpired(before) {
+      // By the family's absolute end, not the idle one: a rotated token is kept while its family lives,
+      // so presenting it again is still recognised as reuse and revokes the grant (R1). The idle end is
+      // the caller's check.
+      const result = await db
+        .deleteFrom('refresh_tokens')
+        .where('absolute_expires_at', '<', before)
+        .executeTakeFirst();
+      return changedRows(result);
+    },
+  };
+}
+
+/**
+ * A successor continues its predecessor's family (RFC 9700 §4.14.2): same grant and client, and the
+ * family's absolute end is never pushed back. Thrown inside the transaction, so nothing is rotated.
+ */
+function checkSuccessor(predecessor: Selectable<RefreshTokensTable>, successor: RefreshTokenRecord): void {
+  if (successor.grantId !== predecessor.grant_id || successor.clientId !== predecessor.client_id) {
+    throw new TypeError('A refresh token successor must belong to the same grant and client');
+  }
+  if (successor.absoluteExpiresAt > predecessor.absolute_expires_at) {
+    throw new TypeError('A refresh token successor cannot outlive its family');
+  }
+}
+
+function toRow(token: RefreshTokenRecord): RefreshTokensTable {
+  return {
+    token_hash: token.tokenHash,
+    grant_id: token.grantId,
+    client_id: token.clientId,
+    user_id: token.userId,
+    scopes: toJsonColumn(token.scopes),
+    created_at: token.createdAt,
+    idle_expires_at: token.idleExpiresAt,
+    absolute_expires_at: token.absoluteExpiresAt,
+    rotated_at: token.rotatedAt,
+  };
+}
+
+function fromRow(row: Selectable<RefreshTokensTable>): RefreshTokenRecord {
+  return {
+    tokenHash: row.token_hash,
+    grantId: row.grant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    scopes: fromJsonColumn<string[]>(row.scopes),
+    createdAt: row.created_at,
+    idleExpiresAt: row.idle_expires_at,
+    absoluteExpiresAt: row.absolute_expires_at,
+    rotatedAt: row.rotated_at,
+  };
+}
