@@ -69,7 +69,8 @@ async function authorize(context: SignInContext, request: FastifyRequest, reply:
   let target: ResponseTarget = { redirectUri, responseMode: 'query', state: undefined };
   try {
     const state = readState(params);
-    target = { redirectUri, responseMode: checkResponseMode(params), state: state.value };
+    target = { ...target, state: state.value };
+    target = { ...target, responseMode: checkResponseMode(params) };
     if (state.error) throw state.error;
     checkRequestObject(params);
     checkResponseType(params, client);
