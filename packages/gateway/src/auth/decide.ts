@@ -1,0 +1,104 @@
+import type { IncomingMessage } from 'node:http';
+import type { BearerFailure } from '@latchkey/oidc';
+import type { GatewayConfig, RouteConfig } from '../config/types.js';
+import { evaluatePolicy } from '../policy/expression.js';
+import type { SessionManager } from '../session/manager.js';
+import { type BearerChecks, forbiddenFailure, missingTokenFailure } from './bearer.js';
+import { type Identity, identityFromClaims } from './identity.js';
+import type { BrowserFlows } from './login.js';
+
+/** What to do with a request on a route. */
+export type Outcome =
+  | { readonly kind: 'allow'; readonly identity: Identity | undefined }
+  /** API answer: 400/401/403/503 with a Bearer challenge. */
+  | { readonly kind: 'bearer'; readonly failure: BearerFailure }
+  /** A browser without a session: sign in at this provider, then come back. */
+  | { readonly kind: 'login'; readonly provider: string }
+  | { readonly kind: 'forbidden' };
+
+export interface Decider {
+  decide(req: IncomingMessage, route: RouteConfig, method: string, url: string): Promise<Outcome>;
+}
+
+export interface DeciderDeps {
+  readonly config: GatewayConfig;
+  readonly bearer: BearerChecks;
+  readonly sessions: SessionManager;
+  readonly flows: BrowserFlows;
+  /** RFC 9728 metadata URL of a route. */
+  readonly metadataUrl: (route: RouteConfig) => string;
+}
+
+/**
+ * The one decision both the proxy and `/_auth` use. A request carrying a Bearer token (or any request on
+ * an `api` route) is judged by its token alone; otherwise by its session cookie. No header, agent or path
+ * skips the check (checklist G4): only a route's `public` policy does.
+ */
+export function createDecider(deps: DeciderDeps): Decider {
+  const providersById = new Map(deps.config.providers.map((p) => [p.id, p]));
+  return {
+    async decide(req, route, method, url) {
+      if (route.policy.kind === 'public') return { kind: 'allow', identity: undefined };
+      const metadataUrl = route.mode === 'browser' ? undefined : deps.metadataUrl(route);
+      const authorization = authorizationValues(req.rawHeaders);
+      if (
+        route.mode === 'api' ||
+        (route.mode === 'both' && (authorization.some(isBearer) || /[?&]access_token=/.test(url)))
+      ) {
+        const result = await deps.bearer.for(route, metadataUrl!)({ authorization, url });
+        if (!result.ok) return { kind: 'bearer', failure: result };
+        const provider = deps.bearer.providerOf(result.claims, route);
+        const identity = identityFromClaims(provider.id, result.claims, {
+          groupsClaim: provider.groupsClaim,
+          accessToken: bearerToken(authorization),
+        });
+        const decision = evaluatePolicy(route.policy, identity);
+        if (decision.allow) return { kind: 'allow', identity };
+        return {
+          kind: 'bearer',
+          failure: forbiddenFailure(decision.reason === 'forbidden' ? decision.scopes : [], metadataUrl),
+        };
+      }
+      const id = deps.flows.sessionIdOf(req);
+      const session = id === undefined ? undefined : await deps.sessions.resolve(id);
+      let identity: Identity | undefined;
+      if (session !== undefined && route.providers.includes(session.provider)) {
+        const provider = providersById.get(session.provider)!;
+        identity = identityFromClaims(
+          provider.id,
+          { ...session.data.claims, scope: session.data.scope ?? provider.scopes.join(' ') },
+          { groupsClaim: provider.groupsClaim, accessToken: session.data.accessToken },
+        );
+      }
+      const decision = evaluatePolicy(route.policy, identity);
+      if (decision.allow) return { kind: 'allow', identity };
+      if (decision.reason === 'forbidden') return { kind: 'forbidden' };
+      if (isNavigation(req, method)) return { kind: 'login', provider: route.providers[0]! };
+      return { kind: 'bearer', failure: missingTokenFailure(metadataUrl) };
+    },
+  };
+}
+
+/** A top-level browser navigation: GET/HEAD asking for HTML. XHR and API clients get a 401 instead. */
+function isNavigation(req: IncomingMessage, method: string): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  return (req.headers.accept ?? '').includes('text/html');
+}
+
+/** Every Authorization value (Node keeps only the first in req.headers; RFC 6750 §2 wants them all). */
+export function authorizationValues(raw: readonly string[]): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'authorization') values.push(raw[i + 1]!);
+  }
+  return values;
+}
+
+function isBearer(value: string): boolean {
+  return /^bearer(\s|$)/i.test(value);
+}
+
+function bearerToken(values: readonly string[]): string | undefined {
+  const match = /^Bearer +(\S+)$/i.exec(values[0] ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,226 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isOidcClientError, type OidcClient, randomToken } from '@latchkey/oidc';
+import type { GatewayConfig } from '../config/types.js';
+import { safeReturnUrl } from '../policy/return-url.js';
+import { redirect, sendJson, sendPage } from '../proxy/pages.js';
+import { equalHashes } from '../session/compare.js';
+import { readCookies, serializeCookie } from '../session/cookies.js';
+import type { SessionManager } from '../session/manager.js';
+import { hashId, Sealer } from '../session/seal.js';
+import type { SessionStore } from '../session/store.js';
+
+const LOGIN_LIFETIME = 600;
+const MAX_FORM_BYTES = 64 * 1024;
+
+interface PendingLogin {
+  readonly binding: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  readonly returnTo: string;
+  readonly provider: string;
+}
+
+export interface BrowserFlowDeps {
+  readonly config: GatewayConfig;
+  readonly store: SessionStore;
+  readonly sessions: SessionManager;
+  readonly clients: ReadonlyMap<string, OidcClient>;
+  readonly now: () => number;
+}
+
+/**
+ * Browser sign-in, sign-out and back-channel logout.
+ * - start: a new authorization request (code, PKCE S256, state, nonce); the pending login is stored
+ *   under the state's hash with a hash of a random binding that only this browser holds, in a sealed
+ *   pre-login cookie (checklist A7).
+ * - callback: the login is consumed once (A7), must belong to this browser's pre-login cookie (A7),
+ *   then the client checks `iss` (A8, RFC 9207), exchanges the code with the PKCE verifier and checks
+ *   the ID token and its nonce (A9, J18–J23). A new session id is issued (S3) and any session the
+ *   browser arrived with is ended.
+ * - logout: local, then RP-initiated at the provider when it advertises an end-session endpoint.
+ * - back-channel logout: a verified logout token ends the sessions it names (OIDC Back-Channel Logout §2.7).
+ */
+export class BrowserFlows {
+  readonly #deps: BrowserFlowDeps;
+  readonly #sealer: Sealer;
+  readonly sessionCookie: string;
+  readonly loginCookie: string;
+  readonly #secure: boolean;
+
+  constructor(deps: BrowserFlowDeps) {
+    this.#deps = deps;
+    this.#sealer = new Sealer(deps.config.cookie.secret, 'cookies');
+    this.sessionCookie = deps.config.cookie.name;
+    this.loginCookie = `${deps.config.cookie.name}-login`;
+    this.#secure = deps.config.publicUrl.protocol === 'https:';
+  }
+
+  get #origin(): string {
+    return this.#deps.config.publicUrl.origin;
+  }
+
+  /** The session id in this request's cookie, if it opens (S6: tampered or foreign values do not). */
+  sessionIdOf(req: IncomingMessage): string | undefined {
+    for (const value of readCookies(req.headers.cookie, this.sessionCookie)) {
+      const id = this.#sealer.open(value, this.sessionCookie);
+      if (id !== undefined) return id;
+    }
+    return undefined;
+  }
+
+  /** Redirects the browser to the provider; `returnTo` is checked (G3). */
+  async start(res: ServerResponse, providerId: string, returnTo: string | null | undefined): Promise<void> {
+    const client = this.#deps.clients.get(providerId)!;
+    const authorization = await client.startAuthorization();
+    const binding = randomToken();
+    const pending: PendingLogin = {
+      binding: hashId(binding),
+      nonce: authorization.nonce,
+      codeVerifier: authorization.codeVerifier,
+      returnTo: safeReturnUrl(returnTo, this.#origin, this.#deps.config.allowedRedirectOrigins),
+      provider: providerId,
+    };
+    const stateHash = hashId(authorization.state);
+    await this.#deps.store.createLogin({
+      stateHash,
+      data: this.#sealer.seal(JSON.stringify(pending), stateHash),
+      expiresAt: this.#seconds() + LOGIN_LIFETIME,
+    });
+    const cookie = serializeCookie(this.loginCookie, this.#sealer.seal(binding, this.loginCookie), {
+      secure: this.#secure,
+      maxAge: LOGIN_LIFETIME,
+    });
+    redirect(res, authorization.url, [cookie]);
+  }
+
+  async callback(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
+    const params = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
+    const state = params.get('state');
+    const refuse = (text: string) =>
+      sendPage(res, 400, 'Sign-in failed', text, { 'set-cookie': this.#clear(this.loginCookie) });
+    if (state === null || params.getAll('state').length !== 1)
+      return refuse('The sign-in response has no state.');
+    const stateHash = hashId(state);
+    const row = await this.#deps.store.consumeLogin(stateHash, this.#seconds());
+    if (row === undefined) return refuse('This sign-in has expired or was already used. Please start again.');
+    const pending = JSON.parse(this.#sealer.open(row.data, stateHash) ?? 'null') as PendingLogin | null;
+    const binding = readCookies(req.headers.cookie, this.loginCookie)
+      .map((value) => this.#sealer.open(value, this.loginCookie))
+      .find((value) => value !== undefined);
+    if (pending === null || binding === undefined || !equalHashes(hashId(binding), pending.binding)) {
+      return refuse('This sign-in was started in another browser. Please start again.');
+    }
+    const client = this.#deps.clients.get(pending.provider);
+    if (client === undefined) return refuse('The provider of this sign-in is no longer configured.');
+    let tokens: Awaited<ReturnType<OidcClient['handleCallback']>>;
+    try {
+      tokens = await client.handleCallback(params, {
+        state,
+        nonce: pending.nonce,
+        codeVerifier: pending.codeVerifier,
+      });
+    } catch (error) {
+      const code =
+        isOidcClientError(error) || isCoded(error) ? (error as { code: string }).code : 'ERR_INTERNAL';
+      const status = code === 'ERR_CLIENT_TOKEN_REQUEST_FAILED' || code.startsWith('ERR_JWKS') ? 502 : 400;
+      return sendPage(res, status, 'Sign-in failed', `The sign-in could not be completed (${code}).`, {
+        'set-cookie': this.#clear(this.loginCookie),
+      });
+    }
+    const previous = this.sessionIdOf(req);
+    if (previous !== undefined) await this.#deps.sessions.end(hashId(previous));
+    const id = await this.#deps.sessions.create(pending.provider, tokens);
+    redirect(res, pending.returnTo, [
+      serializeCookie(this.sessionCookie, this.#sealer.seal(id, this.sessionCookie), {
+        secure: this.#secure,
+        maxAge: this.#deps.config.cookie.maxAge,
+      }),
+      ...this.#clear(this.loginCookie),
+    ]);
+  }
+
+  async logout(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
+    const returnTo = safeReturnUrl(
+      new URLSearchParams(query.slice(1)).get('rd'),
+      this.#origin,
+      this.#deps.config.allowedRedirectOrigins,
+    );
+    const id = this.sessionIdOf(req);
+    let location = returnTo;
+    if (id !== undefined) {
+      const session = await this.#deps.sessions.resolve(id).catch(() => undefined);
+      await this.#deps.sessions.end(hashId(id));
+      const client = session === undefined ? undefined : this.#deps.clients.get(session.provider);
+      // OIDC RP-Initiated Logout §2: the provider ends its session too, then returns to publicUrl.
+      const endSession = await client
+        ?.endSessionUrl({
+          idTokenHint: session?.data.idToken || undefined,
+          postLogoutRedirectUri: this.#deps.config.publicUrl.href,
+        })
+        .catch(() => undefined);
+      if (endSession !== undefined) location = endSession;
+    }
+    redirect(res, location, this.#clear(this.sessionCookie));
+  }
+
+  async backchannelLogout(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const headers = { 'cache-control': 'no-store' };
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (req.method !== 'POST' || type !== 'application/x-www-form-urlencoded') {
+      return sendJson(
+        res,
+        400,
+        { error: 'invalid_request', error_description: 'POST a logout_token form' },
+        headers,
+      );
+    }
+    const body = await readBody(req, MAX_FORM_BYTES);
+    const tokens = body === undefined ? [] : new URLSearchParams(body).getAll('logout_token');
+    if (tokens.length !== 1) {
+      return sendJson(
+        res,
+        400,
+        { error: 'invalid_request', error_description: 'one logout_token is required' },
+        headers,
+      );
+    }
+    for (const [id, client] of this.#deps.clients) {
+      try {
+        const claims = await client.verifyLogoutToken(tokens[0]!);
+        await this.#deps.sessions.endFor(id, { sid: claims.sid, sub: claims.sub });
+        return sendJson(res, 200, {}, headers);
+      } catch {
+        // Try the next provider; each checks the token's issuer exactly.
+      }
+    }
+    sendJson(
+      res,
+      400,
+      { error: 'invalid_request', error_description: 'the logout token is not valid' },
+      headers,
+    );
+  }
+
+  #clear(name: string): string[] {
+    return [serializeCookie(name, '', { secure: this.#secure, maxAge: 0 })];
+  }
+
+  #seconds(): number {
+    return Math.floor(this.#deps.now() / 1000);
+  }
+}
+
+function isCoded(error: unknown): boolean {
+  return typeof (error as { code?: unknown })?.code === 'string' && (error as Error).name === 'JoseError';
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

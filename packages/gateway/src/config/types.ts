@@ -1,0 +1,80 @@
+import type { BlockList } from 'node:net';
+import type { Policy } from '../policy/expression.js';
+
+/** The one typed configuration object of the gateway (DESIGN rule 10); docs/gateway.md documents every key. */
+export interface GatewayConfig {
+  readonly listen: { readonly host: string; readonly port: number };
+  /** The URL browsers and API clients use to reach the gateway: redirect URI, cookie prefix and RFC 9728 URLs derive from it. */
+  readonly publicUrl: URL;
+  readonly databaseUrl: string;
+  readonly cookie: {
+    /** 32+ bytes; the session cookie is encrypted and authenticated under keys derived from it. */
+    readonly secret: Buffer;
+    /** `__Host-<name>` when publicUrl is https, `<name>` on http (localhost development). */
+    readonly name: string;
+    /** Absolute session lifetime, seconds. */
+    readonly maxAge: number;
+  };
+  readonly providers: readonly ProviderConfig[];
+  readonly upstreams: readonly UpstreamConfig[];
+  readonly routes: readonly RouteConfig[];
+  /** Peers whose `X-Forwarded-*` / `X-Original-URI` headers are believed (checklist G1). */
+  readonly trustedProxies: BlockList;
+  readonly identityHeaders: IdentityHeaderNames;
+  /** Send the session's access token upstream (`identityHeaders.accessToken`). */
+  readonly forwardAccessToken: boolean;
+  /** Exact origins a return URL may point to, besides relative paths (checklist G3). */
+  readonly allowedRedirectOrigins: readonly string[];
+  /** Match paths case-sensitively (default false: `/ADMIN` is matched as `/admin`, never less strict). */
+  readonly caseSensitivePaths: boolean;
+  /** Refresh the access token this many seconds before it expires. */
+  readonly refreshBefore: number;
+  /** Prefix of the gateway's own endpoints (callback, logout, start, back-channel logout). */
+  readonly endpointPrefix: string;
+  /** `/_auth` answers browsers with a redirect to sign in (Traefik) instead of 401 (nginx). */
+  readonly forwardAuthRedirect: boolean;
+}
+
+export interface IdentityHeaderNames {
+  readonly user: string;
+  readonly email: string;
+  readonly groups: string;
+  readonly accessToken: string;
+}
+
+export interface ProviderConfig {
+  readonly id: string;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string | undefined;
+  readonly scopes: readonly string[];
+  /** Claim holding the user's groups (default `groups`). */
+  readonly groupsClaim: string;
+}
+
+export interface UpstreamConfig {
+  readonly id: string;
+  readonly url: URL;
+  /** Seconds to wait for the response headers, and between body chunks (504 after). */
+  readonly timeout: number;
+  readonly connectTimeout: number;
+}
+
+export type RouteMode = 'browser' | 'api' | 'both';
+
+export interface RouteConfig {
+  /** Lower-case host without port, `*.example.com`, or undefined for any host. */
+  readonly host: string | undefined;
+  /** Normalized path prefix, matched on segment boundaries. */
+  readonly path: string;
+  readonly upstream: string | undefined;
+  readonly policy: Policy;
+  /** Provider ids whose users and tokens this route accepts (default: all). */
+  readonly providers: readonly string[];
+  /** `api`: Bearer tokens only (401, no redirect); `browser`: sessions only; `both` (default). */
+  readonly mode: RouteMode;
+  /** The `aud` Bearer tokens must carry; default the route's resource identifier (RFC 9728 §1.2). */
+  readonly audience: string;
+  /** The RFC 9728 resource identifier: publicUrl origin (or https://host) + path. */
+  readonly resource: string;
+}

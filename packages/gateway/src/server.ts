@@ -1,0 +1,248 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createOidcClient, type OidcClient } from '@latchkey/oidc';
+import { type Database, openDatabase, runMigrations } from '@latchkey/store';
+import { BearerChecks } from './auth/bearer.js';
+import { createDecider, type Outcome } from './auth/decide.js';
+import { BrowserFlows } from './auth/login.js';
+import { metadataUrlOf, resourceMetadata, routeForMetadata } from './auth/resource-metadata.js';
+import type { GatewayConfig, RouteConfig } from './config/types.js';
+import { createForwardAuth } from './forward-auth/handler.js';
+import { type NormalizedPath, normalizePath } from './policy/normalize-path.js';
+import { hostOf, RouteTable } from './policy/routes.js';
+import { UpstreamProxy } from './proxy/forward.js';
+import { upstreamHeaders } from './proxy/headers.js';
+import { redirect, sendJson, sendPage } from './proxy/pages.js';
+import { KyselySessionStore } from './session/kysely-store.js';
+import { SessionManager } from './session/manager.js';
+import { GATEWAY_MIGRATIONS } from './session/migrations.js';
+import type { SessionStore } from './session/store.js';
+
+export interface GatewayDeps {
+  /** For discovery, JWKS and token requests to the providers. */
+  readonly fetch?: typeof fetch;
+  /** The clock, epoch milliseconds. */
+  readonly now?: () => number;
+  /** A store to use instead of opening `config.databaseUrl`. */
+  readonly store?: SessionStore;
+}
+
+export interface Gateway {
+  readonly server: Server;
+  /** `http://host:port` it listens on. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Opens the store (migrating it), builds the gateway and listens on `config.listen`. */
+export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
+  let database: Database | undefined;
+  let store = deps.store;
+  if (store === undefined) {
+    database = await openDatabase(config.databaseUrl);
+    await runMigrations(database, GATEWAY_MIGRATIONS);
+    store = new KyselySessionStore(database);
+  }
+  const { handle, upgrade, proxy, purge } = createGatewayHandlers(config, { ...deps, store });
+  const server = createServer({ keepAliveTimeout: 65_000 }, handle);
+  server.on('upgrade', upgrade);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.listen.port, config.listen.host, () => resolve());
+  });
+  const timer = setInterval(() => void purge().catch(() => {}), PURGE_INTERVAL_MS);
+  timer.unref();
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    async close() {
+      clearInterval(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await proxy.close();
+      await database?.close();
+    },
+  };
+}
+
+/** The request and upgrade handlers, for embedding the gateway in another node:http server. */
+export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps & { store: SessionStore }) {
+  const now = deps.now ?? Date.now;
+  const fetchOption = deps.fetch === undefined ? {} : { fetch: deps.fetch };
+  const clients = new Map<string, OidcClient>(
+    config.providers.map((p) => [
+      p.id,
+      createOidcClient({
+        issuer: p.issuer,
+        clientId: p.clientId,
+        ...(p.clientSecret === undefined ? {} : { clientSecret: p.clientSecret }),
+        redirectUri: `${config.publicUrl.origin}${config.endpointPrefix}/callback`,
+        scopes: p.scopes,
+        now,
+        ...fetchOption,
+      }),
+    ]),
+  );
+  const sessions = new SessionManager({
+    store: deps.store,
+    secret: config.cookie.secret,
+    maxAge: config.cookie.maxAge,
+    refreshBefore: config.refreshBefore,
+    now,
+    clientFor: (id) => clients.get(id),
+  });
+  const flows = new BrowserFlows({ config, store: deps.store, sessions, clients, now });
+  const bearer = new BearerChecks(config.providers, { fetch: deps.fetch, now });
+  const routes = new RouteTable(config.routes);
+  const decider = createDecider({ config, bearer, sessions, flows, metadataUrl: metadataUrlOf });
+  const forwardAuth = createForwardAuth({ config, routes, decider });
+  const proxy = new UpstreamProxy(config.upstreams);
+  const prefix = config.endpointPrefix;
+  const ownCookies = [flows.sessionCookie, flows.loginCookie];
+  const proto = config.publicUrl.protocol === 'https:' ? 'https' : 'http';
+
+  const peerOf = (req: IncomingMessage) => {
+    const raw = req.socket.remoteAddress ?? '';
+    const peer = raw.startsWith('::ffff:') ? raw.slice(7) : raw;
+    const trusted = peer !== '' && config.trustedProxies.check(peer, peer.includes(':') ? 'ipv6' : 'ipv4');
+    return { peer, trusted };
+  };
+
+  /** Route lookup shared by requests and upgrades; undefined after answering the client itself. */
+  const locate = (
+    req: IncomingMessage,
+  ): { route: RouteConfig; normalized: NormalizedPath & { ok: true } } | string => {
+    const normalized = normalizePath(req.url ?? '', config.caseSensitivePaths);
+    if (!normalized.ok) return `400 ${normalized.problem}`;
+    const host = hostOf(req.headers.host);
+    if (host === undefined) return '400 the Host header is missing or malformed';
+    const route = routes.match(host, normalized.matchPath);
+    if (route === undefined || route.upstream === undefined) return '404 no route';
+    return { route, normalized };
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const { peer, trusted } = peerOf(req);
+      const method = req.method ?? 'GET';
+      const normalized = normalizePath(req.url ?? '', config.caseSensitivePaths);
+      if (normalized.ok) {
+        const own = await ownEndpoint(req, res, normalized, trusted);
+        if (own) return;
+      }
+      const located = locate(req);
+      if (typeof located === 'string') {
+        const status = Number(located.slice(0, 3));
+        return sendPage(res, status, status === 404 ? 'Not Found' : 'Bad Request', located.slice(4));
+      }
+      const { route } = located;
+      const outcome = await decider.decide(req, route, method, req.url ?? '/');
+      if (outcome.kind !== 'allow') return answer(res, outcome, req.url ?? '/');
+      const headers = upstreamHeaders(req, {
+        peer,
+        peerTrusted: trusted,
+        proto,
+        identity: outcome.identity,
+        names: config.identityHeaders,
+        forwardAccessToken: config.forwardAccessToken,
+        ownCookies,
+        upgrade: false,
+      });
+      proxy.forward(req, res, route.upstream!, located.normalized.path + located.normalized.query, headers);
+    } catch {
+      sendPage(res, 500, 'Internal Server Error', 'The gateway could not handle this request.');
+    }
+  }
+
+  async function ownEndpoint(
+    req: IncomingMessage,
+    res: ServerResponse,
+    normalized: NormalizedPath & { ok: true },
+    trusted: boolean,
+  ): Promise<boolean> {
+    const { path, query } = normalized;
+    if (path === `${prefix}/callback`) await flows.callback(req, res, query);
+    else if (path === `${prefix}/start`) {
+      const params = new URLSearchParams(query.slice(1));
+      const provider = params.get('provider') ?? config.providers[0]!.id;
+      if (!config.providers.some((p) => p.id === provider))
+        sendPage(res, 400, 'Bad Request', 'Unknown provider.');
+      else await flows.start(res, provider, params.get('rd'));
+    } else if (path === `${prefix}/logout`) await flows.logout(req, res, query);
+    else if (path === `${prefix}/backchannel-logout`) await flows.backchannelLogout(req, res);
+    else if (path === '/_auth') await forwardAuth(req, res, trusted);
+    else if (path.startsWith('/.well-known/oauth-protected-resource')) {
+      const route = routeForMetadata(routes.routes, hostOf(req.headers.host) ?? '', path);
+      if (route === undefined) return false;
+      sendJson(res, 200, resourceMetadata(route, config.providers), {
+        'cache-control': 'public, max-age=300',
+      });
+    } else return false;
+    return true;
+  }
+
+  function answer(res: ServerResponse, outcome: Exclude<Outcome, { kind: 'allow' }>, url: string): void {
+    switch (outcome.kind) {
+      case 'bearer':
+        sendJson(res, outcome.failure.status, outcome.failure.body, outcome.failure.headers);
+        return;
+      case 'forbidden':
+        sendPage(res, 403, 'Forbidden', 'You are signed in, but not allowed to see this page.');
+        return;
+      case 'login':
+        redirect(res, `${prefix}/start?provider=${outcome.provider}&rd=${encodeURIComponent(url)}`);
+        return;
+    }
+  }
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    try {
+      const { peer, trusted } = peerOf(req);
+      const located = locate(req);
+      if (typeof located === 'string') {
+        socket.end(
+          `HTTP/1.1 ${located.slice(0, 3)} Refused\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
+        );
+        return;
+      }
+      const outcome = await decider.decide(req, located.route, req.method ?? 'GET', req.url ?? '/');
+      if (outcome.kind !== 'allow') {
+        const status =
+          outcome.kind === 'bearer' ? outcome.failure.status : outcome.kind === 'forbidden' ? 403 : 401;
+        const challenge = outcome.kind === 'bearer' ? outcome.failure.headers['www-authenticate'] : undefined;
+        socket.end(
+          `HTTP/1.1 ${status} Refused\r\n${challenge === undefined ? '' : `www-authenticate: ${challenge}\r\n`}connection: close\r\ncontent-length: 0\r\n\r\n`,
+        );
+        return;
+      }
+      const headers = upstreamHeaders(req, {
+        peer,
+        peerTrusted: trusted,
+        proto,
+        identity: outcome.identity,
+        names: config.identityHeaders,
+        forwardAccessToken: config.forwardAccessToken,
+        ownCookies,
+        upgrade: true,
+      });
+      proxy.upgrade(
+        req,
+        socket,
+        head,
+        located.route.upstream!,
+        located.normalized.path + located.normalized.query,
+        headers,
+      );
+    } catch {
+      socket.destroy();
+    }
+  }
+
+  return { handle, upgrade, proxy, purge: () => deps.store.purgeExpired(Math.floor(now() / 1000)) };
+}
