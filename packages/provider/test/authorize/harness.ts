@@ -48,7 +48,7 @@ export async function createHarness(overrides: ProviderConfigOverrides = {}): Pr
     name: 'Example App',
     clientId: CLIENT_ID,
     redirectUris: [REDIRECT_URI, OTHER_REDIRECT_URI],
-    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
   });
   const user = await createUser(stores, { username: 'alice', password: PASSWORD, name: 'Alice Example' });
   return {
