@@ -111,6 +111,8 @@ export class ClaimsValidator {
   readonly #issuer: string | undefined;
   readonly #audiences: ReadonlySet<string> | undefined;
   readonly #typ: string | undefined;
+  /** The `typ` option as given: a header equal to it matches without normalizing. */
+  readonly #typOption: string | undefined;
   readonly #idToken: boolean;
   readonly #tolerance: number;
   readonly #maxTokenAge: number | undefined;
@@ -124,6 +126,7 @@ export class ClaimsValidator {
     const audiences = optionStrings(options.audience, 'audience');
     this.#audiences = audiences === undefined ? undefined : new Set(audiences);
     const typ = optionString(options.typ, 'typ');
+    this.#typOption = typ;
     this.#typ = typ === undefined ? undefined : normalizeMediaType(typ);
     if (options.idToken !== undefined && typeof options.idToken !== 'boolean') {
       throw new TypeError('idToken must be a boolean');
@@ -176,6 +179,8 @@ export class ClaimsValidator {
   }
 
   #checkTyp(value: unknown): void {
+    // Equal strings normalize equally: the common case skips the lowercasing below.
+    if (value !== undefined && value === this.#typOption) return;
     if (value !== undefined && typeof value !== 'string')
       throw claimError('typ', 'type', 'typ must be a string');
     const typ = value === undefined ? undefined : normalizeMediaType(value);

@@ -1,7 +1,7 @@
 import type { JwsAlgorithm } from '../jose/algorithms.js';
 import { JoseError } from '../jose/errors.js';
 import { parseJsonObject } from '../jose/json.js';
-import { type ParsedJws, type ParseJwsOptions, parseCompactJws } from '../jose/jws/parse.js';
+import { type DecodedJws, decodeCompactJws, type ParseJwsOptions } from '../jose/jws/parse.js';
 import { verifySignature } from '../jose/jws/verify.js';
 import type { JoseKey, JwsHeader, KeySet } from '../jose/types.js';
 import { checkAlgorithmsOption } from '../lib/algorithms-option.js';
@@ -46,7 +46,7 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
       if (typeof keyOrSet !== 'object' || keyOrSet === null) {
         throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'a JoseKey or a KeySet is required');
       }
-      const parsed = parseCompactJws(token, this.#parseOptions);
+      const parsed = decodeCompactJws(token, this.#parseOptions);
       const header = parsed.header;
       if (this.#algorithms !== undefined && !this.#algorithms.includes(header.alg)) {
         throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED');
@@ -61,14 +61,9 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
     }
   }
 
-  #finish(parsed: ParsedJws, key: JoseKey): VerifiedJwt<C> {
+  #finish(parsed: DecodedJws, key: JoseKey): VerifiedJwt<C> {
     verifySignature(parsed, key);
-    // parseCompactJws checked the segment is canonical base64url (RFC 7515 §2), so Node's decoder is exact.
-    const payload = parseJsonObject(
-      Buffer.from(parsed.payloadSegment, 'base64url'),
-      'ERR_JWT_INVALID',
-      'the JWT claims set',
-    );
+    const payload = parseJsonObject(parsed.payload, 'ERR_JWT_INVALID', 'the JWT claims set');
     const claims = this.#claims.validate(parsed.header, payload) as C;
     return { claims, header: parsed.header, key };
   }

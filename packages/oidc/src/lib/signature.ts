@@ -18,7 +18,7 @@ import { checkKeyForAlgorithm } from './key-checks.js';
  * Everything crypto.sign/verify needs is computed once per key and kept in a WeakMap, so the hot
  * path allocates nothing of its own.
  */
-interface SignatureParams {
+export interface SignatureParams {
   readonly alg: JwsAlgorithm;
   readonly spec: AlgorithmSpec;
   /** The exact signature length in bytes (RFC 7518 §3.2–3.5, RFC 8037 §3.1). */
@@ -99,7 +99,11 @@ function cryptoOptions(spec: AlgorithmSpec): Omit<VerifyKeyObjectInput, 'key'> {
 
 /** Whether `signature` is a valid signature of `data` by `key`. Wrong length is simply false. */
 export function verifyBytes(key: JoseKey, data: Uint8Array, signature: Uint8Array): boolean {
-  const params = signatureParams(key);
+  return verifyWithParams(signatureParams(key), data, signature);
+}
+
+/** verifyBytes for a caller that already looked the parameters up. */
+export function verifyWithParams(params: SignatureParams, data: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length !== params.length) return false;
   if (params.secret !== undefined) {
     const expected = createHmac(params.digest!, params.secret).update(data).digest();

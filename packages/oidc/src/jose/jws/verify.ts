@@ -1,9 +1,8 @@
-import { signatureParams, verifyBytes } from '../../lib/signature.js';
+import { signatureParams, verifyWithParams } from '../../lib/signature.js';
 import { isJwsAlgorithm, type JwsAlgorithm } from '../algorithms.js';
-import { decodeBase64url } from '../base64url.js';
 import { JoseError } from '../errors.js';
 import type { JoseKey, JwsHeader, KeySet } from '../types.js';
-import { type ParsedJws, parseCompactJws } from './parse.js';
+import { decodeCompactJws, type ParsedJws } from './parse.js';
 
 export interface VerifyJwsOptions {
   /** The algorithms the caller accepts; the token never chooses (RFC 8725 §3.1). Default: the key's. */
@@ -30,7 +29,7 @@ export function verifySignature(parsed: ParsedJws, key: JoseKey): void {
     throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED', 'the token algorithm does not match the key');
   }
   // Latin-1 is exact here: the signing input is base64url and dots, all ASCII (parseCompactJws checked).
-  if (!verifyBytes(key, Buffer.from(parsed.signingInput, 'latin1'), parsed.signature)) {
+  if (!verifyWithParams(params, Buffer.from(parsed.signingInput, 'latin1'), parsed.signature)) {
     throw new JoseError('ERR_JWS_SIGNATURE_INVALID');
   }
 }
@@ -49,14 +48,14 @@ export async function verifyJws(
   if (typeof keyOrSet !== 'object' || keyOrSet === null) {
     throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'a JoseKey or a KeySet is required');
   }
-  const parsed = parseCompactJws(token, options);
+  const parsed = decodeCompactJws(token, options);
   const header = parsed.header;
   if (algorithms !== undefined && !algorithms.includes(header.alg)) {
     throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED');
   }
   const key = 'resolve' in keyOrSet ? await keyOrSet.resolve(header) : keyOrSet;
   verifySignature(parsed, key);
-  return { header, payload: decodeBase64url(parsed.payloadSegment), key };
+  return { header, payload: parsed.payload, key };
 }
 
 function checkAlgorithmsOption(algorithms: readonly JwsAlgorithm[]): void {
