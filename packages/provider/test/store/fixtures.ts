@@ -6,7 +6,9 @@ import type { ProviderSchema } from '../../src/store/schema.js';
 import type {
   AuthorizationCodeRecord,
   ClientRecord,
+  DeviceCodeRecord,
   GrantRecord,
+  RefreshTokenRecord,
   SessionRecord,
   SigningKeyRecord,
   SigningKeyState,
@@ -134,6 +136,41 @@ export function authorizationCode(overrides: Partial<AuthorizationCodeRecord> = 
     createdAt: NOW,
     expiresAt: NOW + 60,
     consumedAt: null,
+    ...overrides,
+  };
+}
+
+export function refreshToken(overrides: Partial<RefreshTokenRecord> = {}): RefreshTokenRecord {
+  return {
+    tokenHash: 'cmVmcmVzaC10b2tlbi1oYXNoLW9uZQ',
+    grantId: 'g-1',
+    clientId: client().clientId,
+    userId: user().id,
+    scopes: ['openid', 'profile', 'offline_access'],
+    createdAt: NOW,
+    idleExpiresAt: NOW + 86_400,
+    absoluteExpiresAt: NOW + 30 * 86_400,
+    rotatedAt: null,
+    ...overrides,
+  };
+}
+
+export function deviceCode(overrides: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord {
+  return {
+    deviceCodeHash: 'ZGV2aWNlLWNvZGUtaGFzaC1vbmU',
+    userCode: 'WDJBMJHT',
+    clientId: client().clientId,
+    scopes: ['openid', 'profile'],
+    resources: ['https://api.example.com'],
+    status: 'pending',
+    interval: 5,
+    lastPolledAt: null,
+    userId: null,
+    grantId: null,
+    sid: null,
+    authTime: null,
+    createdAt: NOW,
+    expiresAt: NOW + 600,
     ...overrides,
   };
 }

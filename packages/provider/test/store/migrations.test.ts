@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { runMigrations, sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
 import { providerMigrations } from '../../src/store/index.js';
-import { NOW, openStoresOn, session, user } from './fixtures.js';
+import { authorizationCode, grant, NOW, openStoresOn, refreshToken, session, user } from './fixtures.js';
 
 const ALL = providerMigrations.migrations.map((m) => m.name);
 const TABLES = [
@@ -50,6 +50,23 @@ describeEachDialect('provider migrations', (ctx) => {
     assert.deepEqual(await stores.sessions.getBySid(session().sid), session());
     await stores.audit.append({ type: 'migrated', at: NOW });
     assert.equal((await stores.audit.list({ limit: 1 }))[0]?.type, 'migrated');
+  });
+
+  test('upgrade a database from the sign-in release to the token lifecycle, keeping its grants and codes', async (t) => {
+    const stores = await openStoresOn(await ctx.freshUrl(), t);
+    const signInRelease = providerMigrations.migrations.slice(0, 2);
+    assert.equal(signInRelease.at(-1)?.name, '0002-sign-in');
+    await runMigrations(stores.database, { ...providerMigrations, migrations: signInRelease });
+    await stores.grants.create(grant());
+    await stores.authorizationCodes.create(authorizationCode());
+    assert.deepEqual(await stores.migrate(), { applied: ['0003-token-lifecycle'] });
+    assert.deepEqual(await stores.grants.get(grant().id), grant());
+    assert.equal(
+      (await stores.authorizationCodes.consume(authorizationCode().codeHash, NOW)).status,
+      'consumed',
+    );
+    await stores.refreshTokens.create(refreshToken());
+    assert.deepEqual(await stores.refreshTokens.get(refreshToken().tokenHash), refreshToken());
   });
 
   test('succeed for two instances migrating one database at once', async (t) => {
