@@ -1,0 +1,160 @@
+/**
+ * Sign-in in a real browser: headless Debian Chromium driven by playwright-core goes to /authorize,
+ * fills the login form, approves consent, and lands on the client's redirect URI (a tiny local HTTP
+ * server) with a code, state and iss. The provider is started with startProvider on a fresh SQLite data
+ * dir. Screenshots of the login and consent pages go to the temp directory for a human to look at.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  createClient,
+  createUser,
+  loadConfig,
+  type RunningProvider,
+  startProvider,
+} from '@latchkey/provider';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A free loopback port: the issuer (the browser's origin for the provider) must be known before start. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+let provider: RunningProvider | undefined;
+let callbackServer: Server | undefined;
+let context: BrowserContext | undefined;
+const dirs: string[] = [];
+let issuer: string;
+let redirectUri: string;
+const callbacks: URL[] = [];
+
+before(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-e2e-browser-'));
+  dirs.push(dataDir);
+  const port = await freePort();
+  issuer = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    env: {
+      LATCHKEY_ISSUER: issuer,
+      LATCHKEY_PORT: String(port),
+      LATCHKEY_DATA_DIR: dataDir,
+      LATCHKEY_LOG_LEVEL: 'silent',
+      LATCHKEY_SECRET: randomBytes(32).toString('base64url'),
+    },
+  });
+  provider = await startProvider(config);
+
+  // The client: answers its redirect URI with a small page and remembers what it was sent.
+  callbackServer = createHttpServer((request, response) => {
+    callbacks.push(new URL(request.url ?? '/', 'http://127.0.0.1'));
+    response
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end('<!doctype html><title>Signed in</title><p>Signed in');
+  });
+  await new Promise<void>((resolve) => callbackServer!.listen(0, '127.0.0.1', resolve));
+  redirectUri = `http://127.0.0.1:${(callbackServer.address() as { port: number }).port}/callback`;
+
+  await createClient(provider.stores, {
+    name: 'Example Notes',
+    clientId: 'example-notes',
+    redirectUris: [redirectUri],
+    scopes: ['openid', 'profile', 'email'],
+  });
+  await createUser(provider.stores, {
+    username: 'alice',
+    password: 'correct horse battery staple',
+    email: 'alice@example.com',
+    name: 'Alice Liddell',
+  });
+
+  const userDataDir = mkdtempSync(join(tmpdir(), 'latchkey-chromium-'));
+  dirs.push(userDataDir);
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 900, height: 760 },
+  });
+});
+
+after(async () => {
+  await context?.close();
+  await new Promise((resolve) => callbackServer?.close(resolve) ?? resolve(undefined));
+  await provider?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+test('a person signs in with the login form, approves consent, and the client receives code, state and iss', async () => {
+  const page = await context!.newPage();
+  const verifier = randomBytes(32).toString('base64url');
+  const authorize = new URL(`${issuer}/authorize`);
+  authorize.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'example-notes',
+    redirect_uri: redirectUri,
+    scope: 'openid profile email',
+    state: 'browser-state-1',
+    nonce: 'browser-nonce-1',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  }).toString();
+
+  await page.goto(authorize.href);
+  assert.equal(new URL(page.url()).pathname, '/login');
+  assert.equal(await page.title(), 'Sign in · Latchkey');
+  // The focused field is the username: a person can type straight away.
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'username');
+  await page.screenshot({ path: join(tmpdir(), 'latchkey-login.png') });
+
+  await page.fill('input[name="username"][autocomplete="username"]', 'alice');
+  await page.fill(
+    'input[name="password"][type="password"][autocomplete="current-password"]',
+    'correct horse battery staple',
+  );
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/consent'),
+    page.click('button[type="submit"]'),
+  ]);
+  assert.match((await page.textContent('main')) ?? '', /Example Notes/);
+  await page.screenshot({ path: join(tmpdir(), 'latchkey-consent.png') });
+
+  await Promise.all([
+    page.waitForURL((url) => url.href.startsWith(redirectUri)),
+    page.click('button[type="submit"][name="decision"][value="approve"]'),
+  ]);
+  const landed = new URL(page.url());
+  assert.match(landed.searchParams.get('code') ?? '', /^[\w-]{43}$/);
+  assert.equal(landed.searchParams.get('state'), 'browser-state-1');
+  assert.equal(landed.searchParams.get('iss'), issuer);
+  assert.equal(callbacks.length, 1);
+
+  // The browser now has a provider session: a second request goes straight back with a new code.
+  await page.goto(authorize.href);
+  await page.waitForURL((url) => url.href.startsWith(redirectUri));
+  assert.ok(new URL(page.url()).searchParams.get('code'));
+});
