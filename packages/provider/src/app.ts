@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { pino } from 'pino';
 import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
+import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
@@ -39,7 +40,16 @@ export interface ProviderAppDeps {
   readonly config: ProviderConfig;
   readonly stores: Pick<
     ProviderStores,
-    'ping' | 'clients' | 'users' | 'grants' | 'authorizationCodes' | 'audit' | 'sessions' | 'consents'
+    | 'ping'
+    | 'clients'
+    | 'users'
+    | 'grants'
+    | 'authorizationCodes'
+    | 'audit'
+    | 'sessions'
+    | 'consents'
+    | 'deviceCodes'
+    | 'replayCache'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -49,6 +59,8 @@ export interface ProviderAppDeps {
   /** Default: the registries in grants/ and client-auth/. */
   readonly grants?: readonly GrantDefinition[];
   readonly authMethods?: readonly ClientAuthMethod[];
+  /** Default: global fetch. Reads the jwks_uri of private_key_jwt clients. */
+  readonly fetch?: typeof fetch;
   /** Default: node:crypto randomBytes (session ids, codes, CSRF cookies). */
   readonly random?: (n: number) => Buffer;
   /**
@@ -101,7 +113,13 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
 
   const clock = deps.clock ?? systemClock;
   const grants = deps.grants ?? GRANTS;
-  const authMethods = deps.authMethods ?? CLIENT_AUTH_METHODS;
+  const authMethods = withPrivateKeyJwt(deps.authMethods ?? CLIENT_AUTH_METHODS, {
+    issuer: config.issuer,
+    tokenEndpoint: config.issuer + ENDPOINT_PATHS.token,
+    replayCache: deps.stores.replayCache,
+    now: clock,
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+  });
 
   registerDiscovery(app, {
     issuer: config.issuer,

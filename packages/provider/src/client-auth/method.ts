@@ -13,6 +13,8 @@ export interface ClientAuthRequest {
 export interface PresentedCredentials {
   readonly clientId: string;
   readonly secret?: string;
+  /** private_key_jwt: the client assertion (RFC 7523 §2.2), verified by the method's `verify`. */
+  readonly assertion?: string;
 }
 
 /**

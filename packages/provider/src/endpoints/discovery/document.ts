@@ -1,5 +1,6 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
 import type { ClientAuthMethod } from '../../client-auth/index.js';
+import { CLIENT_ASSERTION_ALGORITHMS } from '../../client-auth/private-key-jwt.js';
 import type { GrantDefinition } from '../../grants/index.js';
 import { SCOPES, type ScopeDefinition } from '../../scopes/index.js';
 import { DISPLAY_VALUES } from '../authorize/check-display.js';
@@ -69,7 +70,8 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     document['claims_parameter_supported'] = true;
     document['token_endpoint_auth_methods_supported'] = authMethods.map((m) => m.method);
     if (authMethods.some((m) => m.requiresClientKeys)) {
-      document['token_endpoint_auth_signing_alg_values_supported'] = [...inputs.signingAlgorithms];
+      // OIDC Discovery §3: the algorithms a private_key_jwt assertion may be signed with (RFC 7523).
+      document['token_endpoint_auth_signing_alg_values_supported'] = [...CLIENT_ASSERTION_ALGORITHMS];
     }
   }
   if (inputs.endpoints.authorization) {
