@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import {
+  createClient,
+  createKeyManager,
+  createLogger,
+  createProviderApp,
+  createUser,
+} from '@latchkey/provider';
+import { authorizeParams, Browser, hiddenInput, PASSWORD, responseParams } from '../authorize/harness.js';
+import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
+
+test('logs never contain the code, the password, cookies or CSRF tokens, even at trace level', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const clock = frozenClock();
+  const config = testConfig();
+  const stores = await sqliteStores();
+  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
+  await keyManager.start();
+  const app = createProviderApp({
+    config,
+    stores,
+    keyManager,
+    clock: clock.now,
+    secret: TEST_SECRET,
+    logger: createLogger('trace', sink),
+  });
+  await createClient(stores, {
+    name: 'App',
+    clientId: 'example-app',
+    redirectUris: ['https://app.example.com/callback'],
+  });
+  await createUser(stores, { username: 'alice', password: PASSWORD });
+  const browser = new Browser(app);
+  const login = await browser.follow(await browser.authorize(authorizeParams({ scope: 'openid' })));
+  const csrf = hiddenInput(login.body, 'csrf_token');
+  await browser.submitLogin(login, 'alice', 'a wrong password');
+  const afterLogin = await browser.submitLogin(login, 'alice', PASSWORD);
+  const done = await browser.submitConsent(await browser.follow(afterLogin), 'approve');
+  const code = responseParams(String(done.headers.location)).get('code');
+  assert.ok(code);
+  await app.close();
+  await keyManager.stop();
+
+  const log = lines.join('');
+  assert.ok(lines.length > 5, 'the requests were logged');
+  const secrets = {
+    code,
+    password: PASSWORD,
+    wrongPassword: 'a wrong password',
+    csrf,
+    ...Object.fromEntries(browser.cookies),
+  };
+  for (const [name, value] of Object.entries(secrets)) {
+    assert.equal(log.includes(value), false, `${name} appears in the log`);
+  }
+});
