@@ -10,11 +10,13 @@ import {
   parseCodeLifetime,
   parseColor,
   parseDatabaseUrl,
+  parseDeviceCodeLifetime,
   parseDurationValue,
   parseHost,
   parseIssuer,
   parseLogLevel,
   parseNonEmptyString,
+  parsePollingInterval,
   parsePort,
   parseProductName,
   parsePublicUrl,
@@ -102,4 +104,29 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   },
   // Default derived from keys.algorithms: ES256 when configured, else RS256 (always configured).
   { path: 'tokens.accessTokenAlg', env: ['LATCHKEY_TOKENS_ACCESS_TOKEN_ALG'], parse: parseSigningAlgorithm },
+  {
+    path: 'device.codeLifetime',
+    env: ['LATCHKEY_DEVICE_CODE_LIFETIME'],
+    default: '10m',
+    parse: parseDeviceCodeLifetime,
+  },
+  { path: 'device.interval', env: ['LATCHKEY_DEVICE_INTERVAL'], default: '5s', parse: parsePollingInterval },
+  {
+    path: 'tokens.refreshTokenIdleLifetime',
+    env: ['LATCHKEY_TOKENS_REFRESH_TOKEN_IDLE_LIFETIME'],
+    default: '14d',
+    parse: parseDurationValue,
+  },
+  {
+    path: 'tokens.refreshTokenAbsoluteLifetime',
+    env: ['LATCHKEY_TOKENS_REFRESH_TOKEN_ABSOLUTE_LIFETIME'],
+    default: '30d',
+    parse: parseDurationValue,
+  },
+  {
+    path: 'clients.cacheTtl',
+    env: ['LATCHKEY_CLIENTS_CACHE_TTL'],
+    default: '30s',
+    parse: parseDurationValue,
+  },
 ];

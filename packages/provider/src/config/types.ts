@@ -38,6 +38,10 @@ export interface ProviderConfig {
   readonly ui: UiConfig;
   /** Tokens issued at the token endpoint. */
   readonly tokens: TokensConfig;
+  /** The device authorization grant (RFC 8628). */
+  readonly device: DeviceConfig;
+  /** Client registrations as the token, introspection and revocation endpoints read them. */
+  readonly clients: ClientsConfig;
 }
 
 export interface TokensConfig {
@@ -47,6 +51,22 @@ export interface TokensConfig {
   readonly idTokenLifetime: number;
   /** The algorithm access tokens are signed with; one of keys.algorithms. */
   readonly accessTokenAlg: JwsAlgorithm;
+  /** A refresh token unused this long (seconds) expires; each rotation restarts it. */
+  readonly refreshTokenIdleLifetime: number;
+  /** A refresh token family ends this long (seconds) after the sign-in, however often it is rotated. */
+  readonly refreshTokenAbsoluteLifetime: number;
+}
+
+export interface ClientsConfig {
+  /** How long (seconds) a client registration read on the token path is kept in memory. */
+  readonly cacheTtl: number;
+}
+
+export interface DeviceConfig {
+  /** Lifetime of a device code and its user code, seconds (RFC 8628 §3.2 `expires_in`). */
+  readonly codeLifetime: number;
+  /** Least seconds between two polls of the token endpoint (RFC 8628 §3.2 `interval`). */
+  readonly interval: number;
 }
 
 export interface SessionConfig {
@@ -69,7 +89,7 @@ export interface UiConfig {
 
 /** What may be overridden (CLI flags): any subset, nested for `keys` and `logging`. */
 export type ProviderConfigOverrides = Partial<
-  Omit<ProviderConfig, 'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens'>
+  Omit<ProviderConfig, 'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens' | 'device' | 'clients'>
 > & {
   readonly keys?: Partial<KeysConfig>;
   readonly logging?: Partial<ProviderConfig['logging']>;
@@ -77,4 +97,6 @@ export type ProviderConfigOverrides = Partial<
   readonly authorization?: Partial<AuthorizationConfig>;
   readonly ui?: Partial<UiConfig>;
   readonly tokens?: Partial<TokensConfig>;
+  readonly device?: Partial<DeviceConfig>;
+  readonly clients?: Partial<ClientsConfig>;
 };
