@@ -15,6 +15,8 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'unsupported_response_type'
   | 'invalid_target'
+  // RFC 7009 §2.2.1: revocation of a token type the server cannot revoke.
+  | 'unsupported_token_type'
   // OIDC Core §3.1.2.6: authentication error codes of the authorization endpoint.
   | 'interaction_required'
   | 'login_required'
@@ -71,6 +73,8 @@ export const AccessDenied = define('access_denied', 403, 'AccessDenied');
 export const UnsupportedResponseType = define('unsupported_response_type', 400, 'UnsupportedResponseType');
 // RFC 8707 §2
 export const InvalidTarget = define('invalid_target', 400, 'InvalidTarget');
+// RFC 7009 §2.2.1
+export const UnsupportedTokenType = define('unsupported_token_type', 400, 'UnsupportedTokenType');
 // OIDC Core §3.1.2.6 (sent to the client's redirect URI, so the status is not used on the wire).
 export const InteractionRequired = define('interaction_required', 400, 'InteractionRequired');
 export const LoginRequired = define('login_required', 400, 'LoginRequired');

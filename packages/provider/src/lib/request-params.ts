@@ -57,6 +57,14 @@ export class RequestParams {
     return value;
   }
 
+  /**
+   * Every value of a parameter that may be repeated (RFC 8707 §2: `resource` "MAY be used multiple
+   * times"), empty values dropped, duplicates removed, in order. Only such parameters are read this way.
+   */
+  all(name: string): string[] {
+    return [...new Set((this.#values.get(name) ?? []).filter((v) => v !== ''))];
+  }
+
   has(name: string): boolean {
     return this.get(name) !== undefined;
   }

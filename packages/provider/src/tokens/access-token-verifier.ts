@@ -5,8 +5,10 @@ import { ACCESS_TOKEN_TYP, GRANT_ID_CLAIM } from './access-token.js';
 
 export interface AccessTokenVerifierDeps {
   readonly issuer: string;
-  /** The audience the token must name (UserInfo's: see audience.ts). */
-  readonly audience: string;
+  /** The audience the token must name (UserInfo's: see audience.ts); undefined accepts any (introspection). */
+  readonly audience: string | undefined;
+  /** Whether `grant_id` is required (default true); a client's own token has none (client_credentials). */
+  readonly requireGrant?: boolean;
   /** Our published key set (KeyManager.jwks): next, current and retired public keys. */
   readonly jwks: () => SerializedDocument;
   readonly algorithms: readonly JwsAlgorithm[];
@@ -24,11 +26,17 @@ export type AccessTokenVerifier = (token: string) => Promise<JwtClaims>;
 export function createAccessTokenVerifier(deps: AccessTokenVerifierDeps): AccessTokenVerifier {
   const verifier = createJwtVerifier({
     issuer: deps.issuer,
-    audience: deps.audience,
+    ...(deps.audience === undefined ? {} : { audience: deps.audience }),
     // RFC 9068 §4: the resource server MUST check typ is at+jwt (RFC 8725 §3.11; checklist J21).
     typ: ACCESS_TOKEN_TYP,
     algorithms: deps.algorithms,
-    requiredClaims: ['sub', 'iat', 'jti', 'client_id', GRANT_ID_CLAIM],
+    requiredClaims: [
+      'sub',
+      'iat',
+      'jti',
+      'client_id',
+      ...(deps.requireGrant === false ? [] : [GRANT_ID_CLAIM]),
+    ],
     now: () => deps.now() * 1000,
   });
   let cached: { etag: string; keys: LocalKeySet } | undefined;

@@ -31,7 +31,8 @@ export interface AccessTokenInput {
   readonly authTime: number | null;
   readonly acr: string | null;
   readonly amr: readonly string[];
-  readonly grantId: string;
+  /** null for a client's own token (client_credentials): no grant, nothing for UserInfo to look up. */
+  readonly grantId: string | null;
   readonly userinfoClaims: readonly string[];
 }
 
@@ -49,7 +50,7 @@ export function accessTokenClaims(input: AccessTokenInput): Record<string, unkno
     ...(input.authTime === null ? {} : { auth_time: input.authTime }),
     ...(input.acr === null ? {} : { acr: input.acr }),
     ...(input.amr.length === 0 ? {} : { amr: [...input.amr] }),
-    [GRANT_ID_CLAIM]: input.grantId,
+    ...(input.grantId === null ? {} : { [GRANT_ID_CLAIM]: input.grantId }),
     ...(input.userinfoClaims.length === 0 ? {} : { [USERINFO_CLAIMS_CLAIM]: [...input.userinfoClaims] }),
   };
 }

@@ -10,6 +10,7 @@ export { accessTokenAudience, userinfoAudience } from './audience.js';
 export { idTokenClaims, signIdToken } from './id-token.js';
 export { hashOpaqueToken } from './opaque-hash.js';
 export {
+  type ClientTokenInput,
   createTokenIssuer,
   type IssuedTokens,
   type SignInTokenInput,

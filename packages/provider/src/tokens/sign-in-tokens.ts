@@ -48,8 +48,17 @@ export interface IssuedTokens {
   readonly scope: string;
 }
 
+/** A client's own access token (client_credentials, RFC 6749 §4.4): no user, `sub` = client id. */
+export interface ClientTokenInput {
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  /** RFC 8707 resources, already checked against the client's allowed resources. */
+  readonly audience: readonly string[];
+}
+
 export interface TokenIssuer {
   issueSignInTokens(input: SignInTokenInput): IssuedTokens;
+  issueClientToken(input: ClientTokenInput): IssuedTokens;
 }
 
 /** 128 bits: `jti` only needs to be unique (RFC 7519 §4.1.7). */
@@ -116,6 +125,33 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
       return {
         accessToken,
         idToken,
+        expiresIn: settings.accessTokenLifetime,
+        scope: input.scopes.join(' '),
+      };
+    },
+    issueClientToken(input) {
+      const accessToken = signAccessToken(
+        accessTokenClaims({
+          issuer: settings.issuer,
+          // RFC 9068 §2.2: with no resource owner, `sub` identifies the client itself.
+          subject: input.clientId,
+          audience: input.audience,
+          clientId: input.clientId,
+          scopes: input.scopes,
+          jti: random(JTI_BYTES).toString('base64url'),
+          issuedAt: deps.now(),
+          lifetime: settings.accessTokenLifetime,
+          authTime: null,
+          acr: null,
+          amr: [],
+          grantId: null,
+          userinfoClaims: [],
+        }),
+        deps.signingKey(settings.accessTokenAlg),
+      );
+      return {
+        accessToken,
+        idToken: undefined,
         expiresIn: settings.accessTokenLifetime,
         scope: input.scopes.join(' '),
       };
