@@ -4,15 +4,19 @@ import type { pino } from 'pino';
 import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
 import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
+import { createCachedClientStore } from './clients/cache.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
 import { registerConsent } from './endpoints/consent/index.js';
 import { registerDiscovery } from './endpoints/discovery/index.js';
 import { registerHealth } from './endpoints/health/index.js';
+import { registerIntrospection } from './endpoints/introspection/index.js';
+import { createTokenInspector } from './endpoints/introspection/inspect-token.js';
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
 import { ENDPOINT_PATHS } from './endpoints/paths.js';
+import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
 import {
@@ -34,6 +38,7 @@ import { securityHeaders } from './lib/security-headers.js';
 import type { RateLimiter } from './login/rate-limiter.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
+import { createRefreshTokens } from './tokens/refresh-token.js';
 import { registerUiAssets } from './ui/assets.js';
 
 export interface ProviderAppDeps {
@@ -48,6 +53,7 @@ export interface ProviderAppDeps {
     | 'audit'
     | 'sessions'
     | 'consents'
+    | 'refreshTokens'
     | 'deviceCodes'
     | 'replayCache'
   >;
@@ -131,16 +137,26 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       authorization: config.issuer + ENDPOINT_PATHS.authorization,
       token: config.issuer + ENDPOINT_PATHS.token,
       userinfo: config.issuer + ENDPOINT_PATHS.userinfo,
+      introspection: config.issuer + ENDPOINT_PATHS.introspection,
+      revocation: config.issuer + ENDPOINT_PATHS.revocation,
     },
+  });
+  // The token path reads clients from memory (client_credentials then touches no database at all).
+  const clients = createCachedClientStore(deps.stores.clients, { ttl: config.clients.cacheTtl, now: clock });
+  const refreshTokens = createRefreshTokens({
+    store: deps.stores.refreshTokens,
+    settings: config.tokens,
+    ...(deps.random ? { random: deps.random } : {}),
   });
   registerTokenEndpoint(app, {
     issuer: config.issuer,
-    clients: deps.stores.clients,
+    clients,
     grants,
     authMethods,
     services: {
       stores: deps.stores,
       now: clock,
+      refreshTokens,
       tokens: createTokenIssuer({
         settings: { issuer: config.issuer, ...config.tokens },
         signingKey: (alg) => deps.keyManager.signingKey(alg),
@@ -158,6 +174,28 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       algorithms: deps.keyManager.algorithms,
       now: clock,
     }),
+  });
+  const inspectToken = createTokenInspector({
+    verifyAccessToken: createAccessTokenVerifier({
+      issuer: config.issuer,
+      audience: undefined,
+      requireGrant: false,
+      jwks: () => deps.keyManager.jwks(),
+      algorithms: deps.keyManager.algorithms,
+      now: clock,
+    }),
+    refreshTokens,
+    grants: deps.stores.grants,
+  });
+  registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
+  registerRevocation(app, {
+    issuer: config.issuer,
+    clients,
+    authMethods,
+    inspectToken,
+    grants: deps.stores.grants,
+    audit: deps.stores.audit,
+    now: clock,
   });
   const signIn = createSignInContext({
     config,

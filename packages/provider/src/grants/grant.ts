@@ -2,6 +2,7 @@ import type { Clock } from '../lib/clock.js';
 import type { RequestParams } from '../lib/request-params.js';
 import type { ClientRecord, ProviderStores } from '../store/types.js';
 import type { TokenIssuer } from '../tokens/index.js';
+import type { RefreshTokens } from '../tokens/refresh-token.js';
 
 /** The successful token response, RFC 6749 §5.1 (and OIDC Core §3.1.3.3 for `id_token`). */
 export interface TokenResponseBody {
@@ -21,8 +22,13 @@ export interface GrantRequest {
 
 /** What grant handlers may use; each reads only the part it needs. */
 export interface GrantServices {
-  readonly stores: Pick<ProviderStores, 'authorizationCodes' | 'grants' | 'users' | 'audit'>;
+  readonly stores: Pick<
+    ProviderStores,
+    'authorizationCodes' | 'grants' | 'users' | 'audit' | 'sessions' | 'deviceCodes'
+  >;
   readonly tokens: TokenIssuer;
+  /** Refresh-token families (issue, look up, rotate): the store behind them and their lifetimes. */
+  readonly refreshTokens: RefreshTokens;
   readonly now: Clock;
 }
 

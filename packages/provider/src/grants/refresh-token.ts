@@ -1,4 +1,182 @@
-import type { GrantDefinition } from './grant.js';
+import { parseClaimsRequest } from '../claims/index.js';
+import { InvalidGrant, InvalidScope } from '../errors/index.js';
+import type {
+  ClientRecord,
+  GrantRecord,
+  RefreshTokenRecord,
+  SessionRecord,
+  UserRecord,
+} from '../store/types.js';
+import { isRefreshTokenExpired } from '../tokens/refresh-token.js';
+import { checkGrantLive, checkUserActive } from './authorization-code.js';
+import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
+
+/** One description for every dead token, so the answer does not tell an attacker which check failed. */
+const DEAD_TOKEN = 'The refresh token is invalid, expired or revoked';
+
+/**
+ * Whether a token response of `client` carries a refresh token: when the client is registered for the
+ * refresh_token grant (client policy). `offline_access` (OIDC Core §11) is not required, and does not
+ * change the token's life: every family ends at logout, password change and its absolute lifetime.
+ */
+export function issuesRefreshTokens(client: Pick<ClientRecord, 'grantTypes'>): boolean {
+  return client.grantTypes.includes(refreshTokenGrant.type);
+}
+
+/**
+ * The `refresh_token` member of a token response for a new grant (RFC 6749 §5.1), or nothing when the
+ * client does not use refresh tokens. The one call other grants make to start a family.
+ */
+export async function refreshTokenMember(
+  services: Pick<GrantServices, 'refreshTokens' | 'now'>,
+  family: {
+    client: Pick<ClientRecord, 'clientId' | 'grantTypes'>;
+    grantId: string;
+    userId: string;
+    scopes: readonly string[];
+  },
+): Promise<{ refresh_token?: string }> {
+  if (!issuesRefreshTokens(family.client)) return {};
+  const refreshToken = await services.refreshTokens.issue(
+    {
+      grantId: family.grantId,
+      clientId: family.client.clientId,
+      userId: family.userId,
+      scopes: family.scopes,
+    },
+    services.now(),
+  );
+  return { refresh_token: refreshToken };
+}
+
+export function checkRefreshTokenFound(token: RefreshTokenRecord | undefined): RefreshTokenRecord {
+  if (token === undefined) throw new InvalidGrant(DEAD_TOKEN, 'unknown refresh token');
+  return token;
+}
+
+/** RFC 6749 §6 / checklist R2: a refresh token is bound to the client it was issued to. */
+export function checkRefreshTokenClient(token: RefreshTokenRecord, client: ClientRecord): void {
+  if (token.clientId !== client.clientId) {
+    throw new InvalidGrant(DEAD_TOKEN, 'refresh token of another client');
+  }
+}
+
+/** R3: idle and absolute lifetimes. */
+export function checkRefreshTokenNotExpired(token: RefreshTokenRecord, now: number): void {
+  if (isRefreshTokenExpired(token, now)) throw new InvalidGrant(DEAD_TOKEN, 'expired');
+}
+
+/**
+ * RFC 6749 §6 / R2: the requested scope "MUST NOT include any scope not originally granted"; omitted,
+ * it is the original scope. A narrower scope applies to the new access token only.
+ */
+export function checkRefreshScope(requested: readonly string[], granted: readonly string[]): string[] {
+  if (requested.length === 0) return [...granted];
+  const wider = requested.filter((scope) => !granted.includes(scope));
+  if (wider.length > 0) {
+    throw new InvalidScope(`The scope may not be wider than originally granted (${wider.join(' ')})`);
+  }
+  return [...requested];
+}
+
+/**
+ * R3 (RFC 9700 §4.14.2): a password change ends every family started before it — whoever changed it
+ * (admin API, CLI), without relying on the changer to revoke grants.
+ */
+export function checkPasswordUnchanged(user: UserRecord, grant: GrantRecord): void {
+  if (user.passwordChangedAt !== null && user.passwordChangedAt > grant.createdAt) {
+    throw new InvalidGrant(DEAD_TOKEN, 'password changed since the grant');
+  }
+}
+
+/**
+ * The sign-in the grant came from, for `auth_time`, `acr` and `amr` (OIDC Core §12.2: "its value MUST
+ * represent the time of the original authentication"). Ended sessions count: logout is enforced by the
+ * grant's revocation, and offline access outlives the browser session.
+ */
+export function checkSignInKnown(session: SessionRecord | undefined, grant: GrantRecord): SessionRecord {
+  if (session === undefined || session.userId !== grant.userId) {
+    throw new InvalidGrant(DEAD_TOKEN, 'the sign-in of the grant is unknown');
+  }
+  return session;
+}
+
+/**
+ * R1 (RFC 9700 §4.14.2): a refresh token that was already rotated is presented again — a stolen copy or
+ * the losing half of a race. The whole family (the grant) is revoked, so the party holding the
+ * newest token is stopped too, and the event is audited without the token.
+ */
+async function rejectReuse(
+  token: RefreshTokenRecord,
+  client: ClientRecord,
+  services: GrantServices,
+  at: number,
+): Promise<never> {
+  const revoked = await services.stores.grants.revoke(token.grantId, at);
+  await services.stores.audit.append({
+    type: 'refresh.reuse_detected',
+    at,
+    userId: token.userId,
+    clientId: client.clientId,
+    details: { grantRevoked: revoked },
+  });
+  throw new InvalidGrant(DEAD_TOKEN, 'reused refresh token; grant revoked');
+}
+
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every check passes on the stored record, then the
+ * token is exchanged for its successor atomically, and only the winner of that exchange gets tokens.
+ */
+async function refresh(
+  { client, params }: GrantRequest,
+  services: GrantServices,
+): Promise<TokenResponseBody> {
+  const { stores, now } = services;
+  const presented = params.require('refresh_token');
+  const requestedScopes = params.list('scope');
+  const at = now();
+
+  const token = checkRefreshTokenFound(await services.refreshTokens.find(presented));
+  checkRefreshTokenClient(token, client);
+  if (token.rotatedAt !== null) await rejectReuse(token, client, services, at);
+  checkRefreshTokenNotExpired(token, at);
+  const scopes = checkRefreshScope(requestedScopes, token.scopes);
+  const grant = checkGrantLive(await stores.grants.get(token.grantId));
+  if (grant.userId === null) throw new InvalidGrant(DEAD_TOKEN, 'grant without a user');
+  const user = checkUserActive(await stores.users.getById(grant.userId));
+  checkPasswordUnchanged(user, grant);
+  const session = checkSignInKnown(
+    grant.sid === null ? undefined : await stores.sessions.getBySid(grant.sid),
+    grant,
+  );
+
+  const rotation = await services.refreshTokens.rotate(token, at);
+  if (rotation.status === 'reused') await rejectReuse(token, client, services, at);
+  if (rotation.status !== 'rotated') throw new InvalidGrant(DEAD_TOKEN, 'refresh token vanished');
+
+  const tokens = services.tokens.issueSignInTokens({
+    client,
+    user,
+    grantId: grant.id,
+    scopes,
+    resources: [],
+    // OIDC Core §12.2: a refreshed ID token "SHOULD NOT have a nonce Claim Value".
+    nonce: null,
+    authTime: session.authTime,
+    acr: session.acr,
+    amr: session.amr,
+    sid: grant.sid,
+    claimsRequest: parseClaimsRequest(null),
+  });
+  return {
+    access_token: tokens.accessToken,
+    token_type: 'Bearer',
+    expires_in: tokens.expiresIn,
+    ...(tokens.idToken === undefined ? {} : { id_token: tokens.idToken }),
+    refresh_token: rotation.refreshToken,
+    scope: tokens.scope,
+  };
+}
 
 /** RFC 6749 §6. */
 export const refreshTokenGrant = {
@@ -6,5 +184,6 @@ export const refreshTokenGrant = {
   responseTypes: [],
   requiresRedirectUri: false,
   allowsPublicClients: true,
-  implemented: false,
+  implemented: true,
+  handle: refresh,
 } as const satisfies GrantDefinition;

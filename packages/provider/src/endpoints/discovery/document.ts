@@ -19,6 +19,8 @@ export interface DiscoveryInputs {
     readonly authorization?: string;
     readonly token?: string;
     readonly userinfo?: string;
+    readonly introspection?: string;
+    readonly revocation?: string;
   };
   /** Default: the scope registry. */
   readonly scopes?: readonly ScopeDefinition[];
@@ -73,6 +75,18 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
       // OIDC Discovery §3: the algorithms a private_key_jwt assertion may be signed with (RFC 7523).
       document['token_endpoint_auth_signing_alg_values_supported'] = [...CLIENT_ASSERTION_ALGORITHMS];
     }
+  }
+  // RFC 8414 §2: introspection needs a confidential client (RFC 7662 §2.1); revocation takes every
+  // method of the token endpoint, `none` included (RFC 7009 §2.1: public clients name themselves).
+  if (inputs.endpoints.introspection) {
+    document['introspection_endpoint'] = inputs.endpoints.introspection;
+    document['introspection_endpoint_auth_methods_supported'] = authMethods
+      .filter((m) => !m.forPublicClients)
+      .map((m) => m.method);
+  }
+  if (inputs.endpoints.revocation) {
+    document['revocation_endpoint'] = inputs.endpoints.revocation;
+    document['revocation_endpoint_auth_methods_supported'] = authMethods.map((m) => m.method);
   }
   if (inputs.endpoints.authorization) {
     // RFC 9207 §3: the authorization response carries `iss`.
