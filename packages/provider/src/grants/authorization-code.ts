@@ -10,6 +10,7 @@ import type {
 } from '../store/types.js';
 import { hashOpaqueToken } from '../tokens/index.js';
 import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
+import { refreshTokenMember } from './refresh-token.js';
 
 // RFC 7636 §4.1: code-verifier = 43*128unreserved; unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~".
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -152,6 +153,12 @@ async function redeemAuthorizationCode(
     token_type: 'Bearer',
     expires_in: tokens.expiresIn,
     ...(tokens.idToken === undefined ? {} : { id_token: tokens.idToken }),
+    ...(await refreshTokenMember(services, {
+      client,
+      grantId: code.grantId,
+      userId: user.id,
+      scopes: code.scopes,
+    })),
     scope: tokens.scope,
   };
 }
