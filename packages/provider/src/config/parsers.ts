@@ -118,6 +118,25 @@ export function parseCodeLifetime(raw: unknown): Parsed<number> {
   return seconds !== undefined && seconds <= 60 ? ok(seconds) : bad('must be a duration of at most 60s');
 }
 
+/**
+ * RFC 8628 §3.2 `expires_in` of a device code: long enough to walk to a computer and sign in, short
+ * enough that a leaked user code dies soon (it is only 8 characters: RFC 8628 §5.1).
+ */
+export function parseDeviceCodeLifetime(raw: unknown): Parsed<number> {
+  const seconds = parseDuration(raw);
+  return seconds !== undefined && seconds >= 60 && seconds <= 1800
+    ? ok(seconds)
+    : bad('must be a duration from 60s to 30m');
+}
+
+/** RFC 8628 §3.2 `interval`: how often a device may poll the token endpoint. */
+export function parsePollingInterval(raw: unknown): Parsed<number> {
+  const seconds = parseDuration(raw);
+  return seconds !== undefined && seconds >= 1 && seconds <= 60
+    ? ok(seconds)
+    : bad('must be a duration from 1s to 60s');
+}
+
 /** Shown on every page: printable, short. */
 export function parseProductName(raw: unknown): Parsed<string> {
   return typeof raw === 'string' && raw.trim() !== '' && raw.length <= 60 && !/\p{Cc}/u.test(raw)

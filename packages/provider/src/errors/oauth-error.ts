@@ -15,6 +15,10 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'unsupported_response_type'
   | 'invalid_target'
+  // RFC 8628 §3.5: the token endpoint's answers while a device authorization is not (or no longer) usable.
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
   // RFC 7009 §2.2.1: revocation of a token type the server cannot revoke.
   | 'unsupported_token_type'
   // OIDC Core §3.1.2.6: authentication error codes of the authorization endpoint.
@@ -73,6 +77,12 @@ export const AccessDenied = define('access_denied', 403, 'AccessDenied');
 export const UnsupportedResponseType = define('unsupported_response_type', 400, 'UnsupportedResponseType');
 // RFC 8707 §2
 export const InvalidTarget = define('invalid_target', 400, 'InvalidTarget');
+// RFC 8628 §3.5 (400, RFC 6749 §5.2). A denied device authorization is `access_denied` at the token
+// endpoint too, where, unlike at the authorization endpoint's redirect, the status goes on the wire.
+export const AuthorizationPending = define('authorization_pending', 400, 'AuthorizationPending');
+export const SlowDown = define('slow_down', 400, 'SlowDown');
+export const ExpiredToken = define('expired_token', 400, 'ExpiredToken');
+export const DeviceAccessDenied = define('access_denied', 400, 'DeviceAccessDenied');
 // RFC 7009 §2.2.1
 export const UnsupportedTokenType = define('unsupported_token_type', 400, 'UnsupportedTokenType');
 // OIDC Core §3.1.2.6 (sent to the client's redirect URI, so the status is not used on the wire).
