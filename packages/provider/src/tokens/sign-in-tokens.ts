@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JoseKey, JwsAlgorithm } from '@latchkey/oidc';
 import { type ClaimsRequest, requestedClaimNames, userClaims } from '../claims/index.js';
+import { claimsForScopes } from '../scopes/index.js';
 import type { Clock } from '../lib/clock.js';
 import type { ClientRecord, UserRecord } from '../store/types.js';
 import { accessTokenClaims, signAccessToken } from './access-token.js';
@@ -68,10 +69,11 @@ const JTI_BYTES = 16;
  * Mints the tokens of a sign-in: a JWT access token (RFC 9068) and an ID token (OIDC Core §3.1.3.3)
  * bound to it by `at_hash`. Each token is serialized and signed once; keys come from memory.
  *
- * Claims of the granted scopes (`profile`, `email`, …) go to UserInfo, not into the ID token: with
- * response_type=code an access token is issued, and OIDC Core §5.4 returns those claims from UserInfo
- * then. The ID token carries end-user claims only when the client asks for them by name in the
- * `claims` parameter's `id_token` member (OIDC Core §5.5), within its registered scopes.
+ * The ID token carries the claims of the granted scopes (`profile`, `email`, …) as well as UserInfo
+ * does. OIDC Core §5.4 only requires them at UserInfo when an access token is issued, but relying
+ * parties that read identity from the ID token alone (gateways, SPAs) then need no second call. Claims
+ * the client asks for by name in the `claims` parameter's `id_token` member (§5.5) are added, within
+ * its registered scopes.
  */
 export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
   const { settings } = deps;
@@ -114,10 +116,10 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
             sid: input.sid,
             accessToken,
             alg,
-            userClaims: userClaims(
-              input.user,
-              requestedClaimNames(input.claimsRequest.idToken, input.client.scopes),
-            ),
+            userClaims: userClaims(input.user, [
+              ...claimsForScopes(input.scopes),
+              ...requestedClaimNames(input.claimsRequest.idToken, input.client.scopes),
+            ]),
           }),
           deps.signingKey(alg),
         );

@@ -85,6 +85,11 @@ describe('ID token', () => {
       azp: 'web',
       at_hash: tokenHash(tokens.accessToken, 'RS256'),
       sid: 'sid-1',
+      // the claims of the granted `profile` scope that the user has
+      name: 'Alice',
+      given_name: 'Alice',
+      preferred_username: 'alice',
+      updated_at: NOW - 50,
     });
   });
 
@@ -106,12 +111,13 @@ describe('ID token', () => {
     assert.equal(String(claims['at_hash']).length, 43);
   });
 
-  test('holds no profile claims for scope profile alone (OIDC Core §5.4: they go to UserInfo)', async () => {
+  test('holds the claims of the granted scopes, and only those', async () => {
     const { claims } = await verify(issuer().issueSignInTokens(input()).idToken!, 'RS256', {
       idToken: true,
       audience: 'web',
     });
-    assert.equal(claims['name'], undefined);
+    assert.equal(claims['name'], 'Alice', 'profile was granted');
+    assert.equal(claims['email'], undefined, 'email was not granted, though the client may ask for it');
   });
 
   test("holds the claims asked for in the claims parameter's id_token member, within the client's scopes", async () => {
