@@ -64,17 +64,21 @@ export function createDeviceCodeStore(db: Kysely<ProviderSchema>): DeviceCodeSto
           target.includes(DEVICE_USER_CODE_INDEX) || target === 'device_codes.user_code'
             ? 'user_code'
             : 'device_code_hash',
+        // Under SERIALIZABLE, PostgreSQL reports a user code taken by a concurrent transaction as a
+        // serialization failure (this one read the key first); running again reports it as taken.
         () =>
-          db.transaction().execute(async (trx) => {
-            // A user code is unique while it lives: an expired row still holding it (not yet removed by
-            // deleteExpired) gives it up rather than make the caller generate another.
-            await trx
-              .deleteFrom('device_codes')
-              .where('user_code', '=', code.userCode)
-              .where('expires_at', '<=', code.createdAt)
-              .execute();
-            await trx.insertInto('device_codes').values(toRow(code)).execute();
-          }),
+          retryingSerializationFailures(() =>
+            db.transaction().execute(async (trx) => {
+              // A user code is unique while it lives: an expired row still holding it (not yet removed by
+              // deleteExpired) gives it up rather than make the caller generate another.
+              await trx
+                .deleteFrom('device_codes')
+                .where('user_code', '=', code.userCode)
+                .where('expires_at', '<=', code.createdAt)
+                .execute();
+              await trx.insertInto('device_codes').values(toRow(code)).execute();
+            }),
+          ),
       );
     },
     async getPendingByUserCode(userCode, now) {

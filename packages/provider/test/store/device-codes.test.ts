@@ -1,20 +1,25 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { sql } from '@latchkey/store';
-import { describeEachDialect } from '@latchkey/store/testing';
+import { type DialectContext, describeEachDialect } from '@latchkey/store/testing';
 import type { DeviceCodeRecord, DeviceCodeStore } from '../../src/store/types.js';
 import { StoreConflictError } from '../../src/store/types.js';
-import { contended, deviceCode, lockRows, NOW, openMigratedStores, twoInstances } from './fixtures.js';
+import {
+  contended,
+  deviceCode,
+  type Hold,
+  lockRows,
+  NOW,
+  openMigratedStores,
+  twoInstances,
+} from './fixtures.js';
 
 const CODE = deviceCode();
 const APPROVAL = { userId: 'u-7f3a9c', grantId: 'g-1', sid: 'sid-1', authTime: NOW + 30 };
 const APPROVED: DeviceCodeRecord = { ...CODE, status: 'approved', ...APPROVAL };
 
 /** Stores with CODE in them, pending. */
-async function withCode(
-  t: Parameters<typeof openMigratedStores>[1],
-  ctx: Parameters<typeof openMigratedStores>[0],
-) {
+async function withCode(t: TestContext, ctx: DialectContext): Promise<DeviceCodeStore> {
   const stores = await openMigratedStores(ctx, t);
   await stores.deviceCodes.create(CODE);
   return stores.deviceCodes;
@@ -177,6 +182,44 @@ describeEachDialect('device code store', (ctx) => {
       assert.deepEqual([...results].sort(), [false, true]);
       const status = (await one.deviceCodes.poll(CODE.deviceCodeHash, NOW + 31))?.status;
       assert.equal(status, results[0] ? 'approved' : 'denied');
+    });
+
+    test(`of two instances creating codes with one user code at once, one is refused as a conflict${isolation}`, async (t) => {
+      const { url, one, two } = await twoInstances(ctx, t, { serializable });
+      // A third session's uncommitted code with the same user code makes both queue on the unique index.
+      const hold: Hold = (trx) =>
+        trx
+          .insertInto('device_codes')
+          .values({
+            device_code_hash: 'h-blocker',
+            user_code: CODE.userCode,
+            client_id: CODE.clientId,
+            scopes: '[]',
+            resources: '[]',
+            status: 'pending',
+            interval: CODE.interval,
+            last_polled_at: null,
+            user_id: null,
+            grant_id: null,
+            sid: null,
+            auth_time: null,
+            created_at: CODE.createdAt,
+            expires_at: CODE.expiresAt,
+          })
+          .execute();
+      const results = await contended(ctx, url, t, { hold, table: 'device_codes', racers: 2 }, () =>
+        Promise.allSettled([
+          one.deviceCodes.create(deviceCode({ deviceCodeHash: 'h-one' })),
+          two.deviceCodes.create(deviceCode({ deviceCodeHash: 'h-two' })),
+        ]),
+      );
+      const refused = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      assert.equal(refused.length, 1);
+      assert.ok(
+        refused[0] instanceof StoreConflictError && refused[0].field === 'user_code',
+        String(refused[0]),
+      );
     });
 
     test(`of two polls at once, the second sees the first one's poll${isolation}`, async (t) => {
