@@ -1,0 +1,183 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  type CreateClientInput,
+  createClient,
+  createKeyManager,
+  createProviderApp,
+  createUser,
+  type OpenedProviderStores,
+  openProviderStores,
+  type ProviderConfigOverrides,
+} from '@latchkey/provider';
+import type { AuthorizationCodeRecord } from '../../src/store/types.js';
+import { hashOpaqueToken } from '../../src/tokens/index.js';
+import { frozenClock, TEST_SECRET, tempDir, testConfig } from '../helpers/fixtures.js';
+
+export const REDIRECT_URI = 'https://rp.example/callback';
+export const API = 'https://api.example.com';
+export const OTHER_API = 'https://reports.example.com';
+
+/** Basic credentials as RFC 6749 §2.3.1 builds them: each part form-urlencoded, then base64. */
+export function basicAuth(clientId: string, secret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')}`;
+}
+
+export interface LifecycleFixtureOptions {
+  /** A database URL (PostgreSQL for the race test); default a fresh SQLite file. */
+  readonly url?: string;
+  readonly overrides?: ProviderConfigOverrides;
+}
+
+/**
+ * A provider app with a frozen clock and the clients the token lifecycle needs:
+ * - `web`: confidential, authorization_code + refresh_token;
+ * - `other`: the same, another client (R2);
+ * - `spa`: public, authorization_code + refresh_token;
+ * - `svc`: client_credentials with the `reports:read` and `reports:write` scopes and two resources;
+ * - `one`: client_credentials with one allowed resource.
+ * `signIn` records a session, a grant and a code as the authorization endpoint does, and redeems the
+ * code at /token. Call `close` when the test file ends.
+ */
+export async function lifecycleFixture(options: LifecycleFixtureOptions = {}) {
+  const clock = frozenClock();
+  const config = testConfig(options.overrides);
+  const stores: OpenedProviderStores = await openProviderStores(
+    options.url ?? `sqlite:${join(tempDir(), 'latchkey.db')}`,
+    { poolSize: 4 },
+  );
+  await stores.migrate();
+  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
+  await keyManager.start();
+  const app = createProviderApp({ config, stores, keyManager, clock: clock.now });
+  const close = async () => {
+    await app.close();
+    await keyManager.stop();
+    await stores.close();
+  };
+
+  const user = await createUser(
+    stores,
+    { username: 'alice', email: 'alice@example.com', name: 'Alice', password: 'correct horse battery' },
+    { now: clock.now },
+  );
+  const make = async (clientId: string, extra: Partial<CreateClientInput>) =>
+    (await createClient(stores, { name: clientId, clientId, ...extra }, { now: clock.now })).secret;
+  const signInClient: Partial<CreateClientInput> = {
+    redirectUris: [REDIRECT_URI],
+    grantTypes: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+  };
+  const secrets = {
+    web: (await make('web', signInClient))!,
+    other: (await make('other', signInClient))!,
+    svc: (await make('svc', {
+      grantTypes: ['client_credentials'],
+      scopes: ['openid', 'reports:read', 'reports:write'],
+      allowedResources: [API, OTHER_API],
+    }))!,
+    one: (await make('one', { grantTypes: ['client_credentials'], scopes: [], allowedResources: [API] }))!,
+  };
+  await make('spa', { ...signInClient, public: true });
+
+  const post = (
+    url: string,
+    form: Record<string, string | string[]>,
+    headers: Record<string, string> = {},
+  ) => {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(form)) {
+      for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+    }
+    return app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      payload: body.toString(),
+    });
+  };
+  const auth = (clientId: keyof typeof secrets) => ({
+    authorization: basicAuth(clientId, secrets[clientId]),
+  });
+  const token = (form: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
+    post('/token', form, headers);
+
+  /** A session, a grant and a code for `clientId`, redeemed at /token; the token response body. */
+  async function signIn(
+    clientId: 'web' | 'other' | 'spa' = 'web',
+    fields: Partial<AuthorizationCodeRecord> = {},
+  ) {
+    const now = clock.now();
+    const sid = randomBytes(16).toString('base64url');
+    await stores.sessions.create({
+      idHash: hashOpaqueToken(randomBytes(32).toString('base64url')),
+      sid,
+      userId: user.id,
+      authTime: now - 5,
+      amr: ['pwd'],
+      acr: null,
+      createdAt: now - 5,
+      lastSeenAt: now,
+      expiresAt: now + 3600,
+      endedAt: null,
+    });
+    const grantId = randomBytes(16).toString('base64url');
+    const code = randomBytes(32).toString('base64url');
+    const verifier = randomBytes(32).toString('base64url');
+    const scopes = fields.scopes ?? ['openid', 'profile', 'offline_access'];
+    await stores.grants.create({
+      id: grantId,
+      clientId,
+      userId: user.id,
+      scopes,
+      sid,
+      createdAt: now,
+      revokedAt: null,
+    });
+    await stores.authorizationCodes.create({
+      codeHash: hashOpaqueToken(code),
+      grantId,
+      clientId,
+      userId: user.id,
+      redirectUri: REDIRECT_URI,
+      scopes,
+      nonce: 'n-0S6_WzA2Mj',
+      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+      sid,
+      authTime: now - 5,
+      acr: null,
+      amr: ['pwd'],
+      claimsRequest: null,
+      resources: [],
+      createdAt: now,
+      expiresAt: now + 60,
+      consumedAt: null,
+      ...fields,
+    });
+    const form = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    };
+    const response =
+      clientId === 'spa' ? await token({ ...form, client_id: 'spa' }) : await token(form, auth(clientId));
+    if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
+    return { grantId, sid, body: response.json() as Record<string, string> & { expires_in: number } };
+  }
+
+  /** POST /token grant_type=refresh_token as `clientId`. */
+  const refresh = (
+    refreshToken: string,
+    clientId: 'web' | 'other' | 'spa' = 'web',
+    extra: Record<string, string> = {},
+  ) =>
+    clientId === 'spa'
+      ? token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'spa', ...extra })
+      : token({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, auth(clientId));
+
+  return { app, clock, config, stores, keyManager, user, secrets, close, post, auth, token, signIn, refresh };
+}
+
+export type LifecycleFixture = Awaited<ReturnType<typeof lifecycleFixture>>;
