@@ -347,9 +347,11 @@ export interface RefreshTokenStore {
    * Atomically marks the token rotated (`UPDATE … WHERE token_hash = ? AND rotated_at IS NULL`, row count
    * checked — DESIGN rule 7) and, in the same transaction, inserts `successor` when given; of two
    * concurrent rotations exactly one gets 'rotated'. Expiry and grant revocation are the caller's checks.
+   * A successor of another grant or client, or outliving the family, is a TypeError and rotates nothing.
    */
   rotate(tokenHash: string, at: number, successor?: RefreshTokenRecord): Promise<RotateRefreshTokenResult>;
   get(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Deletes tokens whose family ended (absoluteExpiresAt) before `before`: rotated ones stay until then (R1). */
   deleteExpired(before: number): Promise<number>;
 }
 
@@ -377,23 +379,27 @@ export interface DeviceCodeRecord {
 }
 
 export interface DeviceCodeStore {
+  /**
+   * Throws StoreConflictError (field `user_code`) when a live code holds the user code: generate another.
+   * A code expired at `code.createdAt` gives its user code up.
+   */
   create(code: DeviceCodeRecord): Promise<void>;
   /** The live (pending, unexpired at `now`) code with this user code. */
   getPendingByUserCode(userCode: string, now: number): Promise<DeviceCodeRecord | undefined>;
-  /** pending → approved, recording who approved and the grant; false if no longer pending. */
+  /** pending → approved, recording who approved and the grant; false if no longer pending or expired at `at`. */
   approve(
     userCode: string,
     approval: { userId: string; grantId: string; sid: string | null; authTime: number },
     at: number,
   ): Promise<boolean>;
-  /** pending → denied; false if no longer pending. */
+  /** pending → denied; false if no longer pending or expired at `at`. */
   deny(userCode: string, at: number): Promise<boolean>;
   /**
    * Records a poll: sets lastPolledAt = at (and interval when given) and returns the record as it was
    * BEFORE this poll (so the caller can apply slow_down), or undefined when unknown.
    */
   poll(deviceCodeHash: string, at: number, interval?: number): Promise<DeviceCodeRecord | undefined>;
-  /** approved → consumed, atomically; true for exactly one caller. */
+  /** approved → consumed, atomically; true for exactly one caller; false once expired at `at`. */
   consume(deviceCodeHash: string, at: number): Promise<boolean>;
   deleteExpired(before: number): Promise<number>;
 }
@@ -403,7 +409,10 @@ export interface DeviceCodeStore {
  * expire.
  */
 export interface ReplayCache {
-  /** True the first time `key` is seen (it is kept until expiresAt); false for a replay. Atomic. */
+  /**
+   * True the first time `key` is seen (it is kept until expiresAt); false for a replay. Atomic. A key whose
+   * expiresAt is at or before `at` has expired and is remembered afresh.
+   */
   remember(key: string, expiresAt: number, at: number): Promise<boolean>;
   deleteExpired(before: number): Promise<number>;
 }
