@@ -60,8 +60,9 @@ export function createRefreshTokenStore(db: Kysely<ProviderSchema>): RefreshToke
 }
 
 /**
- * A successor continues its predecessor's family (RFC 9700 §4.14.2): same grant and client, and the
- * family's absolute end is never pushed back. Thrown inside the transaction, so nothing is rotated.
+ * A successor continues its predecessor's family (RFC 9700 §4.14.2): same grant and client, the
+ * family's absolute end is never pushed back, and it is live. Thrown inside the transaction, so nothing
+ * is rotated.
  */
 function checkSuccessor(predecessor: Selectable<RefreshTokensTable>, successor: RefreshTokenRecord): void {
   if (successor.grantId !== predecessor.grant_id || successor.clientId !== predecessor.client_id) {
@@ -70,6 +71,7 @@ function checkSuccessor(predecessor: Selectable<RefreshTokensTable>, successor: 
   if (successor.absoluteExpiresAt > predecessor.absolute_expires_at) {
     throw new TypeError('A refresh token successor cannot outlive its family');
   }
+  if (successor.rotatedAt !== null) throw new TypeError('A refresh token successor must not be rotated yet');
 }
 
 function toRow(token: RefreshTokenRecord): RefreshTokensTable {

@@ -64,6 +64,17 @@ describeEachDialect('refresh token store', (ctx) => {
     assert.equal(await refreshTokens.get('h-next'), undefined);
   });
 
+  test('rotates a successor in turn, so a family is a chain with one live token', async (t) => {
+    const { refreshTokens } = await openMigratedStores(ctx, t);
+    await refreshTokens.create(TOKEN);
+    await refreshTokens.rotate(TOKEN.tokenHash, NOW + 10, successorOf('h-second'));
+    const third = successorOf('h-third', { createdAt: NOW + 20 });
+    assert.equal((await refreshTokens.rotate('h-second', NOW + 20, third)).status, 'rotated');
+    assert.deepEqual(await refreshTokens.get('h-third'), third);
+    assert.equal((await refreshTokens.rotate(TOKEN.tokenHash, NOW + 30)).status, 'reused');
+    assert.equal((await refreshTokens.rotate('h-second', NOW + 30)).status, 'reused');
+  });
+
   test('rotates without a successor when none is given', async (t) => {
     const { refreshTokens } = await openMigratedStores(ctx, t);
     await refreshTokens.create(TOKEN);
@@ -100,6 +111,7 @@ describeEachDialect('refresh token store', (ctx) => {
       name: 'outlives the family',
       successor: successorOf('h-next', { absoluteExpiresAt: TOKEN.absoluteExpiresAt + 1 }),
     },
+    { name: 'is already rotated', successor: successorOf('h-next', { rotatedAt: NOW + 10 }) },
   ];
   for (const { name, successor } of strangers) {
     test(`refuses a successor that ${name}, and rotates nothing`, async (t) => {
