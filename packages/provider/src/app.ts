@@ -9,6 +9,7 @@ import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
 import { registerConsent } from './endpoints/consent/index.js';
+import { registerDeviceAuthorization } from './endpoints/device-authorization/index.js';
 import { registerDiscovery } from './endpoints/discovery/index.js';
 import { registerHealth } from './endpoints/health/index.js';
 import { registerIntrospection } from './endpoints/introspection/index.js';
@@ -139,6 +140,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       userinfo: config.issuer + ENDPOINT_PATHS.userinfo,
       introspection: config.issuer + ENDPOINT_PATHS.introspection,
       revocation: config.issuer + ENDPOINT_PATHS.revocation,
+      deviceAuthorization: config.issuer + ENDPOINT_PATHS.deviceAuthorization,
     },
   });
   // The token path reads clients from memory (client_credentials then touches no database at all).
@@ -186,6 +188,15 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     }),
     refreshTokens,
     grants: deps.stores.grants,
+  });
+  registerDeviceAuthorization(app, {
+    issuer: config.issuer,
+    clients,
+    authMethods,
+    deviceCodes: deps.stores.deviceCodes,
+    clock,
+    random: deps.random ?? randomBytes,
+    settings: config.device,
   });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
   registerRevocation(app, {

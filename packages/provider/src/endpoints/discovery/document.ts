@@ -21,6 +21,7 @@ export interface DiscoveryInputs {
     readonly userinfo?: string;
     readonly introspection?: string;
     readonly revocation?: string;
+    readonly deviceAuthorization?: string;
   };
   /** Default: the scope registry. */
   readonly scopes?: readonly ScopeDefinition[];
@@ -87,6 +88,10 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
   if (inputs.endpoints.revocation) {
     document['revocation_endpoint'] = inputs.endpoints.revocation;
     document['revocation_endpoint_auth_methods_supported'] = authMethods.map((m) => m.method);
+  }
+  // RFC 8628 §4: where a device starts the device authorization grant.
+  if (inputs.endpoints.deviceAuthorization) {
+    document['device_authorization_endpoint'] = inputs.endpoints.deviceAuthorization;
   }
   if (inputs.endpoints.authorization) {
     // RFC 9207 §3: the authorization response carries `iss`.
