@@ -40,7 +40,7 @@ export function createDeviceCodeStore(db: Kysely<ProviderSchema>): DeviceCodeSto
 
   /**
    * Sets lastPolledAt (and interval) only if the row is still as it was read, so of two concurrent polls
-   * each gets the state the other left: the second sees the first one's poll and can answer slow_down
+   * the second gets the row as the first left it: it sees the first one's poll and can answer slow_down
    * (RFC 8628 §3.5). Portable compare-and-set, no row locks (SQLite has no FOR UPDATE).
    */
   async function tryPoll(deviceCodeHash: string, at: number, interval: number | undefined) {
