@@ -8,8 +8,7 @@ import type { Theme } from './theme.js';
 export function layout(theme: Theme, page: { readonly title: string; readonly content: SafeHtml }): SafeHtml {
   const brand =
     theme.logoUrl === undefined
-      ? html`<span class="brand-mark" aria-hidden="true">${theme.productName.slice(0, 1).toUpperCase()}</span>
-        <span class="brand-name">${theme.productName}</span>`
+      ? html`<span class="brand-mark" aria-hidden="true">${theme.productName.slice(0, 1).toUpperCase()}</span><span class="brand-name">${theme.productName}</span>`
       : html`<img src="${theme.logoUrl}" alt="${theme.productName}">`;
   return html`<!doctype html>
 <html lang="en">
@@ -27,7 +26,6 @@ export function layout(theme: Theme, page: { readonly title: string; readonly co
 <h1 id="page-title">${page.title}</h1>
 ${page.content}
 </main>
-<footer class="footer">${theme.productName}</footer>
 </body>
 </html>
 `;

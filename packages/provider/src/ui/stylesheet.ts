@@ -113,8 +113,8 @@ input:focus-visible { outline-offset: 0; border-color: var(--primary); }
 .account { margin: 0 0 1.5rem; font-size: .925rem; color: var(--muted); }
 .account strong { color: var(--text); }
 .actions { display: grid; gap: .75rem; }
+h1 + .alert { margin-top: 1rem; }
 .error-code { margin: 1.25rem 0 0; font-size: .85rem; color: var(--muted); }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
-.footer { font-size: .85rem; color: var(--muted); }
 `;
 }

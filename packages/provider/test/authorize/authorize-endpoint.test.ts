@@ -67,7 +67,7 @@ async function codeRecord(response: LightMyRequestResponse) {
 }
 
 describe('the happy path', () => {
-  test('issues a 256-bit code, stored as its SHA-256 with the grant, redirect URI, scopes and PKCE challenge (A6 groundwork)', async () => {
+  test('A6 (groundwork): the PKCE challenge is stored with the code, a 256-bit code kept as its SHA-256 with the grant, redirect URI and scopes', async () => {
     const browser = new Browser(h.app);
     const { challenge } = pkcePair();
     const response = await browser.signIn(
