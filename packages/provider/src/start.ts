@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { pino } from 'pino';
 import { createProviderApp } from './app.js';
 import { devSecretWarning, resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { createHousekeeping } from './housekeeping/index.js';
 import { createKeyManager as createKeyManagerFromDeps, type KeyManager } from './keys/key-manager.js';
-import type { Clock } from './lib/clock.js';
+import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/create-logger.js';
 import type { Logger } from './lib/logger.js';
 import { type OpenedProviderStores, openProviderStores } from './store/index.js';
@@ -83,6 +85,13 @@ export async function startProvider(
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     logger.info({ url, issuer: config.issuer, database: stores.database.url }, 'latchkey provider listening');
+    const housekeeping = createHousekeeping({
+      stores,
+      now: options.now ?? systemClock,
+      instanceId: options.instanceId ?? randomUUID(),
+      logger,
+    });
+    housekeeping.start();
     const manager = keyManager;
     return {
       url,
@@ -90,6 +99,7 @@ export async function startProvider(
       stores,
       async close() {
         await app.close();
+        await housekeeping.stop();
         await manager.stop();
         await stores.close();
       },

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createHousekeeping } from '../../src/housekeeping/index.js';
+import { frozenClock, sqliteStores } from '../helpers/fixtures.js';
+
+test('deletes expired codes, refresh tokens, device codes and replay entries, keeps live ones', async () => {
+  const stores = await sqliteStores();
+  const clock = frozenClock();
+  const t = clock.now();
+  const code = (hash: string, expiresAt: number) => ({
+    codeHash: hash,
+    grantId: 'g',
+    clientId: 'c',
+    userId: 'u',
+    redirectUri: 'https://app.example/cb',
+    scopes: ['openid'],
+    nonce: null,
+    codeChallenge: null,
+    sid: 's',
+    authTime: t,
+    acr: null,
+    amr: ['pwd'],
+    claimsRequest: null,
+    resources: [],
+    createdAt: t - 100,
+    expiresAt,
+    consumedAt: null,
+  });
+  await stores.authorizationCodes.create(code('old', t - 1));
+  await stores.authorizationCodes.create(code('live', t + 60));
+  await stores.replayCache.remember('jti-old', t - 1, t - 10);
+  await stores.replayCache.remember('jti-live', t + 60, t - 10);
+
+  const housekeeping = createHousekeeping({ stores, now: clock.now, instanceId: 'a' });
+  const result = await housekeeping.runOnce();
+  assert.deepEqual(result, { ran: true, deleted: 2 });
+  assert.equal((await stores.authorizationCodes.consume('live', t)).status, 'consumed');
+  assert.equal((await stores.authorizationCodes.consume('old', t)).status, 'not_found');
+  assert.equal(
+    await stores.replayCache.remember('jti-live', t + 60, t),
+    false,
+    'a live entry still blocks a replay',
+  );
+  await housekeeping.stop();
+});
+
+test('in a cluster only the instance holding the lease runs a pass', async () => {
+  const stores = await sqliteStores();
+  const clock = frozenClock();
+  const a = createHousekeeping({ stores, now: clock.now, instanceId: 'a' });
+  const b = createHousekeeping({ stores, now: clock.now, instanceId: 'b' });
+  assert.equal((await a.runOnce()).ran, true);
+  assert.equal((await b.runOnce()).ran, false);
+  await a.stop(); // releases the lease
+  assert.equal((await b.runOnce()).ran, true);
+  await b.stop();
+});
