@@ -1,0 +1,237 @@
+/**
+ * The token lifecycle with `openid-client` (v6) as the client against a provider started by
+ * `startProvider`: the code exchange returns a refresh token, which openid-client refreshes (and a
+ * reuse of the old one is refused); introspection and revocation with client_secret_basic; and
+ * client_credentials with an RFC 8707 resource. The sign-in itself (login and consent pages) is
+ * covered by openid-client.test.ts; here the code is recorded as the authorization endpoint records it.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  createClient,
+  createUser,
+  loadConfig,
+  type RunningProvider,
+  startProvider,
+} from '@latchkey/provider';
+import * as client from 'openid-client';
+import { hashOpaqueToken } from '../../packages/provider/src/tokens/index.js';
+
+const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+const API = 'https://api.example.com';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('token lifecycle with openid-client', () => {
+  let provider: RunningProvider;
+  let issuer: string;
+  let dataDir: string;
+  let appSecret: string;
+  let serviceSecret: string;
+  let userId: string;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'latchkey-e2e-lifecycle-'));
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    const config = loadConfig({
+      env: {
+        LATCHKEY_ISSUER: issuer,
+        LATCHKEY_PORT: String(port),
+        LATCHKEY_DATA_DIR: dataDir,
+        LATCHKEY_LOG_LEVEL: 'silent',
+      },
+    });
+    provider = await startProvider(config, { secret: randomBytes(32) });
+    appSecret = (
+      await createClient(provider.stores, {
+        name: 'Example app',
+        clientId: 'example-app',
+        redirectUris: [REDIRECT_URI],
+        grantTypes: ['authorization_code', 'refresh_token'],
+        scopes: ['openid', 'profile', 'offline_access'],
+      })
+    ).secret!;
+    serviceSecret = (
+      await createClient(provider.stores, {
+        name: 'Billing',
+        clientId: 'billing',
+        grantTypes: ['client_credentials'],
+        scopes: ['invoices:read'],
+        allowedResources: [API],
+      })
+    ).secret!;
+    userId = (
+      await createUser(provider.stores, { username: 'alice', password: 'correct horse battery staple' })
+    ).id;
+  });
+  after(async () => {
+    await provider?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const discover = (clientId: string, secret: string) =>
+    client.discovery(
+      new URL(issuer),
+      clientId,
+      { redirect_uris: [REDIRECT_URI] },
+      client.ClientSecretBasic(secret),
+      {
+        execute: [client.allowInsecureRequests, client.enableNonRepudiationChecks],
+      },
+    );
+
+  /** A session, a grant and a code, as the authorization endpoint records them; the callback URL. */
+  async function authorizationResponse(verifier: string, nonce: string, state: string): Promise<URL> {
+    const now = Math.floor(Date.now() / 1000);
+    const sid = randomBytes(16).toString('base64url');
+    const grantId = randomBytes(16).toString('base64url');
+    const code = randomBytes(32).toString('base64url');
+    const scopes = ['openid', 'profile', 'offline_access'];
+    const { stores } = provider;
+    await stores.sessions.create({
+      idHash: hashOpaqueToken(randomBytes(32).toString('base64url')),
+      sid,
+      userId,
+      authTime: now,
+      amr: ['pwd'],
+      acr: null,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + 3600,
+      endedAt: null,
+    });
+    await stores.grants.create({
+      id: grantId,
+      clientId: 'example-app',
+      userId,
+      scopes,
+      sid,
+      createdAt: now,
+      revokedAt: null,
+    });
+    await stores.authorizationCodes.create({
+      codeHash: hashOpaqueToken(code),
+      grantId,
+      clientId: 'example-app',
+      userId,
+      redirectUri: REDIRECT_URI,
+      scopes,
+      nonce,
+      codeChallenge: await client.calculatePKCECodeChallenge(verifier),
+      sid,
+      authTime: now,
+      acr: null,
+      amr: ['pwd'],
+      claimsRequest: null,
+      resources: [],
+      createdAt: now,
+      expiresAt: now + 60,
+      consumedAt: null,
+    });
+    const callback = new URL(REDIRECT_URI);
+    callback.search = new URLSearchParams({ code, state, iss: issuer }).toString();
+    return callback;
+  }
+
+  test('refresh with rotation, reuse refused, introspection and revocation of the family', async () => {
+    const config = await discover('example-app', appSecret);
+    const metadata = config.serverMetadata();
+    assert.equal(metadata.introspection_endpoint, `${issuer}/introspect`);
+    assert.equal(metadata.revocation_endpoint, `${issuer}/revoke`);
+
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const state = client.randomState();
+    const first = await client.authorizationCodeGrant(
+      config,
+      await authorizationResponse(verifier, nonce, state),
+      {
+        pkceCodeVerifier: verifier,
+        expectedNonce: nonce,
+        expectedState: state,
+        idTokenExpected: true,
+      },
+    );
+    assert.equal(typeof first.refresh_token, 'string');
+    const authTime = first.claims()!.auth_time;
+
+    const refreshed = await client.refreshTokenGrant(config, first.refresh_token!);
+    assert.notEqual(refreshed.refresh_token, first.refresh_token);
+    assert.equal(refreshed.claims()?.sub, userId);
+    assert.equal(refreshed.claims()?.auth_time, authTime);
+
+    const introspected = await client.tokenIntrospection(config, refreshed.access_token);
+    assert.equal(introspected.active, true);
+    assert.equal(introspected.sub, userId);
+    assert.equal(introspected.client_id, 'example-app');
+    assert.equal(
+      (
+        await client.tokenIntrospection(config, refreshed.refresh_token!, {
+          token_type_hint: 'refresh_token',
+        })
+      ).active,
+      true,
+    );
+
+    // R1: the rotated token again → invalid_grant, and the whole family is gone.
+    await assert.rejects(
+      client.refreshTokenGrant(config, first.refresh_token!),
+      (error: client.ResponseBodyError) => {
+        assert.equal(error.error, 'invalid_grant');
+        return true;
+      },
+    );
+    assert.equal((await client.tokenIntrospection(config, refreshed.refresh_token!)).active, false);
+    assert.equal((await client.tokenIntrospection(config, refreshed.access_token)).active, false);
+  });
+
+  test('revoking a refresh token ends its family', async () => {
+    const config = await discover('example-app', appSecret);
+    const verifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const state = client.randomState();
+    const tokens = await client.authorizationCodeGrant(
+      config,
+      await authorizationResponse(verifier, nonce, state),
+      {
+        pkceCodeVerifier: verifier,
+        expectedNonce: nonce,
+        expectedState: state,
+      },
+    );
+    await client.tokenRevocation(config, tokens.refresh_token!, { token_type_hint: 'refresh_token' });
+    await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token!), { error: 'invalid_grant' });
+    assert.equal((await client.tokenIntrospection(config, tokens.access_token)).active, false);
+    // RFC 7009 §2.2: an unknown token is still a 200.
+    await client.tokenRevocation(config, 'no-such-token');
+  });
+
+  test('client_credentials with an RFC 8707 resource', async () => {
+    const config = await discover('billing', serviceSecret);
+    const tokens = await client.clientCredentialsGrant(config, { resource: API, scope: 'invoices:read' });
+    assert.equal(tokens.scope, 'invoices:read');
+    assert.equal(tokens.refresh_token, undefined);
+    const info = await client.tokenIntrospection(config, tokens.access_token);
+    assert.equal(info.active, true);
+    assert.equal(info.sub, 'billing');
+    assert.equal(info.aud, API);
+    await assert.rejects(client.clientCredentialsGrant(config, { resource: 'https://elsewhere.example' }), {
+      error: 'invalid_target',
+    });
+  });
+});
