@@ -7,6 +7,7 @@ import { jwtVerify } from './jwt/verify.js';
 import { keysList } from './keys/list.js';
 import { keysRotate } from './keys/rotate.js';
 import { migrate } from './migrate.js';
+import { tokenDevice } from './token/device.js';
 import { serve } from './serve.js';
 import { tokenClientCredentials } from './token/client-credentials.js';
 import { userCreate } from './user/create.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   userSetPassword,
   keysList,
   keysRotate,
+  tokenDevice,
   jwtDecode,
   jwtVerify,
   tokenClientCredentials,
