@@ -9,6 +9,7 @@ import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
 import { registerConsent } from './endpoints/consent/index.js';
+import { registerDevicePage } from './endpoints/device/index.js';
 import { registerDeviceAuthorization } from './endpoints/device-authorization/index.js';
 import { registerDiscovery } from './endpoints/discovery/index.js';
 import { registerHealth } from './endpoints/health/index.js';
@@ -220,6 +221,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerAuthorization(app, signIn);
   registerLogin(app, signIn);
   registerConsent(app, signIn);
+  registerDevicePage(app, { signIn, deviceCodes: deps.stores.deviceCodes });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
   registerJwks(app, {
     issuer: config.issuer,
