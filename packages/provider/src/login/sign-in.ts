@@ -1,12 +1,15 @@
 import type { Clock } from '../lib/clock.js';
 import type { AuditStore, UserRecord, UserStore } from '../store/types.js';
-import { verifyUserPassword } from '../users/index.js';
+import type { LoginFactor } from './factors/index.js';
+import { passwordFactor } from './factors/password.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export interface SignInDeps {
   readonly stores: { readonly users: UserStore; readonly audit: AuditStore };
   readonly clock: Clock;
   readonly limits: { readonly account: RateLimiter; readonly ip: RateLimiter };
+  /** Default: the password factor (the sign-in form asks for a username and a password). */
+  readonly factor?: LoginFactor;
 }
 
 export interface SignInAttempt {
@@ -24,11 +27,12 @@ export type SignInResult =
   | { readonly status: 'throttled'; readonly retryAfter: number };
 
 /**
- * The password factor (RFC 8176 `pwd`), behind the rate limits. An unknown user, a disabled user and a
- * wrong password cost the same argon2id verification and give the same answer (S2); throttling is
- * keyed by the username as typed, so it says nothing about whether the account exists. Every outcome
- * is audited, never with the password.
+ * Signs in with the form's credentials through a factor (the password, RFC 8176 `pwd`), behind the
+ * rate limits. An unknown user, a disabled user and a wrong password cost the same argon2id
+ * verification and give the same answer (S2); throttling is keyed by the username as typed, so it says
+ * nothing about whether the account exists. Every outcome is audited, never with the password.
  */
+
 export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttempt): Promise<SignInResult> {
   const now = deps.clock();
   const account = `account:${attempt.username.trim().toLowerCase()}`;
@@ -39,7 +43,8 @@ export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttemp
     await audit(deps, now, attempt, null, { reason: 'throttled', username });
     return { status: 'throttled', retryAfter: wait };
   }
-  const user = await verifyUserPassword(deps.stores, attempt.username, attempt.password);
+  const factor = deps.factor ?? passwordFactor;
+  const user = await factor.verify(deps.stores, attempt);
   if (user === undefined) {
     deps.limits.account.recordFailure(account, now);
     deps.limits.ip.recordFailure(ip, now);
@@ -53,9 +58,9 @@ export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttemp
     userId: user.id,
     clientId: attempt.clientId,
     ip: attempt.ip,
-    details: { amr: ['pwd'] },
+    details: { amr: [factor.amr] },
   });
-  return { status: 'signed_in', user, amr: ['pwd'] };
+  return { status: 'signed_in', user, amr: [factor.amr] };
 }
 
 function audit(
