@@ -9,15 +9,15 @@ import type { JoseKey } from '../types.js';
  * written first, the other members in the caller's order, so output is reproducible.
  */
 export function signJws(header: Record<string, unknown>, payload: Uint8Array | string, key: JoseKey): string {
+  return signWithHeaderSegment(encodeProtectedHeader(header, key), payload, key);
+}
+
+/** The protected header as its base64url segment, after the checks signJws makes. */
+export function encodeProtectedHeader(header: Record<string, unknown>, key: JoseKey): string {
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the header must be an object');
   }
-  if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
-    throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a string or bytes');
-  }
-  if (typeof key !== 'object' || key === null || (key.type !== 'private' && key.type !== 'secret')) {
-    throw new JoseError('ERR_KEY_INVALID', 'signing needs a private or secret key');
-  }
+  checkSigningKey(key);
   if (header.alg !== undefined && header.alg !== key.alg) {
     throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the header alg differs from the key algorithm');
   }
@@ -34,8 +34,30 @@ export function signJws(header: Record<string, unknown>, payload: Uint8Array | s
     if (name !== 'alg') ordered[name] = value;
   }
   if (ordered.kid === undefined && key.kid !== undefined) ordered.kid = key.kid;
+  return encodeBase64url(JSON.stringify(ordered));
+}
 
-  const signingInput = `${encodeBase64url(JSON.stringify(ordered))}.${encodeBase64url(payload)}`;
+/**
+ * Signs `payload` under a header segment made by encodeProtectedHeader for this same key (a caller
+ * that signs many tokens with one header encodes it once).
+ */
+export function signWithHeaderSegment(
+  headerSegment: string,
+  payload: Uint8Array | string,
+  key: JoseKey,
+): string {
+  if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
+    throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a string or bytes');
+  }
+  checkSigningKey(key);
+  const signingInput = `${headerSegment}.${encodeBase64url(payload)}`;
+  // Latin-1 is exact: the signing input is base64url and a dot, all ASCII.
   const signature = signBytes(key, Buffer.from(signingInput, 'latin1'));
   return `${signingInput}.${encodeBase64url(signature)}`;
+}
+
+function checkSigningKey(key: JoseKey): void {
+  if (typeof key !== 'object' || key === null || (key.type !== 'private' && key.type !== 'secret')) {
+    throw new JoseError('ERR_KEY_INVALID', 'signing needs a private or secret key');
+  }
 }
