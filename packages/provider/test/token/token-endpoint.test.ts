@@ -84,8 +84,8 @@ describe('POST /token', () => {
     ['no grant_type', () => redeem({ grant_type: undefined }), 400, 'invalid_request'],
     ['an unknown grant_type', () => redeem({ grant_type: 'password' }), 400, 'unsupported_grant_type'],
     [
-      'a grant not implemented yet',
-      () => redeem({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code' }),
+      'a grant type the provider does not implement',
+      () => redeem({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange' }),
       400,
       'unsupported_grant_type',
     ],
