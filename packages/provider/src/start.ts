@@ -78,6 +78,8 @@ export async function startProvider(
       stores,
       keyManager,
       logger,
+      // One secret for sealed keys and for the pages' sealed requests and CSRF tokens.
+      ...(options.secret ? { secret: options.secret } : {}),
       ...(options.now ? { clock: options.now } : {}),
     });
     await app.listen({ host: config.host, port: config.port });

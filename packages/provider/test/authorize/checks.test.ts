@@ -74,9 +74,9 @@ describe('checkRedirectUri', () => {
       'https://app.example.com/cb2',
     );
   });
-  test('may be omitted when exactly one is registered', () => {
+  test('is required even when exactly one is registered (OIDC Core §3.1.2.1)', () => {
     const single = { ...client, redirectUris: ['https://app.example.com/cb'] };
-    assert.equal(checkRedirectUri(params(''), single), 'https://app.example.com/cb');
+    assert.throws(() => checkRedirectUri(params(''), single), /redirect_uri parameter is required/);
   });
   const variants = [
     ['missing while several are registered', ''],
