@@ -1,4 +1,5 @@
 import { signBytes } from '../../lib/signature.js';
+import { transientJoinedAsciiBytes, utf8ToBase64url } from '../../lib/transient-bytes.js';
 import { encodeBase64url } from '../base64url.js';
 import { JoseError } from '../errors.js';
 import type { JoseKey } from '../types.js';
@@ -50,10 +51,10 @@ export function signWithHeaderSegment(
     throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'the payload must be a string or bytes');
   }
   checkSigningKey(key);
-  const signingInput = `${headerSegment}.${encodeBase64url(payload)}`;
-  // Latin-1 is exact: the signing input is base64url and a dot, all ASCII.
-  const signature = signBytes(key, Buffer.from(signingInput, 'latin1'));
-  return `${signingInput}.${encodeBase64url(signature)}`;
+  const payloadSegment = typeof payload === 'string' ? utf8ToBase64url(payload) : encodeBase64url(payload);
+  // The signing input is base64url and a dot, all ASCII; signBytes reads it synchronously.
+  const signature = signBytes(key, transientJoinedAsciiBytes(headerSegment, payloadSegment));
+  return `${headerSegment}.${payloadSegment}.${encodeBase64url(signature)}`;
 }
 
 function checkSigningKey(key: JoseKey): void {

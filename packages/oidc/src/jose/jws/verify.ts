@@ -1,4 +1,5 @@
 import { signatureParams, verifyWithParams } from '../../lib/signature.js';
+import { transientAsciiBytes } from '../../lib/transient-bytes.js';
 import { isJwsAlgorithm, type JwsAlgorithm } from '../algorithms.js';
 import { JoseError } from '../errors.js';
 import type { JoseKey, JwsHeader, KeySet } from '../types.js';
@@ -28,8 +29,9 @@ export function verifySignature(parsed: ParsedJws, key: JoseKey): void {
   if (parsed.header.alg !== params.alg || key.alg !== params.alg) {
     throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED', 'the token algorithm does not match the key');
   }
-  // Latin-1 is exact here: the signing input is base64url and dots, all ASCII (parseCompactJws checked).
-  if (!verifyWithParams(params, Buffer.from(parsed.signingInput, 'latin1'), parsed.signature)) {
+  // The signing input is base64url and a dot, all ASCII (parseCompactJws checked); the bytes are
+  // read synchronously by verifyWithParams and not kept.
+  if (!verifyWithParams(params, transientAsciiBytes(parsed.signingInput), parsed.signature)) {
     throw new JoseError('ERR_JWS_SIGNATURE_INVALID');
   }
 }
