@@ -39,6 +39,17 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
     async revokeByUser(userId, at) {
       return revokeLive(at, 'user_id', userId);
     },
+    async listBySid(sid) {
+      // The grants_sid index serves it; ties in created_at are broken by id so the order is stable.
+      const rows = await db
+        .selectFrom('grants')
+        .selectAll()
+        .where('sid', '=', sid)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(fromRow);
+    },
   };
 }
 

@@ -219,6 +219,11 @@ export interface GrantStore {
   /** Revokes every live grant of a session (logout) or a user (password change). Returns how many. */
   revokeBySid(sid: string, at: number): Promise<number>;
   revokeByUser(userId: string, at: number): Promise<number>;
+  /**
+   * Every grant made in a session, revoked ones too, oldest first: the clients that got tokens in it,
+   * which logout tells through the back channel (Back-Channel Logout §2.3).
+   */
+  listBySid(sid: string): Promise<GrantRecord[]>;
 }
 
 /** An authorization code (RFC 6749 §4.1.2), stored as the SHA-256 of the code (DESIGN rule 6). */

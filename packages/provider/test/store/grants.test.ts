@@ -61,4 +61,19 @@ describeEachDialect('grant store', (ctx) => {
     assert.equal((await grants.get('g-client'))?.revokedAt, null);
     assert.equal(await grants.revokeByUser(grant().userId ?? '', NOW + 6), 0);
   });
+
+  test('listBySid returns every grant of one session, revoked ones too, oldest first', async (t) => {
+    const { grants } = await openMigratedStores(ctx, t);
+    await grants.create(grant({ id: 'g-late', createdAt: NOW + 10 }));
+    await grants.create(grant({ id: 'g-early', clientId: 'other-app', revokedAt: NOW + 1 }));
+    await grants.create(grant({ id: 'g-other-session', sid: 'sid-2' }));
+    await grants.create(grant({ id: 'g-client', userId: null, sid: null }));
+    const listed = await grants.listBySid('sid-1');
+    assert.deepEqual(
+      listed.map((g) => g.id),
+      ['g-early', 'g-late'],
+    );
+    assert.deepEqual(listed[0], grant({ id: 'g-early', clientId: 'other-app', revokedAt: NOW + 1 }));
+    assert.deepEqual(await grants.listBySid('sid-unknown'), []);
+  });
 });
