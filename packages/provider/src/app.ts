@@ -7,11 +7,13 @@ import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { createCachedClientStore } from './clients/cache.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
 import { registerConsent } from './endpoints/consent/index.js';
 import { registerDevicePage } from './endpoints/device/index.js';
 import { registerDeviceAuthorization } from './endpoints/device-authorization/index.js';
 import { registerDiscovery } from './endpoints/discovery/index.js';
+import { registerEndSession } from './endpoints/end-session/index.js';
 import { registerHealth } from './endpoints/health/index.js';
 import { registerIntrospection } from './endpoints/introspection/index.js';
 import { createTokenInspector } from './endpoints/introspection/inspect-token.js';
@@ -38,6 +40,9 @@ import { createLogger } from './lib/create-logger.js';
 import { registerFormParser } from './lib/form-parser.js';
 import { securityHeaders } from './lib/security-headers.js';
 import type { RateLimiter } from './login/rate-limiter.js';
+import { createBackChannelLogout } from './logout/back-channel.js';
+import { type DeliverySettings, defaultDeliveryIo } from './logout/deliver.js';
+import { createLogout } from './logout/log-out.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
 import { createRefreshTokens } from './tokens/refresh-token.js';
@@ -67,8 +72,14 @@ export interface ProviderAppDeps {
   /** Default: the registries in grants/ and client-auth/. */
   readonly grants?: readonly GrantDefinition[];
   readonly authMethods?: readonly ClientAuthMethod[];
-  /** Default: global fetch. Reads the jwks_uri of private_key_jwt clients. */
+  /** Default: global fetch. Reads the jwks_uri of private_key_jwt clients and sends back-channel logouts. */
   readonly fetch?: typeof fetch;
+  /** Back-channel logout delivery: attempts, timeout and backoff (default logout/deliver.ts), and the waits between retries. */
+  readonly backChannel?: {
+    readonly settings?: DeliverySettings;
+    readonly delay?: (ms: number) => Promise<void>;
+    readonly timeoutSignal?: (ms: number) => AbortSignal;
+  };
   /** Default: node:crypto randomBytes (session ids, codes, CSRF cookies). */
   readonly random?: (n: number) => Buffer;
   /**
@@ -142,6 +153,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       introspection: config.issuer + ENDPOINT_PATHS.introspection,
       revocation: config.issuer + ENDPOINT_PATHS.revocation,
       deviceAuthorization: config.issuer + ENDPOINT_PATHS.deviceAuthorization,
+      endSession: config.issuer + ENDPOINT_PATHS.endSession,
     },
   });
   // The token path reads clients from memory (client_credentials then touches no database at all).
@@ -222,6 +234,34 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerLogin(app, signIn);
   registerConsent(app, signIn);
   registerDevicePage(app, { signIn, deviceCodes: deps.stores.deviceCodes });
+  const io = defaultDeliveryIo(deps.fetch);
+  registerEndSession(app, {
+    signIn,
+    clients,
+    readHint: createIdTokenHintReader({
+      issuer: config.issuer,
+      jwks: () => deps.keyManager.jwks(),
+      algorithms: deps.keyManager.algorithms,
+    }),
+    logout: createLogout({
+      stores: { ...deps.stores, clients },
+      clock,
+      logger: app.log,
+      backChannel: createBackChannelLogout({
+        issuer: config.issuer,
+        signingKey: (alg) => deps.keyManager.signingKey(alg),
+        now: clock,
+        logger: app.log,
+        ...(deps.random ? { random: deps.random } : {}),
+        ...(deps.backChannel?.settings ? { settings: deps.backChannel.settings } : {}),
+        io: {
+          fetch: io.fetch,
+          delay: deps.backChannel?.delay ?? io.delay,
+          timeoutSignal: deps.backChannel?.timeoutSignal ?? io.timeoutSignal,
+        },
+      }),
+    }),
+  });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
   registerJwks(app, {
     issuer: config.issuer,

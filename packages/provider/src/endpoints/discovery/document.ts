@@ -22,6 +22,7 @@ export interface DiscoveryInputs {
     readonly introspection?: string;
     readonly revocation?: string;
     readonly deviceAuthorization?: string;
+    readonly endSession?: string;
   };
   /** Default: the scope registry. */
   readonly scopes?: readonly ScopeDefinition[];
@@ -92,6 +93,12 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
   // RFC 8628 §4: where a device starts the device authorization grant.
   if (inputs.endpoints.deviceAuthorization) {
     document['device_authorization_endpoint'] = inputs.endpoints.deviceAuthorization;
+  }
+  // RP-Initiated Logout 1.0 §2.1 and Back-Channel Logout 1.0 §2.1: every logout token carries `sid`.
+  if (inputs.endpoints.endSession) {
+    document['end_session_endpoint'] = inputs.endpoints.endSession;
+    document['backchannel_logout_supported'] = true;
+    document['backchannel_logout_session_supported'] = true;
   }
   if (inputs.endpoints.authorization) {
     // RFC 9207 §3: the authorization response carries `iss`.
