@@ -4,7 +4,8 @@ function flagLine(name: string, spec: Command['options'][string]): string {
   const short = spec.short ? `-${spec.short}, ` : '    ';
   const value = spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : '';
   const repeat = spec.multiple ? ' (repeatable)' : '';
-  return `  ${short}--${name}${value}`.padEnd(34) + spec.description + repeat;
+  // A flag longer than the column still gets two spaces before its description.
+  return `  ${short}--${name}${value}  `.padEnd(34) + spec.description + repeat;
 }
 
 export function commandHelp(command: Command): string {

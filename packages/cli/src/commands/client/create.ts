@@ -17,6 +17,17 @@ export const clientCreate: Command = {
       valueName: 'URI',
       description: 'an exact redirect URI',
     },
+    'post-logout-redirect-uri': {
+      type: 'string',
+      multiple: true,
+      valueName: 'URI',
+      description: 'an exact URI to return to after logout (RP-Initiated Logout)',
+    },
+    'backchannel-logout-uri': {
+      type: 'string',
+      valueName: 'URI',
+      description: 'where the provider POSTs logout tokens (Back-Channel Logout)',
+    },
     grant: {
       type: 'string',
       multiple: true,
@@ -48,11 +59,14 @@ export const clientCreate: Command = {
     const authMethod = optionalString(values, 'auth-method');
     const grants = stringList(values, 'grant');
     const scopes = stringList(values, 'scope');
+    const backchannelLogoutUri = optionalString(values, 'backchannel-logout-uri');
     const { client, secret } = await withStores(values, io, (stores) =>
       createClient(stores, {
         name,
         public: values.public === true,
         redirectUris: stringList(values, 'redirect-uri'),
+        postLogoutRedirectUris: stringList(values, 'post-logout-redirect-uri'),
+        ...(backchannelLogoutUri === undefined ? {} : { backchannelLogoutUri }),
         allowedResources: stringList(values, 'resource'),
         ...(grants.length > 0 ? { grantTypes: grants } : {}),
         ...(scopes.length > 0 ? { scopes } : {}),

@@ -8,6 +8,7 @@ export function clientJson(client: ClientRecord): Record<string, unknown> {
     client_type: client.type,
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
+    backchannel_logout_uri: client.backchannelLogoutUri,
     grant_types: client.grantTypes,
     scope: client.scopes.join(' '),
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
