@@ -11,11 +11,13 @@ import { JoseError, type JoseErrorCode } from './errors.js';
  * - `__proto__`, `constructor` and `prototype` are rejected as member names (J12);
  * - nesting is bounded (J13).
  *
- * How, fast: one linear pass over the text (strings skipped with native indexOf) bounds the depth
- * and counts the name separators `:` outside strings — in valid JSON, exactly one per member.
- * JSON.parse then builds the value, and a walk counts the members it kept: fewer means a name
- * repeated somewhere (JSON.parse decodes escapes, so `"\u0061lg"` and `"alg"` collide). The same walk
- * checks the forbidden names. Measured ~1.5x the cost of a bare JSON.parse on a 400-byte claims set.
+ * How, fast: one linear pass over the text (strings skipped with native indexOf) bounds the depth,
+ * counts the objects, and counts the name separators `:` outside strings — in valid JSON, exactly
+ * one per member. JSON.parse then builds the value, and the members it kept are counted: fewer
+ * means a name repeated somewhere (JSON.parse decodes escapes, so `"\u0061lg"` and `"alg"` collide).
+ * When the text holds a single object (a JWT claims set or header, usually) that count is the
+ * number of its own keys; otherwise a walk counts every depth. Forbidden names are checked on the
+ * same keys.
  */
 
 export const MAX_JSON_DEPTH = 20;
@@ -34,9 +36,10 @@ export function parseJsonObject(
       ? input
       : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     if (!isUtf8(bytes)) throw new JoseError(code, `${what} is not valid UTF-8`);
-    text = bytes.toString('utf8');
+    text = bytes.toString();
   }
   const separators = scanStructure(text, code, what, maxDepth);
+  const objects = scannedObjects;
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -47,7 +50,11 @@ export function parseJsonObject(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new JoseError(code, `${what} is not a JSON object`);
   }
-  if (countMembers(value, code, what) !== separators) {
+  const members =
+    objects === 1
+      ? countOwnNames(value as Record<string, unknown>, code, what)
+      : countMembers(value, code, what);
+  if (members !== separators) {
     throw new JoseError(code, `${what} has a duplicate member name`);
   }
   return value as Record<string, unknown>;
@@ -61,9 +68,13 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
+/** The number of `{` outside strings seen by the last scanStructure (a second return value). */
+let scannedObjects = 0;
+
 /**
  * Checks the top-level value opens an object and the depth bound; returns the number of `:`
- * outside strings. Exact on valid JSON; on invalid JSON JSON.parse rejects afterwards.
+ * outside strings, and leaves the number of objects in `scannedObjects`. Exact on valid JSON; on
+ * invalid JSON JSON.parse rejects afterwards.
  */
 function scanStructure(text: string, code: JoseErrorCode, what: string, maxDepth: number): number {
   const length = text.length;
@@ -72,21 +83,26 @@ function scanStructure(text: string, code: JoseErrorCode, what: string, maxDepth
   if (text.charCodeAt(i) !== OPEN_OBJECT) throw new JoseError(code, `${what} is not a JSON object`);
   let depth = 0;
   let separators = 0;
+  let objects = 0;
   for (; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       let end = text.indexOf('"', i + 1);
-      while (end !== -1 && isEscaped(text, end)) end = text.indexOf('"', end + 1);
+      while (end !== -1 && text.charCodeAt(end - 1) === BACKSLASH && isEscaped(text, end)) {
+        end = text.indexOf('"', end + 1);
+      }
       if (end === -1) throw new JoseError(code, `${what} is not valid JSON`);
       i = end;
     } else if (c === COLON) {
       separators++;
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (c === OPEN_OBJECT) objects++;
       if (++depth > maxDepth) throw new JoseError(code, `${what} is nested too deeply`);
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
     }
   }
+  scannedObjects = objects;
   return separators;
 }
 
@@ -107,15 +123,27 @@ function countMembers(value: object, code: JoseErrorCode, what: string): number 
     return count;
   }
   const record = value as Record<string, unknown>;
-  for (const name of Object.keys(record)) {
-    if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
-      throw new JoseError(code, `${what} has a forbidden member name`);
-    }
-    count++;
+  const names = Object.keys(record);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    checkName(name, code, what);
     const member = record[name];
     if (typeof member === 'object' && member !== null) count += countMembers(member, code, what);
   }
-  return count;
+  return count + names.length;
+}
+
+/** The members of an object holding no other object (arrays of scalars are fine). */
+function countOwnNames(record: Record<string, unknown>, code: JoseErrorCode, what: string): number {
+  const names = Object.keys(record);
+  for (let i = 0; i < names.length; i++) checkName(names[i]!, code, what);
+  return names.length;
+}
+
+function checkName(name: string, code: JoseErrorCode, what: string): void {
+  if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
+    throw new JoseError(code, `${what} has a forbidden member name`);
+  }
 }
 
 function isJsonWhitespace(c: number): boolean {

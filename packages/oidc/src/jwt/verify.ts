@@ -63,7 +63,10 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
 
   #finish(parsed: DecodedJws, key: JoseKey): VerifiedJwt<C> {
     verifySignature(parsed, key);
-    const payload = parseJsonObject(parsed.payload, 'ERR_JWT_INVALID', 'the JWT claims set');
+    const text = parsed.payloadText;
+    // RFC 8725 §3.7: the claims set is UTF-8, decoded strictly (checked after the signature, as always).
+    if (text === false) throw new JoseError('ERR_JWT_INVALID', 'the JWT claims set is not valid UTF-8');
+    const payload = parseJsonObject(text, 'ERR_JWT_INVALID', 'the JWT claims set');
     const claims = this.#claims.validate(parsed.header, payload) as C;
     return { claims, header: parsed.header, key };
   }
@@ -96,11 +99,11 @@ export function verifyJwt<C extends JwtClaims = JwtClaims>(
 }
 
 // Callers usually pass one options object (a module constant) with every token. The compiled
-// verifier is kept per object and reused only while each member still has the value it was
+// verifier is kept per object and reused only while every option still has the value it was
 // compiled from (arrays compared element by element), so mutating the options is always seen.
+// The options are read by name, as the constructor reads them: other members change nothing.
 interface Compiled {
-  readonly keys: readonly string[];
-  readonly values: readonly unknown[];
+  readonly snapshot: Required<Record<keyof VerifyJwtOptions, unknown>>;
   readonly verifier: JwtVerifier<JwtClaims>;
 }
 const compiledByOptions = new WeakMap<object, Compiled>();
@@ -108,35 +111,54 @@ const compiledByOptions = new WeakMap<object, Compiled>();
 function compiledFor<C extends JwtClaims>(options: VerifyJwtOptions): JwtVerifier<C> {
   if (options === null || typeof options !== 'object') return new JwtVerifier<C>(options);
   const cached = compiledByOptions.get(options);
-  if (cached !== undefined && sameValues(cached, options)) return cached.verifier as JwtVerifier<C>;
-  const keys: string[] = [];
-  const values: unknown[] = [];
-  for (const key in options) {
-    const value = (options as Record<string, unknown>)[key];
-    keys.push(key);
-    values.push(Array.isArray(value) ? [...value] : value);
-  }
+  if (cached !== undefined && sameOptions(cached.snapshot, options)) return cached.verifier as JwtVerifier<C>;
+  const snapshot = snapshotOf(options);
   const verifier = new JwtVerifier<C>(options);
-  compiledByOptions.set(options, { keys, values, verifier: verifier as JwtVerifier<JwtClaims> });
+  compiledByOptions.set(options, { snapshot, verifier: verifier as JwtVerifier<JwtClaims> });
   return verifier;
 }
 
-function sameValues(compiled: Compiled, options: VerifyJwtOptions): boolean {
-  const { keys, values } = compiled;
-  let i = 0;
-  for (const key in options) {
-    if (keys[i] !== key) return false;
-    const value = (options as Record<string, unknown>)[key];
-    const kept = values[i];
-    if (value !== kept && !(Array.isArray(value) && Array.isArray(kept) && sameElements(value, kept)))
-      return false;
-    i++;
-  }
-  return i === keys.length;
+// One line per option of VerifyJwtOptions; the Record type makes a new option a compile error here.
+function snapshotOf(o: VerifyJwtOptions): Compiled['snapshot'] {
+  return {
+    issuer: o.issuer,
+    audience: copyIfArray(o.audience),
+    typ: o.typ,
+    idToken: o.idToken,
+    clockTolerance: o.clockTolerance,
+    maxTokenAge: o.maxTokenAge,
+    requiredClaims: copyIfArray(o.requiredClaims),
+    authorizedParty: o.authorizedParty,
+    now: o.now,
+    algorithms: copyIfArray(o.algorithms),
+    maxTokenSize: o.maxTokenSize,
+  };
 }
 
-function sameElements(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameOptions(kept: Compiled['snapshot'], o: VerifyJwtOptions): boolean {
+  return (
+    o.issuer === kept.issuer &&
+    same(o.audience, kept.audience) &&
+    o.typ === kept.typ &&
+    o.idToken === kept.idToken &&
+    o.clockTolerance === kept.clockTolerance &&
+    o.maxTokenAge === kept.maxTokenAge &&
+    same(o.requiredClaims, kept.requiredClaims) &&
+    o.authorizedParty === kept.authorizedParty &&
+    o.now === kept.now &&
+    same(o.algorithms, kept.algorithms) &&
+    o.maxTokenSize === kept.maxTokenSize
+  );
+}
+
+function copyIfArray(value: unknown): unknown {
+  return Array.isArray(value) ? [...value] : value;
+}
+
+/** Equal values, or arrays (the kept one a copy) with equal elements. */
+function same(value: unknown, kept: unknown): boolean {
+  if (value === kept) return true;
+  if (!Array.isArray(value) || !Array.isArray(kept) || value.length !== kept.length) return false;
+  for (let i = 0; i < value.length; i++) if (value[i] !== kept[i]) return false;
   return true;
 }

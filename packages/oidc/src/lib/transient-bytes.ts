@@ -1,7 +1,10 @@
+import { isAscii, isUtf8 } from 'node:buffer';
+
 /**
  * Short-lived bytes written into one reused buffer instead of a fresh Buffer each time: the
- * signing input of a token (read synchronously by crypto.sign/verify and HMAC, never kept) and the
- * UTF-8 of a claims set on its way to base64url. Fresh Buffers come from Node's 8 KiB pool, and a
+ * signing input of a token (read synchronously by crypto.sign/verify and HMAC, never kept), the
+ * UTF-8 of a claims set on its way to base64url, and the decoded payload of a token on its way to
+ * text. Fresh Buffers come from Node's 8 KiB pool, and a
  * new pool every few tokens shows up as allocation and GC time on the hot paths.
  *
  * A view returned here is valid only until the next call: use it at once, never across an await.
@@ -38,4 +41,20 @@ export function utf8ToBase64url(text: string): string {
   const bytes = scratchOf(text.length * 3);
   const length = bytes.write(text, 0, 'utf8');
   return bytes.toString('base64url', 0, length);
+}
+
+/**
+ * Decodes a base64url segment to text without keeping the bytes. Returns undefined when `segment`
+ * is not canonical base64url (RFC 7515 §2: it must be exactly what encoding its bytes gives back,
+ * see decodeCanonicalBase64url), and false when the bytes are not valid UTF-8 (RFC 8725 §3.7: never
+ * a lossy decode). ASCII, the usual JWT payload, takes the cheaper Latin-1 conversion.
+ */
+export function base64urlToText(segment: string): string | false | undefined {
+  // base64url never decodes to more bytes than it has characters.
+  const bytes = scratchOf(segment.length);
+  const length = bytes.write(segment, 0, 'base64url');
+  if (bytes.toString('base64url', 0, length) !== segment) return undefined;
+  const view = new Uint8Array(bytes.buffer, bytes.byteOffset, length);
+  if (isAscii(view)) return bytes.toString('latin1', 0, length);
+  return isUtf8(view) ? bytes.toString('utf8', 0, length) : false;
 }

@@ -1,5 +1,6 @@
 import { BoundedCache } from '../../lib/bounded-cache.js';
 import { deepFreeze } from '../../lib/deep-freeze.js';
+import { base64urlToText } from '../../lib/transient-bytes.js';
 import { isJwsAlgorithm } from '../algorithms.js';
 import { decodeBase64url, decodeCanonicalBase64url } from '../base64url.js';
 import { JoseError } from '../errors.js';
@@ -17,10 +18,10 @@ export interface ParsedJws {
   readonly signature: Buffer;
 }
 
-/** ParsedJws with the payload already decoded (the verify paths of this library read it). */
+/** ParsedJws with the payload already decoded to text (the JWT verifier reads it). */
 export interface DecodedJws extends ParsedJws {
-  /** The payload bytes (`payloadSegment` decoded, canonical). */
-  readonly payload: Buffer;
+  /** The payload as UTF-8 text, or false when its bytes are not valid UTF-8. */
+  readonly payloadText: string | false;
 }
 
 export interface ParseJwsOptions {
@@ -46,7 +47,7 @@ export function parseCompactJws(token: string, options?: ParseJwsOptions): Parse
   return decodeCompactJws(token, options);
 }
 
-/** parseCompactJws, typed with the decoded payload it also returns. */
+/** parseCompactJws, typed with the payload text it also returns. */
 export function decodeCompactJws(token: string, options?: ParseJwsOptions): DecodedJws {
   if (typeof token !== 'string') throw invalid('the token is not a string');
   const maxTokenSize = options?.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
@@ -64,8 +65,8 @@ export function decodeCompactJws(token: string, options?: ParseJwsOptions): Deco
 
   // RFC 7515 §2: canonical base64url, checked before any crypto (J11); the header on a cache miss.
   const payloadSegment = token.slice(firstDot + 1, secondDot);
-  const payload = decodeCanonicalBase64url(payloadSegment);
-  if (payload === undefined) throw invalid('invalid base64url');
+  const payloadText = base64urlToText(payloadSegment);
+  if (payloadText === undefined) throw invalid('invalid base64url');
   const signature = decodeCanonicalBase64url(token.slice(secondDot + 1));
   if (signature === undefined) throw invalid('invalid base64url');
   const header =
@@ -73,7 +74,7 @@ export function decodeCompactJws(token: string, options?: ParseJwsOptions): Deco
       ? lastHeader
       : cachedHeader(token.slice(0, firstDot));
 
-  return { header, signingInput: token.slice(0, secondDot), payloadSegment, signature, payload };
+  return { header, signingInput: token.slice(0, secondDot), payloadSegment, signature, payloadText };
 }
 
 function cachedHeader(segment: string): JwsHeader {

@@ -57,7 +57,8 @@ export async function verifyJws(
   }
   const key = 'resolve' in keyOrSet ? await keyOrSet.resolve(header) : keyOrSet;
   verifySignature(parsed, key);
-  return { header, payload: parsed.payload, key };
+  // parseCompactJws checked the segment is canonical base64url (RFC 7515 §2): Node's decoder is exact.
+  return { header, payload: Buffer.from(parsed.payloadSegment, 'base64url'), key };
 }
 
 function checkAlgorithmsOption(algorithms: readonly JwsAlgorithm[]): void {
