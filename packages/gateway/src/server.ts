@@ -48,7 +48,13 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   }
   const { handle, upgrade, proxy, purge } = createGatewayHandlers(config, { ...deps, store });
   const server = createServer({ keepAliveTimeout: 65_000 }, handle);
-  server.on('upgrade', upgrade);
+  // Upgrade sockets leave the HTTP server's connection list but still hold server.close() open.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    void upgrade(req, socket, head);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
@@ -62,9 +68,11 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     url: `http://${host}:${address.port}`,
     async close() {
       clearInterval(timer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of upgraded) socket.destroy();
       await proxy.close();
+      await closed;
       await database?.close();
     },
   };

@@ -29,6 +29,8 @@ const TIMEOUT_CODES: ReadonlySet<string> = new Set([
 export class UpstreamProxy {
   readonly #pools = new Map<string, Pool>();
   readonly #upstreams: ReadonlyMap<string, UpstreamConfig>;
+  /** Open upgraded connections, ended by close(). */
+  readonly #tunnels = new Set<Duplex>();
 
   constructor(upstreams: readonly UpstreamConfig[]) {
     this.#upstreams = new Map(upstreams.map((u) => [u.id, u]));
@@ -130,7 +132,9 @@ export class UpstreamProxy {
       if (upstreamHead.length > 0) socket.write(upstreamHead);
       if (head.length > 0) upstreamSocket.write(head);
       upstreamSocket.pipe(socket).pipe(upstreamSocket);
+      this.#tunnels.add(socket);
       const close = () => {
+        this.#tunnels.delete(socket);
         upstreamSocket.destroy();
         socket.destroy();
       };
@@ -138,11 +142,15 @@ export class UpstreamProxy {
       socket.on('error', close);
       upstreamSocket.on('close', close);
       socket.on('close', close);
+      // Either side ending ends the tunnel (server sockets allow half-open connections).
+      upstreamSocket.on('end', close);
+      socket.on('end', close);
     });
     request.end();
   }
 
   async close(): Promise<void> {
+    for (const socket of this.#tunnels) socket.destroy();
     await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
   }
 }
