@@ -478,3 +478,49 @@ describe('proxying', () => {
     assert.match(await upgrade('/api/ws'), /^HTTP\/1\.1 401/);
   });
 });
+
+describe('forward-auth /_auth', () => {
+  test('G1: it answers only trusted proxies; a direct caller cannot choose the URI it is asked about', async () => {
+    const response = await fetch(url('/_auth'), { headers: { 'x-original-uri': '/public' } });
+    assert.equal(response.status, 403);
+  });
+
+  test('from a trusted proxy: 200 with identity headers, 401 with a sign-in hint, or a redirect when configured', async () => {
+    const trusted = await startHarness({ trustedProxies: ['127.0.0.0/8', '::1'] });
+    const redirecting = await startHarness({ trustedProxies: ['127.0.0.1'], forwardAuthRedirect: true });
+    try {
+      const ask = (base: string, uri: string, headers: Record<string, string> = {}) =>
+        fetch(`${base}/_auth`, {
+          headers: { 'x-forwarded-uri': uri, 'x-forwarded-host': 'localhost', ...headers },
+          redirect: 'manual',
+        });
+      const token = trusted.op.accessToken(
+        { sub: 'svc', scope: 'orders.read', email: 'svc@example' },
+        'http://localhost/api',
+      );
+      const ok = await ask(trusted.gateway.url, '/api/orders', { authorization: `Bearer ${token}` });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.headers.get('x-auth-request-user'), 'svc@example');
+      assert.equal((await ask(trusted.gateway.url, '/public/x')).status, 200);
+      const api = await ask(trusted.gateway.url, '/api/orders');
+      assert.equal(api.status, 401);
+      assert.match(api.headers.get('www-authenticate')!, /resource_metadata=/);
+      const page = await ask(trusted.gateway.url, '/home', { accept: 'text/html' });
+      assert.equal(page.status, 401);
+      assert.equal(
+        page.headers.get('x-auth-request-redirect'),
+        'http://localhost/_latchkey/start?rd=%2Fhome',
+      );
+      const redirect = await ask(redirecting.gateway.url, '/home', { accept: 'text/html' });
+      assert.equal(redirect.status, 302);
+      assert.equal(redirect.headers.get('location'), 'http://localhost/_latchkey/start?rd=%2Fhome');
+      assert.equal(
+        (await ask(trusted.gateway.url, '/public/%2e%2e/admin', { accept: 'text/html' })).status,
+        401,
+      );
+    } finally {
+      await trusted.close();
+      await redirecting.close();
+    }
+  });
+});
