@@ -8,6 +8,7 @@ import { JoseError, type JoseErrorCode } from './errors.js';
 
 export function encodeBase64url(data: Uint8Array | string): string {
   if (typeof data === 'string') return Buffer.from(data, 'utf8').toString('base64url');
+  if (Buffer.isBuffer(data)) return data.toString('base64url');
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64url');
 }
 

@@ -34,7 +34,7 @@ export const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
 export const MAX_KID_LENGTH = 256;
 
 // Headers repeat across tokens of one issuer: parse each distinct header segment once. The header
-// seen last is checked first, by comparing the token's prefix in place: no slice, no hashing.
+// seen last is checked first with one string comparison, before hashing for the map.
 const headerCache = new BoundedCache<string, JwsHeader>(128);
 let lastHeaderSegment = '';
 let lastHeader: JwsHeader | undefined;
@@ -69,10 +69,11 @@ export function decodeCompactJws(token: string, options?: ParseJwsOptions): Deco
   if (payloadText === undefined) throw invalid('invalid base64url');
   const signature = decodeCanonicalBase64url(token.slice(secondDot + 1));
   if (signature === undefined) throw invalid('invalid base64url');
+  const headerSegment = token.slice(0, firstDot);
   const header =
-    lastHeader !== undefined && firstDot === lastHeaderSegment.length && token.startsWith(lastHeaderSegment)
+    headerSegment === lastHeaderSegment && lastHeader !== undefined
       ? lastHeader
-      : cachedHeader(token.slice(0, firstDot));
+      : cachedHeader(headerSegment);
 
   return { header, signingInput: token.slice(0, secondDot), payloadSegment, signature, payloadText };
 }
