@@ -16,8 +16,15 @@ import {
   generateKeyPairSync,
   type KeyObject,
 } from 'node:crypto';
-import { importKeyObject, type JwsAlgorithm, signJwt, verifyJwt } from '@latchkey/oidc';
-import { createSigner, createVerifier } from 'fast-jwt';
+import {
+  createVerifier,
+  exportJwk,
+  importKeyObject,
+  type JwsAlgorithm,
+  signJwt,
+  verifyJwt,
+} from '@latchkey/oidc';
+import { createVerifier as createFastJwtVerifier, createSigner } from 'fast-jwt';
 import { jwtVerify, SignJWT } from 'jose';
 import { type Contestant, compare, table } from './lib/measure.js';
 
@@ -73,6 +80,19 @@ function fixture(alg: BenchAlg): Fixture {
   };
 }
 
+/** A fetch that answers the issuer's discovery document and `jwks` from memory. */
+function inMemoryProvider(jwks: object): typeof fetch {
+  const documents = new Map<string, object>([
+    [`${ISSUER}/.well-known/openid-configuration`, { issuer: ISSUER, jwks_uri: `${ISSUER}/jwks` }],
+    [`${ISSUER}/jwks`, jwks],
+  ]);
+  return async (input) => {
+    const body = documents.get(String(input instanceof Request ? input.url : input));
+    if (body === undefined) return new Response('not found', { status: 404 });
+    return Response.json(body, { headers: { 'cache-control': 'max-age=3600' } });
+  };
+}
+
 function claims(): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   return {
@@ -105,7 +125,16 @@ async function verifyRow(f: Fixture) {
     typ: 'at+jwt',
   };
   const joseOptions = { issuer: ISSUER, audience: AUDIENCE, algorithms: [f.alg], typ: 'at+jwt' };
-  const fastJwt = createVerifier({
+  // The same library through createVerifier: discovery and the JWKS served from memory (fetched
+  // once, before timing), so each token resolves its key synchronously from the RemoteKeySet.
+  const remote = createVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: [f.alg as JwsAlgorithm],
+    typ: 'at+jwt',
+    fetch: inMemoryProvider({ keys: [exportJwk(ours)] }),
+  });
+  const fastJwt = createFastJwtVerifier({
     key: f.publicPem,
     algorithms: [f.alg],
     allowedIss: ISSUER,
@@ -116,6 +145,7 @@ async function verifyRow(f: Fixture) {
   // Every contestant must accept the token before it is timed.
   if (!cryptoVerify(digest, signingInput, rawKey, signature)) throw new Error('raw verify failed');
   await verifyJwt(token, ours, ourOptions);
+  await remote.verify(token);
   await jwtVerify(token, f.publicKey, joseOptions);
   fastJwt(token);
 
@@ -124,6 +154,7 @@ async function verifyRow(f: Fixture) {
     { name: '@latchkey/oidc', run: () => verifyJwt(token, ours, ourOptions) },
     { name: 'jose', run: () => jwtVerify(token, f.publicKey, joseOptions) },
     { name: 'fast-jwt', run: () => fastJwt(token) },
+    { name: 'createVerifier', run: () => remote.verify(token) },
   ];
   return { label: f.alg, results: await compare(contestants) };
 }
@@ -171,6 +202,9 @@ async function main() {
   console.log(table(signRows, 'crypto.sign (raw)', '@latchkey/oidc'));
   console.log(
     '\nfast-jwt runs with its cache off and does not check `typ`; jose and @latchkey/oidc require typ at+jwt.',
+  );
+  console.log(
+    'createVerifier is @latchkey/oidc through discovery and a RemoteKeySet whose keys are cached (fetched before timing).',
   );
 }
 
