@@ -38,8 +38,11 @@ export class BearerChecks {
     let authenticator = this.#authenticators.get(route);
     if (authenticator === undefined) {
       const verifiers = route.providers.map((id) => this.#verifier(this.#providers.get(id)!, route.audience));
+      const cache = new VerifiedTokenCache(this.#deps.now ?? Date.now);
       authenticator = createBearerAuthenticator<JwtClaims>({
-        verifier: { verify: (token) => verifyWithIssuer(token, verifiers) },
+        verifier: {
+          verify: (token) => cache.get(token) ?? cache.put(token, verifyWithIssuer(token, verifiers)),
+        },
         resourceMetadata,
       });
       this.#authenticators.set(route, authenticator);
@@ -69,6 +72,40 @@ export class BearerChecks {
       this.#verifiers.set(key, verifier);
     }
     return { issuer: provider.issuer, verifier };
+  }
+}
+
+const CACHE_ENTRIES = 10_000;
+const CACHE_SECONDS = 30;
+
+/**
+ * Verified tokens of one route, kept for up to 30 s and never past their `exp`, so a busy client's
+ * repeated token costs one signature check, not one per request. Bounded (oldest evicted first).
+ * The price: a key withdrawn from the JWKS still passes its cached tokens for at most 30 s.
+ */
+class VerifiedTokenCache {
+  readonly #entries = new Map<string, { claims: JwtClaims; until: number }>();
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  get(token: string): Promise<JwtClaims> | undefined {
+    const entry = this.#entries.get(token);
+    if (entry === undefined) return undefined;
+    if (this.#now() / 1000 < entry.until) return Promise.resolve(entry.claims);
+    this.#entries.delete(token);
+    return undefined;
+  }
+
+  async put(token: string, verifying: Promise<JwtClaims>): Promise<JwtClaims> {
+    const claims = await verifying;
+    const now = this.#now() / 1000;
+    const until = Math.min(typeof claims.exp === 'number' ? claims.exp : now, now + CACHE_SECONDS);
+    if (this.#entries.size >= CACHE_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(token, { claims, until });
+    return claims;
   }
 }
 
