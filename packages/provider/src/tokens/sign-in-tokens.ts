@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { JoseKey, JwsAlgorithm } from '@latchkey/oidc';
 import { type ClaimsRequest, requestedClaimNames, userClaims } from '../claims/index.js';
-import { claimsForScopes } from '../scopes/index.js';
 import type { Clock } from '../lib/clock.js';
+import { claimsForScopes } from '../scopes/index.js';
 import type { ClientRecord, UserRecord } from '../store/types.js';
 import { accessTokenClaims, signAccessToken } from './access-token.js';
 import { accessTokenAudience } from './audience.js';
