@@ -44,3 +44,38 @@ test('J11: rejects non-canonical base64url before decoding', async () => {
 test('reports the error code the caller chooses', async () => {
   await assertJoseError(() => decodeBase64url('a=', 'ERR_JWK_INVALID'), 'ERR_JWK_INVALID');
 });
+
+/**
+ * The decoder decides canonical form by decoding and re-encoding (fast). This property pins it to the
+ * rule as RFC 7515 §2 / Appendix C states it, on random strings that mix the alphabet with the
+ * characters Node's own decoder would silently accept or skip.
+ */
+test('J11: accepts exactly the canonical base64url strings (property)', async () => {
+  const fc = (await import('fast-check')).default;
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const junk = ['+', '/', '=', ' ', '\n', '\t', '.', 'é', '\u00ff', '\u0100'];
+  const symbol = fc.oneof(
+    { weight: 12, arbitrary: fc.constantFrom(...alphabet) },
+    { weight: 1, arbitrary: fc.constantFrom(...junk) },
+  );
+  const isCanonical = (s: string): boolean => {
+    if (!/^[A-Za-z0-9_-]*$/.test(s) || s.length % 4 === 1) return false;
+    const rest = s.length % 4; // trailing bits beyond the last whole byte must be zero
+    if (rest === 0) return true;
+    const last = alphabet.indexOf(s[s.length - 1]!);
+    return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
+  };
+  fc.assert(
+    fc.property(fc.array(symbol, { maxLength: 24 }), (symbols) => {
+      const text = symbols.join('');
+      let accepted = true;
+      try {
+        decodeBase64url(text);
+      } catch {
+        accepted = false;
+      }
+      return accepted === isCanonical(text);
+    }),
+    { numRuns: 3000 },
+  );
+});
