@@ -62,6 +62,8 @@ export type { CreateVerifierOptions, Verifier } from './verifier.js';
 export { createVerifier } from './verifier.js';
 
 // --- http: Bearer middleware ---
+// The Express, Fastify and Hono adapters are subpath exports (@latchkey/oidc/express, /fastify, /hono), so
+// this entry's types never name a framework a user may not have installed.
 export type {
   BearerAuthenticator,
   BearerAuthResult,
@@ -71,10 +73,6 @@ export type {
 export { createBearerAuthenticator } from './http/authenticate.js';
 export type { BearerExtraction, BearerRequest } from './http/bearer.js';
 export { extractBearerToken } from './http/bearer.js';
-export { expressBearerAuth } from './http/express.js';
-export type { FastifyBearerAuth } from './http/fastify.js';
-export { fastifyBearerAuth } from './http/fastify.js';
-export { honoBearerAuth } from './http/hono.js';
 export type { NodeBearerAuth } from './http/node.js';
 export { bearerAuth, withBearerAuth } from './http/node.js';
 export type { BearerAuthOptions, TokenVerifier } from './http/options.js';

@@ -2,7 +2,7 @@
 // which join repeated fields with ", ". Driven through app.fetch with real Request objects.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { honoBearerAuth } from '@latchkey/oidc';
+import { honoBearerAuth } from '@latchkey/oidc/hono';
 import { Hono } from 'hono';
 import { type Issuer, testIssuer } from './fixtures.js';
 

@@ -7,15 +7,10 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import {
-  type BearerAuthOptions,
-  bearerAuth,
-  expressBearerAuth,
-  fastifyBearerAuth,
-  honoBearerAuth,
-  type JwtClaims,
-  withBearerAuth,
-} from '@latchkey/oidc';
+import { type BearerAuthOptions, bearerAuth, type JwtClaims, withBearerAuth } from '@latchkey/oidc';
+import { expressBearerAuth } from '@latchkey/oidc/express';
+import { fastifyBearerAuth } from '@latchkey/oidc/fastify';
+import { honoBearerAuth } from '@latchkey/oidc/hono';
 import express from 'express';
 import Fastify from 'fastify';
 import { type Context, Hono } from 'hono';

@@ -16,3 +16,20 @@ test('the http adapters import frameworks only with `import type`, and nothing b
     }
   }
 });
+
+test("the main entry's types name no framework: adapters are the subpaths /express, /fastify and /hono", () => {
+  // A service that installs @latchkey/oidc without Express must type-check with skipLibCheck off.
+  const index = readFileSync(new URL('../../src/index.ts', import.meta.url), 'utf8');
+  for (const framework of ['express', 'fastify', 'hono']) {
+    assert.ok(!index.includes(`./http/${framework}.js`), `src/index.ts re-exports ./http/${framework}.js`);
+  }
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    exports: Record<string, unknown>;
+  };
+  assert.deepEqual(
+    Object.keys(manifest.exports)
+      .filter((p) => p !== '.')
+      .sort(),
+    ['./express', './fastify', './hono'],
+  );
+});
