@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { pino } from 'pino';
+import { withAuditLog } from './audit/logged-audit-store.js';
 import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
 import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
@@ -31,18 +32,23 @@ import {
   OAuthError,
   RequestTooLarge,
   ServerError,
+  TemporarilyUnavailable,
   UnsupportedMediaType,
 } from './errors/index.js';
 import { GRANTS, type GrantDefinition } from './grants/index.js';
 import type { KeyManager } from './keys/key-manager.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/create-logger.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './lib/database-unavailable.js';
 import { registerFormParser } from './lib/form-parser.js';
 import { securityHeaders } from './lib/security-headers.js';
 import type { RateLimiter } from './login/rate-limiter.js';
 import { createBackChannelLogout } from './logout/back-channel.js';
 import { type DeliverySettings, defaultDeliveryIo } from './logout/deliver.js';
 import { createLogout } from './logout/log-out.js';
+import { instrumentStores } from './metrics/instrument-stores.js';
+import type { ProviderMetrics } from './metrics/provider-metrics.js';
+import { registerRequestMetrics } from './metrics/request-hooks.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
 import { createRefreshTokens } from './tokens/refresh-token.js';
@@ -89,6 +95,8 @@ export interface ProviderAppDeps {
   readonly secret?: Uint8Array;
   /** Default: in-memory login rate limits per instance (login/rate-limiter.ts). */
   readonly loginLimits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
+  /** Prometheus metrics (metrics/provider-metrics.ts). Default: none, and no hook on the request path. */
+  readonly metrics?: ProviderMetrics;
 }
 
 /**
@@ -111,6 +119,10 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   registerFormParser(app);
+  if (deps.metrics) registerRequestMetrics(app, deps.metrics);
+  // Every audit event also goes to the structured log (and is counted); store calls are timed.
+  const audited = { ...deps.stores, audit: withAuditLog(deps.stores.audit, app.log, deps.metrics) };
+  const stores = deps.metrics ? instrumentStores(audited, deps.metrics) : audited;
 
   const headers = Object.entries(securityHeaders({ https: config.issuer.startsWith('https:') }));
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -129,9 +141,13 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const wire = toWireError(error);
-    if (wire.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (wire.status === 503)
+      request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
+    else if (wire.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ error: wire.error, debug: wire.debug }, 'request rejected');
     const response = errorResponse(wire);
+    // RFC 9110 §10.2.3: tell clients (and load balancers) when to try again; the pool reconnects by itself.
+    if (response.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return reply.code(response.status).headers(response.headers).send(response.body);
   });
 
@@ -140,7 +156,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   const authMethods = withPrivateKeyJwt(deps.authMethods ?? CLIENT_AUTH_METHODS, {
     issuer: config.issuer,
     tokenEndpoint: config.issuer + ENDPOINT_PATHS.token,
-    replayCache: deps.stores.replayCache,
+    replayCache: stores.replayCache,
     now: clock,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   });
@@ -162,9 +178,9 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     },
   });
   // The token path reads clients from memory (client_credentials then touches no database at all).
-  const clients = createCachedClientStore(deps.stores.clients, { ttl: config.clients.cacheTtl, now: clock });
+  const clients = createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock });
   const refreshTokens = createRefreshTokens({
-    store: deps.stores.refreshTokens,
+    store: stores.refreshTokens,
     settings: config.tokens,
     ...(deps.random ? { random: deps.random } : {}),
   });
@@ -173,8 +189,9 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     clients,
     grants,
     authMethods,
+    ...(deps.metrics ? { onIssued: deps.metrics.tokenIssued } : {}),
     services: {
-      stores: deps.stores,
+      stores,
       now: clock,
       refreshTokens,
       tokens: createTokenIssuer({
@@ -186,7 +203,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   });
   registerUserInfo(app, {
     issuer: config.issuer,
-    stores: deps.stores,
+    stores,
     verifyAccessToken: createAccessTokenVerifier({
       issuer: config.issuer,
       audience: userinfoAudience(config.issuer),
@@ -205,13 +222,13 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       now: clock,
     }),
     refreshTokens,
-    grants: deps.stores.grants,
+    grants: stores.grants,
   });
   registerDeviceAuthorization(app, {
     issuer: config.issuer,
     clients,
     authMethods,
-    deviceCodes: deps.stores.deviceCodes,
+    deviceCodes: stores.deviceCodes,
     clock,
     random: deps.random ?? randomBytes,
     settings: config.device,
@@ -222,13 +239,13 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     clients,
     authMethods,
     inspectToken,
-    grants: deps.stores.grants,
-    audit: deps.stores.audit,
+    grants: stores.grants,
+    audit: stores.audit,
     now: clock,
   });
   const signIn = createSignInContext({
     config,
-    stores: deps.stores,
+    stores,
     keyManager: deps.keyManager,
     clock,
     random: deps.random ?? randomBytes,
@@ -238,7 +255,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerAuthorization(app, signIn);
   registerLogin(app, signIn);
   registerConsent(app, signIn);
-  registerDevicePage(app, { signIn, deviceCodes: deps.stores.deviceCodes });
+  registerDevicePage(app, { signIn, deviceCodes: stores.deviceCodes });
   const io = defaultDeliveryIo(deps.fetch);
   registerEndSession(app, {
     signIn,
@@ -249,7 +266,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       algorithms: deps.keyManager.algorithms,
     }),
     logout: createLogout({
-      stores: { ...deps.stores, clients },
+      stores: { ...stores, clients },
       clock,
       logger: app.log,
       backChannel: createBackChannelLogout({
@@ -275,7 +292,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   });
   registerHealth(app, {
     issuer: config.issuer,
-    ping: () => deps.stores.ping(),
+    ping: () => stores.ping(),
     keysLoaded: () => deps.keyManager.isReady(),
   });
   return app;
@@ -285,9 +302,15 @@ function noSchemaCompiler(): never {
   throw new Error('Route schemas are not used by the provider; validate in named checks instead');
 }
 
-/** Fastify's own errors (body too large, bad JSON, …) mapped to OAuth-shaped errors; anything else is a 500. */
+/**
+ * Fastify's own errors (body too large, bad JSON, …) mapped to OAuth-shaped errors; a database that cannot
+ * answer is a 503; anything else is a 500.
+ */
 function toWireError(error: FastifyError): OAuthError {
   if (error instanceof OAuthError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new TemporarilyUnavailable('The service is temporarily unavailable; try again shortly.');
+  }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new RequestTooLarge('The request body is too large');

@@ -2,19 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { pino } from 'pino';
 import { createProviderApp } from './app.js';
+import { withAuditLog } from './audit/logged-audit-store.js';
 import { devSecretWarning, resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { type MetricsServer, startMetricsServer } from './endpoints/metrics/index.js';
 import { createHousekeeping } from './housekeeping/index.js';
 import { createKeyManager as createKeyManagerFromDeps, type KeyManager } from './keys/key-manager.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { closeWithin } from './lib/close-within.js';
 import { createLogger } from './lib/create-logger.js';
 import type { Logger } from './lib/logger.js';
+import { createProviderMetrics, type ProviderMetrics } from './metrics/provider-metrics.js';
 import { type OpenedProviderStores, openProviderStores } from './store/index.js';
 import type { ProviderStores } from './store/types.js';
 
 export interface OpenKeyManagerOptions {
   readonly config: ProviderConfig;
-  readonly stores: Pick<ProviderStores, 'signingKeys' | 'leases'>;
+  /** With `audit`, applied key-set changes (also `latchkey keys rotate`) are recorded as `keys.rotated`. */
+  readonly stores: Pick<ProviderStores, 'signingKeys' | 'leases'> & Partial<Pick<ProviderStores, 'audit'>>;
   readonly now?: Clock;
   readonly logger?: Logger;
   readonly instanceId?: string;
@@ -35,6 +40,7 @@ export function createKeyManager(options: OpenKeyManagerOptions): KeyManager {
     ...(options.now ? { now: options.now } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    ...(options.stores.audit ? { audit: options.stores.audit } : {}),
   });
 }
 
@@ -50,6 +56,12 @@ export interface RunningProvider {
   readonly url: string;
   readonly keyManager: KeyManager;
   readonly stores: OpenedProviderStores;
+  /** The Prometheus listener's URL (`…/metrics`) when metrics.port is set. */
+  readonly metricsUrl: string | undefined;
+  /**
+   * Graceful shutdown: stop accepting connections, let in-flight requests finish for at most
+   * config.shutdownTimeout (then cut the remaining connections), stop the timers, close the pool.
+   */
   close(): Promise<void>;
 }
 
@@ -61,12 +73,15 @@ export async function startProvider(
   const logger = options.logger ?? createLogger(config.logging.level);
   const stores = await openProviderStores(config.databaseUrl);
   let keyManager: KeyManager | undefined;
+  let metricsServer: MetricsServer | undefined;
   try {
+    const metrics: ProviderMetrics | undefined =
+      config.metrics.port === undefined ? undefined : createProviderMetrics();
     const { applied } = await stores.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     keyManager = createKeyManager({
       config,
-      stores,
+      stores: { ...stores, audit: withAuditLog(stores.audit, logger, metrics) },
       logger,
       ...(options.now ? { now: options.now } : {}),
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
@@ -81,7 +96,17 @@ export async function startProvider(
       // One secret for sealed keys and for the pages' sealed requests and CSRF tokens.
       ...(options.secret ? { secret: options.secret } : {}),
       ...(options.now ? { clock: options.now } : {}),
+      ...(metrics ? { metrics } : {}),
     });
+    if (metrics) {
+      metrics.watchKeySet(keyManager);
+      metricsServer = await startMetricsServer({
+        host: config.metrics.host,
+        port: config.metrics.port ?? 0,
+        registry: metrics.registry,
+      });
+      logger.info({ url: metricsServer.url }, 'metrics listening');
+    }
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -95,18 +120,28 @@ export async function startProvider(
     });
     housekeeping.start();
     const manager = keyManager;
+    const metricsListener = metricsServer;
     return {
       url,
       keyManager: manager,
       stores,
+      metricsUrl: metricsListener?.url,
       async close() {
-        await app.close();
+        const { timedOut } = await closeWithin(app, config.shutdownTimeout * 1000);
+        if (timedOut)
+          logger.warn(
+            { timeout: config.shutdownTimeout },
+            'shutdown timed out: open connections were closed',
+          );
         await housekeeping.stop();
         await manager.stop();
+        await metricsListener?.close();
         await stores.close();
+        logger.info({}, 'latchkey provider stopped');
       },
     };
   } catch (error) {
+    await metricsServer?.close().catch(() => {});
     await keyManager?.stop().catch(() => {});
     await stores.close().catch(() => {});
     throw error;

@@ -42,6 +42,10 @@ export interface ProviderConfig {
   readonly device: DeviceConfig;
   /** Client registrations as the token, introspection and revocation endpoints read them. */
   readonly clients: ClientsConfig;
+  /** The Prometheus listener; off unless metrics.port is set. */
+  readonly metrics: MetricsConfig;
+  /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
+  readonly shutdownTimeout: number;
 }
 
 export interface TokensConfig {
@@ -55,6 +59,12 @@ export interface TokensConfig {
   readonly refreshTokenIdleLifetime: number;
   /** A refresh token family ends this long (seconds) after the sign-in, however often it is rotated. */
   readonly refreshTokenAbsoluteLifetime: number;
+}
+
+export interface MetricsConfig {
+  readonly host: string;
+  /** Undefined: no metrics listener. 0: any free port. */
+  readonly port: number | undefined;
 }
 
 export interface ClientsConfig {
@@ -89,7 +99,10 @@ export interface UiConfig {
 
 /** What may be overridden (CLI flags): any subset, nested for `keys` and `logging`. */
 export type ProviderConfigOverrides = Partial<
-  Omit<ProviderConfig, 'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens' | 'device' | 'clients'>
+  Omit<
+    ProviderConfig,
+    'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens' | 'device' | 'clients' | 'metrics'
+  >
 > & {
   readonly keys?: Partial<KeysConfig>;
   readonly logging?: Partial<ProviderConfig['logging']>;
@@ -98,5 +111,6 @@ export type ProviderConfigOverrides = Partial<
   readonly ui?: Partial<UiConfig>;
   readonly tokens?: Partial<TokensConfig>;
   readonly device?: Partial<DeviceConfig>;
+  readonly metrics?: Partial<MetricsConfig>;
   readonly clients?: Partial<ClientsConfig>;
 };

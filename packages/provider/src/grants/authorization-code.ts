@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { recordTokensIssued } from '../audit/tokens-issued.js';
 import { parseClaimsRequest } from '../claims/index.js';
 import { InvalidGrant } from '../errors/index.js';
 import type {
@@ -147,6 +148,14 @@ async function redeemAuthorizationCode(
     amr: code.amr,
     sid: code.sid,
     claimsRequest: parseClaimsRequest(code.claimsRequest),
+  });
+  await recordTokensIssued(stores.audit, {
+    at,
+    grantType: 'authorization_code',
+    clientId: client.clientId,
+    userId: user.id,
+    grantId: code.grantId,
+    scope: tokens.scope,
   });
   return {
     access_token: tokens.accessToken,

@@ -1,3 +1,4 @@
+import { recordTokensIssued } from '../audit/tokens-issued.js';
 import { parseClaimsRequest } from '../claims/index.js';
 import {
   AuthorizationPending,
@@ -109,6 +110,14 @@ async function redeemDeviceCode(
     amr: session?.amr ?? [],
     sid: record.sid,
     claimsRequest: parseClaimsRequest(null),
+  });
+  await recordTokensIssued(stores.audit, {
+    at,
+    grantType: 'urn:ietf:params:oauth:grant-type:device_code',
+    clientId: client.clientId,
+    userId: user.id,
+    grantId: grant.id,
+    scope: tokens.scope,
   });
   return {
     access_token: tokens.accessToken,

@@ -1,3 +1,4 @@
+import { recordTokensIssued } from '../audit/tokens-issued.js';
 import { parseClaimsRequest } from '../claims/index.js';
 import { InvalidGrant, InvalidScope } from '../errors/index.js';
 import type {
@@ -167,6 +168,14 @@ async function refresh(
     amr: session.amr,
     sid: grant.sid,
     claimsRequest: parseClaimsRequest(null),
+  });
+  await recordTokensIssued(stores.audit, {
+    at,
+    grantType: 'refresh_token',
+    clientId: client.clientId,
+    userId: user.id,
+    grantId: grant.id,
+    scope: tokens.scope,
   });
   return {
     access_token: tokens.accessToken,

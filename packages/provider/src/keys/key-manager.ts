@@ -10,7 +10,13 @@ import {
 import type { KeysConfig } from '../config/types.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { type Logger, silentLogger } from '../lib/logger.js';
-import type { LeaseStore, SigningKeyRecord, SigningKeyState, SigningKeyStore } from '../store/types.js';
+import type {
+  AuditStore,
+  LeaseStore,
+  SigningKeyRecord,
+  SigningKeyState,
+  SigningKeyStore,
+} from '../store/types.js';
 import { buildJwks, type SerializedDocument } from './published-key-set.js';
 import {
   type ForcedRotationOptions,
@@ -38,6 +44,8 @@ export interface KeyManagerDeps {
   readonly generateKeyPair?: (alg: JwsAlgorithm) => Promise<GeneratedKeyPair>;
   /** How long start() waits for another instance to create the first keys. Default 30 s. */
   readonly startTimeoutMs?: number;
+  /** Where applied key-set changes are recorded (`keys.rotated`). Default: not recorded. */
+  readonly audit?: Pick<AuditStore, 'append'>;
 }
 
 /** A key as `latchkey keys list` shows it: no key material. */
@@ -71,6 +79,8 @@ export interface KeyManager {
   jwks(): SerializedDocument;
   /** True once every configured algorithm has a current key in memory. */
   isReady(): boolean;
+  /** When each algorithm's current key started signing (epoch seconds), from memory: for the key-age metric. */
+  signingKeyActivations(): ReadonlyMap<JwsAlgorithm, number>;
   /** Every key not yet removed, read from the store. */
   list(): Promise<KeyInfo[]>;
   /** force: promote the published `next` now (see planForcedRotation); otherwise run the schedule once. */
@@ -101,6 +111,7 @@ export function createKeyManager(deps: KeyManagerDeps): KeyManager {
   let fingerprint: string | undefined;
   let jwksDocument: SerializedDocument | undefined;
   let signing = new Map<JwsAlgorithm, JoseKey>();
+  let activations = new Map<JwsAlgorithm, number>();
   /** Decrypted private keys by kid: each key is unsealed and imported once, not per request or reload. */
   let privateKeys = new Map<string, JoseKey>();
   let timer: NodeJS.Timeout | undefined;
@@ -130,7 +141,12 @@ export function createKeyManager(deps: KeyManagerDeps): KeyManager {
    * Applies a plan. A change that only inserts has no precondition a racing instance could fail, so it
    * is made only under the lease (the store's one-current-key index is the second guard).
    */
-  async function apply(plan: PlannedChange, at: number, holdsLease: boolean): Promise<RotationResult> {
+  async function apply(
+    plan: PlannedChange,
+    at: number,
+    holdsLease: boolean,
+    trigger: 'schedule' | 'forced',
+  ): Promise<RotationResult> {
     if (plan.transitions.length === 0 && !holdsLease) {
       holdsLease = await leases.tryAcquire(KEY_ROTATION_LEASE, instanceId, at, leaseTtl);
       if (!holdsLease) return { applied: false, reasons: ['another instance holds the key-rotation lease'] };
@@ -139,11 +155,23 @@ export function createKeyManager(deps: KeyManagerDeps): KeyManager {
     const applied = await signingKeys.applyChange({ insert, transitions: plan.transitions, at });
     if (applied) {
       logger.info({ changes: plan.reasons }, 'signing key set changed');
+      await recordChange(plan, at, trigger);
       await reload();
     } else {
       logger.info({ changes: plan.reasons }, 'another instance changed the signing key set first');
     }
     return { applied, reasons: plan.reasons };
+  }
+
+  /** The change is committed already: a failed audit write is logged, never turned into a failed rotation. */
+  async function recordChange(
+    plan: PlannedChange,
+    at: number,
+    trigger: 'schedule' | 'forced',
+  ): Promise<void> {
+    await deps.audit
+      ?.append({ type: 'keys.rotated', at, details: { trigger, changes: plan.reasons, instanceId } })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not record the key-set change'));
   }
 
   async function reload(): Promise<void> {
@@ -152,15 +180,18 @@ export function createKeyManager(deps: KeyManagerDeps): KeyManager {
     if (print === fingerprint) return;
     const nextSigning = new Map<JwsAlgorithm, JoseKey>();
     const nextPrivate = new Map<string, JoseKey>();
+    const nextActivations = new Map<JwsAlgorithm, number>();
     for (const record of records) {
       if (record.state !== 'current') continue;
       const key = privateKeys.get(record.kid) ?? unseal(record);
       nextPrivate.set(record.kid, key);
       nextSigning.set(record.alg, key);
+      nextActivations.set(record.alg, record.activatedAt ?? record.createdAt);
     }
     // Built and checked before anything is swapped: a bad set never replaces a good one.
     const nextJwks = buildJwks(records);
     signing = nextSigning;
+    activations = nextActivations;
     privateKeys = nextPrivate;
     jwksDocument = nextJwks;
     fingerprint = print;
@@ -176,7 +207,7 @@ export function createKeyManager(deps: KeyManagerDeps): KeyManager {
     const holdsLease = await leases.tryAcquire(KEY_ROTATION_LEASE, instanceId, at, leaseTtl);
     if (holdsLease) {
       const plan = planScheduledChange(await signingKeys.list(), config, at);
-      if (plan) await apply(plan, at, true);
+      if (plan) await apply(plan, at, true, 'schedule');
     }
     await reload();
   }
@@ -235,6 +266,10 @@ export function createKeyManager(deps: KeyManagerDeps): KeyManager {
       return jwksDocument !== undefined && missing().length === 0;
     },
 
+    signingKeyActivations() {
+      return activations;
+    },
+
     async list() {
       return (await signingKeys.list()).map((r) => ({
         kid: r.kid,
@@ -261,7 +296,7 @@ export function createKeyManager(deps: KeyManagerDeps): KeyManager {
         ? planForcedRotation(records, config, at, options)
         : planScheduledChange(records, config, at);
       if (!plan) return { applied: false, reasons: ['the key set is up to date'] };
-      return apply(plan, at, false);
+      return apply(plan, at, false, options.force ? 'forced' : 'schedule');
     },
   };
 

@@ -11,6 +11,8 @@ export interface TokenEndpointDeps {
   readonly grants: readonly GrantDefinition[];
   readonly authMethods: readonly ClientAuthMethod[];
   readonly services: GrantServices;
+  /** Called after each successful token response, with the grant type (metrics). */
+  readonly onIssued?: (grantType: string) => void;
 }
 
 /** RFC 6749 §5.1: token responses must not be cached (checklist S7). */
@@ -33,6 +35,7 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointD
     );
     checkClientGrant(client, grant);
     const body = await grant.handle({ client, params }, deps.services);
+    deps.onIssued?.(grant.type);
     return reply.code(200).headers(NO_STORE).type('application/json; charset=utf-8').send(body);
   });
 }
