@@ -1,4 +1,5 @@
 import type { Command } from '../lib/command.js';
+import { auditTail } from './audit/tail.js';
 import { clientCreate } from './client/create.js';
 import { clientDelete } from './client/delete.js';
 import { clientList } from './client/list.js';
@@ -34,4 +35,5 @@ export const COMMANDS: readonly Command[] = [
   jwtDecode,
   jwtVerify,
   tokenClientCredentials,
+  auditTail,
 ];
