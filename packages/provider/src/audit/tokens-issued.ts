@@ -17,11 +17,16 @@ export interface TokensIssued {
  * built to touch no database; it is counted in `latchkey_tokens_issued_total`.)
  */
 export function recordTokensIssued(audit: Pick<AuditStore, 'append'>, event: TokensIssued): Promise<void> {
-  return audit.append({
-    type: 'token.issued',
-    at: event.at,
-    userId: event.userId,
-    clientId: event.clientId,
-    details: { grantType: event.grantType, grantId: event.grantId, scope: event.scope },
-  });
+  // Never fails the response: the tokens are minted and a refresh token already rotated, so an error
+  // here would make the client retry with the rotated token and revoke its own family (RFC 9700
+  // §4.14.2). The event is in the structured log already (withAuditLog writes it before the store).
+  return audit
+    .append({
+      type: 'token.issued',
+      at: event.at,
+      userId: event.userId,
+      clientId: event.clientId,
+      details: { grantType: event.grantType, grantId: event.grantId, scope: event.scope },
+    })
+    .catch(() => {});
 }
