@@ -64,6 +64,13 @@ async function openPostgres(
   // An idle client losing its connection emits 'error' on the pool; unhandled, it would crash the
   // process. The pool drops that client and the next query gets a fresh one, so there is nothing to do.
   pool.on('error', () => {});
+  // A client checked out of the pool (between two statements of a transaction, or just acquired) that
+  // loses its connection — PostgreSQL restarting sends 57P01 — emits 'error' on the client itself, where
+  // no pool handler listens: unhandled, it kills the process. The query in progress or the next one
+  // fails with that error (the request gets a 503), and the pool discards the client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return new Kysely({ dialect: new PostgresDialect({ pool }) });
 }
 
