@@ -8,18 +8,12 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  createClient,
-  createUser,
-  loadConfig,
-  type RunningProvider,
-  startProvider,
-} from '@latchkey/provider';
+import { createClient, createUser } from '@latchkey/provider';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -33,19 +27,7 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
-/** A free loopback port: the issuer (the browser's origin for the provider) must be known before start. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-let provider: RunningProvider | undefined;
+let op: TestProvider | undefined;
 let callbackServer: Server | undefined;
 let context: BrowserContext | undefined;
 const dirs: string[] = [];
@@ -54,20 +36,9 @@ let redirectUri: string;
 const callbacks: URL[] = [];
 
 before(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-e2e-browser-'));
-  dirs.push(dataDir);
-  const port = await freePort();
-  issuer = `http://127.0.0.1:${port}`;
-  const config = loadConfig({
-    env: {
-      LATCHKEY_ISSUER: issuer,
-      LATCHKEY_PORT: String(port),
-      LATCHKEY_DATA_DIR: dataDir,
-      LATCHKEY_LOG_LEVEL: 'silent',
-      LATCHKEY_SECRET: randomBytes(32).toString('base64url'),
-    },
-  });
-  provider = await startProvider(config);
+  op = await startTestProvider();
+  issuer = op.issuer;
+  const { provider } = op;
 
   // The client: answers its redirect URI with a small page and remembers what it was sent.
   callbackServer = createHttpServer((request, response) => {
@@ -105,7 +76,7 @@ before(async () => {
 after(async () => {
   await context?.close();
   await new Promise((resolve) => callbackServer?.close(resolve) ?? resolve(undefined));
-  await provider?.close();
+  await op?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -6,33 +6,12 @@
  * the provider allows, because openid-client waits it out with real timers.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  createClient,
-  createUser,
-  loadConfig,
-  type RunningProvider,
-  startProvider,
-} from '@latchkey/provider';
+import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
+import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const PASSWORD = 'correct horse battery staple';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A person at a browser on the /device page: cookies kept, same-origin form posts with the CSRF token. */
 class Person {
@@ -86,23 +65,13 @@ class Person {
 describe('device authorization grant with openid-client as the device', () => {
   let provider: RunningProvider;
   let issuer: string;
-  let dataDir: string;
+  let op: TestProvider;
   let userId: string;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'latchkey-e2e-device-'));
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    const config = loadConfig({
-      env: {
-        LATCHKEY_ISSUER: issuer,
-        LATCHKEY_PORT: String(port),
-        LATCHKEY_DATA_DIR: dataDir,
-        LATCHKEY_LOG_LEVEL: 'silent',
-        LATCHKEY_DEVICE_INTERVAL: '1s',
-      },
-    });
-    provider = await startProvider(config, { secret: randomBytes(32) });
+    op = await startTestProvider({ env: { LATCHKEY_DEVICE_INTERVAL: '1s' } });
+    issuer = op.issuer;
+    provider = op.provider;
     await createClient(provider.stores, {
       name: 'Terminal',
       clientId: 'terminal',
@@ -113,8 +82,7 @@ describe('device authorization grant with openid-client as the device', () => {
     userId = (await createUser(provider.stores, { username: 'alice', password: PASSWORD, name: 'Alice' })).id;
   });
   after(async () => {
-    await provider?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await op?.close();
   });
 
   const discover = () =>

@@ -7,37 +7,16 @@
  * logout+jwt, events, no nonce) and names the ID token's sid. The refresh token then fails (R3).
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createOidcClient } from '@latchkey/oidc';
-import {
-  createClient,
-  createUser,
-  loadConfig,
-  type RunningProvider,
-  startProvider,
-} from '@latchkey/provider';
+import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
+import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 const POST_LOGOUT_URI = 'http://127.0.0.1:9/signed-out';
 const PASSWORD = 'correct horse battery staple';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The RP's back-channel endpoint: records each POSTed form and answers 200 (§2.8). */
 function backChannelReceiver() {
@@ -107,26 +86,17 @@ function hiddenFields(page: string): Record<string, string> {
 describe('logout with openid-client as the relying party', () => {
   let provider: RunningProvider;
   let issuer: string;
-  let dataDir: string;
+  let op: TestProvider;
   let secret: string;
   const receiver = backChannelReceiver();
   let backChannelUri: string;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'latchkey-e2e-logout-'));
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
     backChannelUri = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}/backchannel`;
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    const config = loadConfig({
-      env: {
-        LATCHKEY_ISSUER: issuer,
-        LATCHKEY_PORT: String(port),
-        LATCHKEY_DATA_DIR: dataDir,
-        LATCHKEY_LOG_LEVEL: 'silent',
-      },
-    });
-    provider = await startProvider(config, { secret: randomBytes(32) });
+    op = await startTestProvider();
+    issuer = op.issuer;
+    provider = op.provider;
     secret = (
       await createClient(provider.stores, {
         name: 'Example app',
@@ -141,9 +111,8 @@ describe('logout with openid-client as the relying party', () => {
     await createUser(provider.stores, { username: 'alice', password: PASSWORD });
   });
   after(async () => {
-    await provider?.close();
+    await op?.close();
     await new Promise((resolve) => receiver.server.close(resolve));
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('RP-initiated logout returns to the registered URI with state, tells the RP through the back channel, and ends refresh (R3)', {

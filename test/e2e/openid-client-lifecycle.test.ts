@@ -7,56 +7,27 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  createClient,
-  createUser,
-  loadConfig,
-  type RunningProvider,
-  startProvider,
-} from '@latchkey/provider';
+import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
 import { hashOpaqueToken } from '../../packages/provider/src/tokens/index.js';
+import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 const API = 'https://api.example.com';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('token lifecycle with openid-client', () => {
   let provider: RunningProvider;
   let issuer: string;
-  let dataDir: string;
+  let op: TestProvider;
   let appSecret: string;
   let serviceSecret: string;
   let userId: string;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'latchkey-e2e-lifecycle-'));
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    const config = loadConfig({
-      env: {
-        LATCHKEY_ISSUER: issuer,
-        LATCHKEY_PORT: String(port),
-        LATCHKEY_DATA_DIR: dataDir,
-        LATCHKEY_LOG_LEVEL: 'silent',
-      },
-    });
-    provider = await startProvider(config, { secret: randomBytes(32) });
+    op = await startTestProvider();
+    issuer = op.issuer;
+    provider = op.provider;
     appSecret = (
       await createClient(provider.stores, {
         name: 'Example app',
@@ -80,8 +51,7 @@ describe('token lifecycle with openid-client', () => {
     ).id;
   });
   after(async () => {
-    await provider?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await op?.close();
   });
 
   const discover = (clientId: string, secret: string) =>

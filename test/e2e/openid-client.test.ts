@@ -5,34 +5,12 @@
  * token signature validation switched on explicitly, and UserInfo.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  createClient,
-  createUser,
-  loadConfig,
-  type RunningProvider,
-  startProvider,
-} from '@latchkey/provider';
+import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
+import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
-
-/** A free loopback port, so the issuer (which must be known before start) can be the provider's own URL. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Just enough of a browser: cookies for the provider's origin, manual redirects, form posts. */
 class Browser {
@@ -113,23 +91,14 @@ function readForm(page: string, base: string): { action: string; hidden: Record<
 describe('sign-in with openid-client as the relying party', () => {
   let provider: RunningProvider;
   let issuer: string;
-  let dataDir: string;
+  let op: TestProvider;
   let secret: string;
   let userId: string;
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'latchkey-e2e-rp-'));
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    const config = loadConfig({
-      env: {
-        LATCHKEY_ISSUER: issuer,
-        LATCHKEY_PORT: String(port),
-        LATCHKEY_DATA_DIR: dataDir,
-        LATCHKEY_LOG_LEVEL: 'silent',
-      },
-    });
-    provider = await startProvider(config, { secret: randomBytes(32) });
+    op = await startTestProvider();
+    issuer = op.issuer;
+    provider = op.provider;
     const created = await createClient(provider.stores, {
       name: 'Example app',
       clientId: 'example-app',
@@ -147,8 +116,7 @@ describe('sign-in with openid-client as the relying party', () => {
     userId = user.id;
   });
   after(async () => {
-    await provider?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await op?.close();
   });
 
   test('discovery, PKCE, login and consent, code exchange with a verified ID token signature, and UserInfo', async () => {

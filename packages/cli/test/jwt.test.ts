@@ -1,40 +1,25 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { signJwt } from '@latchkey/oidc';
-import { loadConfig, type RunningProvider, startProvider } from '@latchkey/provider';
+import { startTestProvider, type TestProvider } from '../../../test/helpers/provider.js';
 import { cli, tempWorkspace } from './run-cli.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('latchkey jwt decode|verify against a running provider', () => {
   const ws = tempWorkspace();
-  let provider: RunningProvider;
+  let op: TestProvider;
   let issuer: string;
   let token: string;
   const now = () => Math.floor(Date.now() / 1000);
   const sign = (claims: Record<string, unknown>) =>
-    signJwt(claims, provider.keyManager.signingKey('ES256'), { typ: 'at+jwt' });
+    signJwt(claims, op.provider.keyManager.signingKey('ES256'), { typ: 'at+jwt' });
 
   before(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    provider = await startProvider(
-      loadConfig({ env: { ...ws.env, LATCHKEY_PORT: String(port), LATCHKEY_ISSUER: issuer } }),
-    );
+    op = await startTestProvider({ env: ws.env });
+    issuer = op.issuer;
     token = sign({ iss: issuer, sub: 'user-1', aud: 'https://api.example', iat: now(), exp: now() + 300 });
   });
   after(async () => {
-    await provider.close();
+    await op.close();
     ws.cleanup();
   });
 

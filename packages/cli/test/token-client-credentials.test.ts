@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createJwtVerifier, fetchDiscovery, RemoteKeySet } from '@latchkey/oidc';
-import { loadConfig, type RunningProvider, startProvider } from '@latchkey/provider';
+import { startTestProvider, type TestProvider } from '../../../test/helpers/provider.js';
 import { cli, tempWorkspace } from './run-cli.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const API = 'https://api.example.com';
 const REPORTS = 'https://reports.example.com';
 
 describe('latchkey token client-credentials against a running provider', () => {
   const ws = tempWorkspace();
-  let provider: RunningProvider;
+  let op: TestProvider;
   let issuer: string;
   let clientId: string;
   let secret: string;
@@ -55,14 +43,11 @@ describe('latchkey token client-credentials against a running provider', () => {
     };
     clientId = (client.client_id ?? client.clientId)!;
     secret = client.client_secret;
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    provider = await startProvider(
-      loadConfig({ env: { ...ws.env, LATCHKEY_PORT: String(port), LATCHKEY_ISSUER: issuer } }),
-    );
+    op = await startTestProvider({ env: ws.env });
+    issuer = op.issuer;
   });
   after(async () => {
-    await provider.close();
+    await op.close();
     ws.cleanup();
   });
 
