@@ -1,18 +1,23 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createOidcClient, type OidcClient } from '@latchkey/oidc';
 import { type Database, openDatabase, runMigrations } from '@latchkey/store';
 import { BearerChecks } from './auth/bearer.js';
 import { createDecider, type Outcome } from './auth/decide.js';
 import { BrowserFlows } from './auth/login.js';
-import { metadataUrlOf, resourceMetadata, routeForMetadata } from './auth/resource-metadata.js';
+import {
+  metadataUrlOf,
+  resourceMetadata,
+  routeForMetadata,
+  WELL_KNOWN_RESOURCE,
+} from './auth/resource-metadata.js';
 import type { GatewayConfig, RouteConfig } from './config/types.js';
 import { createForwardAuth } from './forward-auth/handler.js';
 import { type NormalizedPath, normalizePath } from './policy/normalize-path.js';
 import { hostOf, RouteTable } from './policy/routes.js';
 import { UpstreamProxy } from './proxy/forward.js';
-import { upstreamHeaders } from './proxy/headers.js';
+import { UpstreamHeaders } from './proxy/headers.js';
 import { redirect, sendJson, sendPage } from './proxy/pages.js';
 import { KyselySessionStore } from './session/kysely-store.js';
 import { SessionManager } from './session/manager.js';
@@ -114,18 +119,61 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
   const ownCookies = [flows.sessionCookie, flows.loginCookie];
   const proto = config.publicUrl.protocol === 'https:' ? 'https' : 'http';
 
+  const headers = new UpstreamHeaders({
+    proto,
+    names: config.identityHeaders,
+    forwardAccessToken: config.forwardAccessToken,
+    ownCookies,
+  });
+
+  // The peer and whether it is a trusted proxy, worked out once per connection.
+  const peers = new WeakMap<Socket, { readonly peer: string; readonly trusted: boolean }>();
   const peerOf = (req: IncomingMessage) => {
-    const raw = req.socket.remoteAddress ?? '';
-    const peer = raw.startsWith('::ffff:') ? raw.slice(7) : raw;
-    const trusted = peer !== '' && config.trustedProxies.check(peer, peer.includes(':') ? 'ipv6' : 'ipv4');
-    return { peer, trusted };
+    const socket = req.socket;
+    let known = peers.get(socket);
+    if (known === undefined) {
+      const raw = socket.remoteAddress ?? '';
+      const peer = raw.startsWith('::ffff:') ? raw.slice(7) : raw;
+      const trusted = peer !== '' && config.trustedProxies.check(peer, peer.includes(':') ? 'ipv6' : 'ipv4');
+      known = { peer, trusted };
+      // No remote address (a destroyed socket): decide again next time rather than remember it.
+      if (raw !== '') peers.set(socket, known);
+    }
+    return known;
   };
 
-  /** Route lookup shared by requests and upgrades; undefined after answering the client itself. */
+  type OwnEndpoint = (req: IncomingMessage, res: ServerResponse, query: string) => Promise<void>;
+  /** The gateway's own endpoints, by exact (normalized, case-sensitive) path. */
+  const ownEndpoints = new Map<string, OwnEndpoint>([
+    [`${prefix}/callback`, (req, res, query) => flows.callback(req, res, query)],
+    [
+      `${prefix}/start`,
+      async (_req, res, query) => {
+        const params = new URLSearchParams(query.slice(1));
+        const provider = params.get('provider') ?? config.providers[0]!.id;
+        if (!config.providers.some((p) => p.id === provider))
+          sendPage(res, 400, 'Bad Request', 'Unknown provider.');
+        else await flows.start(res, provider, params.get('rd'));
+      },
+    ],
+    [`${prefix}/logout`, (req, res, query) => flows.logout(req, res, query)],
+    [`${prefix}/backchannel-logout`, (req, res) => flows.backchannelLogout(req, res)],
+    ['/_auth', (req, res) => forwardAuth(req, res, peerOf(req).trusted)],
+  ]);
+
+  /** RFC 9728 metadata for the route it names; false when it names none (then routing decides). */
+  const serveMetadata = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
+    const route = routeForMetadata(routes.routes, hostOf(req.headers.host) ?? '', path);
+    if (route === undefined) return false;
+    sendJson(res, 200, resourceMetadata(route, config.providers), { 'cache-control': 'public, max-age=300' });
+    return true;
+  };
+
+  /** Route lookup shared by requests and upgrades; a string is the refusal to send instead. */
   const locate = (
     req: IncomingMessage,
+    normalized: NormalizedPath,
   ): { route: RouteConfig; normalized: NormalizedPath & { ok: true } } | string => {
-    const normalized = normalizePath(req.url ?? '', config.caseSensitivePaths);
     if (!normalized.ok) return `400 ${normalized.problem}`;
     const host = hostOf(req.headers.host);
     if (host === undefined) return '400 the Host header is missing or malformed';
@@ -136,62 +184,33 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const { peer, trusted } = peerOf(req);
-      const method = req.method ?? 'GET';
-      const normalized = normalizePath(req.url ?? '', config.caseSensitivePaths);
+      const url = req.url ?? '/';
+      const normalized = normalizePath(url, config.caseSensitivePaths);
       if (normalized.ok) {
-        const own = await ownEndpoint(req, res, normalized, trusted);
-        if (own) return;
+        const own = ownEndpoints.get(normalized.path);
+        if (own !== undefined) return await own(req, res, normalized.query);
+        if (normalized.path.startsWith(WELL_KNOWN_RESOURCE) && serveMetadata(req, res, normalized.path))
+          return;
       }
-      const located = locate(req);
+      const located = locate(req, normalized);
       if (typeof located === 'string') {
         const status = Number(located.slice(0, 3));
         return sendPage(res, status, status === 404 ? 'Not Found' : 'Bad Request', located.slice(4));
       }
       const { route } = located;
-      const outcome = await decider.decide(req, route, method, req.url ?? '/');
-      if (outcome.kind !== 'allow') return answer(res, outcome, req.url ?? '/');
-      const headers = upstreamHeaders(req, {
-        peer,
-        peerTrusted: trusted,
-        proto,
-        identity: outcome.identity,
-        names: config.identityHeaders,
-        forwardAccessToken: config.forwardAccessToken,
-        ownCookies,
-        upgrade: false,
-      });
-      proxy.forward(req, res, route.upstream!, located.normalized.path + located.normalized.query, headers);
+      const outcome = await decider.decide(req, route, req.method ?? 'GET', url);
+      if (outcome.kind !== 'allow') return answer(res, outcome, url);
+      const { peer, trusted } = peerOf(req);
+      proxy.forward(
+        req,
+        res,
+        route.upstream!,
+        located.normalized.path + located.normalized.query,
+        headers.build(req, peer, trusted, outcome.identity, false),
+      );
     } catch {
       sendPage(res, 500, 'Internal Server Error', 'The gateway could not handle this request.');
     }
-  }
-
-  async function ownEndpoint(
-    req: IncomingMessage,
-    res: ServerResponse,
-    normalized: NormalizedPath & { ok: true },
-    trusted: boolean,
-  ): Promise<boolean> {
-    const { path, query } = normalized;
-    if (path === `${prefix}/callback`) await flows.callback(req, res, query);
-    else if (path === `${prefix}/start`) {
-      const params = new URLSearchParams(query.slice(1));
-      const provider = params.get('provider') ?? config.providers[0]!.id;
-      if (!config.providers.some((p) => p.id === provider))
-        sendPage(res, 400, 'Bad Request', 'Unknown provider.');
-      else await flows.start(res, provider, params.get('rd'));
-    } else if (path === `${prefix}/logout`) await flows.logout(req, res, query);
-    else if (path === `${prefix}/backchannel-logout`) await flows.backchannelLogout(req, res);
-    else if (path === '/_auth') await forwardAuth(req, res, trusted);
-    else if (path.startsWith('/.well-known/oauth-protected-resource')) {
-      const route = routeForMetadata(routes.routes, hostOf(req.headers.host) ?? '', path);
-      if (route === undefined) return false;
-      sendJson(res, 200, resourceMetadata(route, config.providers), {
-        'cache-control': 'public, max-age=300',
-      });
-    } else return false;
-    return true;
   }
 
   function answer(res: ServerResponse, outcome: Exclude<Outcome, { kind: 'allow' }>, url: string): void {
@@ -212,7 +231,7 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
     socket.on('error', () => socket.destroy());
     try {
       const { peer, trusted } = peerOf(req);
-      const located = locate(req);
+      const located = locate(req, normalizePath(req.url ?? '', config.caseSensitivePaths));
       if (typeof located === 'string') {
         socket.end(
           `HTTP/1.1 ${located.slice(0, 3)} Refused\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
@@ -229,23 +248,13 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
         );
         return;
       }
-      const headers = upstreamHeaders(req, {
-        peer,
-        peerTrusted: trusted,
-        proto,
-        identity: outcome.identity,
-        names: config.identityHeaders,
-        forwardAccessToken: config.forwardAccessToken,
-        ownCookies,
-        upgrade: true,
-      });
       proxy.upgrade(
         req,
         socket,
         head,
         located.route.upstream!,
         located.normalized.path + located.normalized.query,
-        headers,
+        headers.build(req, peer, trusted, outcome.identity, true),
       );
     } catch {
       socket.destroy();

@@ -141,6 +141,30 @@ describe('API mode', () => {
     assert.equal((await fetch(url('/api/x'), { headers: bearer(token) })).status, 401);
   });
 
+  test('J15: a token verified and cached is refused once it expires (exp plus the 30 s leeway)', async () => {
+    const token = apiToken({ exp: Math.floor(h.clock.now / 1000) + 10 });
+    assert.equal((await fetch(url('/api/orders'), { headers: bearer(token) })).status, 200);
+    h.clock.now += 41_000;
+    try {
+      assert.equal((await fetch(url('/api/orders'), { headers: bearer(token) })).status, 401);
+    } finally {
+      h.clock.now -= 41_000;
+    }
+  });
+
+  test("a cached token's signature on another payload is verified in full and refused", async () => {
+    const token = apiToken();
+    assert.equal((await fetch(url('/api/orders'), { headers: bearer(token) })).status, 200);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString('utf8'));
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'root' })).toString('base64url')}.${signature}`;
+    const response = await fetch(url('/api/orders'), { headers: bearer(forged) });
+    assert.equal(response.status, 401);
+    assert.match(response.headers.get('www-authenticate')!, /error="invalid_token"/);
+    // The genuine token still passes.
+    assert.equal((await fetch(url('/api/orders'), { headers: bearer(token) })).status, 200);
+  });
+
   test('an access token in the query string is a 400 (RFC 6750 §2.3, RFC 9700 §2)', async () => {
     assert.equal((await fetch(url(`/api/orders?access_token=${apiToken()}`))).status, 400);
   });

@@ -77,14 +77,27 @@ export class BearerChecks {
 
 const CACHE_ENTRIES = 10_000;
 const CACHE_SECONDS = 30;
+/** Characters at the end of a token (its signature) that key the cache. */
+const KEY_LENGTH = 32;
+
+interface CachedToken {
+  readonly token: string;
+  readonly claims: Promise<JwtClaims>;
+  readonly until: number;
+}
 
 /**
  * Verified tokens of one route, kept for up to 30 s and never past their `exp`, so a busy client's
  * repeated token costs one signature check, not one per request. Bounded (oldest evicted first).
  * The price: a key withdrawn from the JWKS still passes its cached tokens for at most 30 s.
+ *
+ * Keyed by the last characters of the token (its signature), then the whole token is compared: each
+ * request brings the token as a new string, and a Map would hash all of it (hundreds of characters)
+ * before the lookup. Two tokens sharing an ending only share a slot: the second is verified in full
+ * and replaces the first; a match is always the exact token that was verified.
  */
 class VerifiedTokenCache {
-  readonly #entries = new Map<string, { claims: JwtClaims; until: number }>();
+  readonly #entries = new Map<string, CachedToken>();
   readonly #now: () => number;
 
   constructor(now: () => number) {
@@ -92,10 +105,11 @@ class VerifiedTokenCache {
   }
 
   get(token: string): Promise<JwtClaims> | undefined {
-    const entry = this.#entries.get(token);
-    if (entry === undefined) return undefined;
-    if (this.#now() / 1000 < entry.until) return Promise.resolve(entry.claims);
-    this.#entries.delete(token);
+    const key = token.length > KEY_LENGTH ? token.slice(-KEY_LENGTH) : token;
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.token !== token) return undefined;
+    if (this.#now() / 1000 < entry.until) return entry.claims;
+    this.#entries.delete(key);
     return undefined;
   }
 
@@ -103,8 +117,11 @@ class VerifiedTokenCache {
     const claims = await verifying;
     const now = this.#now() / 1000;
     const until = Math.min(typeof claims.exp === 'number' ? claims.exp : now, now + CACHE_SECONDS);
+    const key = token.length > KEY_LENGTH ? token.slice(-KEY_LENGTH) : token;
+    this.#entries.delete(key);
     if (this.#entries.size >= CACHE_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.set(token, { claims, until });
+    // One settled promise per token, handed out on every hit.
+    this.#entries.set(key, { token, claims: Promise.resolve(claims), until });
     return claims;
   }
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { BearerFailure } from '@latchkey/oidc';
+import type { BearerFailure, JwtClaims } from '@latchkey/oidc';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
 import { evaluatePolicy } from '../policy/expression.js';
 import type { SessionManager } from '../session/manager.js';
@@ -36,10 +36,44 @@ export interface DeciderDeps {
  */
 export function createDecider(deps: DeciderDeps): Decider {
   const providersById = new Map(deps.config.providers.map((p) => [p.id, p]));
+  const metadataUrls = new WeakMap<RouteConfig, string>();
+  const metadataUrlOf = (route: RouteConfig) => {
+    let url = metadataUrls.get(route);
+    if (url === undefined) {
+      url = deps.metadataUrl(route);
+      metadataUrls.set(route, url);
+    }
+    return url;
+  };
+  // The outcome for a verified token's claims on a route. The bearer check returns the same claims
+  // object for as long as it keeps the token verified (never past `exp`), so a repeated token costs
+  // neither a new identity nor a new policy evaluation; a token verified again is a new object.
+  const tokenOutcomes = new WeakMap<object, { readonly route: RouteConfig; readonly outcome: Outcome }>();
+  const tokenOutcome = (route: RouteConfig, claims: JwtClaims, authorization: readonly string[]) => {
+    const known = tokenOutcomes.get(claims);
+    if (known !== undefined && known.route === route) return known.outcome;
+    const provider = deps.bearer.providerOf(claims, route);
+    const identity = identityFromClaims(provider.id, claims, {
+      groupsClaim: provider.groupsClaim,
+      accessToken: bearerToken(authorization),
+    });
+    const decision = evaluatePolicy(route.policy, identity);
+    const outcome: Outcome = decision.allow
+      ? { kind: 'allow', identity }
+      : {
+          kind: 'bearer',
+          failure: forbiddenFailure(
+            decision.reason === 'forbidden' ? decision.scopes : [],
+            metadataUrlOf(route),
+          ),
+        };
+    tokenOutcomes.set(claims, { route, outcome });
+    return outcome;
+  };
   return {
     async decide(req, route, method, url) {
       if (route.policy.kind === 'public') return { kind: 'allow', identity: undefined };
-      const metadataUrl = route.mode === 'browser' ? undefined : deps.metadataUrl(route);
+      const metadataUrl = route.mode === 'browser' ? undefined : metadataUrlOf(route);
       const authorization = authorizationValues(req.rawHeaders);
       if (
         route.mode === 'api' ||
@@ -47,17 +81,7 @@ export function createDecider(deps: DeciderDeps): Decider {
       ) {
         const result = await deps.bearer.for(route, metadataUrl!)({ authorization, url });
         if (!result.ok) return { kind: 'bearer', failure: result };
-        const provider = deps.bearer.providerOf(result.claims, route);
-        const identity = identityFromClaims(provider.id, result.claims, {
-          groupsClaim: provider.groupsClaim,
-          accessToken: bearerToken(authorization),
-        });
-        const decision = evaluatePolicy(route.policy, identity);
-        if (decision.allow) return { kind: 'allow', identity };
-        return {
-          kind: 'bearer',
-          failure: forbiddenFailure(decision.reason === 'forbidden' ? decision.scopes : [], metadataUrl),
-        };
+        return tokenOutcome(route, result.claims, authorization);
       }
       const id = deps.flows.sessionIdOf(req);
       const session = id === undefined ? undefined : await deps.sessions.resolve(id);

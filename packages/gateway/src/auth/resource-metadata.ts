@@ -1,7 +1,8 @@
 import type { ProviderConfig, RouteConfig } from '../config/types.js';
 import type { Policy } from '../policy/expression.js';
 
-const WELL_KNOWN = '/.well-known/oauth-protected-resource';
+/** RFC 9728 §3: the well-known path prefix of protected resource metadata. */
+export const WELL_KNOWN_RESOURCE = '/.well-known/oauth-protected-resource';
 
 /**
  * RFC 9728 §3.1: the metadata URL inserts the well-known path between the resource identifier's host
@@ -9,7 +10,7 @@ const WELL_KNOWN = '/.well-known/oauth-protected-resource';
  */
 export function metadataUrlOf(route: RouteConfig): string {
   const resource = new URL(route.resource);
-  return `${resource.origin}${WELL_KNOWN}${resource.pathname === '/' ? '' : resource.pathname}`;
+  return `${resource.origin}${WELL_KNOWN_RESOURCE}${resource.pathname === '/' ? '' : resource.pathname}`;
 }
 
 /** The route a metadata request is about: an API-capable, protected route with that resource path on that host. */
@@ -18,8 +19,8 @@ export function routeForMetadata(
   host: string,
   path: string,
 ): RouteConfig | undefined {
-  if (path !== WELL_KNOWN && !path.startsWith(`${WELL_KNOWN}/`)) return undefined;
-  const resourcePath = path.slice(WELL_KNOWN.length) || '/';
+  if (path !== WELL_KNOWN_RESOURCE && !path.startsWith(`${WELL_KNOWN_RESOURCE}/`)) return undefined;
+  const resourcePath = path.slice(WELL_KNOWN_RESOURCE.length) || '/';
   return routes.find((route) => {
     if (route.mode === 'browser' || route.policy.kind === 'public') return false;
     const resource = new URL(route.resource);

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool, util } from 'undici';
 import type { UpstreamConfig } from '../config/types.js';
 import { sendPage } from './pages.js';
 
@@ -48,6 +48,11 @@ export class UpstreamProxy {
     }
   }
 
+  /**
+   * Sends the request to the upstream and relays the answer as it arrives: status, headers (minus
+   * hop-by-hop ones), then each body chunk with backpressure both ways. The body of the request streams
+   * too (undici reads `req`).
+   */
   forward(
     req: IncomingMessage,
     res: ServerResponse,
@@ -55,41 +60,14 @@ export class UpstreamProxy {
     path: string,
     headers: string[],
   ): void {
-    const pool = this.#pools.get(upstreamId)!;
-    const method = req.method ?? 'GET';
     const hasBody =
       req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
-    pool
-      .stream(
-        {
-          method: method as 'GET',
-          path,
-          headers,
-          body: hasBody ? req : null,
-        },
-        ({ statusCode, headers: responseHeaders }) => {
-          const out: string[] = [];
-          for (const [name, value] of Object.entries(responseHeaders)) {
-            if (HOP_BY_HOP_RESPONSE.has(name) || value === undefined) continue;
-            if (Array.isArray(value)) for (const v of value) out.push(name, v);
-            else out.push(name, value);
-          }
-          res.writeHead(statusCode, out);
-          return res;
-        },
-      )
-      .catch((error: unknown) => {
-        const code = (error as { code?: string }).code ?? '';
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        if (TIMEOUT_CODES.has(code)) {
-          sendPage(res, 504, 'Gateway Timeout', 'The service behind this gateway did not answer in time.');
-        } else {
-          sendPage(res, 502, 'Bad Gateway', 'The service behind this gateway could not be reached.');
-        }
-      });
+    this.#pools
+      .get(upstreamId)!
+      .dispatch(
+        { method: (req.method ?? 'GET') as 'GET', path, headers, body: hasBody ? req : null },
+        new ResponseRelay(res),
+      );
   }
 
   /** WebSocket (or any `Upgrade`) pass-through: the handshake is forwarded, then bytes flow both ways. */
@@ -153,6 +131,106 @@ export class UpstreamProxy {
     for (const socket of this.#tunnels) socket.destroy();
     await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
   }
+}
+
+/**
+ * Writes an upstream response to the client. undici's handler interface hands over the raw header list
+ * and each chunk as it is parsed, so nothing is parsed into objects or promises per request (its
+ * `stream()` API costs a headers object, a promise and stream listeners each time).
+ */
+class ResponseRelay implements Dispatcher.DispatchHandler {
+  readonly #res: ServerResponse;
+  #abort: ((error?: Error) => void) | undefined;
+  #resume: (() => void) | undefined;
+  #done = false;
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
+    // The client leaving stops the upstream request too, so a long response is not read for nobody.
+    // Shared listeners (`this` is the response), not closures: nothing more to allocate per request.
+    (res as RelayedResponse)[RELAY] = this;
+    res.on('close', onClientClose);
+  }
+
+  clientClosed(): void {
+    if (!this.#done) this.#abort?.(new Error('the client closed the connection'));
+  }
+
+  drained(): void {
+    this.#resume?.();
+  }
+
+  onConnect(abort: (error?: Error) => void): void {
+    this.#abort = abort;
+  }
+
+  onHeaders(statusCode: number, raw: Buffer[], resume: () => void): boolean {
+    // 1xx interim responses are the upstream hop's own business (RFC 9110 §15.2).
+    if (statusCode < 200) return true;
+    this.#resume = resume;
+    this.#res.writeHead(statusCode, responseHeaders(raw));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.#res.write(chunk)) return true;
+    if (this.#res.listenerCount('drain') === 0) this.#res.on('drain', onDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    this.#done = true;
+    this.#res.end();
+  }
+
+  onError(error: Error): void {
+    this.#done = true;
+    const res = this.#res;
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    if (TIMEOUT_CODES.has((error as { code?: string }).code ?? '')) {
+      sendPage(res, 504, 'Gateway Timeout', 'The service behind this gateway did not answer in time.');
+    } else {
+      sendPage(res, 502, 'Bad Gateway', 'The service behind this gateway could not be reached.');
+    }
+  }
+}
+
+const RELAY = Symbol('relay');
+type RelayedResponse = ServerResponse & { [RELAY]?: ResponseRelay };
+
+function onClientClose(this: RelayedResponse): void {
+  this[RELAY]?.clientClosed();
+}
+
+function onDrain(this: RelayedResponse): void {
+  this[RELAY]?.drained();
+}
+
+/** The upstream's response headers for the client: all but hop-by-hop ones and those `Connection` names. */
+function responseHeaders(raw: readonly Buffer[]): string[] {
+  const out: string[] = [];
+  let named: string[] | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    // undici's lookup returns its interned lower-case string for the common names.
+    const name = util.headerNameToString(raw[i]!);
+    const value = raw[i + 1]!.toString('latin1');
+    if (name === 'connection') {
+      named = value.split(',').map((token) => token.trim().toLowerCase());
+      continue;
+    }
+    if (HOP_BY_HOP_RESPONSE.has(name)) continue;
+    out.push(name, value);
+  }
+  if (named === undefined) return out;
+  // RFC 9110 §7.6.1: fields the upstream listed in Connection are for that hop only.
+  const kept: string[] = [];
+  for (let i = 0; i < out.length; i += 2) {
+    if (!named.includes(out[i]!)) kept.push(out[i]!, out[i + 1]!);
+  }
+  return kept;
 }
 
 function statusLine(response: IncomingMessage): string {
