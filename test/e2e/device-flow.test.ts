@@ -9,36 +9,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
+import { HttpBrowser } from '../helpers/http-sign-in.js';
 import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const PASSWORD = 'correct horse battery staple';
 
 /** A person at a browser on the /device page: cookies kept, same-origin form posts with the CSRF token. */
 class Person {
-  readonly #cookies = new Map<string, string>();
+  readonly #browser: HttpBrowser;
   #csrf = '';
-  constructor(readonly issuer: string) {}
+  constructor(readonly issuer: string) {
+    this.#browser = new HttpBrowser(new URL(issuer).origin);
+  }
 
-  async #send(method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<string> {
-    const headers: Record<string, string> = {
-      cookie: [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-    };
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = new URL(this.issuer).origin;
-      headers['sec-fetch-site'] = 'same-origin';
-    }
-    const response = await fetch(url, {
-      method,
-      headers,
-      redirect: 'manual',
-      ...(form ? { body: new URLSearchParams({ csrf_token: this.#csrf, ...form }).toString() } : {}),
-    });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const eq = pair!.indexOf('=');
-      this.#cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-    }
+  async #send(url: string, form?: Record<string, string>): Promise<string> {
+    const response = await this.#browser.request(
+      url,
+      form ? { form: { csrf_token: this.#csrf, ...form } } : {},
+    );
     const page = await response.text();
     assert.equal(response.status, 200, page.slice(0, 400));
     this.#csrf = /name="csrf_token" value="([^"]+)"/.exec(page)?.[1] ?? this.#csrf;
@@ -47,18 +35,18 @@ class Person {
 
   /** Opens the link the device showed, confirms the pre-filled code, signs in and answers. */
   async answer(verificationUriComplete: string, decision: 'approve' | 'deny'): Promise<string> {
-    const page = await this.#send('GET', verificationUriComplete);
+    const page = await this.#send(verificationUriComplete);
     const userCode = /name="user_code"[^>]*value="([^"]+)"/.exec(page)?.[1];
     assert.ok(userCode, 'the code is pre-filled');
-    const login = await this.#send('POST', `${this.issuer}/device`, { user_code: userCode });
+    const login = await this.#send(`${this.issuer}/device`, { user_code: userCode });
     assert.match(login, /name="password"/);
-    const question = await this.#send('POST', `${this.issuer}/device`, {
+    const question = await this.#send(`${this.issuer}/device`, {
       interaction: userCode,
       username: 'alice',
       password: PASSWORD,
     });
     assert.match(question, /Allow this device\?/);
-    return this.#send('POST', `${this.issuer}/device`, { user_code: userCode, decision });
+    return this.#send(`${this.issuer}/device`, { user_code: userCode, decision });
   }
 }
 

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { createOidcClient } from '@latchkey/oidc';
 import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
+import { HttpBrowser, signInOverHttp } from '../helpers/http-sign-in.js';
 import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -45,42 +46,6 @@ function backChannelReceiver() {
             waiter = resolve;
           }),
   };
-}
-
-/** Cookies for the provider's origin, manual redirects, same-origin form posts: enough of a browser. */
-function browserFor(origin: string) {
-  const cookies = new Map<string, string>();
-  return async (url: string, form?: Record<string, string>): Promise<Response> => {
-    const headers: Record<string, string> = {};
-    if (cookies.size > 0) headers.cookie = [...cookies].map(([n, v]) => `${n}=${v}`).join('; ');
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = origin;
-      headers['sec-fetch-site'] = 'same-origin';
-    }
-    const response = await fetch(url, {
-      method: form ? 'POST' : 'GET',
-      headers,
-      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
-      redirect: 'manual',
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      if (/max-age=0/i.test(line)) cookies.delete(pair!.slice(0, eq));
-      else cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-    }
-    return response;
-  };
-}
-
-/** The hidden fields of a page's form (interaction, csrf_token). */
-function hiddenFields(page: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[match[1]!] = match[2]!.replace(/&amp;/g, '&');
-  }
-  return fields;
 }
 
 describe('logout with openid-client as the relying party', () => {
@@ -134,7 +99,7 @@ describe('logout with openid-client as the relying party', () => {
     const verifier = client.randomPKCECodeVerifier();
     const nonce = client.randomNonce();
     const state = client.randomState();
-    const browser = browserFor(issuer);
+    const browser = new HttpBrowser(issuer);
     const authorizationUrl = client.buildAuthorizationUrl(config, {
       redirect_uri: REDIRECT_URI,
       scope: 'openid profile offline_access',
@@ -143,20 +108,13 @@ describe('logout with openid-client as the relying party', () => {
       nonce,
       state,
     });
-    let response = await browser(authorizationUrl.href);
-    response = await browser(new URL(response.headers.get('location')!, issuer).href);
-    response = await browser(`${issuer}/login`, {
-      ...hiddenFields(await response.text()),
+    const callback = await signInOverHttp({
+      browser,
+      authorizationUrl,
       username: 'alice',
       password: PASSWORD,
     });
-    response = await browser(new URL(response.headers.get('location')!, issuer).href);
-    response = await browser(`${issuer}/consent`, {
-      ...hiddenFields(await response.text()),
-      decision: 'approve',
-    });
-    assert.equal(response.status, 303);
-    const tokens = await client.authorizationCodeGrant(config, new URL(response.headers.get('location')!), {
+    const tokens = await client.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: verifier,
       expectedNonce: nonce,
       expectedState: state,
@@ -173,7 +131,7 @@ describe('logout with openid-client as the relying party', () => {
       state: 'after-logout',
     });
     assert.equal(endSessionUrl.searchParams.get('client_id'), 'example-app');
-    const logout = await browser(endSessionUrl.href);
+    const logout = await browser.request(endSessionUrl.href);
     assert.equal(logout.status, 303);
     assert.equal(logout.headers.get('location'), `${POST_LOGOUT_URI}?state=after-logout`);
 
