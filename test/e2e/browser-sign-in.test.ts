@@ -6,31 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createClient, createUser } from '@latchkey/provider';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
 import { startTestProvider, type TestProvider } from '../helpers/provider.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let op: TestProvider | undefined;
 let callbackServer: Server | undefined;
-let context: BrowserContext | undefined;
-const dirs: string[] = [];
+let browser: LaunchedChromium | undefined;
 let issuer: string;
 let redirectUri: string;
 const callbacks: URL[] = [];
@@ -63,25 +49,17 @@ before(async () => {
     name: 'Alice Liddell',
   });
 
-  const userDataDir = mkdtempSync(join(tmpdir(), 'latchkey-chromium-'));
-  dirs.push(userDataDir);
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 900, height: 760 },
-  });
+  browser = await launchChromium({ viewport: { width: 900, height: 760 } });
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise((resolve) => callbackServer?.close(resolve) ?? resolve(undefined));
   await op?.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 test('a person signs in with the login form, approves consent, and the client receives code, state and iss', async () => {
-  const page = await context!.newPage();
+  const page = await browser!.context.newPage();
   const verifier = randomBytes(32).toString('base64url');
   const authorize = new URL(`${issuer}/authorize`);
   authorize.search = new URLSearchParams({
