@@ -108,6 +108,8 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
     bodyLimit: config.bodyLimit,
+    // X-Forwarded-For is believed only from configured proxies (request.ip feeds the per-IP limits).
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     // Rule 9: bounded input everywhere, also in the URL and headers.
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,

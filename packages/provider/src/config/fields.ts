@@ -21,6 +21,7 @@ import {
   parseProductName,
   parsePublicUrl,
   parseSigningAlgorithm,
+  parseTrustedProxies,
 } from './parsers.js';
 import { parseSecret } from './secret.js';
 
@@ -49,6 +50,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   },
   { path: 'secret', env: ['LATCHKEY_SECRET'], sensitive: true, parse: parseSecret },
   { path: 'bodyLimit', env: ['LATCHKEY_BODY_LIMIT'], default: 65_536, parse: parseByteSize },
+  { path: 'trustedProxies', env: ['LATCHKEY_TRUSTED_PROXIES'], default: [], parse: parseTrustedProxies },
   {
     path: 'keys.algorithms',
     env: ['LATCHKEY_KEYS_ALGORITHMS'],

@@ -3,6 +3,7 @@
  * which the loader prefixes with the key and the offending value. Values come as strings from the
  * environment and as JSON/YAML values from a file, so every parser accepts both.
  */
+import { isIP } from 'node:net';
 import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '@latchkey/oidc';
 import { parseDuration } from '../lib/duration.js';
 import type { LogLevel } from './types.js';
@@ -172,4 +173,33 @@ export function parseSigningAlgorithm(raw: unknown): Parsed<JwsAlgorithm> {
   return (ASYMMETRIC_ALGORITHMS as readonly unknown[]).includes(raw)
     ? ok(raw as JwsAlgorithm)
     : bad(`is not one of ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
+}
+
+/**
+ * Addresses or CIDR ranges of the reverse proxies / load balancers in front of the provider: a list in a
+ * file, comma-separated in the environment. Only requests arriving from them have `X-Forwarded-For`
+ * believed, so per-IP login limits see the client and not the balancer (checklist S1), and nobody else
+ * can choose their own address by sending the header.
+ */
+export function parseTrustedProxies(raw: unknown): Parsed<readonly string[]> {
+  const items =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : Array.isArray(raw)
+        ? raw
+        : undefined;
+  if (items === undefined) return bad('must be a list of IP addresses or CIDR ranges');
+  for (const item of items) {
+    if (typeof item !== 'string') return bad('must be a list of IP addresses or CIDR ranges');
+    const [address, prefix, ...rest] = item.split('/');
+    const family = isIP(address ?? '');
+    const maxPrefix = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (family === 0 || rest.length > 0 || !prefixOk)
+      return bad(`has ${JSON.stringify(item)}, which is not an IP address or CIDR range`);
+  }
+  return ok(items as string[]);
 }

@@ -30,6 +30,8 @@ export interface ProviderConfig {
   readonly logging: { readonly level: LogLevel };
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
+  /** Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges); none by default. */
+  readonly trustedProxies: readonly string[];
   /** Provider sessions (the sign-in cookie). */
   readonly session: SessionConfig;
   /** The authorization endpoint. */

@@ -80,6 +80,17 @@ describe('loadConfig', () => {
     },
     { name: 'a port out of range', env: { LATCHKEY_PORT: '70000' }, key: 'LATCHKEY_PORT' },
     {
+      name: 'a trusted proxy that is not an address',
+      env: { LATCHKEY_TRUSTED_PROXIES: '10.0.0.1, lb.internal' },
+      key: 'LATCHKEY_TRUSTED_PROXIES',
+      text: /"lb.internal"/,
+    },
+    {
+      name: 'a trusted proxy range with a prefix too long',
+      env: { LATCHKEY_TRUSTED_PROXIES: '10.0.0.0/33' },
+      key: 'LATCHKEY_TRUSTED_PROXIES',
+    },
+    {
       name: 'an issuer with a trailing slash',
       env: { LATCHKEY_ISSUER: 'https://id.example.com/' },
       key: 'LATCHKEY_ISSUER',

@@ -277,3 +277,29 @@ describe('checklist rows', () => {
     assert.ok(responseParams(String(done.headers.location)).get('code'));
   });
 });
+
+describe('client addresses behind a load balancer', () => {
+  /** The address audited for a failed sign-in sent through a proxy at 10.0.0.0/24 (the harness's browsers). */
+  async function failedSignInIp(trustedProxies: string[]): Promise<{ audited: unknown; peer: string }> {
+    const harness = await createHarness({ trustedProxies });
+    try {
+      const browser = new Browser(harness.app);
+      await browser.submitLogin(await loginPage(browser), 'alice', 'Not-The-Password-1', {
+        'x-forwarded-for': '203.0.113.9',
+      });
+      const events = await harness.stores.audit.list({ limit: 10, type: 'sign_in.failure' });
+      return { audited: events[0]?.ip, peer: browser.remoteAddress };
+    } finally {
+      await harness.close();
+    }
+  }
+
+  test('S1: X-Forwarded-For is ignored unless it comes from a configured proxy', async () => {
+    const { audited, peer } = await failedSignInIp([]);
+    assert.equal(audited, peer);
+  });
+
+  test('S1: from a trusted proxy, the forwarded client address is the one limited and audited', async () => {
+    assert.equal((await failedSignInIp(['10.0.0.0/8'])).audited, '203.0.113.9');
+  });
+});
