@@ -54,6 +54,7 @@ export {
   openProviderStores,
 } from './store/index.js';
 export type {
+  AuditEvent,
   ClientRecord,
   ProviderStores,
   SigningKeyRecord,

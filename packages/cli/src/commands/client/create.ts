@@ -1,4 +1,5 @@
 import { createClient, type TokenEndpointAuthMethod } from '@latchkey/provider';
+import { auditAdminAction } from '../../lib/admin-audit.js';
 import { optionalString, requireString, stringList } from '../../lib/args.js';
 import type { Command } from '../../lib/command.js';
 import { println } from '../../lib/io.js';
@@ -60,8 +61,8 @@ export const clientCreate: Command = {
     const grants = stringList(values, 'grant');
     const scopes = stringList(values, 'scope');
     const backchannelLogoutUri = optionalString(values, 'backchannel-logout-uri');
-    const { client, secret } = await withStores(values, io, (stores) =>
-      createClient(stores, {
+    const { client, secret } = await withStores(values, io, async (stores) => {
+      const created = await createClient(stores, {
         name,
         public: values.public === true,
         redirectUris: stringList(values, 'redirect-uri'),
@@ -73,8 +74,10 @@ export const clientCreate: Command = {
         ...(authMethod === undefined
           ? {}
           : { tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod }),
-      }),
-    );
+      });
+      await auditAdminAction(stores, 'admin.client.created', { clientId: created.client.clientId });
+      return created;
+    });
     if (values.json) {
       printJson(io.stdout, { ...clientJson(client), ...(secret === null ? {} : { client_secret: secret }) });
       return 0;

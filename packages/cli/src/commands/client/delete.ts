@@ -1,4 +1,5 @@
 import { deleteClient } from '@latchkey/provider';
+import { auditAdminAction } from '../../lib/admin-audit.js';
 import type { Command } from '../../lib/command.js';
 import { println } from '../../lib/io.js';
 import { withStores } from '../../lib/provider-context.js';
@@ -9,7 +10,10 @@ export const clientDelete: Command = {
   positionals: ['ID'],
   options: {},
   async run(values, [clientId], io) {
-    await withStores(values, io, (stores) => deleteClient(stores, clientId!));
+    await withStores(values, io, async (stores) => {
+      await deleteClient(stores, clientId!);
+      await auditAdminAction(stores, 'admin.client.deleted', { clientId: clientId! });
+    });
     println(io.stdout, `Deleted client ${clientId}.`);
     return 0;
   },

@@ -1,4 +1,5 @@
 import { createUser } from '@latchkey/provider';
+import { auditAdminAction } from '../../lib/admin-audit.js';
 import { optionalString, requireString } from '../../lib/args.js';
 import type { Command } from '../../lib/command.js';
 import { println, readAllStdin } from '../../lib/io.js';
@@ -26,14 +27,16 @@ export const userCreate: Command = {
     const name = optionalString(values, 'name');
     // Passwords never come from argv: it shows in `ps` and in shell history.
     const password = values['password-stdin'] ? await readAllStdin(io.stdin) : undefined;
-    const user = await withStores(values, io, (stores) =>
-      createUser(stores, {
+    const user = await withStores(values, io, async (stores) => {
+      const created = await createUser(stores, {
         username,
         ...(email === undefined ? {} : { email }),
         ...(name === undefined ? {} : { name }),
         ...(password === undefined ? {} : { password }),
-      }),
-    );
+      });
+      await auditAdminAction(stores, 'admin.user.created', { userId: created.id });
+      return created;
+    });
     if (values.json) printJson(io.stdout, userJson(user));
     else println(io.stdout, `Created user ${user.username} (sub ${user.id}).`);
     return 0;
