@@ -6,11 +6,13 @@
  * covered by openid-client.test.ts; here the code is recorded as the authorization endpoint records it.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
-import { hashOpaqueToken } from '../../packages/provider/src/tokens/index.js';
+import {
+  recordAuthorizationCode,
+  recordSession,
+} from '../../packages/provider/test/helpers/authorization.js';
 import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -68,50 +70,18 @@ describe('token lifecycle with openid-client', () => {
   /** A session, a grant and a code, as the authorization endpoint records them; the callback URL. */
   async function authorizationResponse(verifier: string, nonce: string, state: string): Promise<URL> {
     const now = Math.floor(Date.now() / 1000);
-    const sid = randomBytes(16).toString('base64url');
-    const grantId = randomBytes(16).toString('base64url');
-    const code = randomBytes(32).toString('base64url');
-    const scopes = ['openid', 'profile', 'offline_access'];
     const { stores } = provider;
-    await stores.sessions.create({
-      idHash: hashOpaqueToken(randomBytes(32).toString('base64url')),
-      sid,
-      userId,
-      authTime: now,
-      amr: ['pwd'],
-      acr: null,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: now + 3600,
-      endedAt: null,
-    });
-    await stores.grants.create({
-      id: grantId,
-      clientId: 'example-app',
-      userId,
-      scopes,
-      sid,
-      createdAt: now,
-      revokedAt: null,
-    });
-    await stores.authorizationCodes.create({
-      codeHash: hashOpaqueToken(code),
-      grantId,
+    const sid = await recordSession(stores.sessions, { userId, authTime: now, now });
+    const { code } = await recordAuthorizationCode(stores, {
       clientId: 'example-app',
       userId,
       redirectUri: REDIRECT_URI,
-      scopes,
+      scopes: ['openid', 'profile', 'offline_access'],
       nonce,
       codeChallenge: await client.calculatePKCECodeChallenge(verifier),
       sid,
       authTime: now,
-      acr: null,
-      amr: ['pwd'],
-      claimsRequest: null,
-      resources: [],
       createdAt: now,
-      expiresAt: now + 60,
-      consumedAt: null,
     });
     const callback = new URL(REDIRECT_URI);
     callback.search = new URLSearchParams({ code, state, iss: issuer }).toString();

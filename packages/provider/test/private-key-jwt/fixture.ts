@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   exportJwk,
   type GeneratedKeyPair,
@@ -8,7 +8,7 @@ import {
   signJwt,
 } from '@latchkey/oidc';
 import { createClient, createKeyManager, createProviderApp, createUser } from '@latchkey/provider';
-import { hashOpaqueToken } from '../../src/tokens/index.js';
+import { recordAuthorizationCode } from '../helpers/authorization.js';
 import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
 
 export const REDIRECT_URI = 'https://rp.example/callback';
@@ -100,36 +100,14 @@ export async function privateKeyJwtFixture() {
   /** Records a grant and a code for `clientId`; returns the token request form (without client auth). */
   async function codeForm(clientId: string): Promise<Record<string, string>> {
     const now = clock.now();
-    const grantId = randomBytes(16).toString('base64url');
-    const code = randomBytes(32).toString('base64url');
-    const verifier = randomBytes(32).toString('base64url');
-    await stores.grants.create({
-      id: grantId,
-      clientId,
-      userId: user.id,
-      scopes: ['openid'],
-      sid: 'sid-1',
-      createdAt: now,
-      revokedAt: null,
-    });
-    await stores.authorizationCodes.create({
-      codeHash: hashOpaqueToken(code),
-      grantId,
+    const { code, verifier } = await recordAuthorizationCode(stores, {
       clientId,
       userId: user.id,
       redirectUri: REDIRECT_URI,
       scopes: ['openid'],
-      nonce: null,
-      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
       sid: 'sid-1',
       authTime: now,
-      acr: null,
-      amr: ['pwd'],
-      claimsRequest: null,
-      resources: [],
       createdAt: now,
-      expiresAt: now + 60,
-      consumedAt: null,
     });
     return {
       grant_type: 'authorization_code',

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import {
   type CreateClientInput,
@@ -11,18 +10,15 @@ import {
   type ProviderConfigOverrides,
 } from '@latchkey/provider';
 import type { AuthorizationCodeRecord } from '../../src/store/types.js';
-import { hashOpaqueToken } from '../../src/tokens/index.js';
+import { recordAuthorizationCode, recordSession } from '../helpers/authorization.js';
+import { basicAuth } from '../helpers/basic-auth.js';
 import { frozenClock, TEST_SECRET, tempDir, testConfig } from '../helpers/fixtures.js';
 
 export const REDIRECT_URI = 'https://rp.example/callback';
 export const API = 'https://api.example.com';
 export const OTHER_API = 'https://reports.example.com';
 
-/** Basic credentials as RFC 6749 §2.3.1 builds them: each part form-urlencoded, then base64. */
-export function basicAuth(clientId: string, secret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')}`;
-}
+export { basicAuth };
 
 export interface LifecycleFixtureOptions {
   /** A database URL (PostgreSQL for the race test); default a fresh SQLite file. */
@@ -109,50 +105,16 @@ export async function lifecycleFixture(options: LifecycleFixtureOptions = {}) {
     fields: Partial<AuthorizationCodeRecord> = {},
   ) {
     const now = clock.now();
-    const sid = randomBytes(16).toString('base64url');
-    await stores.sessions.create({
-      idHash: hashOpaqueToken(randomBytes(32).toString('base64url')),
-      sid,
-      userId: user.id,
-      authTime: now - 5,
-      amr: ['pwd'],
-      acr: null,
-      createdAt: now - 5,
-      lastSeenAt: now,
-      expiresAt: now + 3600,
-      endedAt: null,
-    });
-    const grantId = randomBytes(16).toString('base64url');
-    const code = randomBytes(32).toString('base64url');
-    const verifier = randomBytes(32).toString('base64url');
-    const scopes = fields.scopes ?? ['openid', 'profile', 'offline_access'];
-    await stores.grants.create({
-      id: grantId,
-      clientId,
-      userId: user.id,
-      scopes,
-      sid,
-      createdAt: now,
-      revokedAt: null,
-    });
-    await stores.authorizationCodes.create({
-      codeHash: hashOpaqueToken(code),
-      grantId,
+    const sid = await recordSession(stores.sessions, { userId: user.id, authTime: now - 5, now });
+    const { code, verifier, grantId } = await recordAuthorizationCode(stores, {
       clientId,
       userId: user.id,
       redirectUri: REDIRECT_URI,
-      scopes,
+      scopes: ['openid', 'profile', 'offline_access'],
       nonce: 'n-0S6_WzA2Mj',
-      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
       sid,
       authTime: now - 5,
-      acr: null,
-      amr: ['pwd'],
-      claimsRequest: null,
-      resources: [],
       createdAt: now,
-      expiresAt: now + 60,
-      consumedAt: null,
       ...fields,
     });
     const form = {

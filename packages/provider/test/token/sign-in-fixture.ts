@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import {
   type CreateClientInput,
   createClient,
@@ -8,22 +7,14 @@ import {
   type ProviderConfigOverrides,
 } from '@latchkey/provider';
 import type { AuthorizationCodeRecord } from '../../src/store/types.js';
-import { hashOpaqueToken } from '../../src/tokens/index.js';
+import { recordAuthorizationCode } from '../helpers/authorization.js';
+import { basicAuth } from '../helpers/basic-auth.js';
 import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
 
 export const REDIRECT_URI = 'https://rp.example/callback';
 export const ALL_SCOPES = ['openid', 'profile', 'email', 'address', 'phone'];
 
-/** Basic credentials as RFC 6749 §2.3.1 builds them: each part form-urlencoded, then base64. */
-export function basicAuth(clientId: string, secret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')}`;
-}
-
-export function pkcePair(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-}
+export { basicAuth };
 
 /**
  * A provider app on a fresh SQLite database with a frozen clock, a user, a confidential client
@@ -72,43 +63,20 @@ export async function signInFixture(overrides: ProviderConfigOverrides = {}) {
   await make('spa', { public: true });
   const secrets = { web: basicClient.secret!, post: postClient.secret! };
 
-  /** Records a grant and a code for it, as the authorization endpoint does; returns the code. */
-  async function issueCode(fields: Partial<AuthorizationCodeRecord> = {}) {
+  /** Records a grant and a code for `web` as the authorization endpoint does; `fields` on top. */
+  function issueCode(fields: Partial<AuthorizationCodeRecord> = {}) {
     const now = clock.now();
-    const grantId = randomBytes(16).toString('base64url');
-    const code = randomBytes(32).toString('base64url');
-    const pkce = pkcePair();
-    const record: AuthorizationCodeRecord = {
-      codeHash: hashOpaqueToken(code),
-      grantId,
+    return recordAuthorizationCode(stores, {
       clientId: 'web',
       userId: user.id,
       redirectUri: REDIRECT_URI,
       scopes: ['openid'],
       nonce: 'n-0S6_WzA2Mj',
-      codeChallenge: pkce.challenge,
       sid: 'sid-1',
       authTime: now - 5,
-      acr: null,
-      amr: ['pwd'],
-      claimsRequest: null,
-      resources: [],
       createdAt: now,
-      expiresAt: now + 60,
-      consumedAt: null,
       ...fields,
-    };
-    await stores.grants.create({
-      id: grantId,
-      clientId: record.clientId,
-      userId: record.userId,
-      scopes: record.scopes,
-      sid: record.sid,
-      createdAt: now,
-      revokedAt: null,
     });
-    await stores.authorizationCodes.create(record);
-    return { code, verifier: pkce.verifier, grantId, record };
   }
 
   function token(form: Record<string, string>, headers: Record<string, string> = {}) {
