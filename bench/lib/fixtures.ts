@@ -1,0 +1,48 @@
+/**
+ * What every server under test registers, and what its ready message reports: the same clients and
+ * users on both systems, so each scenario sends the same requests to each.
+ */
+export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+export const API_RESOURCE = 'https://api.example.com';
+/** A user whose password is hashed with the provider's production argon2id parameters. */
+export const USER = { username: 'alice', password: 'correct horse battery staple' } as const;
+/**
+ * A user whose argon2id hash uses the smallest parameters argon2 allows (m = 8 KiB, t = 1): the login
+ * still verifies a password, but the hash no longer dominates a flow ("without argon2id cost").
+ */
+export const CHEAP_USER = { username: 'bob', password: 'correct horse battery staple' } as const;
+
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly secret: string;
+}
+
+/** What the suite sends a server process first: whom to register. */
+export interface ServerSetup {
+  readonly redirectUri: string;
+  readonly resource: string;
+  readonly user: { readonly username: string; readonly password: string };
+  readonly cheapUser: { readonly username: string; readonly password: string };
+}
+
+export const SERVER_SETUP: ServerSetup = {
+  redirectUri: REDIRECT_URI,
+  resource: API_RESOURCE,
+  user: USER,
+  cheapUser: CHEAP_USER,
+};
+
+/** Sent by a server process over IPC once it listens. */
+export interface ServerReady {
+  readonly type: 'ready';
+  readonly url: string;
+  /** The code-flow client: authorization_code + refresh_token, openid profile email offline_access. */
+  readonly web: ClientCredentials;
+  /** client_credentials clients by the access token algorithm they get. */
+  readonly service: { readonly ES256: ClientCredentials; readonly RS256: ClientCredentials };
+}
+
+export function basicAuth(client: ClientCredentials): string {
+  const encode = (value: string) => encodeURIComponent(value);
+  return `Basic ${Buffer.from(`${encode(client.clientId)}:${encode(client.secret)}`).toString('base64')}`;
+}

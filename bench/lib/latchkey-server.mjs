@@ -1,0 +1,59 @@
+// A server process under test: Latchkey as `latchkey serve` runs it (startProvider from the built
+// package), on its embedded SQLite store (WAL, durable) in a fresh data directory, with the clients
+// and users the suite sends. Environment: LATCHKEY_* as for `latchkey serve` (e.g. LATCHKEY_LOG_LEVEL,
+// LATCHKEY_TOKENS_ACCESS_TOKEN_ALG); the issuer, port and data directory are chosen here.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, createUser, loadConfig, startProvider } from '@latchkey/provider';
+import { hash } from '@node-rs/argon2';
+import { freePort, receiveSetup, serve } from './server-entry.mjs';
+
+const setup = await receiveSetup();
+const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const config = loadConfig({
+  env: { ...process.env, LATCHKEY_ISSUER: url, LATCHKEY_PORT: String(port), LATCHKEY_DATA_DIR: dataDir },
+});
+const provider = await startProvider(config, { secret: randomBytes(32) });
+
+const web = await createClient(provider.stores, {
+  name: 'Bench web app',
+  redirectUris: [setup.redirectUri],
+  grantTypes: ['authorization_code', 'refresh_token'],
+  scopes: ['openid', 'profile', 'email', 'offline_access'],
+});
+const service = await createClient(provider.stores, {
+  name: 'Bench service',
+  grantTypes: ['client_credentials'],
+  scopes: ['api'],
+  allowedResources: [setup.resource],
+});
+await createUser(provider.stores, { username: setup.user.username, password: setup.user.password });
+const cheap = await createUser(provider.stores, { username: setup.cheapUser.username });
+// Argon2's smallest parameters (m = 8 KiB, t = 1): the login path is unchanged, the hash costs microseconds.
+const cheapHash = await hash(setup.cheapUser.password, {
+  algorithm: 2,
+  memoryCost: 8,
+  timeCost: 1,
+  parallelism: 1,
+});
+// Stored times are seconds (lib/clock.ts).
+await provider.stores.users.setPasswordHash(cheap.id, cheapHash, Math.floor(Date.now() / 1000));
+
+const serviceClient = { clientId: service.client.clientId, secret: service.secret };
+serve(
+  {
+    type: 'ready',
+    url,
+    web: { clientId: web.client.clientId, secret: web.secret },
+    // One access-token algorithm per instance (tokens.accessTokenAlg): the scenario sets it.
+    service: { ES256: serviceClient, RS256: serviceClient },
+  },
+  async () => {
+    await provider.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  },
+);

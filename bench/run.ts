@@ -1,0 +1,145 @@
+/**
+ * The benchmark suite: Latchkey side by side with node-oidc-provider, on this machine, in one run.
+ *
+ *   npm run bench                 every scenario (bench/scenarios/index.ts), one markdown table each
+ *   npm run bench -- NAME [NAME]  only those (e.g. `client-credentials-es256`, `flows`, `verify`)
+ *
+ * Environment: BENCH_RUNS (default 3), BENCH_SECONDS per timed run (default 5), BENCH_CONNECTIONS
+ * (default 10), BENCH_CODES (codes minted per code-exchange run), BENCH_PROFILE=dir (a --cpu-prof of
+ * each Latchkey server, written to dir), LATCHKEY_* (passed to the Latchkey server).
+ *
+ * Method: each server runs in its own process pinned to CPU 0 (taskset); this process, the state
+ * minting and the load generator (autocannon, a separate process) run on CPU 1. Per scenario and
+ * system: start the server, one warm-up run (discarded), then BENCH_RUNS timed runs, each preceded by
+ * minting its state outside the timed window; the table reports medians.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import type { LoadResult } from './lib/load-job.js';
+import { CAN_PIN, LOAD_CPU, pinSelf } from './lib/pinning.js';
+import { type MemoryRow, medianResult, memoryTable, type Row, scenarioTable } from './lib/report.js';
+import { runLoad } from './lib/run-load.js';
+import { type RunningServer, type System, startServer } from './lib/server-process.js';
+import { SCENARIOS } from './scenarios/index.js';
+import type { LoadSettings, Scenario, ScriptScenario } from './scenarios/scenario.js';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const SETTINGS: LoadSettings = {
+  seconds: Number(process.env['BENCH_SECONDS'] ?? 5),
+  connections: Number(process.env['BENCH_CONNECTIONS'] ?? 10),
+};
+const PROFILE_DIR = process.env['BENCH_PROFILE'];
+const WARMUP_SECONDS = 2;
+const IDLE_SETTLE_MS = 3000;
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+interface SystemResults {
+  readonly byCase: LoadResult[];
+  readonly memory?: { idleMb: number | undefined; peakMb: number | undefined };
+}
+
+async function measureSystem(scenario: Scenario, system: System): Promise<SystemResults> {
+  const server: RunningServer = await startServer(system, {
+    ...(system === 'latchkey' && scenario.latchkeyEnv ? { env: scenario.latchkeyEnv } : {}),
+    ...(system === 'latchkey' && PROFILE_DIR ? { profileDir: PROFILE_DIR } : {}),
+  });
+  try {
+    let idleMb: number | undefined;
+    if (scenario.measuresMemory) {
+      await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+      idleMb = server.memoryMb('VmRSS');
+    }
+    const byCase: LoadResult[] = [];
+    for (const c of scenario.cases) {
+      progress(`${scenario.name} / ${system} / ${c.label}: warm-up`);
+      await runLoad(await c.prepare(server, { ...SETTINGS, seconds: WARMUP_SECONDS }));
+      const runs: LoadResult[] = [];
+      for (let run = 1; run <= RUNS; run++) {
+        const job = await c.prepare(server, SETTINGS);
+        const result = await runLoad(job);
+        progress(
+          `${scenario.name} / ${system} / run ${run}: ${result.perSecond.toFixed(0)}/s, ${result.errors} errors`,
+        );
+        runs.push(result);
+      }
+      byCase.push(medianResult(runs));
+    }
+    return scenario.measuresMemory
+      ? { byCase, memory: { idleMb, peakMb: server.memoryMb('VmHWM') } }
+      : { byCase };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function runScenario(scenario: Scenario): Promise<string> {
+  const latchkey = await measureSystem(scenario, 'latchkey');
+  const peer = await measureSystem(scenario, 'peer');
+  const rows: Row[] = scenario.cases.map((c, i) => ({
+    label: c.label,
+    latchkey: latchkey.byCase[i]!,
+    peer: peer.byCase[i]!,
+  }));
+  let out = scenarioTable(scenario.title, scenario.unit, rows, RUNS);
+  if (latchkey.memory && peer.memory) {
+    const memory: MemoryRow[] = [
+      { system: 'Latchkey (SQLite, durable)', ...latchkey.memory },
+      { system: 'oidc-provider (in-memory)', ...peer.memory },
+    ];
+    out += `\n\n${memoryTable(memory)}`;
+  }
+  return out;
+}
+
+function runScript(scenario: ScriptScenario): Promise<string> {
+  if (!existsSync(new URL(`../${scenario.file}`, import.meta.url))) {
+    return Promise.resolve(`### ${scenario.title}\n\n(${scenario.file} does not exist yet: skipped)`);
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', scenario.script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve(`### ${scenario.title}\n\n${output.trim()}`)
+        : reject(new Error(`npm run ${scenario.script} failed (${code})`)),
+    );
+  });
+}
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
+if (unknown.length > 0) {
+  console.error(`Unknown scenario: ${unknown.join(', ')}. Known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const selected = wanted.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => wanted.includes(s.name));
+
+pinSelf(LOAD_CPU);
+// The servers run the built packages, as `latchkey serve` does: build them first (incremental).
+progress('building the packages (tsc -b)');
+execFileSync('npx', ['tsc', '-b'], { stdio: 'inherit' });
+const peerVersion = (await import('oidc-provider/package.json', { with: { type: 'json' } })).default.version;
+console.log(
+  [
+    `## Latchkey vs oidc-provider ${peerVersion} — ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${process.platform}.`,
+    `Latchkey on its embedded SQLite store (WAL, durable), default log level unless LATCHKEY_LOG_LEVEL is set; oidc-provider with its in-memory adapter.`,
+    CAN_PIN
+      ? 'Server pinned to CPU 0, load generator (autocannon, separate process) to CPU 1 with taskset.'
+      : 'Not pinned (taskset or a second CPU unavailable).',
+    `${SETTINGS.connections} keep-alive connections, ${SETTINGS.seconds} s per run, ${RUNS} runs after a warm-up; medians.`,
+  ].join('\n'),
+);
+for (const scenario of selected) {
+  progress(`scenario ${scenario.name}`);
+  const table = scenario.kind === 'load' ? await runScenario(scenario) : await runScript(scenario);
+  console.log(`\n${table}`);
+}

@@ -1,0 +1,37 @@
+import type { LoadJob } from '../lib/load-job.js';
+import type { RunningServer } from '../lib/server-process.js';
+
+/** Settings every timed window shares (BENCH_SECONDS, BENCH_CONNECTIONS). */
+export interface LoadSettings {
+  readonly seconds: number;
+  readonly connections: number;
+}
+
+/** One row of a scenario's table: builds a fresh, fully valid load job before each timed run. */
+export interface Case {
+  readonly label: string;
+  prepare(server: RunningServer, settings: LoadSettings): Promise<LoadJob>;
+}
+
+/** A scenario runs its cases against Latchkey, then against the peer, each on a server of its own. */
+export interface Scenario {
+  readonly kind: 'load';
+  readonly name: string;
+  readonly title: string;
+  readonly unit: 'req/s' | 'flows/s';
+  /** Environment of the Latchkey server (LATCHKEY_*), on top of the suite's. */
+  readonly latchkeyEnv?: Record<string, string>;
+  readonly cases: readonly Case[];
+  /** Also read RSS idle (before any load) and the peak resident set after the runs. */
+  readonly measuresMemory?: boolean;
+}
+
+/** A benchmark another engineer owns, run as its own npm script; its table is printed as it is. */
+export interface ScriptScenario {
+  readonly kind: 'script';
+  readonly name: string;
+  readonly title: string;
+  readonly script: string;
+  /** The file that must exist for the scenario to run. */
+  readonly file: string;
+}

@@ -1,0 +1,104 @@
+/**
+ * Endpoints that read or consume state: every request is valid, and the state it needs is minted
+ * through the real endpoints before the timed window (bench/lib/mint.ts).
+ */
+import { basicAuth } from '../lib/fixtures.js';
+import { mintCodeExchanges, mintTokens } from '../lib/mint.js';
+import type { Scenario } from './scenario.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+/** Codes minted per run: more than the faster system exchanges in the timed window (BENCH_CODES). */
+const CODES = Number(process.env['BENCH_CODES'] ?? 12_000);
+
+export const codeExchange: Scenario = {
+  kind: 'load',
+  name: 'code-exchange',
+  title: 'Authorization code exchange (PKCE, ID token + access token; each code used once)',
+  unit: 'req/s',
+  cases: [
+    {
+      label: 'authorization_code',
+      prepare: async (server, { seconds, connections }) => ({
+        kind: 'http',
+        url: server.discovery.token_endpoint,
+        method: 'POST',
+        headers: { 'content-type': FORM, authorization: basicAuth(server.ready.web) },
+        bodies: await mintCodeExchanges(server, CODES),
+        connections,
+        seconds,
+      }),
+    },
+  ],
+};
+
+export const refresh: Scenario = {
+  kind: 'load',
+  name: 'refresh',
+  title:
+    'Refresh token grant with rotation (each connection uses the refresh token the last answer returned)',
+  unit: 'req/s',
+  cases: [
+    {
+      label: 'refresh_token (rotating)',
+      prepare: async (server, { seconds, connections }) => ({
+        kind: 'http',
+        url: server.discovery.token_endpoint,
+        method: 'POST',
+        headers: { 'content-type': FORM, authorization: basicAuth(server.ready.web) },
+        chain: {
+          initial: (await mintTokens(server, connections)).map((tokens) => tokens.refresh_token!),
+          prefix: 'grant_type=refresh_token&refresh_token=',
+        },
+        connections,
+        seconds,
+      }),
+    },
+  ],
+};
+
+export const userinfo: Scenario = {
+  kind: 'load',
+  name: 'userinfo',
+  title: 'UserInfo (GET with a Bearer access token from the code flow)',
+  unit: 'req/s',
+  cases: [
+    {
+      label: 'userinfo',
+      prepare: async (server, { seconds, connections }) => {
+        const [tokens] = await mintTokens(server, 1);
+        return {
+          kind: 'http',
+          url: server.discovery.userinfo_endpoint,
+          method: 'GET',
+          headers: { authorization: `Bearer ${tokens!.access_token}` },
+          connections,
+          seconds,
+        };
+      },
+    },
+  ],
+};
+
+export const introspection: Scenario = {
+  kind: 'load',
+  name: 'introspection',
+  title: "Introspection (RFC 7662) of the code flow's access token, client_secret_basic",
+  unit: 'req/s',
+  cases: [
+    {
+      label: 'introspect access token',
+      prepare: async (server, { seconds, connections }) => {
+        const [tokens] = await mintTokens(server, 1);
+        return {
+          kind: 'http',
+          url: server.discovery.introspection_endpoint,
+          method: 'POST',
+          headers: { 'content-type': FORM, authorization: basicAuth(server.ready.web) },
+          body: `token=${encodeURIComponent(tokens!.access_token)}`,
+          connections,
+          seconds,
+        };
+      },
+    },
+  ],
+};
