@@ -63,6 +63,17 @@ export interface ClientServiceOptions {
 /** 128 bits: a client id is public, but must not be guessable to enumerate clients. */
 const CLIENT_ID_BYTES = 16;
 
+/**
+ * A random client id that starts with a letter or digit: one in 32 base64url strings starts with `-`,
+ * which command lines (ours included: `--client-id -x…`) and shell tools read as an option.
+ */
+export function generateClientId(random: (n: number) => Buffer): string {
+  for (;;) {
+    const id = random(CLIENT_ID_BYTES).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
+}
+
 export async function createClient(
   stores: { readonly clients: ClientStore; readonly users: UserStore },
   input: CreateClientInput,
@@ -106,7 +117,7 @@ export async function createClient(
   if (input.backchannelLogoutUri !== undefined)
     checkServerUri(input.backchannelLogoutUri, 'backchannelLogoutUri');
 
-  const clientId = input.clientId ?? random(CLIENT_ID_BYTES).toString('base64url');
+  const clientId = input.clientId ?? generateClientId(random);
   // C6 (RFC 9700 §4.15): a client id equal to a user's `sub` would let the client pass off its own
   // client-credentials tokens as that user's.
   if ((await stores.users.getById(clientId)) !== undefined) {
