@@ -21,16 +21,30 @@ export interface ClientCredentials {
 export interface ServerSetup {
   readonly redirectUri: string;
   readonly resource: string;
-  readonly user: { readonly username: string; readonly password: string };
-  readonly cheapUser: { readonly username: string; readonly password: string };
+  /**
+   * argon2id PHC strings, hashed here rather than in the server, so the server's idle RSS is that of
+   * `latchkey serve` (which hashes nothing at start), not of a process that just ran a 19 MiB hash.
+   */
+  readonly user: { readonly username: string; readonly passwordHash: string };
+  readonly cheapUser: { readonly username: string; readonly passwordHash: string };
 }
 
-export const SERVER_SETUP: ServerSetup = {
-  redirectUri: REDIRECT_URI,
-  resource: API_RESOURCE,
-  user: USER,
-  cheapUser: CHEAP_USER,
-};
+/** The provider's parameters (packages/provider/src/users/password.ts, OWASP) and argon2's minimum. */
+const PRODUCTION_ARGON2ID = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const MINIMAL_ARGON2ID = { algorithm: 2, memoryCost: 8, timeCost: 1, parallelism: 1 } as const;
+
+export async function serverSetup(): Promise<ServerSetup> {
+  const { hash } = await import('@node-rs/argon2');
+  return {
+    redirectUri: REDIRECT_URI,
+    resource: API_RESOURCE,
+    user: { username: USER.username, passwordHash: await hash(USER.password, PRODUCTION_ARGON2ID) },
+    cheapUser: {
+      username: CHEAP_USER.username,
+      passwordHash: await hash(CHEAP_USER.password, MINIMAL_ARGON2ID),
+    },
+  };
+}
 
 /** Sent by a server process over IPC once it listens. */
 export interface ServerReady {

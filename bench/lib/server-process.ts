@@ -4,7 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { SERVER_SETUP, type ServerReady } from './fixtures.js';
+import { type ServerReady, type ServerSetup, serverSetup } from './fixtures.js';
+
+let setup: Promise<ServerSetup> | undefined;
+
 import { pinned, SERVER_CPU } from './pinning.js';
 
 export type System = 'latchkey' | 'peer';
@@ -38,6 +41,7 @@ export interface ServerOptions {
 }
 
 export async function startServer(system: System, options: ServerOptions = {}): Promise<RunningServer> {
+  setup ??= serverSetup();
   // Plain node on the built packages (dist/), as `latchkey serve` runs: no TypeScript loader in the RSS.
   const node = [
     process.execPath,
@@ -50,7 +54,7 @@ export async function startServer(system: System, options: ServerOptions = {}): 
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', ...options.env },
   });
-  child.send(SERVER_SETUP);
+  child.send(await setup!);
   const ready = await new Promise<ServerReady>((resolve, reject) => {
     child.once('message', (message) => resolve(message as ServerReady));
     child.once('exit', (code) => reject(new Error(`${system} server exited (${code}) before it was ready`)));
