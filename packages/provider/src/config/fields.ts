@@ -6,6 +6,7 @@
 import {
   type Parsed,
   parseAlgorithms,
+  parseBoolean,
   parseByteSize,
   parseCodeLifetime,
   parseColor,
@@ -77,6 +78,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     parse: parseDurationValue,
   },
   { path: 'logging.level', env: ['LATCHKEY_LOG_LEVEL'], default: 'info', parse: parseLogLevel },
+  { path: 'logging.requests', env: ['LATCHKEY_LOG_REQUESTS'], default: false, parse: parseBoolean },
   {
     path: 'session.lifetime',
     env: ['LATCHKEY_SESSION_LIFETIME'],

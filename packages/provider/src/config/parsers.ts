@@ -105,6 +105,13 @@ export function parseLogLevel(raw: unknown): Parsed<LogLevel> {
     : bad(`must be one of ${LEVELS.join(', ')}`);
 }
 
+/** A yes/no switch: `true`/`false` in a file, the strings `true`/`false` in the environment. */
+export function parseBoolean(raw: unknown): Parsed<boolean> {
+  if (raw === true || raw === 'true') return ok(true);
+  if (raw === false || raw === 'false') return ok(false);
+  return bad('must be true or false');
+}
+
 export function parseByteSize(raw: unknown): Parsed<number> {
   const n =
     typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;

@@ -17,6 +17,15 @@ export interface KeysConfig {
 }
 
 /** The provider's whole configuration: one typed object, validated when loaded (DESIGN rule 10). */
+export interface LoggingConfig {
+  readonly level: LogLevel;
+  /**
+   * An access log: Fastify's two lines per request (received, completed) at `info`. Off by default:
+   * security events are in the audit log, request counts and latencies in /metrics.
+   */
+  readonly requests: boolean;
+}
+
 export interface ProviderConfig {
   /** Exactly the `iss` of every token and the `issuer` of discovery: no trailing slash, no query. */
   readonly issuer: string;
@@ -27,7 +36,7 @@ export interface ProviderConfig {
   readonly secret: string | undefined;
   readonly dataDir: string;
   readonly keys: KeysConfig;
-  readonly logging: { readonly level: LogLevel };
+  readonly logging: LoggingConfig;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
   /** Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges); none by default. */

@@ -20,7 +20,7 @@ test('logs never contain the code, the password, cookies or CSRF tokens, even at
     },
   });
   const clock = frozenClock();
-  const config = testConfig();
+  const config = testConfig({ logging: { requests: true } }); // the access log too: its headers are redacted
   const stores = await sqliteStores();
   const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
   await keyManager.start();
