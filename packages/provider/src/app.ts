@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { pino } from 'pino';
 import { withAuditLog } from './audit/logged-audit-store.js';
 import { createSignInContext } from './authorization/context.js';
@@ -108,7 +108,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
     // Two log lines per request cost ~30% of a cheap endpoint's throughput; opt-in (docs/ARCHITECTURE.md).
-    disableRequestLogging: !config.logging.requests,
+    logController: new LogController({ disableRequestLogging: !config.logging.requests }),
     bodyLimit: config.bodyLimit,
     // X-Forwarded-For is believed only from configured proxies (request.ip feeds the per-IP limits).
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
