@@ -11,22 +11,18 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Gateway, loadGatewayConfig, startGateway } from '@latchkey/gateway';
 import { createOidcClient } from '@latchkey/oidc';
-import {
-  createClient,
-  createUser,
-  loadConfig,
-  type RunningProvider,
-  startProvider,
-} from '@latchkey/provider';
+import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import type { Page } from 'playwright-core';
 import { startUpstream } from '../../packages/gateway/test/helpers/upstream.js';
+import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 import { launchChromium } from './chromium.js';
 import { freePort, waitFor } from './helpers.js';
 
 const PASSWORD = 'correct horse battery staple';
 const API_SCOPE = 'orders.read';
 
-let dirs: string[] = [];
+let gatewayDir: string | undefined;
+let op: TestProvider | undefined;
 let provider: RunningProvider;
 let gateway: Gateway;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
@@ -37,25 +33,14 @@ let service: { clientId: string; secret: string };
 let gatewaySecret: string;
 
 before(async () => {
-  const [opPort, gatewayPort] = [await freePort(), await freePort()];
-  issuer = `http://127.0.0.1:${opPort}`;
+  op = await startTestProvider();
+  provider = op.provider;
+  issuer = op.issuer;
+  const gatewayPort = await freePort();
   // Another host name than the provider's: cookies ignore ports, so on one host the browser would send
   // each side's cookies to the other (and the gateway would rightly pass the provider's upstream).
   gatewayOrigin = `http://localhost:${gatewayPort}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-gateway-op-'));
-  const gatewayDir = mkdtempSync(join(tmpdir(), 'latchkey-gateway-db-'));
-  dirs = [dataDir, gatewayDir];
-  provider = await startProvider(
-    loadConfig({
-      env: {
-        LATCHKEY_ISSUER: issuer,
-        LATCHKEY_PORT: String(opPort),
-        LATCHKEY_DATA_DIR: dataDir,
-        LATCHKEY_LOG_LEVEL: 'silent',
-        LATCHKEY_SECRET: randomBytes(32).toString('base64url'),
-      },
-    }),
-  );
+  gatewayDir = mkdtempSync(join(tmpdir(), 'latchkey-gateway-db-'));
   const gatewayClient = await createClient(provider.stores, {
     name: 'Latchkey gateway',
     clientId: 'gateway',
@@ -124,8 +109,8 @@ after(async () => {
   await browser?.close();
   await gateway?.close();
   await upstream?.close();
-  await provider?.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  await op?.close();
+  if (gatewayDir !== undefined) rmSync(gatewayDir, { recursive: true, force: true });
 });
 
 /** Fills the provider's login form, then approves consent if the provider asks for it. */
