@@ -5,6 +5,7 @@ import { createOidcClient, type OidcClient } from '@latchkey/oidc';
 import { type Database, openDatabase, runMigrations } from '@latchkey/store';
 import { BearerChecks } from './auth/bearer.js';
 import { createDecider, type Outcome } from './auth/decide.js';
+import type { Identity } from './auth/identity.js';
 import { BrowserFlows } from './auth/login.js';
 import {
   metadataUrlOf,
@@ -19,6 +20,7 @@ import { hostOf, RouteTable } from './policy/routes.js';
 import { UpstreamProxy } from './proxy/forward.js';
 import { UpstreamHeaders } from './proxy/headers.js';
 import { redirect, sendJson, sendPage } from './proxy/pages.js';
+import { UpstreamJwtSigner } from './proxy/upstream-jwt.js';
 import { KyselySessionStore } from './session/kysely-store.js';
 import { SessionManager } from './session/manager.js';
 import { GATEWAY_MIGRATIONS } from './session/migrations.js';
@@ -118,6 +120,19 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
   const prefix = config.endpointPrefix;
   const ownCookies = [flows.sessionCookie, flows.loginCookie];
   const proto = config.publicUrl.protocol === 'https:' ? 'https' : 'http';
+  // Upstreams that get a signed JWT of the caller, by id, with its audience.
+  const jwtAudiences = new Map(
+    config.upstreams.filter((u) => u.token === 'jwt').map((u) => [u.id, u.audience] as const),
+  );
+  const signer =
+    jwtAudiences.size === 0
+      ? undefined
+      : new UpstreamJwtSigner({
+          issuer: config.publicUrl.origin,
+          lifetime: config.upstreamJwt.lifetime,
+          key: config.upstreamJwt.key,
+          now,
+        });
 
   const headers = new UpstreamHeaders({
     proto,
@@ -142,6 +157,31 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
     return known;
   };
 
+  /**
+   * The upstream headers, with the signed JWT added when the upstream asks for one. Synchronous except
+   * before the signing key is ready, so upstreams without a JWT pay no extra await.
+   */
+  const upstreamHeaders = (
+    req: IncomingMessage,
+    upstream: string,
+    identity: Identity | undefined,
+    upgrade: boolean,
+  ): string[] | Promise<string[]> => {
+    const { peer, trusted } = peerOf(req);
+    const list = headers.build(req, peer, trusted, identity, upgrade);
+    const audience = jwtAudiences.get(upstream);
+    if (audience === undefined || identity === undefined) return list;
+    const token = signer!.tokenFor(identity, audience);
+    if (typeof token === 'string') {
+      list.push(config.identityHeaders.jwt, token);
+      return list;
+    }
+    return token.then((signed) => {
+      list.push(config.identityHeaders.jwt, signed);
+      return list;
+    });
+  };
+
   type OwnEndpoint = (req: IncomingMessage, res: ServerResponse, query: string) => Promise<void>;
   /** The gateway's own endpoints, by exact (normalized, case-sensitive) path. */
   const ownEndpoints = new Map<string, OwnEndpoint>([
@@ -160,6 +200,11 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
     [`${prefix}/backchannel-logout`, (req, res) => flows.backchannelLogout(req, res)],
     ['/_auth', (req, res) => forwardAuth(req, res, peerOf(req).trusted)],
   ]);
+  if (signer !== undefined) {
+    ownEndpoints.set(`${prefix}/jwks`, async (_req, res) =>
+      sendJson(res, 200, await signer.jwks(), { 'cache-control': 'public, max-age=300' }),
+    );
+  }
 
   /** RFC 9728 metadata for the route it names; false when it names none (then routing decides). */
   const serveMetadata = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
@@ -200,13 +245,13 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
       const { route } = located;
       const outcome = await decider.decide(req, route, req.method ?? 'GET', url);
       if (outcome.kind !== 'allow') return answer(res, outcome, url);
-      const { peer, trusted } = peerOf(req);
+      const list = upstreamHeaders(req, route.upstream!, outcome.identity, false);
       proxy.forward(
         req,
         res,
         route.upstream!,
         located.normalized.path + located.normalized.query,
-        headers.build(req, peer, trusted, outcome.identity, false),
+        Array.isArray(list) ? list : await list,
       );
     } catch {
       sendPage(res, 500, 'Internal Server Error', 'The gateway could not handle this request.');
@@ -230,7 +275,6 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     try {
-      const { peer, trusted } = peerOf(req);
       const located = locate(req, normalizePath(req.url ?? '', config.caseSensitivePaths));
       if (typeof located === 'string') {
         socket.end(
@@ -254,7 +298,7 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
         head,
         located.route.upstream!,
         located.normalized.path + located.normalized.query,
-        headers.build(req, peer, trusted, outcome.identity, true),
+        await upstreamHeaders(req, located.route.upstream!, outcome.identity, true),
       );
     } catch {
       socket.destroy();

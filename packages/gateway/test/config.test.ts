@@ -124,6 +124,27 @@ describe('gateway configuration', () => {
       /^allowedRedirectOrigins\[0\]: /,
     ],
     ['bad header name', { identityHeaders: { user: 'X User' } }, {}, /^identityHeaders\.user: /],
+    ['bad JWT header name', { identityHeaders: { jwt: 'X:Jwt' } }, {}, /^identityHeaders\.jwt: /],
+    [
+      'unknown upstream token kind',
+      { upstreams: [{ id: 'app', url: 'http://127.0.0.1:3000', token: 'opaque' }] },
+      {},
+      /^upstreams\[0\]\.token: must be none or jwt/,
+    ],
+    [
+      'empty upstream audience',
+      { upstreams: [{ id: 'app', url: 'http://127.0.0.1:3000', token: 'jwt', audience: '' }] },
+      {},
+      /^upstreams\[0\]\.audience: /,
+    ],
+    ['upstream JWT lifetime too long', { upstreamJwt: { lifetime: '1h' } }, {}, /^upstreamJwt\.lifetime: /],
+    [
+      'unreadable upstream JWT key',
+      { upstreamJwt: { keyFile: '/nonexistent.pem' } },
+      {},
+      /^upstreamJwt\.keyFile: /,
+    ],
+    ['unknown upstreamJwt key', { upstreamJwt: { alg: 'HS256' } }, {}, /^upstreamJwt\.alg: /],
   ];
   for (const [name, change, env, message] of bad) {
     test(`${name} fails the start naming the key`, () => {

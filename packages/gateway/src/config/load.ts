@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { basename } from 'node:path';
@@ -11,7 +12,6 @@ import type {
   IdentityHeaderNames,
   ProviderConfig,
   RouteConfig,
-  RouteMode,
   UpstreamConfig,
 } from './types.js';
 
@@ -53,6 +53,7 @@ const TOP_KEYS = new Set([
   'refreshBefore',
   'endpointPrefix',
   'forwardAuthRedirect',
+  'upstreamJwt',
 ]);
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -135,6 +136,7 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
     refreshBefore: r.duration('refreshBefore', '60s'),
     endpointPrefix,
     forwardAuthRedirect: r.boolean('forwardAuthRedirect', false),
+    upstreamJwt: readUpstreamJwt(r),
   };
 }
 
@@ -184,7 +186,7 @@ function readProvider(r: Reader, at: string, env: NodeJS.ProcessEnv): ProviderCo
 }
 
 function readUpstream(r: Reader, at: string): UpstreamConfig {
-  r.only(at, ['id', 'url', 'timeout', 'connectTimeout']);
+  r.only(at, ['id', 'url', 'timeout', 'connectTimeout', 'token', 'audience']);
   const url = r.url(`${at}.url`);
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw r.error(`${at}.url`, 'must be http or https');
@@ -195,6 +197,8 @@ function readUpstream(r: Reader, at: string): UpstreamConfig {
     url,
     timeout: r.duration(`${at}.timeout`, '30s'),
     connectTimeout: r.duration(`${at}.connectTimeout`, '5s'),
+    token: r.oneOf(`${at}.token`, ['none', 'jwt'], 'none'),
+    audience: r.string(`${at}.audience`, url.origin),
   };
 }
 
@@ -239,8 +243,7 @@ function readRoute(r: Reader, at: string, ctx: RouteContext): RouteConfig {
     if (!ctx.providers.some((p) => p.id === id))
       throw r.error(`${at}.providers`, `names no provider ${JSON.stringify(id)}`);
   }
-  const mode = r.string(`${at}.mode`, 'both');
-  if (!['browser', 'api', 'both'].includes(mode)) throw r.error(`${at}.mode`, 'must be browser, api or both');
+  const mode = r.oneOf(`${at}.mode`, ['browser', 'api', 'both'], 'both');
   // RFC 9728 §1.2: the resource identifier is the URL clients use; the route's host when it names one.
   const base = host === undefined || host.startsWith('*.') ? ctx.publicUrl.origin : `https://${host}`;
   const resource = `${base}${path === '/' ? '' : path}`;
@@ -250,14 +253,14 @@ function readRoute(r: Reader, at: string, ctx: RouteContext): RouteConfig {
     upstream,
     policy: policy.value,
     providers,
-    mode: mode as RouteMode,
+    mode,
     audience: r.string(`${at}.audience`, resource),
     resource,
   };
 }
 
 function readHeaders(r: Reader): IdentityHeaderNames {
-  r.only('identityHeaders', ['user', 'email', 'groups', 'accessToken']);
+  r.only('identityHeaders', ['user', 'email', 'groups', 'accessToken', 'jwt']);
   const header = (name: string, fallback: string) => {
     const value = r.string(`identityHeaders.${name}`, fallback);
     if (!HEADER_NAME.test(value)) throw r.error(`identityHeaders.${name}`, 'must be a header name');
@@ -268,7 +271,28 @@ function readHeaders(r: Reader): IdentityHeaderNames {
     email: header('email', 'X-Auth-Request-Email'),
     groups: header('groups', 'X-Auth-Request-Groups'),
     accessToken: header('accessToken', 'X-Auth-Request-Access-Token'),
+    jwt: header('jwt', 'X-Auth-Request-Jwt'),
   };
+}
+
+function readUpstreamJwt(r: Reader): GatewayConfig['upstreamJwt'] {
+  r.only('upstreamJwt', ['lifetime', 'keyFile']);
+  const lifetime = r.duration('upstreamJwt.lifetime', '60s');
+  // A longer-lived token is a bearer credential an upstream log could leak for longer.
+  if (lifetime < 1 || lifetime > 600) throw r.error('upstreamJwt.lifetime', 'must be between 1s and 10m');
+  const keyFile = r.optionalString('upstreamJwt.keyFile');
+  let key: KeyObject | undefined;
+  if (keyFile !== undefined) {
+    try {
+      key = createPrivateKey(readFileSync(keyFile, 'utf8'));
+    } catch {
+      throw r.error('upstreamJwt.keyFile', 'cannot be read as a PEM private key');
+    }
+    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+      throw r.error('upstreamJwt.keyFile', 'must hold an EC P-256 private key (ES256)');
+    }
+  }
+  return { lifetime, key };
 }
 
 function uniqueIds(items: readonly { id: string }[], key: string, keyName: (p: string) => string): void {
@@ -363,6 +387,13 @@ class Reader {
     const value = this.string(path);
     if (!URL.canParse(value)) throw this.error(path, `${JSON.stringify(value)} is not an absolute URL`);
     return new URL(value);
+  }
+
+  oneOf<T extends string>(path: string, choices: readonly T[], fallback: T): T {
+    const value = this.string(path, fallback);
+    if (!(choices as readonly string[]).includes(value))
+      throw this.error(path, `must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`);
+    return value as T;
   }
 
   port(path: string, fallback: number): number {

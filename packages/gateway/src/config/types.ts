@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import type { Policy } from '../policy/expression.js';
 
@@ -31,6 +32,13 @@ export interface GatewayConfig {
   readonly refreshBefore: number;
   /** Prefix of the gateway's own endpoints (callback, logout, start, back-channel logout). */
   readonly endpointPrefix: string;
+  /** The JWTs signed for upstreams with `token: jwt`. */
+  readonly upstreamJwt: {
+    /** Seconds each token is valid (default 60). */
+    readonly lifetime: number;
+    /** A configured ES256 (P-256) private key; undefined: a key pair generated at each start. */
+    readonly key: KeyObject | undefined;
+  };
   /** `/_auth` answers browsers with a redirect to sign in (Traefik) instead of 401 (nginx). */
   readonly forwardAuthRedirect: boolean;
 }
@@ -40,6 +48,8 @@ export interface IdentityHeaderNames {
   readonly email: string;
   readonly groups: string;
   readonly accessToken: string;
+  /** Carries the JWT signed for upstreams with `token: jwt`. */
+  readonly jwt: string;
 }
 
 export interface ProviderConfig {
@@ -58,6 +68,10 @@ export interface UpstreamConfig {
   /** Seconds to wait for the response headers, and between body chunks (504 after). */
   readonly timeout: number;
   readonly connectTimeout: number;
+  /** `jwt`: send a freshly signed short-lived JWT of the caller's identity (`identityHeaders.jwt`). */
+  readonly token: 'none' | 'jwt';
+  /** The `aud` of that JWT (default the upstream's URL origin). */
+  readonly audience: string;
 }
 
 export type RouteMode = 'browser' | 'api' | 'both';

@@ -72,7 +72,7 @@ export class UpstreamHeaders {
   constructor(options: UpstreamHeaderOptions) {
     this.#options = options;
     const { names } = options;
-    this.#identityNames = new Set([names.user, names.email, names.groups, names.accessToken]);
+    this.#identityNames = new Set([names.user, names.email, names.groups, names.accessToken, names.jwt]);
   }
 
   /** `peerTrusted`: the peer is a configured proxy whose forwarding headers are believed (G1). */

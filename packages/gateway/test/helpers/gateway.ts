@@ -27,8 +27,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A gateway on a loopback port in front of a test upstream, signing in at a fake provider (injected fetch). */
-export async function startHarness(overrides: Record<string, unknown> = {}): Promise<Harness> {
+/**
+ * A gateway on a loopback port in front of a test upstream, signing in at a fake provider (injected fetch).
+ * `overrides` replace top-level config keys; a function receives the test upstream's URL.
+ */
+export async function startHarness(
+  overrides: Record<string, unknown> | ((upstreamUrl: string) => Record<string, unknown>) = {},
+): Promise<Harness> {
   const clock = { now: Date.now() };
   const now = () => clock.now;
   const upstream = await startUpstream();
@@ -56,7 +61,7 @@ export async function startHarness(overrides: Record<string, unknown> = {}): Pro
         { id: 'down', url: 'http://127.0.0.1:9', connectTimeout: '1s' },
       ],
       routes: ROUTES,
-      ...overrides,
+      ...(typeof overrides === 'function' ? overrides(upstream.url) : overrides),
     },
   });
   const gateway = await startGateway(config, { fetch: op.fetch, now });
