@@ -3,7 +3,8 @@
 // Packages are imported from source through the `latchkey-source` export condition,
 // so tests never depend on a stale dist/. Usage: npm test [-- path-prefix ...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -45,8 +46,24 @@ const phases = [
   { files: files.filter(isCluster), concurrency: 1 },
 ].filter((phase) => phase.files.length > 0);
 
+// Each phase also writes a TAP copy of its results, so the run can end with one total for all phases.
+const tapDir = mkdtempSync(join(tmpdir(), 'latchkey-test-'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+function addTotals(tapFile) {
+  let text = '';
+  try {
+    text = readFileSync(tapFile, 'utf8');
+  } catch {
+    return;
+  }
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail') + count('cancelled');
+  totals.skipped += count('skipped') + count('todo');
+}
+
 const outcomes = [];
-for (const phase of phases) {
+for (const [index, phase] of phases.entries()) {
   if (phases.length > 1)
     console.log(
       `\n# ${phase === phases[0] ? 'phase 1' : 'phase 2: test/cluster (serial)'}: ${phase.files.length} files`,
@@ -59,15 +76,22 @@ for (const phase of phases) {
       '--conditions=latchkey-source',
       '--test',
       `--test-concurrency=${phase.concurrency}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${join(tapDir, `phase-${index + 1}.tap`)}`,
       ...phase.files,
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
   );
   outcomes.push(result.status === 0);
+  addTotals(join(tapDir, `phase-${index + 1}.tap`));
 }
+rmSync(tapDir, { recursive: true, force: true });
 // The summary of each phase is printed by node:test above; this line says which phase failed, if any.
 if (outcomes.length > 1)
   console.log(
     `\n# phases: ${outcomes.map((ok, i) => `phase ${i + 1} ${ok ? 'passed' : 'FAILED'}`).join(', ')}`,
   );
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(outcomes.every(Boolean) ? 0 : 1);
