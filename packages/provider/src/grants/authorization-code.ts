@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { recordTokensIssued } from '../audit/tokens-issued.js';
 import { parseClaimsRequest } from '../claims/index.js';
 import { InvalidGrant } from '../errors/index.js';
 import type {
@@ -11,7 +10,7 @@ import type {
 } from '../store/types.js';
 import { hashOpaqueToken } from '../tokens/index.js';
 import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
-import { refreshTokenMember } from './refresh-token.js';
+import { signInTokenResponse } from './sign-in-response.js';
 
 // RFC 7636 §4.1: code-verifier = 43*128unreserved; unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~".
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -136,40 +135,23 @@ async function redeemAuthorizationCode(
   checkGrantLive(await stores.grants.get(code.grantId));
   const user = checkUserActive(await stores.users.getById(code.userId));
 
-  const tokens = services.tokens.issueSignInTokens({
-    client,
-    user,
-    grantId: code.grantId,
-    scopes: code.scopes,
-    resources: code.resources,
-    nonce: code.nonce,
-    authTime: code.authTime,
-    acr: code.acr,
-    amr: code.amr,
-    sid: code.sid,
-    claimsRequest: parseClaimsRequest(code.claimsRequest),
-  });
-  await recordTokensIssued(stores.audit, {
-    at,
-    grantType: 'authorization_code',
-    clientId: client.clientId,
-    userId: user.id,
-    grantId: code.grantId,
-    scope: tokens.scope,
-  });
-  return {
-    access_token: tokens.accessToken,
-    token_type: 'Bearer',
-    expires_in: tokens.expiresIn,
-    ...(tokens.idToken === undefined ? {} : { id_token: tokens.idToken }),
-    ...(await refreshTokenMember(services, {
+  return signInTokenResponse(
+    services,
+    { type: 'authorization_code', at },
+    {
       client,
+      user,
       grantId: code.grantId,
-      userId: user.id,
       scopes: code.scopes,
-    })),
-    scope: tokens.scope,
-  };
+      resources: code.resources,
+      nonce: code.nonce,
+      authTime: code.authTime,
+      acr: code.acr,
+      amr: code.amr,
+      sid: code.sid,
+      claimsRequest: parseClaimsRequest(code.claimsRequest),
+    },
+  );
 }
 
 /** RFC 6749 §4.1, with PKCE (RFC 7636) on by default at the authorization endpoint. */

@@ -1,4 +1,3 @@
-import { recordTokensIssued } from '../audit/tokens-issued.js';
 import { parseClaimsRequest } from '../claims/index.js';
 import {
   AuthorizationPending,
@@ -11,7 +10,7 @@ import type { ClientRecord, DeviceCodeRecord } from '../store/types.js';
 import { hashOpaqueToken } from '../tokens/index.js';
 import { checkGrantLive, checkUserActive } from './authorization-code.js';
 import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
-import { refreshTokenMember } from './refresh-token.js';
+import { signInTokenResponse } from './sign-in-response.js';
 
 /** RFC 8628 §3.5: a device told to slow down waits this many seconds more, from then on. */
 export const SLOW_DOWN_STEP = 5;
@@ -98,40 +97,23 @@ async function redeemDeviceCode(
   const user = checkUserActive(await stores.users.getById(record.userId));
   // The access token's amr/acr are those of the sign-in that approved it (OIDC Core §2).
   const session = record.sid === null ? undefined : await stores.sessions.getBySid(record.sid);
-  const tokens = services.tokens.issueSignInTokens({
-    client,
-    user,
-    grantId: grant.id,
-    scopes: record.scopes,
-    resources: record.resources,
-    nonce: null,
-    authTime: record.authTime ?? at,
-    acr: session?.acr ?? null,
-    amr: session?.amr ?? [],
-    sid: record.sid,
-    claimsRequest: parseClaimsRequest(null),
-  });
-  await recordTokensIssued(stores.audit, {
-    at,
-    grantType: 'urn:ietf:params:oauth:grant-type:device_code',
-    clientId: client.clientId,
-    userId: user.id,
-    grantId: grant.id,
-    scope: tokens.scope,
-  });
-  return {
-    access_token: tokens.accessToken,
-    token_type: 'Bearer',
-    expires_in: tokens.expiresIn,
-    ...(tokens.idToken === undefined ? {} : { id_token: tokens.idToken }),
-    ...(await refreshTokenMember(services, {
+  return signInTokenResponse(
+    services,
+    { type: 'urn:ietf:params:oauth:grant-type:device_code', at },
+    {
       client,
+      user,
       grantId: grant.id,
-      userId: user.id,
       scopes: record.scopes,
-    })),
-    scope: tokens.scope,
-  };
+      resources: record.resources,
+      nonce: null,
+      authTime: record.authTime ?? at,
+      acr: session?.acr ?? null,
+      amr: session?.amr ?? [],
+      sid: record.sid,
+      claimsRequest: parseClaimsRequest(null),
+    },
+  );
 }
 
 /** RFC 8628 §3.4: public clients (CLIs, TVs) may use it; nothing is redirected, so no redirect URI. */
