@@ -21,8 +21,9 @@ import { UpstreamProxy } from './proxy/forward.js';
 import { UpstreamHeaders } from './proxy/headers.js';
 import { redirect, sendJson, sendPage } from './proxy/pages.js';
 import { UpstreamJwtSigner } from './proxy/upstream-jwt.js';
+import { CookieSessions } from './session/cookie-sessions.js';
 import { KyselySessionStore } from './session/kysely-store.js';
-import { SessionManager } from './session/manager.js';
+import { SessionManager, type Sessions } from './session/manager.js';
 import { GATEWAY_MIGRATIONS } from './session/migrations.js';
 import type { SessionStore } from './session/store.js';
 
@@ -103,14 +104,17 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
       }),
     ]),
   );
-  const sessions = new SessionManager({
-    store: deps.store,
-    secret: config.cookie.secret,
-    maxAge: config.cookie.maxAge,
-    refreshBefore: config.refreshBefore,
-    now,
-    clientFor: (id) => clients.get(id),
-  });
+  const sessions: Sessions =
+    config.sessionStore === 'cookie'
+      ? new CookieSessions({ maxAge: config.cookie.maxAge, keepAccessToken: config.forwardAccessToken, now })
+      : new SessionManager({
+          store: deps.store,
+          secret: config.cookie.secret,
+          maxAge: config.cookie.maxAge,
+          refreshBefore: config.refreshBefore,
+          now,
+          clientFor: (id) => clients.get(id),
+        });
   const flows = new BrowserFlows({ config, store: deps.store, sessions, clients, now });
   const bearer = new BearerChecks(config.providers, { fetch: deps.fetch, now });
   const routes = new RouteTable(config.routes);
@@ -118,7 +122,7 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
   const forwardAuth = createForwardAuth({ config, routes, decider });
   const proxy = new UpstreamProxy(config.upstreams);
   const prefix = config.endpointPrefix;
-  const ownCookies = [flows.sessionCookie, flows.loginCookie];
+  const ownCookies = [...flows.sessionCookieNames, flows.loginCookie];
   const proto = config.publicUrl.protocol === 'https:' ? 'https' : 'http';
   // Upstreams that get a signed JWT of the caller, by id, with its audience.
   const jwtAudiences = new Map(

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { BearerFailure, JwtClaims } from '@latchkey/oidc';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
 import { evaluatePolicy } from '../policy/expression.js';
-import type { SessionManager } from '../session/manager.js';
+import type { Sessions } from '../session/manager.js';
 import { type BearerChecks, forbiddenFailure, missingTokenFailure } from './bearer.js';
 import { type Identity, identityFromClaims } from './identity.js';
 import type { BrowserFlows } from './login.js';
@@ -23,7 +23,7 @@ export interface Decider {
 export interface DeciderDeps {
   readonly config: GatewayConfig;
   readonly bearer: BearerChecks;
-  readonly sessions: SessionManager;
+  readonly sessions: Sessions;
   readonly flows: BrowserFlows;
   /** RFC 9728 metadata URL of a route. */
   readonly metadataUrl: (route: RouteConfig) => string;

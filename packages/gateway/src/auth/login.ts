@@ -5,11 +5,16 @@ import { safeReturnUrl } from '../policy/return-url.js';
 import { redirect, sendJson, sendPage } from '../proxy/pages.js';
 import { equalHashes } from '../session/compare.js';
 import { readCookies, serializeCookie } from '../session/cookies.js';
-import type { SessionManager } from '../session/manager.js';
+import type { Sessions } from '../session/manager.js';
 import { hashId, Sealer } from '../session/seal.js';
 import type { SessionStore } from '../session/store.js';
 
 const LOGIN_LIFETIME = 600;
+// Browsers keep about 4096 bytes per cookie, name and attributes included (RFC 6265 §6.1 asks for at
+// least that). A cookie-only session is split into chunks of this many characters, at most
+// MAX_SESSION_CHUNKS of them: beyond that the Cookie header outgrows what servers accept (Node: 16 KiB).
+export const SESSION_CHUNK_SIZE = 3800;
+export const MAX_SESSION_CHUNKS = 3;
 const MAX_FORM_BYTES = 64 * 1024;
 
 interface PendingLogin {
@@ -23,7 +28,7 @@ interface PendingLogin {
 export interface BrowserFlowDeps {
   readonly config: GatewayConfig;
   readonly store: SessionStore;
-  readonly sessions: SessionManager;
+  readonly sessions: Sessions;
   readonly clients: ReadonlyMap<string, OidcClient>;
   readonly now: () => number;
 }
@@ -45,6 +50,9 @@ export class BrowserFlows {
   readonly #sealer: Sealer;
   readonly sessionCookie: string;
   readonly loginCookie: string;
+  /** Every cookie name the session may use: the name, or its numbered chunks for cookie-only sessions. */
+  readonly sessionCookieNames: readonly string[];
+  readonly #chunked: boolean;
   readonly #secure: boolean;
 
   constructor(deps: BrowserFlowDeps) {
@@ -52,6 +60,10 @@ export class BrowserFlows {
     this.#sealer = new Sealer(deps.config.cookie.secret, 'cookies');
     this.sessionCookie = deps.config.cookie.name;
     this.loginCookie = `${deps.config.cookie.name}-login`;
+    this.#chunked = deps.config.sessionStore === 'cookie';
+    this.sessionCookieNames = this.#chunked
+      ? Array.from({ length: MAX_SESSION_CHUNKS }, (_, i) => `${this.sessionCookie}.${i}`)
+      : [this.sessionCookie];
     this.#secure = deps.config.publicUrl.protocol === 'https:';
   }
 
@@ -61,6 +73,16 @@ export class BrowserFlows {
 
   /** The session id in this request's cookie, if it opens (S6: tampered or foreign values do not). */
   sessionIdOf(req: IncomingMessage): string | undefined {
+    if (this.#chunked) {
+      // The chunks in order, up to the first missing one; the seal covers the whole (S6).
+      let sealed = '';
+      for (const name of this.sessionCookieNames) {
+        const [chunk] = readCookies(req.headers.cookie, name);
+        if (chunk === undefined) break;
+        sealed += chunk;
+      }
+      return sealed === '' ? undefined : this.#sealer.open(sealed, this.sessionCookie);
+    }
     for (const value of readCookies(req.headers.cookie, this.sessionCookie)) {
       const id = this.#sealer.open(value, this.sessionCookie);
       if (id !== undefined) return id;
@@ -130,13 +152,17 @@ export class BrowserFlows {
     const previous = this.sessionIdOf(req);
     if (previous !== undefined) await this.#deps.sessions.end(hashId(previous));
     const id = await this.#deps.sessions.create(pending.provider, tokens);
-    redirect(res, pending.returnTo, [
-      serializeCookie(this.sessionCookie, this.#sealer.seal(id, this.sessionCookie), {
-        secure: this.#secure,
-        maxAge: this.#deps.config.cookie.maxAge,
-      }),
-      ...this.#clear(this.loginCookie),
-    ]);
+    const cookies = this.#sessionCookies(id);
+    if (cookies === undefined) {
+      return sendPage(
+        res,
+        500,
+        'Sign-in failed',
+        `The provider's tokens do not fit in a cookie-only session (at most ${MAX_SESSION_CHUNKS} cookies of ${SESSION_CHUNK_SIZE} characters). Ask the administrator to use session.store: server.`,
+        { 'set-cookie': this.#clear(this.loginCookie) },
+      );
+    }
+    redirect(res, pending.returnTo, [...cookies, ...this.#clear(this.loginCookie)]);
   }
 
   async logout(req: IncomingMessage, res: ServerResponse, query: string): Promise<void> {
@@ -160,7 +186,11 @@ export class BrowserFlows {
         .catch(() => undefined);
       if (endSession !== undefined) location = endSession;
     }
-    redirect(res, location, this.#clear(this.sessionCookie));
+    redirect(
+      res,
+      location,
+      this.sessionCookieNames.flatMap((name) => this.#clear(name)),
+    );
   }
 
   async backchannelLogout(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -198,6 +228,21 @@ export class BrowserFlows {
       400,
       { error: 'invalid_request', error_description: 'the logout token is not valid' },
       headers,
+    );
+  }
+
+  /** The Set-Cookie lines for a new session value; undefined when a cookie-only session is too large. */
+  #sessionCookies(value: string): string[] | undefined {
+    const sealed = this.#sealer.seal(value, this.sessionCookie);
+    const options = { secure: this.#secure, maxAge: this.#deps.config.cookie.maxAge };
+    if (!this.#chunked) return [serializeCookie(this.sessionCookie, sealed, options)];
+    const count = Math.ceil(sealed.length / SESSION_CHUNK_SIZE);
+    if (count > MAX_SESSION_CHUNKS) return undefined;
+    // Chunks an earlier, larger session left behind are cleared, so they cannot be appended.
+    return this.sessionCookieNames.map((name, i) =>
+      i < count
+        ? serializeCookie(name, sealed.slice(i * SESSION_CHUNK_SIZE, (i + 1) * SESSION_CHUNK_SIZE), options)
+        : serializeCookie(name, '', { secure: this.#secure, maxAge: 0 }),
     );
   }
 

@@ -54,6 +54,7 @@ const TOP_KEYS = new Set([
   'endpointPrefix',
   'forwardAuthRedirect',
   'upstreamJwt',
+  'session',
 ]);
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -82,6 +83,8 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
     origin.set(path, variable);
   }
   const r = new Reader(raw, keyName);
+  r.only('session', ['store']);
+  const sessionStore = r.oneOf('session.store', ['server', 'cookie'], 'server');
 
   const publicUrl = r.url('publicUrl');
   const https = publicUrl.protocol === 'https:';
@@ -112,10 +115,12 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
     listen: { host: r.string('listen.host', '127.0.0.1'), port: r.port('listen.port', 4180) },
     publicUrl,
     databaseUrl: r.string('databaseUrl', 'sqlite:./latchkey-gateway.db', true),
+    sessionStore,
     cookie: {
       secret: r.secret('cookie.secret'),
       name: https ? `__Host-${cookieName}` : cookieName,
-      maxAge: r.duration('cookie.maxAge', '12h'),
+      // Nothing can end a cookie-only session early (no back-channel logout): a short default.
+      maxAge: r.duration('cookie.maxAge', sessionStore === 'cookie' ? '1h' : '12h'),
     },
     providers,
     upstreams,

@@ -8,6 +8,8 @@ export interface GatewayConfig {
   /** The URL browsers and API clients use to reach the gateway: redirect URI, cookie prefix and RFC 9728 URLs derive from it. */
   readonly publicUrl: URL;
   readonly databaseUrl: string;
+  /** `server`: the store holds the session, the cookie its sealed id; `cookie`: the sealed session itself. */
+  readonly sessionStore: 'server' | 'cookie';
   readonly cookie: {
     /** 32+ bytes; the session cookie is encrypted and authenticated under keys derived from it. */
     readonly secret: Buffer;

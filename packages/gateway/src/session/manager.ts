@@ -18,6 +18,18 @@ export interface ActiveSession {
   readonly data: SessionData;
 }
 
+/**
+ * What sign-in, the decider and logout need of sessions, whichever way they are kept: server-side
+ * (SessionManager) or wholly in the cookie (CookieSessions). `create` returns the value to seal into
+ * the session cookie; `resolve` takes it back.
+ */
+export interface Sessions {
+  create(provider: string, tokens: TokenSet & { claims: JwtClaims; idToken: string }): Promise<string>;
+  resolve(value: string): Promise<ActiveSession | undefined>;
+  end(idHash: string): Promise<void>;
+  endFor(provider: string, match: { sid?: string | undefined; sub?: string | undefined }): Promise<number>;
+}
+
 export interface SessionManagerOptions {
   readonly store: SessionStore;
   readonly secret: Buffer;
@@ -37,7 +49,7 @@ export interface SessionManagerOptions {
  *   session in this process. Without a refresh token, or when refreshing fails, the session ends when
  *   its access token expires: the provider's token lifetime bounds how long a revoked user keeps access.
  */
-export class SessionManager {
+export class SessionManager implements Sessions {
   readonly #options: SessionManagerOptions;
   readonly #sealer: Sealer;
   readonly #refreshing = new Map<string, Promise<ActiveSession | undefined>>();
@@ -132,7 +144,7 @@ export class SessionManager {
   }
 }
 
-function dataOf(tokens: TokenSet, previous: SessionData | undefined): SessionData {
+export function dataOf(tokens: TokenSet, previous: SessionData | undefined): SessionData {
   return {
     // OIDC Core §12.2: a refresh may or may not return a new ID token; the claims stay until one does.
     claims: tokens.claims ?? previous?.claims ?? {},

@@ -25,7 +25,7 @@ export class Sealer {
   }
 
   open(sealed: string, context: string): string | undefined {
-    if (sealed.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
+    if (sealed.length > 16_384 || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
     const bytes = Buffer.from(sealed, 'base64url');
     if (bytes.length < 12 + 16 + 1) return undefined;
     try {
