@@ -1,4 +1,5 @@
 import { parseJsonObject } from '../jose/json.js';
+import { readBoundedBody } from '../lib/read-bounded-body.js';
 import { OidcClientError, safeErrorCode } from './errors.js';
 
 export interface TokenRequestOptions {
@@ -76,36 +77,14 @@ function formEncode(value: string): string {
   return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
-async function readBounded(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new OidcClientError(
-      'ERR_CLIENT_TOKEN_REQUEST_FAILED',
-      `the token response is larger than ${maxBytes} bytes`,
-    );
-  if (Number(response.headers.get('content-length')) > maxBytes) {
-    await response.body?.cancel().catch(() => {});
-    throw tooLarge();
-  }
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  } catch (cause) {
-    if (cause instanceof OidcClientError) throw cause;
-    throw new OidcClientError('ERR_CLIENT_TOKEN_REQUEST_FAILED', 'reading the token response failed', {
-      cause,
-    });
-  }
-  return Buffer.concat(chunks, total);
+function readBounded(response: Response, maxBytes: number): Promise<Uint8Array> {
+  return readBoundedBody(response, maxBytes, {
+    tooLarge: () =>
+      new OidcClientError(
+        'ERR_CLIENT_TOKEN_REQUEST_FAILED',
+        `the token response is larger than ${maxBytes} bytes`,
+      ),
+    readFailed: (cause) =>
+      new OidcClientError('ERR_CLIENT_TOKEN_REQUEST_FAILED', 'reading the token response failed', { cause }),
+  });
 }

@@ -1,6 +1,7 @@
 import { JoseError, type JoseErrorCode } from '../jose/errors.js';
 import { parseJsonObject } from '../jose/json.js';
 import { parseDuration } from './duration.js';
+import { readBoundedBody } from './read-bounded-body.js';
 
 /**
  * The one outbound fetch of @latchkey/oidc (JWKS and discovery documents), bounded in time and
@@ -94,37 +95,16 @@ async function fetchAndRead(url: URL, signal: AbortSignal, options: FetchJsonOpt
     await discard(response);
     throw failed(`fetching ${options.what} failed with HTTP status ${response.status}`);
   }
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > options.maxBytes) {
-    await discard(response);
-    throw failed(`${options.what} is larger than ${options.maxBytes} bytes`);
-  }
   const bytes = await readBounded(response, options);
   const body = parseJsonObject(bytes, options.invalidCode, options.what);
   return { body, cacheControl: response.headers.get('cache-control') };
 }
 
-async function readBounded(response: Response, options: FetchJsonOptions): Promise<Uint8Array> {
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > options.maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw failed(`${options.what} is larger than ${options.maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
-  } catch (cause) {
-    if (cause instanceof JoseError) throw cause;
-    throw failed(`reading ${options.what} failed`, cause);
-  }
-  return Buffer.concat(chunks, total);
+function readBounded(response: Response, options: FetchJsonOptions): Promise<Uint8Array> {
+  return readBoundedBody(response, options.maxBytes, {
+    tooLarge: () => failed(`${options.what} is larger than ${options.maxBytes} bytes`),
+    readFailed: (cause) => failed(`reading ${options.what} failed`, cause),
+  });
 }
 
 async function discard(response: Response): Promise<void> {
