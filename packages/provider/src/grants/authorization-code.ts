@@ -116,7 +116,14 @@ async function redeemAuthorizationCode(
   checkCodeVerifierFormat(verifier);
 
   const at = now();
-  const result = await stores.authorizationCodes.consume(hashOpaqueToken(presented), at);
+  const codeHash = hashOpaqueToken(presented);
+  // The grant is checked BEFORE the atomic consume (a logout revokes it): a concurrent replay of this
+  // same code, which loses the consume and revokes the grant (A1), must not void the one redemption
+  // that won — its tokens are then dead at UserInfo, introspection and refresh, as RFC 6749 §4.1.2 asks.
+  const pending = await stores.authorizationCodes.get(codeHash);
+  if (pending !== undefined && pending.consumedAt === null)
+    checkGrantLive(await stores.grants.get(pending.grantId));
+  const result = await stores.authorizationCodes.consume(codeHash, at);
   if (result.status === 'replayed') {
     const revoked = await stores.grants.revoke(result.code.grantId, at);
     await stores.audit.append({
@@ -132,7 +139,6 @@ async function redeemAuthorizationCode(
   checkCodeClient(code, client);
   checkCodeRedirectUri(code, redirectUri);
   checkPkce(code.codeChallenge, verifier, client);
-  checkGrantLive(await stores.grants.get(code.grantId));
   const user = checkUserActive(await stores.users.getById(code.userId));
 
   return signInTokenResponse(

@@ -6,7 +6,16 @@ import type { AuthorizationCodesTable, ProviderSchema } from './schema.js';
 import type { AuthorizationCodeRecord, AuthorizationCodeStore } from './types.js';
 
 export function createAuthorizationCodeStore(db: Kysely<ProviderSchema>): AuthorizationCodeStore {
+  async function get(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
+    const row = await db
+      .selectFrom('authorization_codes')
+      .selectAll()
+      .where('code_hash', '=', codeHash)
+      .executeTakeFirst();
+    return row === undefined ? undefined : fromRow(row);
+  }
   return {
+    get,
     async create(code) {
       await mapConflict(
         'authorization code',
@@ -28,12 +37,8 @@ export function createAuthorizationCodeStore(db: Kysely<ProviderSchema>): Author
           .executeTakeFirst(),
       );
       if (won !== undefined) return { status: 'consumed', code: fromRow(won) };
-      const seen = await db
-        .selectFrom('authorization_codes')
-        .selectAll()
-        .where('code_hash', '=', codeHash)
-        .executeTakeFirst();
-      return seen === undefined ? { status: 'not_found' } : { status: 'replayed', code: fromRow(seen) };
+      const seen = await get(codeHash);
+      return seen === undefined ? { status: 'not_found' } : { status: 'replayed', code: seen };
     },
     async deleteExpired(before) {
       const result = await db

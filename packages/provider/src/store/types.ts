@@ -266,6 +266,8 @@ export interface AuthorizationCodeStore {
    * Expiry is the caller's check (the record is returned either way).
    */
   consume(codeHash: string, at: number): Promise<ConsumeCodeResult>;
+  /** The code as stored (consumed or not), or undefined. */
+  get(codeHash: string): Promise<AuthorizationCodeRecord | undefined>;
   /** Deletes codes that expired before `before` (housekeeping). Returns how many. */
   deleteExpired(before: number): Promise<number>;
 }

@@ -28,6 +28,15 @@ describeEachDialect('authorization code store', (ctx) => {
     assert.equal(replay.code.consumedAt, NOW + 3);
   });
 
+  test('get returns the code as stored, consumed or not, and undefined for an unknown one', async (t) => {
+    const { authorizationCodes } = await openMigratedStores(ctx, t);
+    await authorizationCodes.create(CODE);
+    assert.equal((await authorizationCodes.get(CODE.codeHash))?.consumedAt, null);
+    await authorizationCodes.consume(CODE.codeHash, NOW + 3);
+    assert.equal((await authorizationCodes.get(CODE.codeHash))?.consumedAt, NOW + 3);
+    assert.equal(await authorizationCodes.get('unknown-hash'), undefined);
+  });
+
   test('reports an unknown code as not found', async (t) => {
     const { authorizationCodes } = await openMigratedStores(ctx, t);
     await authorizationCodes.create(CODE);
