@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../../ui/html.js';
 import { layout } from '../../ui/layout.js';
+import { approvalForm } from '../../ui/pages/approval.js';
 import type { Theme } from '../../ui/theme.js';
 
 /** The page where a person types the code their device shows (RFC 8628 §3.3). */
@@ -43,22 +44,10 @@ export function confirmDevicePage(
     readonly permissions: readonly string[];
   },
 ): SafeHtml {
+  const notice = html`<p>Code: <code>${input.userCode}</code>. Only allow this if you started signing in on that device yourself and it shows this code.</p>
+`;
   const content = html`<p class="lead"><strong>${input.clientName}</strong> on your device would like to:</p>
-<ul class="scopes">
-${input.permissions.map(
-  (p) => html`<li>${p}</li>
-`,
-)}</ul>
-<p>Code: <code>${input.userCode}</code>. Only allow this if you started signing in on that device yourself and it shows this code.</p>
-<p class="account">Signed in as <strong>${input.account}</strong></p>
-<form method="post" action="${input.action}">
-<input type="hidden" name="csrf_token" value="${input.csrfToken}">
-<input type="hidden" name="user_code" value="${input.userCode}">
-<div class="actions">
-<button type="submit" name="decision" value="approve" class="button primary" autofocus>Allow</button>
-<button type="submit" name="decision" value="deny" class="button secondary">Deny</button>
-</div>
-</form>`;
+${approvalForm({ ...input, hidden: { user_code: input.userCode } }, notice)}`;
   return layout(theme, { title: 'Allow this device?', content });
 }
 
