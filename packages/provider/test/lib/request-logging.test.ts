@@ -1,41 +1,22 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createKeyManager, createLogger, createProviderApp } from '@latchkey/provider';
-import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
+import { appWithCapturedLog } from '../helpers/logged-app.js';
 
 /** The log lines the app writes while answering one request with an Authorization header. */
 async function linesForOneRequest(requests: boolean | undefined): Promise<Record<string, unknown>[]> {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(JSON.parse(String(chunk)));
-      done();
-    },
-  });
-  const clock = frozenClock();
-  const config = testConfig(requests === undefined ? {} : { logging: { requests } });
-  const stores = await sqliteStores();
-  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
-  await keyManager.start();
-  const app = createProviderApp({
-    config,
-    stores,
-    keyManager,
-    clock: clock.now,
-    secret: TEST_SECRET,
-    logger: createLogger('info', sink),
-  });
+  const { app, lines, close } = await appWithCapturedLog(
+    'info',
+    requests === undefined ? {} : { logging: { requests } },
+  );
   try {
     const response = await app.inject({
       url: '/.well-known/openid-configuration',
       headers: { authorization: 'Bearer a-credential-that-must-not-be-logged' },
     });
     assert.equal(response.statusCode, 200);
-    return lines;
+    return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   } finally {
-    await app.close();
-    await keyManager.stop();
+    await close();
   }
 }
 

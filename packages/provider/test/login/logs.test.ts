@@ -1,37 +1,12 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import {
-  createClient,
-  createKeyManager,
-  createLogger,
-  createProviderApp,
-  createUser,
-} from '@latchkey/provider';
+import { createClient, createUser } from '@latchkey/provider';
 import { authorizeParams, Browser, hiddenInput, PASSWORD, responseParams } from '../authorize/harness.js';
-import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
+import { appWithCapturedLog } from '../helpers/logged-app.js';
 
 test('logs never contain the code, the password, cookies or CSRF tokens, even at trace level', async () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const clock = frozenClock();
-  const config = testConfig({ logging: { requests: true } }); // the access log too: its headers are redacted
-  const stores = await sqliteStores();
-  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
-  await keyManager.start();
-  const app = createProviderApp({
-    config,
-    stores,
-    keyManager,
-    clock: clock.now,
-    secret: TEST_SECRET,
-    logger: createLogger('trace', sink),
-  });
+  // The access log too: its headers are redacted.
+  const { app, stores, lines, close } = await appWithCapturedLog('trace', { logging: { requests: true } });
   await createClient(stores, {
     name: 'App',
     clientId: 'example-app',
@@ -46,8 +21,7 @@ test('logs never contain the code, the password, cookies or CSRF tokens, even at
   const done = await browser.submitConsent(await browser.follow(afterLogin), 'approve');
   const code = responseParams(String(done.headers.location)).get('code');
   assert.ok(code);
-  await app.close();
-  await keyManager.stop();
+  await close();
 
   const log = lines.join('');
   assert.ok(lines.length > 5, 'the requests were logged');
