@@ -111,15 +111,7 @@ async function runChains(job: HttpLoad & { chain: NonNullable<HttpLoad['chain']>
   };
   await Promise.all(job.chain.initial.map(loop));
   agent.destroy();
-  const seconds = (performance.now() - start) / 1000;
-  return {
-    perSecond: latencies.length / seconds,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    errors,
-    total: latencies.length,
-    seconds,
-  };
+  return summarize(latencies, errors, start);
 }
 
 async function runFlows(job: FlowLoad): Promise<LoadResult> {
@@ -144,6 +136,11 @@ async function runFlows(job: FlowLoad): Promise<LoadResult> {
       errors++;
     }
   }
+  return summarize(latencies, errors, start);
+}
+
+/** Requests per second and latency percentiles of one timed loop that began at `start`. */
+function summarize(latencies: number[], errors: number, start: number): LoadResult {
   const seconds = (performance.now() - start) / 1000;
   return {
     perSecond: latencies.length / seconds,
