@@ -42,7 +42,8 @@ export {
 } from './jwt/claims.js';
 export type { SignJwtOptions } from './jwt/sign.js';
 export { signJwt } from './jwt/sign.js';
-export type { VerifiedJwt, VerifyJwtOptions } from './jwt/verify.js';
+export type { JwtVerifierOptions, VerifiedJwt, VerifyJwtOptions } from './jwt/verify.js';
+export type { VerifiedTokenCacheOptions } from './jwt/verified-cache.js';
 export { createJwtVerifier, JwtVerifier, verifyJwt } from './jwt/verify.js';
 export type { FetchDiscoveryOptions, ProviderMetadata } from './keys/discovery.js';
 export { fetchDiscovery } from './keys/discovery.js';

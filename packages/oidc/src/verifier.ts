@@ -1,12 +1,12 @@
 import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from './jose/algorithms.js';
 import type { JwtClaims } from './jwt/claims.js';
-import { JwtVerifier, type VerifyJwtOptions } from './jwt/verify.js';
+import { JwtVerifier, type JwtVerifierOptions } from './jwt/verify.js';
 import { checkIssuerUrl, fetchDiscovery } from './keys/discovery.js';
 import { RemoteKeySet, type RemoteKeySetOptions } from './keys/remote.js';
 import { checkAlgorithmsOption } from './lib/algorithms-option.js';
 
 export interface CreateVerifierOptions
-  extends Omit<VerifyJwtOptions, 'issuer' | 'audience' | 'algorithms'>,
+  extends Omit<JwtVerifierOptions, 'issuer' | 'audience' | 'algorithms'>,
     Omit<RemoteKeySetOptions, 'algorithms' | 'now'> {
   /** The issuer identifier, exactly as the provider's tokens and discovery document state it. */
   issuer: string;

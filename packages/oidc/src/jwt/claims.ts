@@ -171,7 +171,7 @@ export class ClaimsValidator {
       if (claims[name] === undefined || !Object.hasOwn(claims, name))
         throw claimError(name, 'missing', `the "${name}" claim is missing`);
     }
-    this.#checkTimes(claims);
+    this.checkTimes(claims);
     this.#checkIssuer(claims.iss);
     this.#checkAudience(claims.aud);
     this.#checkAuthorizedParty(claims);
@@ -195,7 +195,8 @@ export class ClaimsValidator {
     }
   }
 
-  #checkTimes(claims: JwtClaims): void {
+  /** The rules that depend on the clock: `exp`, `nbf`, `iat` and `maxTokenAge`. */
+  checkTimes(claims: JwtClaims): void {
     const now = this.#now() / 1000;
     const tolerance = this.#tolerance;
     const { exp, nbf, iat } = claims;

@@ -6,12 +6,23 @@ import { verifySignature } from '../jose/jws/verify.js';
 import type { JoseKey, JwsHeader, KeySet } from '../jose/types.js';
 import { checkAlgorithmsOption } from '../lib/algorithms-option.js';
 import { type ClaimsValidationOptions, ClaimsValidator, type JwtClaims } from './claims.js';
+import { deepFreeze, VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-cache.js';
 
 export interface VerifyJwtOptions extends ClaimsValidationOptions {
   /** The algorithms accepted (RFC 8725 §3.1: the caller chooses, never the token). Default: the key's. */
   algorithms?: readonly JwsAlgorithm[];
   /** Largest token accepted, in characters (default 16 KiB). */
   maxTokenSize?: number;
+}
+
+/** Options of a reusable verifier (`createJwtVerifier`), beyond those of a one-off `verifyJwt`. */
+export interface JwtVerifierOptions extends VerifyJwtOptions {
+  /**
+   * Remember up to `maxEntries` tokens that verified, so the same token presented again skips the
+   * signature (the costly part) while its time claims and its key's presence in the key set are checked
+   * on every use. Off by default. Claims and header of a cached token are frozen: callers share them.
+   */
+  cache?: VerifiedTokenCacheOptions;
 }
 
 export interface VerifiedJwt<C extends JwtClaims = JwtClaims> {
@@ -29,9 +40,11 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
   readonly #claims: ClaimsValidator;
   readonly #algorithms: readonly JwsAlgorithm[] | undefined;
   readonly #parseOptions: ParseJwsOptions;
+  readonly #cache: VerifiedTokenCache | undefined;
 
-  constructor(options: VerifyJwtOptions) {
+  constructor(options: JwtVerifierOptions) {
     this.#claims = new ClaimsValidator(options);
+    this.#cache = options.cache === undefined ? undefined : new VerifiedTokenCache(options.cache);
     this.#algorithms =
       options.algorithms === undefined ? undefined : checkAlgorithmsOption(options.algorithms);
     const maxTokenSize = options.maxTokenSize;
@@ -46,6 +59,11 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
       if (typeof keyOrSet !== 'object' || keyOrSet === null) {
         throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'a JoseKey or a KeySet is required');
       }
+      const cache = this.#cache;
+      if (cache !== undefined && typeof token === 'string') {
+        const known = cache.lookup(token, keyOrSet);
+        if (known !== undefined) return Promise.resolve(this.#recheck(token, known, cache));
+      }
       const parsed = decodeCompactJws(token, this.#parseOptions);
       const header = parsed.header;
       if (this.#algorithms !== undefined && !this.#algorithms.includes(header.alg)) {
@@ -54,11 +72,32 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
       this.#claims.checkHeader(header);
       const key = 'resolve' in keyOrSet ? keyOrSet.resolve(header) : keyOrSet;
       // No await when the key is at hand: a cached key set answers synchronously.
-      if (key instanceof Promise) return key.then((resolved) => this.#finish(parsed, resolved));
-      return Promise.resolve(this.#finish(parsed, key));
+      if (key instanceof Promise) {
+        return key.then((resolved) => this.#remember(token, keyOrSet, this.#finish(parsed, resolved)));
+      }
+      return Promise.resolve(this.#remember(token, keyOrSet, this.#finish(parsed, key)));
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /** A cached token: only what depends on the clock can have changed since it verified. */
+  #recheck(token: string, known: VerifiedJwt, cache: VerifiedTokenCache): VerifiedJwt<C> {
+    try {
+      this.#claims.checkTimes(known.claims);
+    } catch (error) {
+      cache.forget(token);
+      throw error;
+    }
+    return known as VerifiedJwt<C>;
+  }
+
+  #remember(token: string, source: JoseKey | KeySet, verified: VerifiedJwt<C>): VerifiedJwt<C> {
+    if (this.#cache === undefined) return verified;
+    deepFreeze(verified.claims);
+    deepFreeze(verified.header);
+    this.#cache.remember(token, source, Object.freeze(verified));
+    return verified;
   }
 
   #finish(parsed: DecodedJws, key: JoseKey): VerifiedJwt<C> {
@@ -74,7 +113,7 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
 
 /** Compiles `options` into a verifier to reuse across tokens. */
 export function createJwtVerifier<C extends JwtClaims = JwtClaims>(
-  options: VerifyJwtOptions,
+  options: JwtVerifierOptions,
 ): JwtVerifier<C> {
   return new JwtVerifier<C>(options);
 }

@@ -1,0 +1,88 @@
+import type { JoseKey, KeySet } from '../jose/types.js';
+import type { VerifiedJwt } from './verify.js';
+
+/** `cache` option of a JwtVerifier: remember tokens that verified, so a repeat skips the signature. */
+export interface VerifiedTokenCacheOptions {
+  /** How many distinct tokens to remember; the oldest is forgotten first. */
+  readonly maxEntries: number;
+}
+
+interface Entry {
+  readonly verified: VerifiedJwt;
+  /** The key or key set the token was verified with: a hit needs the same one, resolving the same key. */
+  readonly source: JoseKey | KeySet;
+}
+
+/**
+ * Tokens that passed every check, by their exact compact serialization. What a hit may skip is what
+ * cannot change for the same bytes under the same options: parsing, the signature, and the static
+ * claim rules. What can change is checked again by the caller: the time claims (against the clock)
+ * and the key (still in the set, e.g. not removed after a compromise). Failures are never remembered.
+ *
+ * The key is the whole token, signature included, so a hit proves the presenter holds the exact bytes
+ * that verified before; a lookup cannot reveal anything about other tokens.
+ */
+export class VerifiedTokenCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+
+  constructor(options: VerifiedTokenCacheOptions) {
+    if (options === null || typeof options !== 'object') throw new TypeError('cache must be an object');
+    const { maxEntries } = options;
+    if (!Number.isSafeInteger(maxEntries) || maxEntries <= 0) {
+      throw new TypeError('cache.maxEntries must be a positive integer');
+    }
+    this.#maxEntries = maxEntries;
+  }
+
+  /** The earlier verification of `token` against `source`, if it is still bound to the same key. */
+  lookup(token: string, source: JoseKey | KeySet): VerifiedJwt | undefined {
+    const entry = this.#entries.get(token);
+    if (entry === undefined) return undefined;
+    if (entry.source === source && sameKeyStill(entry.verified, source)) return entry.verified;
+    this.#entries.delete(token);
+    return undefined;
+  }
+
+  remember(token: string, source: JoseKey | KeySet, verified: VerifiedJwt): void {
+    const entries = this.#entries;
+    if (entries.size >= this.#maxEntries) {
+      // Insertion order: the first key is the oldest. FIFO keeps a hit free of bookkeeping.
+      entries.delete(entries.keys().next().value as string);
+    }
+    entries.set(token, { verified, source });
+  }
+
+  forget(token: string): void {
+    this.#entries.delete(token);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+/**
+ * A key set must still answer the token's header with the very key that verified it, synchronously:
+ * a key dropped from the set (rotation, compromise) or a set that needs a fetch means verify again.
+ */
+function sameKeyStill(verified: VerifiedJwt, source: JoseKey | KeySet): boolean {
+  if (!('resolve' in source)) return true;
+  try {
+    const key = source.resolve(verified.header);
+    // A pending fetch is the full verification's to await (it joins the same fetch); not ours.
+    if (key instanceof Promise) key.catch(() => {});
+    return key === verified.key;
+  } catch {
+    return false;
+  }
+}
+
+/** Claims and header handed to several callers must not be changed by one of them. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
