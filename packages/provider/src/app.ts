@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { pino } from 'pino';
 import { withAuditLog } from './audit/logged-audit-store.js';
@@ -41,6 +40,8 @@ import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/create-logger.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './lib/database-unavailable.js';
 import { registerFormParser } from './lib/form-parser.js';
+import { lazyChildLogger } from './lib/lazy-child-logger.js';
+import { secureRandomBytes } from './lib/random.js';
 import { securityHeaders } from './lib/security-headers.js';
 import type { RateLimiter } from './login/rate-limiter.js';
 import { createBackChannelLogout } from './logout/back-channel.js';
@@ -86,7 +87,7 @@ export interface ProviderAppDeps {
     readonly delay?: (ms: number) => Promise<void>;
     readonly timeoutSignal?: (ms: number) => AbortSignal;
   };
-  /** Default: node:crypto randomBytes (session ids, codes, CSRF cookies). */
+  /** Default: the CSPRNG, batched (lib/random.ts): session ids, codes, CSRF cookies, jti. */
   readonly random?: (n: number) => Buffer;
   /**
    * The decoded LATCHKEY_SECRET (seals pending authorization requests, keys CSRF tokens). Default:
@@ -109,6 +110,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
     // Two log lines per request cost ~30% of a cheap endpoint's throughput; opt-in (docs/ARCHITECTURE.md).
     logController: new LogController({ disableRequestLogging: !config.logging.requests }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: config.bodyLimit,
     // X-Forwarded-For is believed only from configured proxies (request.ip feeds the per-IP limits).
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
@@ -234,7 +236,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     authMethods,
     deviceCodes: stores.deviceCodes,
     clock,
-    random: deps.random ?? randomBytes,
+    random: deps.random ?? secureRandomBytes,
     settings: config.device,
   });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
@@ -252,7 +254,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     stores,
     keyManager: deps.keyManager,
     clock,
-    random: deps.random ?? randomBytes,
+    random: deps.random ?? secureRandomBytes,
     secret: deps.secret ?? resolveSecret(config).bytes,
     ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
   });

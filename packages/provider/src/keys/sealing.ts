@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { secureRandomBytes } from '../lib/random.js';
 
 /**
  * Private signing keys at rest: AES-256-GCM (DESIGN rule 6) under a key derived from LATCHKEY_SECRET
@@ -29,7 +30,7 @@ export class SealingError extends Error {
   readonly code = 'ERR_KEY_UNSEALABLE';
 }
 
-export function createSealer(secret: Uint8Array, random: (n: number) => Buffer = randomBytes): Sealer {
+export function createSealer(secret: Uint8Array, random: (n: number) => Buffer = secureRandomBytes): Sealer {
   if (secret.length < 32) throw new TypeError('The sealing secret must be at least 32 bytes');
   const key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), HKDF_INFO, 32));
   return {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { secureRandomBytes } from '../lib/random.js';
 import type { RefreshTokenRecord, RefreshTokenStore } from '../store/types.js';
 import { hashOpaqueToken } from './opaque-hash.js';
 
@@ -65,7 +65,7 @@ export function refreshTokenExpiresAt(
  * the family (RFC 9700 §4.14.2), so revoking the grant ends every token of it.
  */
 export function createRefreshTokens(deps: RefreshTokensDeps): RefreshTokens {
-  const random = deps.random ?? randomBytes;
+  const random = deps.random ?? secureRandomBytes;
   const { refreshTokenIdleLifetime: idle, refreshTokenAbsoluteLifetime: absolute } = deps.settings;
 
   const mint = (

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { JoseKey, JwsAlgorithm } from '@latchkey/oidc';
 import { type ClaimsRequest, requestedClaimNames, userClaims } from '../claims/index.js';
 import type { Clock } from '../lib/clock.js';
+import { secureRandomBytes } from '../lib/random.js';
 import { claimsForScopes } from '../scopes/index.js';
 import type { ClientRecord, UserRecord } from '../store/types.js';
 import { accessTokenClaims, signAccessToken } from './access-token.js';
@@ -77,7 +77,7 @@ const JTI_BYTES = 16;
  */
 export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
   const { settings } = deps;
-  const random = deps.random ?? randomBytes;
+  const random = deps.random ?? secureRandomBytes;
   return {
     issueSignInTokens(input) {
       const issuedAt = deps.now();
