@@ -12,7 +12,7 @@ import { type Clock, systemClock } from './lib/clock.js';
 import { closeWithin } from './lib/close-within.js';
 import { createLogger } from './lib/create-logger.js';
 import type { Logger } from './lib/logger.js';
-import { createProviderMetrics, type ProviderMetrics } from './metrics/provider-metrics.js';
+import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { type OpenedProviderStores, openProviderStores } from './store/index.js';
 import type { ProviderStores } from './store/types.js';
 
@@ -75,8 +75,11 @@ export async function startProvider(
   let keyManager: KeyManager | undefined;
   let metricsServer: MetricsServer | undefined;
   try {
+    // prom-client (~12 MB resident with its default collectors) loads only when metrics are on.
     const metrics: ProviderMetrics | undefined =
-      config.metrics.port === undefined ? undefined : createProviderMetrics();
+      config.metrics.port === undefined
+        ? undefined
+        : (await import('./metrics/provider-metrics.js')).createProviderMetrics();
     const { applied } = await stores.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     keyManager = createKeyManager({

@@ -9,7 +9,7 @@ export {
   sql,
   type Transaction,
   type Updateable,
-} from 'kysely';
+} from './lib/kysely.js';
 export { type Database, type Dialect, type OpenDatabaseOptions, openDatabase } from './connect.js';
 export { isSerializationFailure, isUniqueViolation, uniqueViolationTarget } from './errors.js';
 export { redactDatabaseUrl } from './lib/database-url.js';

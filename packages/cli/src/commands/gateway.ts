@@ -1,4 +1,3 @@
-import { loadGatewayConfig, startGateway } from '@latchkey/gateway';
 import { optionalString } from '../lib/args.js';
 import type { Command } from '../lib/command.js';
 import { println } from '../lib/io.js';
@@ -8,6 +7,9 @@ export const gateway: Command = {
   summary: 'Run the gateway: OIDC sign-in and token checks in front of HTTP services (see docs/gateway.md)',
   options: {},
   async run(values, _positionals, io) {
+    // Loaded here, not at the top: every command shares this module graph, and the gateway (undici and
+    // its own stores) is ~8 MB resident that `latchkey serve` would otherwise carry.
+    const { loadGatewayConfig, startGateway } = await import('@latchkey/gateway');
     const file = optionalString(values, 'config');
     const databaseUrl = optionalString(values, 'database');
     const config = loadGatewayConfig({

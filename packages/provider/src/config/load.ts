@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './errors.js';
 import { CONFIG_FIELDS, type ConfigField } from './fields.js';
 import type { ProviderConfig, ProviderConfigOverrides } from './types.js';
@@ -135,7 +135,7 @@ function readConfigFile(path: string): Record<string, unknown> {
   }
   let data: unknown;
   try {
-    data = parseYaml(text, { maxAliasCount: 10 });
+    data = parseYaml(text);
   } catch (error) {
     throw new ConfigError('--config', `${path} is not valid YAML or JSON: ${(error as Error).message}`);
   }
@@ -143,6 +143,16 @@ function readConfigFile(path: string): Record<string, unknown> {
   if (typeof data !== 'object' || Array.isArray(data))
     throw new ConfigError('--config', `${path} must hold a mapping`);
   return data as Record<string, unknown>;
+}
+
+/**
+ * The YAML parser is loaded only when a config file is given (most deployments configure through the
+ * environment): it is ~9 MB resident that an idle provider would otherwise carry. Synchronous, as
+ * loadConfig is; the package ships CommonJS.
+ */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text, { maxAliasCount: 10 });
 }
 
 /** A misspelt key would otherwise be silently ignored and its default used. */

@@ -7,7 +7,7 @@ import {
   type SqliteDialectConfig,
   SqliteDriver,
   type SqliteStatement,
-} from 'kysely';
+} from './kysely.js';
 
 /** How many prepared statements one connection keeps; the provider's queries are a few dozen shapes. */
 export const STATEMENT_CACHE_SIZE = 500;

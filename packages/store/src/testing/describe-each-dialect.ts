@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { sql } from 'kysely';
+import { sql } from '../lib/kysely.js';
 import { type Database, type Dialect, openDatabase } from '../connect.js';
 import { redactDatabaseUrl } from '../lib/database-url.js';
 

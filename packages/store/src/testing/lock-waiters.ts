@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { sql } from 'kysely';
+import { sql } from '../lib/kysely.js';
 import type { Database } from '../connect.js';
 
 const POLL_INTERVAL_MS = 5;
