@@ -31,13 +31,19 @@ const SETTINGS: LoadSettings = {
 };
 const PROFILE_DIR = process.env['BENCH_PROFILE'];
 const WARMUP_SECONDS = 2;
-const IDLE_SETTLE_MS = 3000;
+/**
+ * RSS is read 3 s after the server is ready (startup garbage still in a young generation grown while
+ * loading) and again after 15 s with no request, when V8's memory reducer has usually run: the idle
+ * figure. Both systems are read at the same moments.
+ */
+const STARTUP_RSS_MS = 3000;
+const IDLE_RSS_MS = 15_000;
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 interface SystemResults {
   readonly byCase: LoadResult[];
-  readonly memory?: { idleMb: number | undefined; peakMb: number | undefined };
+  readonly memory?: { startupMb: number | undefined; idleMb: number | undefined; peakMb: number | undefined };
 }
 
 async function measureSystem(scenario: Scenario, system: System): Promise<SystemResults> {
@@ -46,9 +52,12 @@ async function measureSystem(scenario: Scenario, system: System): Promise<System
     ...(system === 'latchkey' && PROFILE_DIR ? { profileDir: PROFILE_DIR } : {}),
   });
   try {
+    let startupMb: number | undefined;
     let idleMb: number | undefined;
     if (scenario.measuresMemory) {
-      await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+      await new Promise((resolve) => setTimeout(resolve, STARTUP_RSS_MS));
+      startupMb = server.memoryMb('VmRSS');
+      await new Promise((resolve) => setTimeout(resolve, IDLE_RSS_MS - STARTUP_RSS_MS));
       idleMb = server.memoryMb('VmRSS');
     }
     const byCase: LoadResult[] = [];
@@ -67,7 +76,7 @@ async function measureSystem(scenario: Scenario, system: System): Promise<System
       byCase.push(medianResult(runs));
     }
     return scenario.measuresMemory
-      ? { byCase, memory: { idleMb, peakMb: server.memoryMb('VmHWM') } }
+      ? { byCase, memory: { startupMb, idleMb, peakMb: server.memoryMb('VmHWM') } }
       : { byCase };
   } finally {
     await server.stop();
