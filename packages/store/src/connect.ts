@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, sql } from './lib/kysely.js';
 import { type DatabaseTarget, parseDatabaseUrl, redactDatabaseUrl } from './lib/database-url.js';
+import { Kysely, PostgresDialect, sql } from './lib/kysely.js';
 import { pgTypeParsers } from './lib/pg-types.js';
 import { ImmediateSqliteDialect } from './lib/sqlite-dialect.js';
 

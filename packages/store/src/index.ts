@@ -1,4 +1,8 @@
 // The query builder, re-exported so packages that keep their tables here depend on one Kysely.
+
+export { type Database, type Dialect, type OpenDatabaseOptions, openDatabase } from './connect.js';
+export { isSerializationFailure, isUniqueViolation, uniqueViolationTarget } from './errors.js';
+export { redactDatabaseUrl } from './lib/database-url.js';
 export {
   type ColumnType,
   type Generated,
@@ -10,8 +14,5 @@ export {
   type Transaction,
   type Updateable,
 } from './lib/kysely.js';
-export { type Database, type Dialect, type OpenDatabaseOptions, openDatabase } from './connect.js';
-export { isSerializationFailure, isUniqueViolation, uniqueViolationTarget } from './errors.js';
-export { redactDatabaseUrl } from './lib/database-url.js';
 export { type Migration, type MigrationSet, type RunMigrationsOptions, runMigrations } from './migrate.js';
 export { withTransaction } from './transaction.js';

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { sql } from '../lib/kysely.js';
 import { type Database, type Dialect, openDatabase } from '../connect.js';
 import { redactDatabaseUrl } from '../lib/database-url.js';
+import { sql } from '../lib/kysely.js';
 
 export interface DialectContext {
   readonly dialect: Dialect;

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { sql } from '../lib/kysely.js';
 import type { Database } from '../connect.js';
+import { sql } from '../lib/kysely.js';
 
 const POLL_INTERVAL_MS = 5;
 const GIVE_UP_AFTER_MS = 3000;
