@@ -38,11 +38,8 @@ export class BearerChecks {
     let authenticator = this.#authenticators.get(route);
     if (authenticator === undefined) {
       const verifiers = route.providers.map((id) => this.#verifier(this.#providers.get(id)!, route.audience));
-      const cache = new VerifiedTokenCache(this.#deps.now ?? Date.now);
       authenticator = createBearerAuthenticator<JwtClaims>({
-        verifier: {
-          verify: (token) => cache.get(token) ?? cache.put(token, verifyWithIssuer(token, verifiers)),
-        },
+        verifier: { verify: (token) => verifyWithIssuer(token, verifiers) },
         resourceMetadata,
       });
       this.#authenticators.set(route, authenticator);
@@ -66,6 +63,9 @@ export class BearerChecks {
         issuer: provider.issuer,
         audience,
         typ: 'at+jwt',
+        // A busy client's repeated token costs one signature check, not one per request; `exp` is
+        // checked on every use, and a key withdrawn from the JWKS ends its tokens at once.
+        cache: { maxEntries: VERIFIED_TOKENS_CACHED },
         ...(this.#deps.fetch === undefined ? {} : { fetch: this.#deps.fetch }),
         ...(this.#deps.now === undefined ? {} : { now: this.#deps.now }),
       });
@@ -75,64 +75,19 @@ export class BearerChecks {
   }
 }
 
-const CACHE_ENTRIES = 10_000;
-const CACHE_SECONDS = 30;
-/** Characters at the end of a token (its signature) that key the cache. */
-const KEY_LENGTH = 32;
-
-interface CachedToken {
-  readonly token: string;
-  readonly claims: Promise<JwtClaims>;
-  readonly until: number;
-}
-
-/**
- * Verified tokens of one route, kept for up to 30 s and never past their `exp`, so a busy client's
- * repeated token costs one signature check, not one per request. Bounded (oldest evicted first).
- * The price: a key withdrawn from the JWKS still passes its cached tokens for at most 30 s.
- *
- * Keyed by the last characters of the token (its signature), then the whole token is compared: each
- * request brings the token as a new string, and a Map would hash all of it (hundreds of characters)
- * before the lookup. Two tokens sharing an ending only share a slot: the second is verified in full
- * and replaces the first; a match is always the exact token that was verified.
- */
-class VerifiedTokenCache {
-  readonly #entries = new Map<string, CachedToken>();
-  readonly #now: () => number;
-
-  constructor(now: () => number) {
-    this.#now = now;
-  }
-
-  get(token: string): Promise<JwtClaims> | undefined {
-    const key = token.length > KEY_LENGTH ? token.slice(-KEY_LENGTH) : token;
-    const entry = this.#entries.get(key);
-    if (entry === undefined || entry.token !== token) return undefined;
-    if (this.#now() / 1000 < entry.until) return entry.claims;
-    this.#entries.delete(key);
-    return undefined;
-  }
-
-  async put(token: string, verifying: Promise<JwtClaims>): Promise<JwtClaims> {
-    const claims = await verifying;
-    const now = this.#now() / 1000;
-    const until = Math.min(typeof claims.exp === 'number' ? claims.exp : now, now + CACHE_SECONDS);
-    const key = token.length > KEY_LENGTH ? token.slice(-KEY_LENGTH) : token;
-    this.#entries.delete(key);
-    if (this.#entries.size >= CACHE_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
-    // One settled promise per token, handed out on every hit.
-    this.#entries.set(key, { token, claims: Promise.resolve(claims), until });
-    return claims;
-  }
-}
+/** Distinct tokens each issuer's verifier remembers once verified (oldest forgotten first). */
+const VERIFIED_TOKENS_CACHED = 10_000;
 
 async function verifyWithIssuer(
   token: string,
   verifiers: readonly { issuer: string; verifier: Verifier }[],
 ): Promise<JwtClaims> {
   // Only selects which issuer's keys to try; the verifier then checks `iss` exactly on the authentic token.
-  const issuer = unverifiedIssuer(token);
-  const match = verifiers.length === 1 ? verifiers[0] : verifiers.find((v) => v.issuer === issuer);
+  let match = verifiers[0];
+  if (verifiers.length > 1) {
+    const issuer = unverifiedIssuer(token);
+    match = verifiers.find((v) => v.issuer === issuer);
+  }
   if (match === undefined) {
     throw new JoseError('ERR_JWT_CLAIM_INVALID', 'the token issuer is not accepted here', {
       claim: 'iss',

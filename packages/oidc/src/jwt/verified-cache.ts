@@ -8,6 +8,8 @@ export interface VerifiedTokenCacheOptions {
 }
 
 interface Entry {
+  /** The whole token: a hit must be these exact bytes, not just the same ending. */
+  readonly token: string;
   readonly verified: VerifiedJwt;
   /** The key or key set the token was verified with: a hit needs the same one, resolving the same key. */
   readonly source: JoseKey | KeySet;
@@ -19,8 +21,10 @@ interface Entry {
  * claim rules. What can change is checked again by the caller: the time claims (against the clock)
  * and the key (still in the set, e.g. not removed after a compromise). Failures are never remembered.
  *
- * The key is the whole token, signature included, so a hit proves the presenter holds the exact bytes
- * that verified before; a lookup cannot reveal anything about other tokens.
+ * A hit is the whole token, signature included, so it proves the presenter holds the exact bytes that
+ * verified before. Entries are keyed by the token's last characters (its signature) and then compared
+ * in full: each request brings the token as a new string, and a Map would first hash all of it
+ * (hundreds of characters). Two tokens with the same ending share a slot; the newer replaces the older.
  */
 export class VerifiedTokenCache {
   readonly #entries = new Map<string, Entry>();
@@ -37,29 +41,40 @@ export class VerifiedTokenCache {
 
   /** The earlier verification of `token` against `source`, if it is still bound to the same key. */
   lookup(token: string, source: JoseKey | KeySet): VerifiedJwt | undefined {
-    const entry = this.#entries.get(token);
-    if (entry === undefined) return undefined;
+    const slot = slotOf(token);
+    const entry = this.#entries.get(slot);
+    if (entry === undefined || entry.token !== token) return undefined;
     if (entry.source === source && sameKeyStill(entry.verified, source)) return entry.verified;
-    this.#entries.delete(token);
+    this.#entries.delete(slot);
     return undefined;
   }
 
   remember(token: string, source: JoseKey | KeySet, verified: VerifiedJwt): void {
     const entries = this.#entries;
+    const slot = slotOf(token);
+    entries.delete(slot);
     if (entries.size >= this.#maxEntries) {
       // Insertion order: the first key is the oldest. FIFO keeps a hit free of bookkeeping.
       entries.delete(entries.keys().next().value as string);
     }
-    entries.set(token, { verified, source });
+    entries.set(slot, { token, verified, source });
   }
 
   forget(token: string): void {
-    this.#entries.delete(token);
+    const slot = slotOf(token);
+    if (this.#entries.get(slot)?.token === token) this.#entries.delete(slot);
   }
 
   get size(): number {
     return this.#entries.size;
   }
+}
+
+/** Characters at the end of a token (its signature) that pick its slot. */
+const SLOT_KEY_LENGTH = 32;
+
+function slotOf(token: string): string {
+  return token.length > SLOT_KEY_LENGTH ? token.slice(-SLOT_KEY_LENGTH) : token;
 }
 
 /**

@@ -136,3 +136,23 @@ describe('JwtVerifier cache', () => {
     }
   });
 });
+
+describe('JwtVerifier cache slots', () => {
+  test("a token ending like a cached one (the cached token's signature on other claims) is verified in full", async () => {
+    const { verifier } = cachedVerifier();
+    const keys = new LocalKeySet([es.publicKey]);
+    const token = signJwt(claims, es.privateKey);
+    const genuine = await verifier.verify(token, keys);
+    const [header, , signature] = token.split('.');
+    const otherPayload = Buffer.from(JSON.stringify({ ...claims, sub: 'root' })).toString('base64url');
+    await assertJoseError(
+      () => verifier.verify(`${header}.${otherPayload}.${signature}`, keys),
+      'ERR_JWS_SIGNATURE_INVALID',
+    );
+    assert.equal(
+      (await verifier.verify(token, keys)).claims,
+      genuine.claims,
+      'the genuine token stays cached',
+    );
+  });
+});
