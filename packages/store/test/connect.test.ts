@@ -12,7 +12,7 @@ describe('openDatabase on SQLite', () => {
   const directory = mkdtempSync(join(tmpdir(), 'latchkey-connect-'));
   after(() => rmSync(directory, { recursive: true, force: true }));
 
-  test('creates the parent directory and sets WAL, synchronous NORMAL, foreign keys and a busy timeout', async () => {
+  test('creates the parent directory and sets WAL, synchronous NORMAL, a 10,000-page checkpoint interval, foreign keys and a busy timeout', async () => {
     const path = join(directory, 'nested', 'deeper', 'latchkey.db');
     const database = await openDatabase(`sqlite:${path}`);
     try {
@@ -22,6 +22,7 @@ describe('openDatabase on SQLite', () => {
         Object.values((await sql.raw(`pragma ${name}`).execute(database.db)).rows[0] as object)[0];
       assert.equal(await pragma('journal_mode'), 'wal');
       assert.equal(await pragma('synchronous'), 1); // NORMAL
+      assert.equal(await pragma('wal_autocheckpoint'), 10_000);
       assert.equal(await pragma('foreign_keys'), 1);
       assert.equal(await pragma('busy_timeout'), 5000);
     } finally {
