@@ -9,9 +9,9 @@
  * each Latchkey server, written to dir), LATCHKEY_* (passed to the Latchkey server).
  *
  * Method: each server runs in its own process pinned to CPU 0 (taskset); this process, the state
- * minting and the load generator (autocannon, a separate process) run on CPU 1. Per scenario and
- * system: start the server, one warm-up run (discarded), then BENCH_RUNS timed runs, each preceded by
- * minting its state outside the timed window; the table reports medians.
+ * minting and the load generator (autocannon, a separate process) run on CPU 1. Per scenario: start
+ * both servers, one warm-up run each (discarded), then BENCH_RUNS timed runs each, alternating between
+ * the systems, each preceded by minting its state outside the timed window; the table reports medians.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -32,74 +32,104 @@ const SETTINGS: LoadSettings = {
 const PROFILE_DIR = process.env['BENCH_PROFILE'];
 const WARMUP_SECONDS = 2;
 /**
- * RSS is read 3 s after the server is ready (startup garbage still in a young generation grown while
- * loading) and again after 15 s with no request, when V8's memory reducer has usually run: the idle
- * figure. Both systems are read at the same moments.
+ * RSS is read 3 s after a server is ready (startup garbage still in a young generation grown while
+ * loading) and again 15 s after, with no request in between, when V8's memory reducer has usually run:
+ * the idle figure. Each system is read at the same moments after its own start.
  */
 const STARTUP_RSS_MS = 3000;
 const IDLE_RSS_MS = 15_000;
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-interface SystemResults {
-  readonly byCase: LoadResult[];
-  readonly memory?: { startupMb: number | undefined; idleMb: number | undefined; peakMb: number | undefined };
+interface Contestant {
+  readonly system: System;
+  readonly server: RunningServer;
+  /** When its server was ready (performance.now()), for the memory readings. */
+  readonly readyAt: number;
 }
 
-async function measureSystem(scenario: Scenario, system: System): Promise<SystemResults> {
-  const server: RunningServer = await startServer(system, {
+interface MemoryReadings {
+  startupMb: number | undefined;
+  idleMb: number | undefined;
+}
+
+const SYSTEMS: readonly System[] = ['latchkey', 'peer'];
+const SYSTEM_LABELS: Record<System, string> = {
+  latchkey: 'Latchkey (SQLite, durable)',
+  peer: 'oidc-provider (in-memory)',
+};
+
+function startContestant(scenario: Scenario, system: System): Promise<Contestant> {
+  return startServer(system, {
     ...(system === 'latchkey' && scenario.latchkeyEnv ? { env: scenario.latchkeyEnv } : {}),
     ...(system === 'latchkey' && PROFILE_DIR ? { profileDir: PROFILE_DIR } : {}),
-  });
-  try {
-    let startupMb: number | undefined;
-    let idleMb: number | undefined;
-    if (scenario.measuresMemory) {
-      await new Promise((resolve) => setTimeout(resolve, STARTUP_RSS_MS));
-      startupMb = server.memoryMb('VmRSS');
-      await new Promise((resolve) => setTimeout(resolve, IDLE_RSS_MS - STARTUP_RSS_MS));
-      idleMb = server.memoryMb('VmRSS');
-    }
-    const byCase: LoadResult[] = [];
-    for (const c of scenario.cases) {
-      progress(`${scenario.name} / ${system} / ${c.label}: warm-up`);
-      await runLoad(await c.prepare(server, { ...SETTINGS, seconds: WARMUP_SECONDS }));
-      const runs: LoadResult[] = [];
-      for (let run = 1; run <= RUNS; run++) {
-        const job = await c.prepare(server, SETTINGS);
-        const result = await runLoad(job);
-        progress(
-          `${scenario.name} / ${system} / run ${run}: ${result.perSecond.toFixed(0)}/s, ${result.errors} errors`,
-        );
-        runs.push(result);
-      }
-      byCase.push(medianResult(runs));
-    }
-    return scenario.measuresMemory
-      ? { byCase, memory: { startupMb, idleMb, peakMb: server.memoryMb('VmHWM') } }
-      : { byCase };
-  } finally {
-    await server.stop();
-  }
+  }).then((server) => ({ system, server, readyAt: performance.now() }));
 }
 
+/** Each server's RSS 3 s and 15 s after it was ready, with no request in between. */
+async function readIdleMemory(contestants: readonly Contestant[]): Promise<Map<System, MemoryReadings>> {
+  const readings = new Map<System, MemoryReadings>();
+  const readAt = async (contestant: Contestant, delayMs: number) => {
+    const wait = contestant.readyAt + delayMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return contestant.server.memoryMb('VmRSS');
+  };
+  await Promise.all(
+    contestants.map(async (c) => {
+      const startupMb = await readAt(c, STARTUP_RSS_MS);
+      readings.set(c.system, { startupMb, idleMb: await readAt(c, IDLE_RSS_MS) });
+    }),
+  );
+  return readings;
+}
+
+/**
+ * Both servers are up for the whole scenario (both pinned to CPU 0; the one not under load is idle),
+ * and their timed runs alternate — Latchkey, peer, then peer, Latchkey, … — so a machine whose speed
+ * drifts during the scenario (a shared VM) weighs on both alike, and the ratio compares like with like.
+ */
 async function runScenario(scenario: Scenario): Promise<string> {
-  const latchkey = await measureSystem(scenario, 'latchkey');
-  const peer = await measureSystem(scenario, 'peer');
-  const rows: Row[] = scenario.cases.map((c, i) => ({
-    label: c.label,
-    latchkey: latchkey.byCase[i]!,
-    peer: peer.byCase[i]!,
-  }));
-  let out = scenarioTable(scenario.title, scenario.unit, rows, RUNS);
-  if (latchkey.memory && peer.memory) {
-    const memory: MemoryRow[] = [
-      { system: 'Latchkey (SQLite, durable)', ...latchkey.memory },
-      { system: 'oidc-provider (in-memory)', ...peer.memory },
-    ];
-    out += `\n\n${memoryTable(memory)}`;
+  const contestants: Contestant[] = [];
+  try {
+    for (const system of SYSTEMS) contestants.push(await startContestant(scenario, system));
+    const idle = scenario.measuresMemory ? await readIdleMemory(contestants) : undefined;
+    const medians = new Map<System, LoadResult[]>(SYSTEMS.map((system) => [system, []]));
+    for (const c of scenario.cases) {
+      for (const { system, server } of contestants) {
+        progress(`${scenario.name} / ${system} / ${c.label}: warm-up`);
+        await runLoad(await c.prepare(server, { ...SETTINGS, seconds: WARMUP_SECONDS }));
+      }
+      const runs = new Map<System, LoadResult[]>(SYSTEMS.map((system) => [system, []]));
+      for (let run = 1; run <= RUNS; run++) {
+        const order = run % 2 === 1 ? contestants : [...contestants].reverse();
+        for (const { system, server } of order) {
+          const result = await runLoad(await c.prepare(server, SETTINGS));
+          progress(
+            `${scenario.name} / ${system} / run ${run}: ${result.perSecond.toFixed(0)}/s, ${result.errors} errors`,
+          );
+          runs.get(system)!.push(result);
+        }
+      }
+      for (const system of SYSTEMS) medians.get(system)!.push(medianResult(runs.get(system)!));
+    }
+    const rows: Row[] = scenario.cases.map((c, i) => ({
+      label: c.label,
+      latchkey: medians.get('latchkey')![i]!,
+      peer: medians.get('peer')![i]!,
+    }));
+    let out = scenarioTable(scenario.title, scenario.unit, rows, RUNS);
+    if (idle !== undefined) {
+      const memory: MemoryRow[] = contestants.map(({ system, server }) => ({
+        system: SYSTEM_LABELS[system],
+        ...idle.get(system)!,
+        peakMb: server.memoryMb('VmHWM'),
+      }));
+      out += `\n\n${memoryTable(memory)}`;
+    }
+    return out;
+  } finally {
+    await Promise.all(contestants.map(({ server }) => server.stop()));
   }
-  return out;
 }
 
 function runScript(scenario: ScriptScenario): Promise<string> {
