@@ -264,6 +264,15 @@ describe('the OAuth error factory', () => {
     assert.match(response.headers['www-authenticate'] ?? '', /^Basic /);
   });
 
+  test('an OAuth error carries no stack frames, and other errors still do', () => {
+    const limit = Error.stackTraceLimit;
+    const oauth = new InvalidGrant('The code has expired');
+    assert.equal(Error.stackTraceLimit, limit, 'the global limit is restored');
+    assert.ok(oauth instanceof Error);
+    assert.doesNotMatch(oauth.stack ?? '', /\n\s+at /);
+    assert.match(new Error('a fault').stack ?? '', /\n\s+at /);
+  });
+
   test('turns anything else into a bare server_error', () => {
     const response = errorResponse(new Error('SELECT * FROM secrets'));
     assert.equal(response.status, 500);
