@@ -1,7 +1,14 @@
 import type { Algorithm } from '@node-rs/argon2';
 
-/** Loaded on first use: a server that never hashes a password does not pay for the native module. */
-const argon2 = () => import('@node-rs/argon2');
+/**
+ * Loaded on first use: a server that never hashes a password does not pay for the native module. The
+ * promise is kept: a repeated `import()` still resolves the specifier (~5–9 µs per sign-in).
+ */
+let argon2Module: Promise<typeof import('@node-rs/argon2')> | undefined;
+const argon2 = () => {
+  argon2Module ??= import('@node-rs/argon2');
+  return argon2Module;
+};
 
 /**
  * argon2id with the OWASP Password Storage Cheat Sheet parameters: m = 19 MiB, t = 2, p = 1
