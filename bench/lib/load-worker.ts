@@ -7,8 +7,9 @@
  */
 import { Agent, request as httpRequest } from 'node:http';
 import autocannon from 'autocannon';
+import { HttpBrowser } from '../../test/helpers/http-browser.js';
 import type { FlowLoad, HttpLoad, LoadJob, LoadResult } from './load-job.js';
-import { authorize, Browser, exchangeCode, newPkce } from './sign-in.js';
+import { authorize, exchangeCode, newPkce } from './sign-in.js';
 
 /** Nearest-rank percentile (sorts in place). */
 function percentile(values: number[], q: number): number {
@@ -123,7 +124,7 @@ async function runFlows(job: FlowLoad): Promise<LoadResult> {
     const began = performance.now();
     try {
       const pkce = newPkce();
-      const browser = new Browser(job.origin);
+      const browser = new HttpBrowser(job.origin);
       const code = await authorize(browser, job.endpoints, {
         client: job.client,
         account: job.account,

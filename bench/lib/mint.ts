@@ -2,11 +2,11 @@
  * State minted through each system's real endpoints before a timed window: sessions, codes, tokens.
  * Nothing is written behind a server's back, so every request of the timed window is valid.
  */
+import { HttpBrowser } from '../../test/helpers/http-browser.js';
 import { CHEAP_USER } from './fixtures.js';
 import type { RunningServer } from './server-process.js';
 import {
   authorize,
-  Browser,
   codeExchangeBody,
   type Endpoints,
   exchangeCode,
@@ -47,7 +47,7 @@ export async function mintTokens(
   const endpoints = endpointsOf(server);
   return inParallel(count, 8, async () => {
     const pkce = newPkce();
-    const browser = new Browser(server.ready.url);
+    const browser = new HttpBrowser(server.ready.url);
     const code = await authorize(browser, endpoints, {
       client: server.ready.web,
       account: CHEAP_USER,
@@ -70,7 +70,7 @@ export async function mintCodeExchanges(
 ): Promise<string[]> {
   const endpoints = endpointsOf(server);
   const signedIn = await inParallel(browsers, browsers, async () => {
-    const browser = new Browser(server.ready.url);
+    const browser = new HttpBrowser(server.ready.url);
     const pkce = newPkce();
     await authorize(browser, endpoints, {
       client: server.ready.web,

@@ -6,6 +6,7 @@
  * failed flow throws instead of being counted.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { type HttpBrowser, isRedirect, readForm } from '../../test/helpers/http-browser.js';
 import { basicAuth, type ClientCredentials, REDIRECT_URI } from './fixtures.js';
 
 export interface Endpoints {
@@ -18,36 +19,6 @@ export interface Account {
   readonly password: string;
 }
 
-/** Just enough of a browser: a cookie jar for one origin, manual redirects, form posts. */
-export class Browser {
-  readonly #cookies = new Map<string, string>();
-  constructor(readonly origin: string) {}
-
-  async request(url: string, form?: Record<string, string>): Promise<Response> {
-    const headers: Record<string, string> = {};
-    if (this.#cookies.size > 0) {
-      headers['cookie'] = [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    }
-    let body: string | undefined;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      // What a browser sends on a same-origin form post (Latchkey's S4 Origin check).
-      headers['origin'] = this.origin;
-      headers['sec-fetch-site'] = 'same-origin';
-      body = new URLSearchParams(form).toString();
-    }
-    const response = await fetch(url, { method: form ? 'POST' : 'GET', headers, body, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const pair = cookie.split(';')[0]!;
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(cookie)) this.#cookies.delete(name);
-      else this.#cookies.set(name, pair.slice(eq + 1).trim());
-    }
-    return response;
-  }
-}
-
 export interface Pkce {
   readonly verifier: string;
   readonly challenge: string;
@@ -58,44 +29,27 @@ export function newPkce(): Pkce {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-const ENTITIES: Record<string, string> = {
-  '&amp;': '&',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-  '&#x27;': "'",
-};
-const decode = (value: string) => value.replace(/&(?:amp|lt|gt|quot|#39|#x27);/g, (e) => ENTITIES[e]!);
-
 /** The page's form: where it posts and the fields a person would send (hidden inputs + answers). */
 function answerForm(
   page: string,
   base: string,
   account: Account,
 ): { action: string; fields: Record<string, string> } {
-  const action = /<form[^>]*\saction="([^"]*)"/.exec(page)?.[1];
-  if (action === undefined) throw new Error(`no form on the page: ${page.slice(0, 200)}`);
-  const fields: Record<string, string> = {};
-  for (const match of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\s*\/?>/g)) {
-    fields[match[1]!] = decode(match[2]!);
-  }
+  const { action, hidden: fields } = readForm(page, base);
   if (/name="password"/.test(page)) {
     fields[/name="login"/.test(page) ? 'login' : 'username'] = account.username;
     fields['password'] = account.password;
   }
   if (/name="decision"/.test(page)) fields['decision'] = 'approve';
-  return { action: new URL(decode(action), base).href, fields };
+  return { action, fields };
 }
-
-const isRedirect = (response: Response) => response.status >= 300 && response.status < 400;
 
 /**
  * Authorization request → (login) → (consent) → the code at the redirect URI. With a browser that
  * already has a session and a grant, both providers answer the authorization request with the code.
  */
 export async function authorize(
-  browser: Browser,
+  browser: HttpBrowser,
   endpoints: Endpoints,
   request: { client: ClientCredentials; account: Account; scope: string; pkce: Pkce; prompt?: string },
 ): Promise<string> {
@@ -127,7 +81,7 @@ export async function authorize(
     } else if (response.status === 200) {
       const form = answerForm(await response.text(), at, request.account);
       at = form.action;
-      response = await browser.request(at, form.fields);
+      response = await browser.request(at, { form: form.fields });
     } else {
       throw new Error(
         `unexpected ${response.status} at ${new URL(at).pathname}: ${(await response.text()).slice(0, 200)}`,

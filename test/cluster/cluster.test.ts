@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createVerifier } from '@latchkey/oidc';
 import { createKeyManager, loadConfig } from '@latchkey/provider';
-import { Browser, readForm } from './browser.js';
+import { HttpBrowser, readForm } from '../helpers/http-browser.js';
 import {
   API,
   basicAuth,
@@ -50,7 +50,7 @@ describe('three instances on one PostgreSQL', { timeout: 120_000 }, () => {
     }))
       authorize.searchParams.set(k, v);
     const first = proxy.served.length;
-    const browser = new Browser(issuer);
+    const browser = new HttpBrowser(issuer);
     const loginPage = await browser.follow(authorize.href);
     assert.equal(loginPage.status, 200);
     const login = readForm(await loginPage.text(), issuer);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
-import { HttpBrowser } from '../helpers/http-sign-in.js';
+import { HttpBrowser } from '../helpers/http-browser.js';
 import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const PASSWORD = 'correct horse battery staple';

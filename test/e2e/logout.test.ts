@@ -12,7 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { createOidcClient } from '@latchkey/oidc';
 import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
-import { HttpBrowser, signInOverHttp } from '../helpers/http-sign-in.js';
+import { HttpBrowser } from '../helpers/http-browser.js';
+import { signInOverHttp } from '../helpers/http-sign-in.js';
 import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';

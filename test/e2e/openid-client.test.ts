@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createClient, createUser, type RunningProvider } from '@latchkey/provider';
 import * as client from 'openid-client';
-import { HttpBrowser, signInOverHttp } from '../helpers/http-sign-in.js';
+import { HttpBrowser } from '../helpers/http-browser.js';
+import { signInOverHttp } from '../helpers/http-sign-in.js';
 import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
