@@ -1,4 +1,3 @@
-import { recordTokensIssued } from '../audit/tokens-issued.js';
 import { parseClaimsRequest } from '../claims/index.js';
 import { InvalidGrant, InvalidScope } from '../errors/index.js';
 import type {
@@ -11,44 +10,10 @@ import type {
 import { isRefreshTokenExpired } from '../tokens/refresh-token.js';
 import { checkGrantLive, checkUserActive } from './authorization-code.js';
 import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
+import { signInTokenResponse } from './sign-in-response.js';
 
 /** One description for every dead token, so the answer does not tell an attacker which check failed. */
 const DEAD_TOKEN = 'The refresh token is invalid, expired or revoked';
-
-/**
- * Whether a token response of `client` carries a refresh token: when the client is registered for the
- * refresh_token grant (client policy). `offline_access` (OIDC Core §11) is not required, and does not
- * change the token's life: every family ends at logout, password change and its absolute lifetime.
- */
-export function issuesRefreshTokens(client: Pick<ClientRecord, 'grantTypes'>): boolean {
-  return client.grantTypes.includes(refreshTokenGrant.type);
-}
-
-/**
- * The `refresh_token` member of a token response for a new grant (RFC 6749 §5.1), or nothing when the
- * client does not use refresh tokens. The one call other grants make to start a family.
- */
-export async function refreshTokenMember(
-  services: Pick<GrantServices, 'refreshTokens' | 'now'>,
-  family: {
-    client: Pick<ClientRecord, 'clientId' | 'grantTypes'>;
-    grantId: string;
-    userId: string;
-    scopes: readonly string[];
-  },
-): Promise<{ refresh_token?: string }> {
-  if (!issuesRefreshTokens(family.client)) return {};
-  const refreshToken = await services.refreshTokens.issue(
-    {
-      grantId: family.grantId,
-      clientId: family.client.clientId,
-      userId: family.userId,
-      scopes: family.scopes,
-    },
-    services.now(),
-  );
-  return { refresh_token: refreshToken };
-}
 
 export function checkRefreshTokenFound(token: RefreshTokenRecord | undefined): RefreshTokenRecord {
   if (token === undefined) throw new InvalidGrant(DEAD_TOKEN, 'unknown refresh token');
@@ -155,36 +120,24 @@ async function refresh(
   if (rotation.status === 'reused') await rejectReuse(token, client, services, at);
   if (rotation.status !== 'rotated') throw new InvalidGrant(DEAD_TOKEN, 'refresh token vanished');
 
-  const tokens = services.tokens.issueSignInTokens({
-    client,
-    user,
-    grantId: grant.id,
-    scopes,
-    resources: [],
-    // OIDC Core §12.2: a refreshed ID token "SHOULD NOT have a nonce Claim Value".
-    nonce: null,
-    authTime: session.authTime,
-    acr: session.acr,
-    amr: session.amr,
-    sid: grant.sid,
-    claimsRequest: parseClaimsRequest(null),
-  });
-  await recordTokensIssued(stores.audit, {
-    at,
-    grantType: 'refresh_token',
-    clientId: client.clientId,
-    userId: user.id,
-    grantId: grant.id,
-    scope: tokens.scope,
-  });
-  return {
-    access_token: tokens.accessToken,
-    token_type: 'Bearer',
-    expires_in: tokens.expiresIn,
-    ...(tokens.idToken === undefined ? {} : { id_token: tokens.idToken }),
-    refresh_token: rotation.refreshToken,
-    scope: tokens.scope,
-  };
+  return signInTokenResponse(
+    services,
+    { type: refreshTokenGrant.type, at, refreshToken: rotation.refreshToken },
+    {
+      client,
+      user,
+      grantId: grant.id,
+      scopes,
+      resources: [],
+      // OIDC Core §12.2: a refreshed ID token "SHOULD NOT have a nonce Claim Value".
+      nonce: null,
+      authTime: session.authTime,
+      acr: session.acr,
+      amr: session.amr,
+      sid: grant.sid,
+      claimsRequest: parseClaimsRequest(null),
+    },
+  );
 }
 
 /** RFC 6749 §6. */

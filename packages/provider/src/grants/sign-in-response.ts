@@ -2,17 +2,60 @@ import { recordTokensIssued } from '../audit/tokens-issued.js';
 import type { ClientRecord } from '../store/types.js';
 import type { SignInTokenInput } from '../tokens/index.js';
 import type { GrantServices, TokenResponseBody } from './grant.js';
-import { refreshTokenMember } from './refresh-token.js';
+
+/** The refresh_token grant's type (grants/refresh-token.ts), named here so that module can import this one. */
+const REFRESH_TOKEN_GRANT_TYPE = 'refresh_token';
 
 /**
- * The token response of a grant that a person's sign-in stands behind (authorization code, device code):
- * mint the access and ID tokens, record the issuance in the audit log, and add a refresh token when the
- * client is registered for one (RFC 6749 §5.1, OIDC Core §3.1.3.3). One function, so both grants answer
- * the same way.
+ * Whether a token response of `client` carries a refresh token: when the client is registered for the
+ * refresh_token grant (client policy). `offline_access` (OIDC Core §11) is not required, and does not
+ * change the token's life: every family ends at logout, password change and its absolute lifetime.
+ */
+export function issuesRefreshTokens(client: Pick<ClientRecord, 'grantTypes'>): boolean {
+  return client.grantTypes.includes(REFRESH_TOKEN_GRANT_TYPE);
+}
+
+/**
+ * The `refresh_token` member of a token response for a new grant (RFC 6749 §5.1), or nothing when the
+ * client does not use refresh tokens. The one call other grants make to start a family.
+ */
+async function refreshTokenMember(
+  services: Pick<GrantServices, 'refreshTokens' | 'now'>,
+  family: {
+    client: Pick<ClientRecord, 'clientId' | 'grantTypes'>;
+    grantId: string;
+    userId: string;
+    scopes: readonly string[];
+  },
+): Promise<{ refresh_token?: string }> {
+  if (!issuesRefreshTokens(family.client)) return {};
+  const refreshToken = await services.refreshTokens.issue(
+    {
+      grantId: family.grantId,
+      clientId: family.client.clientId,
+      userId: family.userId,
+      scopes: family.scopes,
+    },
+    services.now(),
+  );
+  return { refresh_token: refreshToken };
+}
+
+/**
+ * The token response of a grant that a person's sign-in stands behind (authorization code, device code,
+ * refresh token): mint the access and ID tokens, record the issuance in the audit log, and add a refresh
+ * token — the rotated successor for the refresh grant, else a new family when the client is registered
+ * for refresh tokens (RFC 6749 §5.1, §6; OIDC Core §3.1.3.3, §12.2). One function, so every grant
+ * answers the same way.
  */
 export async function signInTokenResponse(
   services: GrantServices,
-  grant: { readonly type: string; readonly at: number },
+  grant: {
+    readonly type: string;
+    readonly at: number;
+    /** The refresh grant's rotated successor, sent as it is instead of starting a family. */
+    readonly refreshToken?: string;
+  },
   input: SignInTokenInput & { readonly client: ClientRecord },
 ): Promise<TokenResponseBody> {
   const tokens = services.tokens.issueSignInTokens(input);
@@ -29,12 +72,14 @@ export async function signInTokenResponse(
     token_type: 'Bearer',
     expires_in: tokens.expiresIn,
     ...(tokens.idToken === undefined ? {} : { id_token: tokens.idToken }),
-    ...(await refreshTokenMember(services, {
-      client: input.client,
-      grantId: input.grantId,
-      userId: input.user.id,
-      scopes: input.scopes,
-    })),
+    ...(grant.refreshToken === undefined
+      ? await refreshTokenMember(services, {
+          client: input.client,
+          grantId: input.grantId,
+          userId: input.user.id,
+          scopes: input.scopes,
+        })
+      : { refresh_token: grant.refreshToken }),
     scope: tokens.scope,
   };
 }

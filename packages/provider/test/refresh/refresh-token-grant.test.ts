@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { checkRefreshScope, issuesRefreshTokens } from '../../src/grants/refresh-token.js';
+import { checkRefreshScope } from '../../src/grants/refresh-token.js';
+import { issuesRefreshTokens } from '../../src/grants/sign-in-response.js';
 import { hashOpaqueToken } from '../../src/tokens/index.js';
 import { type LifecycleFixture, lifecycleFixture } from './fixture.js';
 
