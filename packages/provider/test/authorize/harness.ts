@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   createClient,
-  createKeyManager,
-  createProviderApp,
   createUser,
   type KeyManager,
   type OpenedProviderStores,
@@ -10,7 +8,7 @@ import {
   type ProviderConfigOverrides,
 } from '@latchkey/provider';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
+import { type frozenClock, testProviderApp } from '../helpers/fixtures.js';
 
 export const CLIENT_ID = 'example-app';
 export const REDIRECT_URI = 'https://app.example.com/callback';
@@ -38,12 +36,7 @@ export interface Harness {
  * openid profile email) and one user, alice, with a frozen clock.
  */
 export async function createHarness(overrides: ProviderConfigOverrides = {}): Promise<Harness> {
-  const clock = frozenClock();
-  const config = testConfig(overrides);
-  const stores = await sqliteStores();
-  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
-  await keyManager.start();
-  const app = createProviderApp({ config, stores, keyManager, clock: clock.now, secret: TEST_SECRET });
+  const { app, clock, config, stores, keyManager } = await testProviderApp({ overrides });
   await createClient(stores, {
     name: 'Example App',
     clientId: CLIENT_ID,

@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-  createClient,
-  createKeyManager,
-  createProviderApp,
-  createUser,
-  type ProviderConfigOverrides,
-} from '@latchkey/provider';
+import { createClient, createUser, type ProviderConfigOverrides } from '@latchkey/provider';
 import { normalizeUserCode } from '../../src/endpoints/device-authorization/user-code.js';
-import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
+import { testProviderApp } from '../helpers/fixtures.js';
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const PASSWORD = 'correct horse battery staple';
@@ -29,16 +23,7 @@ export interface DeviceAuthorization {
  * as the /device page does, so the token endpoint is tested on its own.
  */
 export async function deviceFixture(overrides: ProviderConfigOverrides = {}) {
-  const clock = frozenClock();
-  const config = testConfig(overrides);
-  const stores = await sqliteStores();
-  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
-  await keyManager.start();
-  const app = createProviderApp({ config, stores, keyManager, clock: clock.now, secret: TEST_SECRET });
-  const close = async () => {
-    await app.close();
-    await keyManager.stop();
-  };
+  const { app, clock, config, stores, close } = await testProviderApp({ overrides });
   const user = await createUser(
     stores,
     { username: 'alice', name: 'Alice Liddell', password: PASSWORD },

@@ -1,12 +1,6 @@
-import {
-  createClient,
-  createKeyManager,
-  createProviderApp,
-  createUser,
-  type ProviderConfigOverrides,
-} from '@latchkey/provider';
+import { createClient, createUser, type ProviderConfigOverrides } from '@latchkey/provider';
 import { authorizeParams, Browser, PASSWORD, pkcePair, responseParams } from '../authorize/harness.js';
-import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
+import { testProviderApp } from '../helpers/fixtures.js';
 import { type FakeFetch, fakeFetch } from '../logout/fake-fetch.js';
 import { basicAuth } from '../refresh/fixture.js';
 
@@ -25,23 +19,16 @@ export const OTHER_BACKCHANNEL_URI = 'https://other.example/backchannel-logout';
  * Browser and redeems the code at /token.
  */
 export async function endSessionFixture(overrides: ProviderConfigOverrides = {}) {
-  const clock = frozenClock();
-  const config = testConfig(overrides);
-  const stores = await sqliteStores();
-  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
-  await keyManager.start();
   const fetch: FakeFetch = fakeFetch();
   const delays: number[] = [];
-  const app = createProviderApp({
-    config,
-    stores,
-    keyManager,
-    clock: clock.now,
-    secret: TEST_SECRET,
-    fetch: fetch.fetch,
-    backChannel: {
-      delay: async (ms) => {
-        delays.push(ms);
+  const { app, clock, config, stores, keyManager } = await testProviderApp({
+    overrides,
+    deps: {
+      fetch: fetch.fetch,
+      backChannel: {
+        delay: async (ms) => {
+          delays.push(ms);
+        },
       },
     },
   });

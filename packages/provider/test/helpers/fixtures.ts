@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import {
+  createKeyManager,
+  createProviderApp,
   loadConfig,
   type OpenedProviderStores,
   openProviderStores,
+  type ProviderAppDeps,
   type ProviderConfig,
   type ProviderConfigOverrides,
 } from '@latchkey/provider';
@@ -58,4 +61,37 @@ export async function sqliteStores(url?: string): Promise<OpenedProviderStores> 
   await stores.migrate();
   cleanups.push(() => stores.close().catch(() => {}));
   return stores;
+}
+
+export interface TestProviderAppOptions {
+  readonly overrides?: ProviderConfigOverrides;
+  /** Default: a fresh SQLite file (sqliteStores). */
+  readonly stores?: OpenedProviderStores;
+  /** Added to createProviderApp's dependencies (a fake fetch, a logger, …). */
+  readonly deps?: Partial<ProviderAppDeps>;
+}
+
+/**
+ * What most provider tests stand on: the app over real stores, with a frozen clock, the test secret and
+ * started signing keys. `close` stops the app and the key manager (the stores close with the file).
+ */
+export async function testProviderApp(options: TestProviderAppOptions = {}) {
+  const clock = frozenClock();
+  const config = testConfig(options.overrides);
+  const stores = options.stores ?? (await sqliteStores());
+  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
+  await keyManager.start();
+  const app = createProviderApp({
+    config,
+    stores,
+    keyManager,
+    clock: clock.now,
+    secret: TEST_SECRET,
+    ...options.deps,
+  });
+  const close = async () => {
+    await app.close();
+    await keyManager.stop();
+  };
+  return { app, clock, config, stores, keyManager, close };
 }

@@ -2,8 +2,6 @@ import { join } from 'node:path';
 import {
   type CreateClientInput,
   createClient,
-  createKeyManager,
-  createProviderApp,
   createUser,
   type OpenedProviderStores,
   openProviderStores,
@@ -12,7 +10,7 @@ import {
 import type { AuthorizationCodeRecord } from '../../src/store/types.js';
 import { recordAuthorizationCode, recordSession } from '../helpers/authorization.js';
 import { basicAuth } from '../helpers/basic-auth.js';
-import { frozenClock, TEST_SECRET, tempDir, testConfig } from '../helpers/fixtures.js';
+import { tempDir, testProviderApp } from '../helpers/fixtures.js';
 
 export const REDIRECT_URI = 'https://rp.example/callback';
 export const API = 'https://api.example.com';
@@ -37,19 +35,24 @@ export interface LifecycleFixtureOptions {
  * code at /token. Call `close` when the test file ends.
  */
 export async function lifecycleFixture(options: LifecycleFixtureOptions = {}) {
-  const clock = frozenClock();
-  const config = testConfig(options.overrides);
-  const stores: OpenedProviderStores = await openProviderStores(
+  const opened: OpenedProviderStores = await openProviderStores(
     options.url ?? `sqlite:${join(tempDir(), 'latchkey.db')}`,
     { poolSize: 4 },
   );
-  await stores.migrate();
-  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
-  await keyManager.start();
-  const app = createProviderApp({ config, stores, keyManager, clock: clock.now });
+  await opened.migrate();
+  const {
+    app,
+    clock,
+    config,
+    stores,
+    keyManager,
+    close: stop,
+  } = await testProviderApp({
+    ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+    stores: opened,
+  });
   const close = async () => {
-    await app.close();
-    await keyManager.stop();
+    await stop();
     await stores.close();
   };
 

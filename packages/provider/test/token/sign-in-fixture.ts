@@ -1,15 +1,13 @@
 import {
   type CreateClientInput,
   createClient,
-  createKeyManager,
-  createProviderApp,
   createUser,
   type ProviderConfigOverrides,
 } from '@latchkey/provider';
 import type { AuthorizationCodeRecord } from '../../src/store/types.js';
 import { recordAuthorizationCode } from '../helpers/authorization.js';
 import { basicAuth } from '../helpers/basic-auth.js';
-import { frozenClock, sqliteStores, TEST_SECRET, testConfig } from '../helpers/fixtures.js';
+import { testProviderApp } from '../helpers/fixtures.js';
 
 export const REDIRECT_URI = 'https://rp.example/callback';
 export const ALL_SCOPES = ['openid', 'profile', 'email', 'address', 'phone'];
@@ -23,16 +21,7 @@ export { basicAuth };
  * UserInfo are tested on their own. Call `close` in the file's `after` hook.
  */
 export async function signInFixture(overrides: ProviderConfigOverrides = {}) {
-  const clock = frozenClock();
-  const config = testConfig(overrides);
-  const stores = await sqliteStores();
-  const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
-  await keyManager.start();
-  const app = createProviderApp({ config, stores, keyManager, clock: clock.now });
-  const close = async () => {
-    await app.close();
-    await keyManager.stop();
-  };
+  const { app, clock, config, stores, keyManager, close } = await testProviderApp({ overrides });
 
   const user = await createUser(
     stores,
