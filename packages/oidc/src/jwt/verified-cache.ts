@@ -64,10 +64,6 @@ export class VerifiedTokenCache {
     const slot = slotOf(token);
     if (this.#entries.get(slot)?.token === token) this.#entries.delete(slot);
   }
-
-  get size(): number {
-    return this.#entries.size;
-  }
 }
 
 /** Characters at the end of a token (its signature) that pick its slot. */
@@ -91,13 +87,4 @@ function sameKeyStill(verified: VerifiedJwt, source: JoseKey | KeySet): boolean 
   } catch {
     return false;
   }
-}
-
-/** Claims and header handed to several callers must not be changed by one of them. */
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
-  }
-  return value;
 }

@@ -5,8 +5,9 @@ import { type DecodedJws, decodeCompactJws, type ParseJwsOptions } from '../jose
 import { verifySignature } from '../jose/jws/verify.js';
 import type { JoseKey, JwsHeader, KeySet } from '../jose/types.js';
 import { checkAlgorithmsOption } from '../lib/algorithms-option.js';
+import { deepFreeze } from '../lib/deep-freeze.js';
 import { type ClaimsValidationOptions, ClaimsValidator, type JwtClaims } from './claims.js';
-import { deepFreeze, VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-cache.js';
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-cache.js';
 
 export interface VerifyJwtOptions extends ClaimsValidationOptions {
   /** The algorithms accepted (RFC 8725 §3.1: the caller chooses, never the token). Default: the key's. */
@@ -94,8 +95,8 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
 
   #remember(token: string, source: JoseKey | KeySet, verified: VerifiedJwt<C>): VerifiedJwt<C> {
     if (this.#cache === undefined) return verified;
+    // Shared by every caller that presents this token; the header is frozen already (parse cache).
     deepFreeze(verified.claims);
-    deepFreeze(verified.header);
     this.#cache.remember(token, source, Object.freeze(verified));
     return verified;
   }
