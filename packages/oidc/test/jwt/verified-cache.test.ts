@@ -72,7 +72,7 @@ describe('JwtVerifier cache', () => {
     assert.equal(Object.isFrozen(first.claims), false);
   });
 
-  test('a cached token is refused once it expires: time claims are checked on every use', async () => {
+  test('J15: a cached token is refused once it expires: time claims are checked on every use', async () => {
     const { verifier, clock } = cachedVerifier();
     const keys = new LocalKeySet([es.publicKey]);
     const token = signJwt(claims, es.privateKey);
@@ -81,7 +81,7 @@ describe('JwtVerifier cache', () => {
     await assertJoseError(() => verifier.verify(token, keys), 'ERR_JWT_EXPIRED');
   });
 
-  test('a cached token is refused once its key leaves the key set', async () => {
+  test('K5 (verifier side): a cached token is refused once its key leaves the key set', async () => {
     const { verifier } = cachedVerifier();
     const keys = new MutableKeySet([es.publicKey, rotated.publicKey]);
     const token = signJwt(claims, es.privateKey);
@@ -110,7 +110,7 @@ describe('JwtVerifier cache', () => {
     await assertJoseError(() => verifier.verify(forged, keys), 'ERR_JWS_SIGNATURE_INVALID');
   });
 
-  test('failures are not remembered: a token refused for its audience stays refused', async () => {
+  test('J19: failures are not remembered: a token refused for its audience stays refused', async () => {
     const { verifier } = cachedVerifier();
     const keys = new LocalKeySet([es.publicKey]);
     const token = signJwt({ ...claims, aud: 'other' }, es.privateKey);
