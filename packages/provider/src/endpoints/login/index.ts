@@ -1,13 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type SignInContext, sendErrorPage } from '../../authorization/context.js';
+import type { FastifyInstance } from 'fastify';
+import type { SignInContext } from '../../authorization/context.js';
 import { continueAuthorization } from '../../authorization/continue.js';
-import type { Interaction } from '../../authorization/interaction.js';
+import { showFirstLoginPage, showLoginPage } from '../../authorization/login-page.js';
 import { guardInteraction } from '../../authorization/page-guard.js';
 import { OAuthError } from '../../errors/index.js';
 import { signInWithPassword } from '../../login/sign-in.js';
-import { cspSourceFor, pageCsp } from '../../ui/csp.js';
-import { loginPage } from '../../ui/pages/login.js';
-import { sendPage } from '../../ui/send-page.js';
 
 /** Bounds on what the form may carry (rule 9); the password bound matches the user service's. */
 const MAX_USERNAME_LENGTH = 256;
@@ -22,10 +19,7 @@ export function registerLogin(app: FastifyInstance, context: SignInContext): voi
   app.get(context.paths.login, async (request, reply) => {
     const guarded = guardInteraction(context, request, reply);
     if (!guarded.ok) return guarded.reply;
-    const { interaction } = guarded;
-    return showLogin(context, request, reply, interaction, {
-      ...(interaction.request.loginHint === undefined ? {} : { username: interaction.request.loginHint }),
-    });
+    return showFirstLoginPage(context, request, reply, guarded.interaction);
   });
 
   app.post(context.paths.login, async (request, reply) => {
@@ -39,7 +33,7 @@ export function registerLogin(app: FastifyInstance, context: SignInContext): voi
       password = form.get('password') ?? '';
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
-      return showLogin(
+      return showLoginPage(
         context,
         request,
         reply,
@@ -54,7 +48,7 @@ export function registerLogin(app: FastifyInstance, context: SignInContext): voi
       username.length > MAX_USERNAME_LENGTH ||
       password.length > MAX_PASSWORD_LENGTH
     ) {
-      return showLogin(
+      return showLoginPage(
         context,
         request,
         reply,
@@ -71,7 +65,7 @@ export function registerLogin(app: FastifyInstance, context: SignInContext): voi
     });
     if (result.status === 'throttled') {
       reply.header('retry-after', String(result.retryAfter));
-      return showLogin(
+      return showLoginPage(
         context,
         request,
         reply,
@@ -82,7 +76,7 @@ export function registerLogin(app: FastifyInstance, context: SignInContext): voi
     }
     if (result.status === 'invalid') {
       // S2: the same words, status and work for an unknown user, a disabled one and a wrong password.
-      return showLogin(
+      return showLoginPage(
         context,
         request,
         reply,
@@ -102,40 +96,6 @@ export function registerLogin(app: FastifyInstance, context: SignInContext): voi
       browser: () => interaction.browser,
       justAuthenticated: true,
     });
-  });
-}
-
-async function showLogin(
-  context: SignInContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  interaction: Interaction,
-  input: { readonly username?: string; readonly error?: string },
-  status = 200,
-): Promise<FastifyReply> {
-  const client = await context.stores.clients.get(interaction.request.clientId);
-  if (client === undefined) {
-    return sendErrorPage(context, reply, {
-      status: 400,
-      title: 'This sign-in request cannot continue',
-      message: 'The application is no longer registered.',
-    });
-  }
-  const browserId = context.browser.ensure(request, reply);
-  return sendPage(reply, {
-    status,
-    body: loginPage(context.theme, {
-      action: context.paths.login,
-      interaction: context.interactions.seal(interaction),
-      csrfToken: context.browser.csrfToken(browserId),
-      clientName: client.name,
-      ...input,
-    }),
-    // The POST may end in a redirect to the client (consent already given): form-action must allow it.
-    csp: pageCsp({
-      imageSources: context.theme.imageSources,
-      formTargets: [cspSourceFor(interaction.request.redirectUri)],
-    }),
   });
 }
 

@@ -1,0 +1,56 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { cspSourceFor, pageCsp } from '../ui/csp.js';
+import { loginPage } from '../ui/pages/login.js';
+import { sendPage } from '../ui/send-page.js';
+import { type SignInContext, sendErrorPage } from './context.js';
+import type { Interaction } from './interaction.js';
+
+/**
+ * The sign-in form of a pending authorization request, posting to /login with the interaction sealed
+ * in it. Shown by /authorize itself when sign-in is the first step, and by /login (its own GET, and
+ * again after a refused attempt).
+ */
+export async function showLoginPage(
+  context: SignInContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  interaction: Interaction,
+  input: { readonly username?: string; readonly error?: string },
+  status = 200,
+): Promise<FastifyReply> {
+  const client = await context.stores.clients.get(interaction.request.clientId);
+  if (client === undefined) {
+    return sendErrorPage(context, reply, {
+      status: 400,
+      title: 'This sign-in request cannot continue',
+      message: 'The application is no longer registered.',
+    });
+  }
+  const browserId = context.browser.ensure(request, reply);
+  return sendPage(reply, {
+    status,
+    body: loginPage(context.theme, {
+      action: context.paths.login,
+      interaction: context.interactions.seal(interaction),
+      csrfToken: context.browser.csrfToken(browserId),
+      clientName: client.name,
+      ...input,
+    }),
+    // The POST may end in a redirect to the client (consent already given): form-action must allow it.
+    csp: pageCsp({
+      imageSources: context.theme.imageSources,
+      formTargets: [cspSourceFor(interaction.request.redirectUri)],
+    }),
+  });
+}
+
+/** The form as first shown: the username prefilled from `login_hint` (OIDC Core §3.1.2.1). */
+export function showFirstLoginPage(
+  context: SignInContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  interaction: Interaction,
+): Promise<FastifyReply> {
+  const hint = interaction.request.loginHint;
+  return showLoginPage(context, request, reply, interaction, hint === undefined ? {} : { username: hint });
+}
