@@ -74,7 +74,8 @@ test('a person signs in with the login form, approves consent, and the client re
   }).toString();
 
   await page.goto(authorize.href);
-  assert.equal(new URL(page.url()).pathname, '/login');
+  // Sign-in is the first step, so the authorization endpoint answers with the form itself.
+  assert.equal(new URL(page.url()).pathname, '/authorize');
   assert.equal(await page.title(), 'Sign in · Latchkey');
   // The focused field is the username: a person can type straight away.
   assert.equal(await page.locator('input[name="username"]:focus').count(), 1);

@@ -3,6 +3,7 @@ import type { SessionRecord } from '../store/types.js';
 import type { SignInContext } from './context.js';
 import { INTERACTION_LIFETIME, type Interaction } from './interaction.js';
 import { issueAuthorizationCode } from './issue-code.js';
+import { showFirstLoginPage } from './login-page.js';
 import { nextStep } from './next-step.js';
 import type { AuthorizationRequest } from './request.js';
 import { sendAuthorizationError, sendAuthorizationResponse } from './respond.js';
@@ -69,6 +70,11 @@ export async function continueAuthorization(
         browser: progress.interaction?.browser ?? progress.browser(),
         ...(next.step === 'consent' ? { sid: next.session.sid } : {}),
       };
+      // Sign-in as the first step of a GET to /authorize: the form is this very answer, saving the
+      // browser a redirect to /login. Everything else redirects, so a POSTed form is never replayed.
+      if (next.step === 'login' && progress.interaction === undefined && request.method === 'GET') {
+        return showFirstLoginPage(context, request, reply, interaction);
+      }
       const path = next.step === 'login' ? context.paths.login : context.paths.consent;
       const location = `${path}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;
       // A11: 303, so a POSTed form is never replayed.

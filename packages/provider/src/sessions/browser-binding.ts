@@ -15,7 +15,10 @@ const BROWSER_COOKIE_MAX_AGE = 24 * 3600;
  *   interaction URL is useless in another browser.
  */
 export interface BrowserBinding {
-  /** The browser's id, creating it (and its cookie) if the request had none. */
+  /**
+   * The browser's id, creating it (and its cookie) if the request had none. Called twice while
+   * answering one request, it returns the same id and sets the cookie once.
+   */
   ensure(request: FastifyRequest, reply: FastifyReply): string;
   /** The browser's id from the cookie, if any. */
   read(request: FastifyRequest): string | undefined;
@@ -36,14 +39,20 @@ export function createBrowserBinding(deps: {
   const csrfToken = (browserId: string) =>
     createHmac('sha256', key).update(`csrf:${browserId}`).digest('base64url');
   const read = (request: FastifyRequest) => readCookie(request.headers.cookie, name);
+  // A request that already got its id (and cookie): /authorize binds the interaction to the browser
+  // and then shows the login form, whose CSRF token must come from the same id.
+  const ensured = new WeakMap<FastifyRequest, string>();
   return {
     read,
     ensure(request, reply) {
+      const known = ensured.get(request);
+      if (known !== undefined) return known;
       const id = read(request) ?? deps.random(BROWSER_ID_BYTES).toString('base64url');
       appendSetCookie(
         reply,
         serializeCookie(name, id, { secure: deps.secure, maxAge: BROWSER_COOKIE_MAX_AGE }),
       );
+      ensured.set(request, id);
       return id;
     },
     fingerprint: (browserId) => sha256(`browser:${browserId}`),

@@ -144,6 +144,16 @@ export class Browser {
     return this.get(`/authorize?${params}`);
   }
 
+  /**
+   * The login form an answer leads to: the answer itself (GET /authorize shows the form when sign-in
+   * is the first step), or the page a 303 to /login points at. Undefined when it leads elsewhere.
+   */
+  async loginForm(response: LightMyRequestResponse): Promise<LightMyRequestResponse | undefined> {
+    if (isLoginForm(response)) return response;
+    if (!/^\/(.+\/)?login\?/.test(String(response.headers.location ?? ''))) return undefined;
+    return this.follow(response);
+  }
+
   /** Follows a 303 to one of the provider's own pages. */
   follow(response: LightMyRequestResponse) {
     const location = String(response.headers.location);
@@ -185,12 +195,16 @@ export class Browser {
    */
   async signIn(params: URLSearchParams, password = PASSWORD): Promise<LightMyRequestResponse> {
     let response = await this.authorize(params);
-    if (String(response.headers.location ?? '').startsWith('/login')) {
-      response = await this.submitLogin(await this.follow(response), 'alice', password);
-    }
+    const login = await this.loginForm(response);
+    if (login !== undefined) response = await this.submitLogin(login, 'alice', password);
     if (String(response.headers.location ?? '').startsWith('/consent')) {
       response = await this.submitConsent(await this.follow(response), 'approve');
     }
     return response;
   }
+}
+
+/** A 200 page holding the sign-in form (it posts to the provider's /login). */
+export function isLoginForm(response: LightMyRequestResponse): boolean {
+  return response.statusCode === 200 && /<form method="post" action="[^"]*\/login">/.test(response.body);
 }

@@ -31,9 +31,8 @@ beforeEach(async () => {
 /** Signs a fresh browser in and returns it with the consent page it lands on. */
 async function consentPage(overrides: Record<string, string | undefined> = {}, browser = new Browser(h.app)) {
   let response = await browser.authorize(authorizeParams(overrides));
-  if (String(response.headers.location).startsWith('/login')) {
-    response = await browser.submitLogin(await browser.follow(response), 'alice', PASSWORD);
-  }
+  const login = await browser.loginForm(response);
+  if (login !== undefined) response = await browser.submitLogin(login, 'alice', PASSWORD);
   assert.match(String(response.headers.location), /^\/consent\?interaction=/);
   const page = await browser.follow(response);
   assert.equal(page.statusCode, 200);

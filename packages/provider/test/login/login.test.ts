@@ -22,10 +22,10 @@ before(async () => {
 after(() => h.close());
 
 async function loginPage(browser: Browser, overrides: Record<string, string | undefined> = {}) {
-  const response = await browser.authorize(authorizeParams(overrides));
-  assert.match(String(response.headers.location), /^\/login\?interaction=/);
-  const page = await browser.follow(response);
+  // Sign-in is the first step: /authorize answers with the form itself, no redirect to /login.
+  const page = await browser.authorize(authorizeParams(overrides));
   assert.equal(page.statusCode, 200);
+  assert.equal(page.headers.location, undefined);
   return page;
 }
 
@@ -82,6 +82,27 @@ describe('the login form', () => {
     const response = await browser.submitLogin(await loginPage(browser), 'bob', 'bobs password 1');
     assert.equal(response.statusCode, 400);
     assert.match(response.body, /Incorrect username or password/);
+  });
+
+  test('GET /authorize shows the form with one browser cookie, the one its CSRF token is bound to', async () => {
+    const browser = new Browser(h.app);
+    const page = await loginPage(browser);
+    const setCookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []);
+    assert.equal(setCookies.filter((line) => line.startsWith('latchkey-browser=')).length, 1);
+    const response = await browser.submitLogin(page, 'alice', PASSWORD);
+    assert.equal(response.statusCode, 303);
+    assert.ok(browser.cookies.has('latchkey-session'));
+  });
+
+  test('a POSTed authorization request is redirected to GET /login (303), so its form is never replayed', async () => {
+    const browser = new Browser(h.app);
+    const started = await browser.post('/authorize', Object.fromEntries(authorizeParams()));
+    assert.equal(started.statusCode, 303);
+    assert.match(String(started.headers.location), /^\/login\?interaction=/);
+    const page = await browser.follow(started);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<form method="post" action="\/login">/);
+    assert.equal((await browser.submitLogin(page, 'alice', PASSWORD)).statusCode, 303);
   });
 
   test('GET /login never signs anyone in: credentials in the query are ignored (POST only)', async () => {

@@ -14,7 +14,7 @@ test('logs never contain the code, the password, cookies or CSRF tokens, even at
   });
   await createUser(stores, { username: 'alice', password: PASSWORD });
   const browser = new Browser(app);
-  const login = await browser.follow(await browser.authorize(authorizeParams({ scope: 'openid' })));
+  const login = await browser.authorize(authorizeParams({ scope: 'openid' }));
   const csrf = hiddenInput(login.body, 'csrf_token');
   await browser.submitLogin(login, 'alice', 'a wrong password');
   const afterLogin = await browser.submitLogin(login, 'alice', PASSWORD);

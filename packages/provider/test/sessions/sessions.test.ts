@@ -41,15 +41,14 @@ describe('sessions over https', () => {
 
   test('S6: sign-in sets __Host- cookies that are Secure, HttpOnly and SameSite=Lax, lasting the configured lifetime', async () => {
     const browser = new Browser(h.app, { origin: 'https://id.example.com' });
-    const first = await browser.authorize(authorizeParams());
-    const page = await browser.follow(first);
+    const page = await browser.authorize(authorizeParams());
     const response = await browser.submitLogin(page, 'alice', 'correct horse battery staple');
     const cookies = [response.headers['set-cookie']].flat().map(String);
     const session = cookies.find((c) => c.startsWith('__Host-latchkey-session='));
     assert.ok(session, cookies.join('\n'));
     assert.match(session, /; Path=\/; HttpOnly; SameSite=Lax; Secure; Max-Age=3600$/);
     assert.doesNotMatch(session, /Domain=/i);
-    const browserCookie = [first.headers['set-cookie']].flat().map(String)[0];
+    const browserCookie = [page.headers['set-cookie']].flat().map(String)[0];
     assert.match(
       String(browserCookie),
       /^__Host-latchkey-browser=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Secure/,

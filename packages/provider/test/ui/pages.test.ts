@@ -32,7 +32,7 @@ describe('pages', () => {
       ui: { productName: 'Acme ID', primaryColor: '#0b6e4f', logoUrl: 'https://cdn.acme.example/logo.svg' },
     });
     const browser = new Browser(h.app);
-    const login = await browser.follow(await browser.authorize(authorizeParams()));
+    const login = await browser.authorize(authorizeParams());
     const consent = await browser.follow(
       await browser.submitLogin(login, 'alice', 'correct horse battery staple'),
     );
