@@ -53,15 +53,23 @@ interface MemoryReadings {
   idleMb: number | undefined;
 }
 
-const SYSTEMS: readonly System[] = ['latchkey', 'peer'];
+const CONTESTANTS: readonly System[] = ['latchkey', 'peer'];
 const SYSTEM_LABELS: Record<System, string> = {
   latchkey: 'Latchkey (SQLite, durable)',
   peer: 'oidc-provider (in-memory)',
+  floor: 'floor (node:http + one signature)',
 };
 
+/** The systems a scenario runs: both contestants, and the floor when it measures one. */
+function systemsOf(scenario: Scenario): readonly System[] {
+  return scenario.floorEnv === undefined ? CONTESTANTS : [...CONTESTANTS, 'floor'];
+}
+
 function startContestant(scenario: Scenario, system: System): Promise<Contestant> {
+  const env =
+    system === 'latchkey' ? scenario.latchkeyEnv : system === 'floor' ? scenario.floorEnv : undefined;
   return startServer(system, {
-    ...(system === 'latchkey' && scenario.latchkeyEnv ? { env: scenario.latchkeyEnv } : {}),
+    ...(env ? { env } : {}),
     ...(system === 'latchkey' && PROFILE_DIR ? { profileDir: PROFILE_DIR } : {}),
   }).then((server) => ({ system, server, readyAt: performance.now() }));
 }
@@ -91,15 +99,17 @@ async function readIdleMemory(contestants: readonly Contestant[]): Promise<Map<S
 async function runScenario(scenario: Scenario): Promise<string> {
   const contestants: Contestant[] = [];
   try {
-    for (const system of SYSTEMS) contestants.push(await startContestant(scenario, system));
-    const idle = scenario.measuresMemory ? await readIdleMemory(contestants) : undefined;
-    const medians = new Map<System, LoadResult[]>(SYSTEMS.map((system) => [system, []]));
+    const systems = systemsOf(scenario);
+    for (const system of systems) contestants.push(await startContestant(scenario, system));
+    const measured = contestants.filter((c) => CONTESTANTS.includes(c.system));
+    const idle = scenario.measuresMemory ? await readIdleMemory(measured) : undefined;
+    const medians = new Map<System, LoadResult[]>(systems.map((system) => [system, []]));
     for (const c of scenario.cases) {
       for (const { system, server } of contestants) {
         progress(`${scenario.name} / ${system} / ${c.label}: warm-up`);
         await runLoad(await c.prepare(server, { ...SETTINGS, seconds: WARMUP_SECONDS }));
       }
-      const runs = new Map<System, LoadResult[]>(SYSTEMS.map((system) => [system, []]));
+      const runs = new Map<System, LoadResult[]>(systems.map((system) => [system, []]));
       for (let run = 1; run <= RUNS; run++) {
         const order = run % 2 === 1 ? contestants : [...contestants].reverse();
         for (const { system, server } of order) {
@@ -110,16 +120,17 @@ async function runScenario(scenario: Scenario): Promise<string> {
           runs.get(system)!.push(result);
         }
       }
-      for (const system of SYSTEMS) medians.get(system)!.push(medianResult(runs.get(system)!));
+      for (const system of systems) medians.get(system)!.push(medianResult(runs.get(system)!));
     }
     const rows: Row[] = scenario.cases.map((c, i) => ({
       label: c.label,
       latchkey: medians.get('latchkey')![i]!,
       peer: medians.get('peer')![i]!,
+      ...(medians.has('floor') ? { floor: medians.get('floor')![i]! } : {}),
     }));
     let out = scenarioTable(scenario.title, scenario.unit, rows, RUNS);
     if (idle !== undefined) {
-      const memory: MemoryRow[] = contestants.map(({ system, server }) => ({
+      const memory: MemoryRow[] = measured.map(({ system, server }) => ({
         system: SYSTEM_LABELS[system],
         ...idle.get(system)!,
         peakMb: server.memoryMb('VmHWM'),

@@ -24,6 +24,8 @@ export interface Row {
   readonly label: string;
   readonly latchkey: LoadResult;
   readonly peer: LoadResult;
+  /** The floor (bench/floor/server.mjs), in scenarios that measure one. */
+  readonly floor?: LoadResult;
 }
 
 const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
@@ -42,8 +44,10 @@ export function scenarioTable(title: string, unit: string, rows: readonly Row[],
     'errors',
     'Latchkey / peer',
   ];
+  const withFloor = rows.some((row) => row.floor !== undefined);
+  if (withFloor) header.push(`floor ${unit}`, 'Latchkey / floor', 'peer / floor');
   const lines = [`### ${title}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const { label, latchkey: l, peer: p } of rows) {
+  for (const { label, latchkey: l, peer: p, floor: f } of rows) {
     const cells = [
       label,
       rate(l.perSecond),
@@ -56,9 +60,21 @@ export function scenarioTable(title: string, unit: string, rows: readonly Row[],
       String(p.errors),
       `${(l.perSecond / p.perSecond).toFixed(2)}×`,
     ];
+    if (withFloor) {
+      cells.push(
+        f === undefined ? 'n/a' : rate(f.perSecond),
+        f === undefined ? 'n/a' : `${(l.perSecond / f.perSecond).toFixed(2)}×`,
+        f === undefined ? 'n/a' : `${(p.perSecond / f.perSecond).toFixed(2)}×`,
+      );
+    }
     lines.push(`| ${cells.join(' | ')} |`);
   }
   lines.push('', `Medians of ${runs} runs; errors are summed over the runs.`);
+  if (withFloor) {
+    lines.push(
+      'Floor: node:http alone reading the same POST and answering with one signature of the same algorithm (bench/floor/server.mjs), no client authentication, store, audit or log; the limit any provider works under on this machine.',
+    );
+  }
   return lines.join('\n');
 }
 

@@ -10,11 +10,13 @@ let setup: Promise<ServerSetup> | undefined;
 
 import { pinned, SERVER_CPU } from './pinning.js';
 
-export type System = 'latchkey' | 'peer';
+/** The two contestants, and the floor some scenarios measure as the machine's limit (bench/floor). */
+export type System = 'latchkey' | 'peer' | 'floor';
 
 const ENTRY: Record<System, string> = {
   latchkey: new URL('./latchkey-server.mjs', import.meta.url).pathname,
   peer: new URL('../peer/server.mjs', import.meta.url).pathname,
+  floor: new URL('../floor/server.mjs', import.meta.url).pathname,
 };
 
 export interface Discovery {

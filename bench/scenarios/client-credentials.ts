@@ -13,6 +13,7 @@ function clientCredentials(alg: 'ES256' | 'RS256', measuresMemory: boolean): Sce
     title: `Token endpoint, client_credentials, ${alg} JWT access token`,
     unit: 'req/s',
     latchkeyEnv: { LATCHKEY_TOKENS_ACCESS_TOKEN_ALG: alg },
+    floorEnv: { FLOOR_ALG: alg },
     measuresMemory,
     cases: [
       {

@@ -24,6 +24,11 @@ export interface Scenario {
   readonly cases: readonly Case[];
   /** Also read RSS idle (before any load) and the peak resident set after the runs. */
   readonly measuresMemory?: boolean;
+  /**
+   * Also run the floor (bench/floor/server.mjs) with this environment, in the same alternation: node:http
+   * and one signature per request, nothing else. Its column says how close each system is to the limit.
+   */
+  readonly floorEnv?: Record<string, string>;
 }
 
 /** A benchmark another engineer owns, run as its own npm script; its table is printed as it is. */
