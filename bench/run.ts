@@ -17,7 +17,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { LoadResult } from './lib/load-job.js';
-import { CAN_PIN, LOAD_CPU, pinSelf } from './lib/pinning.js';
+import { CAN_PIN, LOAD_CPU, onAllCpus, pinSelf } from './lib/pinning.js';
 import { type MemoryRow, medianResult, memoryTable, type Row, scenarioTable } from './lib/report.js';
 import { runLoad } from './lib/run-load.js';
 import { type RunningServer, type System, startServer } from './lib/server-process.js';
@@ -148,7 +148,8 @@ function runScript(scenario: ScriptScenario): Promise<string> {
     return Promise.resolve(`### ${scenario.title}\n\n(${scenario.file} does not exist yet: skipped)`);
   }
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', scenario.script], {
+    const [command, ...args] = onAllCpus(['npm', 'run', '--silent', scenario.script]);
+    const child = spawn(command!, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';

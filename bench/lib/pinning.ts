@@ -4,7 +4,7 @@
  * with one CPU the commands run unpinned (and the tables say so).
  */
 import { execFileSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 
 export const SERVER_CPU = 0;
 export const LOAD_CPU = 1;
@@ -29,4 +29,12 @@ export function pinned(cpu: number, command: readonly string[]): string[] {
 /** Moves this process (and the children it starts from now on) to `cpu`. */
 export function pinSelf(cpu: number): void {
   if (CAN_PIN) execFileSync('taskset', ['-pc', String(cpu), String(process.pid)], { stdio: 'ignore' });
+}
+
+/**
+ * `command` allowed on every CPU again. Children inherit this process's pinning, and a benchmark
+ * script that places its own processes (bench/gateway.ts) sees a single CPU under it and would not pin.
+ */
+export function onAllCpus(command: readonly string[]): string[] {
+  return CAN_PIN ? ['taskset', '-c', `0-${cpus().length - 1}`, ...command] : [...command];
 }
