@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionRecord } from '../store/types.js';
+import { showConsentPage } from './consent-page.js';
 import type { SignInContext } from './context.js';
 import { INTERACTION_LIFETIME, type Interaction } from './interaction.js';
 import { issueAuthorizationCode } from './issue-code.js';
@@ -70,10 +71,12 @@ export async function continueAuthorization(
         browser: progress.interaction?.browser ?? progress.browser(),
         ...(next.step === 'consent' ? { sid: next.session.sid } : {}),
       };
-      // Sign-in as the first step of a GET to /authorize: the form is this very answer, saving the
-      // browser a redirect to /login. Everything else redirects, so a POSTed form is never replayed.
-      if (next.step === 'login' && progress.interaction === undefined && request.method === 'GET') {
-        return showFirstLoginPage(context, request, reply, interaction);
+      // The first step of a GET to /authorize is this very answer, saving the browser a redirect to
+      // /login or /consent. Everything else redirects, so a POSTed form is never replayed.
+      if (progress.interaction === undefined && request.method === 'GET') {
+        return next.step === 'login'
+          ? showFirstLoginPage(context, request, reply, interaction)
+          : showConsentPage(context, request, reply, interaction, next.session);
       }
       const path = next.step === 'login' ? context.paths.login : context.paths.consent;
       const location = `${path}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;

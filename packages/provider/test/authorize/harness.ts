@@ -154,6 +154,13 @@ export class Browser {
     return this.follow(response);
   }
 
+  /** The consent form an answer leads to, like loginForm: the answer itself or the /consent page. */
+  async consentForm(response: LightMyRequestResponse): Promise<LightMyRequestResponse | undefined> {
+    if (isConsentForm(response)) return response;
+    if (!/^\/(.+\/)?consent\?/.test(String(response.headers.location ?? ''))) return undefined;
+    return this.follow(response);
+  }
+
   /** Follows a 303 to one of the provider's own pages. */
   follow(response: LightMyRequestResponse) {
     const location = String(response.headers.location);
@@ -197,9 +204,8 @@ export class Browser {
     let response = await this.authorize(params);
     const login = await this.loginForm(response);
     if (login !== undefined) response = await this.submitLogin(login, 'alice', password);
-    if (String(response.headers.location ?? '').startsWith('/consent')) {
-      response = await this.submitConsent(await this.follow(response), 'approve');
-    }
+    const consent = await this.consentForm(response);
+    if (consent !== undefined) response = await this.submitConsent(consent, 'approve');
     return response;
   }
 }
@@ -207,4 +213,9 @@ export class Browser {
 /** A 200 page holding the sign-in form (it posts to the provider's /login). */
 export function isLoginForm(response: LightMyRequestResponse): boolean {
   return response.statusCode === 200 && /<form method="post" action="[^"]*\/login">/.test(response.body);
+}
+
+/** A 200 page holding the consent form (it posts to the provider's /consent). */
+export function isConsentForm(response: LightMyRequestResponse): boolean {
+  return response.statusCode === 200 && /<form method="post" action="[^"]*\/consent">/.test(response.body);
 }

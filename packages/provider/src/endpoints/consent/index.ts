@@ -1,15 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sendSessionChanged, showConsentPage } from '../../authorization/consent-page.js';
 import { type SignInContext, sendErrorPage } from '../../authorization/context.js';
 import { currentSession, issueAndRespond } from '../../authorization/continue.js';
 import type { Interaction } from '../../authorization/interaction.js';
 import { guardInteraction } from '../../authorization/page-guard.js';
 import { sendAuthorizationError } from '../../authorization/respond.js';
 import { AccessDenied, OAuthError } from '../../errors/index.js';
-import { findScope } from '../../scopes/index.js';
 import type { SessionRecord } from '../../store/types.js';
-import { cspSourceFor, pageCsp } from '../../ui/csp.js';
-import { consentPage } from '../../ui/pages/consent.js';
-import { sendPage } from '../../ui/send-page.js';
 
 /**
  * GET /consent asks the signed-in person whether the client may have the requested scopes (OIDC Core
@@ -21,8 +18,8 @@ export function registerConsent(app: FastifyInstance, context: SignInContext): v
     const guarded = guardInteraction(context, request, reply);
     if (!guarded.ok) return guarded.reply;
     const session = await sessionOf(context, request, guarded.interaction);
-    if (session === undefined) return sessionChanged(context, reply);
-    return showConsent(context, request, reply, guarded.interaction, session);
+    if (session === undefined) return sendSessionChanged(context, reply);
+    return showConsentPage(context, request, reply, guarded.interaction, session);
   });
 
   app.post(context.paths.consent, async (request, reply) => {
@@ -30,7 +27,7 @@ export function registerConsent(app: FastifyInstance, context: SignInContext): v
     if (!guarded.ok) return guarded.reply;
     const { interaction, form } = guarded;
     const session = await sessionOf(context, request, interaction);
-    if (session === undefined) return sessionChanged(context, reply);
+    if (session === undefined) return sendSessionChanged(context, reply);
     let decision: string | undefined;
     try {
       decision = form.get('decision');
@@ -83,44 +80,4 @@ async function sessionOf(
   return session !== undefined && interaction.sid !== undefined && session.sid === interaction.sid
     ? session
     : undefined;
-}
-
-function sessionChanged(context: SignInContext, reply: FastifyReply): FastifyReply {
-  return sendErrorPage(context, reply, {
-    status: 400,
-    title: 'This sign-in request cannot continue',
-    message:
-      'You signed out or signed in as someone else meanwhile. Go back to the application and sign in again.',
-  });
-}
-
-async function showConsent(
-  context: SignInContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  interaction: Interaction,
-  session: SessionRecord,
-): Promise<FastifyReply> {
-  const [client, user] = await Promise.all([
-    context.stores.clients.get(interaction.request.clientId),
-    context.stores.users.getById(session.userId),
-  ]);
-  if (client === undefined || user === undefined) return sessionChanged(context, reply);
-  const browserId = context.browser.ensure(request, reply);
-  return sendPage(reply, {
-    body: consentPage(context.theme, {
-      action: context.paths.consent,
-      interaction: context.interactions.seal(interaction),
-      csrfToken: context.browser.csrfToken(browserId),
-      clientName: client.name,
-      account: user.profile.name ?? user.username,
-      permissions: interaction.request.scopes.map(
-        (scope) => findScope(scope)?.description ?? `Use the “${scope}” permission`,
-      ),
-    }),
-    csp: pageCsp({
-      imageSources: context.theme.imageSources,
-      formTargets: [cspSourceFor(interaction.request.redirectUri)],
-    }),
-  });
 }

@@ -1,0 +1,54 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { findScope } from '../scopes/index.js';
+import type { SessionRecord } from '../store/types.js';
+import { cspSourceFor, pageCsp } from '../ui/csp.js';
+import { consentPage } from '../ui/pages/consent.js';
+import { sendPage } from '../ui/send-page.js';
+import { type SignInContext, sendErrorPage } from './context.js';
+import type { Interaction } from './interaction.js';
+
+/**
+ * The consent question of a pending authorization request (OIDC Core §3.1.2.4), posting to /consent
+ * with the interaction sealed in it. Shown by /authorize itself when consent is the first step (the
+ * browser is signed in already), and by GET /consent after a sign-in.
+ */
+export async function showConsentPage(
+  context: SignInContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  interaction: Interaction,
+  session: SessionRecord,
+): Promise<FastifyReply> {
+  const [client, user] = await Promise.all([
+    context.stores.clients.get(interaction.request.clientId),
+    context.stores.users.getById(session.userId),
+  ]);
+  if (client === undefined || user === undefined) return sendSessionChanged(context, reply);
+  const browserId = context.browser.ensure(request, reply);
+  return sendPage(reply, {
+    body: consentPage(context.theme, {
+      action: context.paths.consent,
+      interaction: context.interactions.seal(interaction),
+      csrfToken: context.browser.csrfToken(browserId),
+      clientName: client.name,
+      account: user.profile.name ?? user.username,
+      permissions: interaction.request.scopes.map(
+        (scope) => findScope(scope)?.description ?? `Use the “${scope}” permission`,
+      ),
+    }),
+    csp: pageCsp({
+      imageSources: context.theme.imageSources,
+      formTargets: [cspSourceFor(interaction.request.redirectUri)],
+    }),
+  });
+}
+
+/** The page for a consent whose session ended or changed hands since the request started. */
+export function sendSessionChanged(context: SignInContext, reply: FastifyReply): FastifyReply {
+  return sendErrorPage(context, reply, {
+    status: 400,
+    title: 'This sign-in request cannot continue',
+    message:
+      'You signed out or signed in as someone else meanwhile. Go back to the application and sign in again.',
+  });
+}
