@@ -1,5 +1,5 @@
-// The floor of the client_credentials scenarios: what any provider must at least do per token request
-// on this machine, with nothing else — node:http alone reads the form POST, one node:crypto signature
+// The floor of the client_credentials scenarios: what any Node.js provider must at least do per token
+// request on this machine, with nothing else — node:http alone reads the form POST, one node:crypto signature
 // of an RFC 9068-shaped access token with a key imported once, a JSON answer. No framework, no client
 // authentication, no store, no audit, no logging. It is not a contestant: the ratio of each system to
 // it says how much of the machine's limit that system reaches. FLOOR_ALG picks ES256 (default) or RS256.

@@ -72,7 +72,7 @@ export function scenarioTable(title: string, unit: string, rows: readonly Row[],
   lines.push('', `Medians of ${runs} runs; errors are summed over the runs.`);
   if (withFloor) {
     lines.push(
-      'Floor: node:http alone reading the same POST and answering with one signature of the same algorithm (bench/floor/server.mjs), no client authentication, store, audit or log; the limit any provider works under on this machine.',
+      'Floor: node:http alone reading the same POST and answering with one signature of the same algorithm (bench/floor/server.mjs), no client authentication, store, audit or log; the limit any Node.js provider works under on this machine.',
     );
   }
   return lines.join('\n');
