@@ -10,7 +10,7 @@ import type {
 import { isRefreshTokenExpired } from '../tokens/refresh-token.js';
 import { checkGrantLive, checkUserActive } from './authorization-code.js';
 import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
-import { signInTokenResponse } from './sign-in-response.js';
+import { REFRESH_TOKEN_GRANT_TYPE, signInTokenResponse } from './sign-in-response.js';
 
 /** One description for every dead token, so the answer does not tell an attacker which check failed. */
 const DEAD_TOKEN = 'The refresh token is invalid, expired or revoked';
@@ -142,7 +142,7 @@ async function refresh(
 
 /** RFC 6749 §6. */
 export const refreshTokenGrant = {
-  type: 'refresh_token',
+  type: REFRESH_TOKEN_GRANT_TYPE,
   responseTypes: [],
   requiresRedirectUri: false,
   allowsPublicClients: true,

@@ -3,8 +3,11 @@ import type { ClientRecord } from '../store/types.js';
 import type { SignInTokenInput } from '../tokens/index.js';
 import type { GrantServices, TokenResponseBody } from './grant.js';
 
-/** The refresh_token grant's type (grants/refresh-token.ts), named here so that module can import this one. */
-const REFRESH_TOKEN_GRANT_TYPE = 'refresh_token';
+/**
+ * The refresh_token grant's type, defined here rather than in grants/refresh-token.ts (which uses it)
+ * because that module imports this one.
+ */
+export const REFRESH_TOKEN_GRANT_TYPE = 'refresh_token';
 
 /**
  * Whether a token response of `client` carries a refresh token: when the client is registered for the
