@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findScope } from '../scopes/index.js';
-import type { SessionRecord } from '../store/types.js';
+import type { ClientRecord, SessionRecord } from '../store/types.js';
 import { cspSourceFor, pageCsp } from '../ui/csp.js';
 import { consentPage } from '../ui/pages/consent.js';
 import { sendPage } from '../ui/send-page.js';
@@ -18,9 +18,11 @@ export async function showConsentPage(
   reply: FastifyReply,
   interaction: Interaction,
   session: SessionRecord,
+  /** The request's client, if the caller has it already; else it is read. */
+  known?: ClientRecord,
 ): Promise<FastifyReply> {
   const [client, user] = await Promise.all([
-    context.stores.clients.get(interaction.request.clientId),
+    known ?? context.stores.clients.get(interaction.request.clientId),
     context.stores.users.getById(session.userId),
   ]);
   if (client === undefined || user === undefined) return sendSessionChanged(context, reply);

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SessionRecord } from '../store/types.js';
+import type { ClientRecord, SessionRecord } from '../store/types.js';
 import { showConsentPage } from './consent-page.js';
 import type { SignInContext } from './context.js';
 import { INTERACTION_LIFETIME, type Interaction } from './interaction.js';
@@ -27,6 +27,8 @@ export interface Progress {
   /** BrowserBinding.fingerprint of this browser (set at /authorize only when a page must be shown). */
   readonly browser: () => string;
   readonly justAuthenticated: boolean;
+  /** The request's client, when the caller has just read it (/authorize): a page shown here reuses it. */
+  readonly client?: ClientRecord;
 }
 
 /**
@@ -75,8 +77,8 @@ export async function continueAuthorization(
       // /login or /consent. Everything else redirects, so a POSTed form is never replayed.
       if (progress.interaction === undefined && request.method === 'GET') {
         return next.step === 'login'
-          ? showFirstLoginPage(context, request, reply, interaction)
-          : showConsentPage(context, request, reply, interaction, next.session);
+          ? showFirstLoginPage(context, request, reply, interaction, progress.client)
+          : showConsentPage(context, request, reply, interaction, next.session, progress.client);
       }
       const path = next.step === 'login' ? context.paths.login : context.paths.consent;
       const location = `${path}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientRecord } from '../store/types.js';
 import { cspSourceFor, pageCsp } from '../ui/csp.js';
 import { loginPage } from '../ui/pages/login.js';
 import { sendPage } from '../ui/send-page.js';
@@ -17,8 +18,10 @@ export async function showLoginPage(
   interaction: Interaction,
   input: { readonly username?: string; readonly error?: string },
   status = 200,
+  /** The request's client, if the caller has it already; else it is read. */
+  known?: ClientRecord,
 ): Promise<FastifyReply> {
-  const client = await context.stores.clients.get(interaction.request.clientId);
+  const client = known ?? (await context.stores.clients.get(interaction.request.clientId));
   if (client === undefined) {
     return sendErrorPage(context, reply, {
       status: 400,
@@ -50,7 +53,9 @@ export function showFirstLoginPage(
   request: FastifyRequest,
   reply: FastifyReply,
   interaction: Interaction,
+  client?: ClientRecord,
 ): Promise<FastifyReply> {
   const hint = interaction.request.loginHint;
-  return showLoginPage(context, request, reply, interaction, hint === undefined ? {} : { username: hint });
+  const input = hint === undefined ? {} : { username: hint };
+  return showLoginPage(context, request, reply, interaction, input, 200, client);
 }

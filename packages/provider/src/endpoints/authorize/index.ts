@@ -95,6 +95,7 @@ async function authorize(context: SignInContext, request: FastifyRequest, reply:
       interaction: undefined,
       browser: () => context.browser.fingerprint(context.browser.ensure(request, reply)),
       justAuthenticated: false,
+      client,
     });
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
