@@ -148,16 +148,19 @@ export class Browser {
    * The login form an answer leads to: the answer itself (GET /authorize shows the form when sign-in
    * is the first step), or the page a 303 to /login points at. Undefined when it leads elsewhere.
    */
-  async loginForm(response: LightMyRequestResponse): Promise<LightMyRequestResponse | undefined> {
-    if (isLoginForm(response)) return response;
-    if (!/^\/(.+\/)?login\?/.test(String(response.headers.location ?? ''))) return undefined;
-    return this.follow(response);
+  loginForm(response: LightMyRequestResponse): Promise<LightMyRequestResponse | undefined> {
+    return this.#formPage(response, 'login');
   }
 
   /** The consent form an answer leads to, like loginForm: the answer itself or the /consent page. */
-  async consentForm(response: LightMyRequestResponse): Promise<LightMyRequestResponse | undefined> {
-    if (isConsentForm(response)) return response;
-    if (!/^\/(.+\/)?consent\?/.test(String(response.headers.location ?? ''))) return undefined;
+  consentForm(response: LightMyRequestResponse): Promise<LightMyRequestResponse | undefined> {
+    return this.#formPage(response, 'consent');
+  }
+
+  async #formPage(response: LightMyRequestResponse, page: FormPage) {
+    if (isFormPage(response, page)) return response;
+    const location = String(response.headers.location ?? '');
+    if (!new RegExp(`^/(.+/)?${page}\\?`).test(location)) return undefined;
     return this.follow(response);
   }
 
@@ -210,12 +213,18 @@ export class Browser {
   }
 }
 
-/** A 200 page holding the sign-in form (it posts to the provider's /login). */
-export function isLoginForm(response: LightMyRequestResponse): boolean {
-  return response.statusCode === 200 && /<form method="post" action="[^"]*\/login">/.test(response.body);
+type FormPage = 'login' | 'consent';
+
+/** A 200 page holding the form that posts to the provider's /login or /consent. */
+function isFormPage(response: LightMyRequestResponse, page: FormPage): boolean {
+  return (
+    response.statusCode === 200 &&
+    new RegExp(`<form method="post" action="[^"]*/${page}">`).test(response.body)
+  );
 }
 
-/** A 200 page holding the consent form (it posts to the provider's /consent). */
-export function isConsentForm(response: LightMyRequestResponse): boolean {
-  return response.statusCode === 200 && /<form method="post" action="[^"]*\/consent">/.test(response.body);
-}
+/** A 200 page holding the sign-in form. */
+export const isLoginForm = (response: LightMyRequestResponse) => isFormPage(response, 'login');
+
+/** A 200 page holding the consent form. */
+export const isConsentForm = (response: LightMyRequestResponse) => isFormPage(response, 'consent');
