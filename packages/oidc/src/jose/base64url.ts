@@ -32,3 +32,26 @@ export function decodeBase64url(text: string, code: JoseErrorCode = 'ERR_JWS_INV
   if (bytes === undefined) throw new JoseError(code, 'invalid base64url');
   return bytes;
 }
+
+// The value of each base64url character, -1 for every other ASCII character.
+const SEXTET = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'].entries()) {
+  SEXTET[c.charCodeAt(0)] = i;
+}
+
+/**
+ * How many bytes `text[start, end)` decodes to if it is canonical base64url, or -1 when its length
+ * (4n+1) or its last character (non-zero trailing bits) already rules that out. The alphabet is the
+ * caller's to check: see readCompactJws, which compares this with what Node's decoder wrote, so a
+ * character the decoder skipped (one byte fewer, given a length that is not 4n+1) is caught there.
+ */
+export function canonicalDecodedLength(text: string, start: number, end: number): number {
+  const length = end - start;
+  const tail = length & 3;
+  if (tail === 0) return (length >> 2) * 3;
+  if (tail === 1) return -1;
+  const last = SEXTET[text.charCodeAt(end - 1)] ?? -1;
+  // Two characters carry one byte and 4 spare bits; three carry two bytes and 2 spare bits.
+  if (last < 0 || (last & (tail === 2 ? 0x0f : 0x03)) !== 0) return -1;
+  return (length >> 2) * 3 + tail - 1;
+}

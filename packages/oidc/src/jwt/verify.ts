@@ -1,8 +1,8 @@
 import type { JwsAlgorithm } from '../jose/algorithms.js';
 import { JoseError } from '../jose/errors.js';
 import { parseJsonObject } from '../jose/json.js';
-import { type DecodedJws, decodeCompactJws, type ParseJwsOptions } from '../jose/jws/parse.js';
-import { verifySignature } from '../jose/jws/verify.js';
+import { type ParseJwsOptions, type ReadJws, readCompactJws } from '../jose/jws/parse.js';
+import { verifyReadSignature } from '../jose/jws/verify.js';
 import type { JoseKey, JwsHeader, KeySet } from '../jose/types.js';
 import { checkAlgorithmsOption } from '../lib/algorithms-option.js';
 import { deepFreeze } from '../lib/deep-freeze.js';
@@ -65,7 +65,7 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
         const known = cache.lookup(token, keyOrSet);
         if (known !== undefined) return Promise.resolve(this.#recheck(token, known, cache));
       }
-      const parsed = decodeCompactJws(token, this.#parseOptions);
+      const parsed = readCompactJws(token, this.#parseOptions);
       const header = parsed.header;
       if (this.#algorithms !== undefined && !this.#algorithms.includes(header.alg)) {
         throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED');
@@ -101,8 +101,8 @@ export class JwtVerifier<C extends JwtClaims = JwtClaims> {
     return verified;
   }
 
-  #finish(parsed: DecodedJws, key: JoseKey): VerifiedJwt<C> {
-    verifySignature(parsed, key);
+  #finish(parsed: ReadJws, key: JoseKey): VerifiedJwt<C> {
+    verifyReadSignature(parsed, key);
     const text = parsed.payloadText;
     // RFC 8725 §3.7: the claims set is UTF-8, decoded strictly (checked after the signature, as always).
     if (text === false) throw new JoseError('ERR_JWT_INVALID', 'the JWT claims set is not valid UTF-8');

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeBase64url, parseCompactJws } from '@latchkey/oidc';
+import { encodeBase64url, isJoseError, parseCompactJws } from '@latchkey/oidc';
+import fc from 'fast-check';
+import { base64urlLikeStrings, isCanonicalBase64url } from '../helpers/base64url-rule.js';
 import { assertJoseError, craftToken } from '../helpers/tokens.js';
 
 const PAYLOAD = encodeBase64url('{"sub":"alice"}');
@@ -104,6 +106,48 @@ test('J11: rejects non-canonical base64url in any segment', async () => {
     `${header}.${PAYLOAD}.AB`,
   ];
   for (const token of cases) await assertJoseError(() => parseCompactJws(token), 'ERR_JWS_INVALID');
+});
+
+/**
+ * parseCompactJws does not re-encode to decide canonical form (see readCompactJws): it refuses `+`
+ * and `/`, checks length and trailing bits, and compares the decoded length with the promised one.
+ * These properties pin that to the rule, in the payload and in the signature position.
+ */
+test('J11: a payload or signature segment is accepted exactly when it is canonical (property)', () => {
+  const header = encodeBase64url('{"alg":"ES256"}');
+  const acceptedAs = (token: string): boolean => {
+    try {
+      parseCompactJws(token);
+      return true;
+    } catch (error) {
+      assert.ok(isJoseError(error), String(error));
+      return false;
+    }
+  };
+  fc.assert(
+    fc.property(base64urlLikeStrings(40), (segment) => {
+      const asPayload = acceptedAs(`${header}.${segment}.${SIGNATURE}`);
+      const asSignature = acceptedAs(`${header}.${PAYLOAD}.${segment}`);
+      const canonical = isCanonicalBase64url(segment);
+      return asPayload === canonical && asSignature === (canonical && segment !== '');
+    }),
+    { numRuns: 3000, seed: 7515 },
+  );
+});
+
+test('J11: a character outside ASCII is refused wherever it stands, even one Node reads as a letter', async () => {
+  const header = encodeBase64url('{"alg":"ES256"}');
+  // U+0141 truncates to 0x41 ("A") in Node's decoder; a surrogate pair is 4 bytes of UTF-8.
+  for (const odd of ['Ł', '😀', '\ud800', 'é']) {
+    const cases = [
+      `${header}.${PAYLOAD}.${SIGNATURE.slice(0, -1)}${odd}`,
+      `${header}.${PAYLOAD}.${odd}${SIGNATURE.slice(1)}`,
+      `${header}.${PAYLOAD.slice(0, -1)}${odd}.${SIGNATURE}`,
+      `${header}.${odd.repeat(8)}.${SIGNATURE}`,
+      `${header}.${PAYLOAD}.${SIGNATURE.slice(0, -4)}${odd.repeat(4)}`,
+    ];
+    for (const token of cases) await assertJoseError(() => parseCompactJws(token), 'ERR_JWS_INVALID');
+  }
 });
 
 test('J12: rejects wrong segment counts, empty segments, non-object headers and invalid UTF-8', async () => {

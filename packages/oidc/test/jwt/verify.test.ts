@@ -201,6 +201,28 @@ describe('verifyJwt', () => {
     }
   });
 
+  test('a key resolved later still checks the token it was asked for while other tokens verify meanwhile', async () => {
+    // Tokens are decoded into one reused buffer; a key set that answers asynchronously lets other
+    // verifications write over it before the signature is checked.
+    const later = { resolve: () => new Promise<JoseKey>((done) => setImmediate(() => done(es.publicKey))) };
+    const genuine = signJwt({ ...claims, sub: 'genuine' }, es.privateKey);
+    const forged = signJwt({ ...claims, sub: 'forged' }, other.privateKey);
+    const pending = [verifyJwt(genuine, later, options), verifyJwt(forged, later, options)];
+    for (let i = 0; i < 5; i++) {
+      assert.equal(
+        (await verifyJwt(signJwt(claims, ed.privateKey), ed.publicKey, options)).claims.sub,
+        'user-1',
+      );
+    }
+    assert.equal((await pending[0]!).claims.sub, 'genuine');
+    await assert.rejects(pending[1]!, { code: 'ERR_JWS_SIGNATURE_INVALID' });
+  });
+
+  test('a claims set that holds U+FFFD itself is valid UTF-8 and verifies', async () => {
+    const token = signJwt({ ...claims, name: 'Replacement \uFFFD, Ωmega' }, es.privateKey);
+    assert.equal((await verifyJwt(token, es.publicKey, options)).claims.name, 'Replacement \uFFFD, Ωmega');
+  });
+
   test('claims are read only from an authentic token: a bad signature wins over bad claims', async () => {
     const token = signJwt({ ...claims, exp: NOW - 3600, iss: 'evil' }, other.privateKey);
     await assert.rejects(verifyJwt(token, es.publicKey, options), { code: 'ERR_JWS_SIGNATURE_INVALID' });

@@ -1,9 +1,9 @@
-import { signatureParams, verifyWithParams } from '../../lib/signature.js';
-import { transientAsciiBytes } from '../../lib/transient-bytes.js';
+import { type SignatureParams, signatureParams, verifyWithParams } from '../../lib/signature.js';
+import { transientAsciiBytes, transientEpoch } from '../../lib/transient-bytes.js';
 import { isJwsAlgorithm, type JwsAlgorithm } from '../algorithms.js';
 import { JoseError } from '../errors.js';
 import type { JoseKey, JwsHeader, KeySet } from '../types.js';
-import { decodeCompactJws, type ParsedJws } from './parse.js';
+import { type ParsedJws, parseCompactJws, type ReadJws, readCompactJws } from './parse.js';
 
 export interface VerifyJwsOptions {
   /** The algorithms the caller accepts; the token never chooses (RFC 8725 §3.1). Default: the key's. */
@@ -25,15 +25,33 @@ export interface VerifiedJws {
  * an ASCII signing input.
  */
 export function verifySignature(parsed: ParsedJws, key: JoseKey): void {
-  const params = signatureParams(key);
-  if (parsed.header.alg !== params.alg || key.alg !== params.alg) {
-    throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED', 'the token algorithm does not match the key');
-  }
+  const params = paramsFor(parsed.header, key);
   // The signing input is base64url and a dot, all ASCII (parseCompactJws checked); the bytes are
   // read synchronously by verifyWithParams and not kept.
-  if (!verifyWithParams(params, transientAsciiBytes(parsed.signingInput), parsed.signature)) {
-    throw new JoseError('ERR_JWS_SIGNATURE_INVALID');
+  checkSignature(verifyWithParams(params, transientAsciiBytes(parsed.signingInput), parsed.signature));
+}
+
+/** verifySignature for a token read by readCompactJws, on the bytes it decoded. */
+export function verifyReadSignature(read: ReadJws, key: JoseKey): void {
+  const params = paramsFor(read.header, key);
+  // Read again if anything wrote over the transient bytes since (a key set that had to fetch).
+  const bytes = read.epoch === transientEpoch() ? read : readCompactJws(read.token, UNBOUNDED);
+  checkSignature(verifyWithParams(params, bytes.signingInput, bytes.signature));
+}
+
+// The token passed its size limit when it was first read.
+const UNBOUNDED = { maxTokenSize: Number.POSITIVE_INFINITY };
+
+function paramsFor(header: JwsHeader, key: JoseKey): SignatureParams {
+  const params = signatureParams(key);
+  if (header.alg !== params.alg || key.alg !== params.alg) {
+    throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED', 'the token algorithm does not match the key');
   }
+  return params;
+}
+
+function checkSignature(valid: boolean): void {
+  if (!valid) throw new JoseError('ERR_JWS_SIGNATURE_INVALID');
 }
 
 /**
@@ -50,7 +68,7 @@ export async function verifyJws(
   if (typeof keyOrSet !== 'object' || keyOrSet === null) {
     throw new JoseError('ERR_JOSE_INVALID_ARGUMENT', 'a JoseKey or a KeySet is required');
   }
-  const parsed = decodeCompactJws(token, options);
+  const parsed = parseCompactJws(token, options);
   const header = parsed.header;
   if (algorithms !== undefined && !algorithms.includes(header.alg)) {
     throw new JoseError('ERR_JOSE_ALG_NOT_ALLOWED');
