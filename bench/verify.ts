@@ -191,7 +191,7 @@ async function main() {
     `# JWT verification: full check (signature, alg, iss, aud, exp${''}, typ where supported), cached key`,
   );
   console.log(
-    `Node ${process.version}, ${process.platform}/${process.arch}; ops per CPU-second, median of 5 rounds, one process.\n`,
+    `Node ${process.version}, ${process.platform}/${process.arch}; ops per CPU-second, contestants in turns of 20 ms slices, one process.\n`,
   );
   const verifyRows = [];
   for (const f of fixtures) verifyRows.push(await verifyRow(f));

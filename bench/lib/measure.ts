@@ -2,9 +2,11 @@
  * Measures how many operations a function completes per CPU-second of this process.
  *
  * CPU time (user + system, all threads) rather than wall time makes the comparison fair between
- * libraries that verify synchronously and those that go through WebCrypto's thread pool, and keeps
- * the numbers stable on a shared 2-core machine. Contestants run in interleaved rounds in one
- * process; the median round is reported.
+ * libraries that verify synchronously and those that go through WebCrypto's thread pool.
+ * Contestants take turns in short slices (20 ms of CPU each, the order rotated every turn) and each
+ * one's operations and CPU time are summed over all its slices: a shared machine whose speed drifts
+ * over seconds weighs on every contestant alike, which rounds of 400 ms each did not ensure (the
+ * same run gave one ratio 0.75× and then 0.83×).
  */
 export type Operation = () => unknown;
 
@@ -15,7 +17,7 @@ export interface Contestant {
 
 export interface Measurement {
   readonly name: string;
-  /** Median operations per CPU-second over the rounds. */
+  /** Operations per CPU-second over all the contestant's slices. */
   readonly opsPerCpuSecond: number;
 }
 
@@ -24,43 +26,44 @@ function cpuMicros(start: NodeJS.CpuUsage): number {
   return used.user + used.system;
 }
 
-async function runFor(op: Operation, cpuBudgetMicros: number): Promise<number> {
-  // Await only when the operation is asynchronous, so sync contestants pay no promise overhead.
-  const isAsync = op() instanceof Promise;
+/** Runs `op` for about `cpuBudgetMicros` of CPU; returns the operations done and the CPU used. */
+async function runSlice(op: Operation, isAsync: boolean, cpuBudgetMicros: number) {
   const start = process.cpuUsage();
   let ops = 0;
-  const batch = 64;
-  while (cpuMicros(start) < cpuBudgetMicros) {
+  const batch = 16;
+  do {
+    // Await only when the operation is asynchronous, so sync contestants pay no promise overhead.
     if (isAsync) {
       for (let i = 0; i < batch; i++) await op();
     } else {
       for (let i = 0; i < batch; i++) op();
     }
     ops += batch;
-  }
-  return ops / (cpuMicros(start) / 1e6);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  } while (cpuMicros(start) < cpuBudgetMicros);
+  return { ops, micros: cpuMicros(start) };
 }
 
 export async function compare(
   contestants: readonly Contestant[],
-  options: { rounds?: number; cpuMillisPerRound?: number } = {},
+  options: { cpuSecondsEach?: number; sliceMillis?: number } = {},
 ): Promise<Measurement[]> {
-  const rounds = options.rounds ?? 5;
-  const budget = (options.cpuMillisPerRound ?? 400) * 1000;
-  const samples = new Map<string, number[]>(contestants.map((c) => [c.name, []]));
+  const slice = (options.sliceMillis ?? 20) * 1000;
+  const slices = Math.ceil(((options.cpuSecondsEach ?? 2) * 1e6) / slice);
+  const isAsync = contestants.map((c) => c.run() instanceof Promise);
   // Warm-up: let V8 optimise every contestant before anything is recorded.
-  for (const c of contestants) await runFor(c.run, budget / 2);
-  for (let round = 0; round < rounds; round++) {
-    for (const c of contestants) samples.get(c.name)!.push(await runFor(c.run, budget));
+  for (let i = 0; i < contestants.length; i++) await runSlice(contestants[i]!.run, isAsync[i]!, 200_000);
+  const ops = contestants.map(() => 0);
+  const micros = contestants.map(() => 0);
+  for (let turn = 0; turn < slices; turn++) {
+    for (let k = 0; k < contestants.length; k++) {
+      const i = (k + turn) % contestants.length;
+      const done = await runSlice(contestants[i]!.run, isAsync[i]!, slice);
+      ops[i]! += done.ops;
+      micros[i]! += done.micros;
+    }
   }
-  return contestants.map((c) => ({ name: c.name, opsPerCpuSecond: median(samples.get(c.name)!) }));
+  return contestants.map((c, i) => ({ name: c.name, opsPerCpuSecond: ops[i]! / (micros[i]! / 1e6) }));
 }
-
 /** A markdown table: one row per case, one column per contestant, with the ratio to `baseline`. */
 export function table(
   rows: readonly { label: string; results: readonly Measurement[] }[],
