@@ -246,6 +246,7 @@ export async function recordSignIn(
     clientId: 'web',
     userId,
     scopes,
+    resources: [],
     sid,
     createdAt: now,
     revokedAt: null,

@@ -68,6 +68,7 @@ async function providerFixture() {
       clientId: 'cli',
       userId: user.id,
       scopes: pending!.scopes,
+      resources: pending!.resources,
       sid: null,
       createdAt: now,
       revokedAt: null,

@@ -26,11 +26,14 @@ export async function issueAuthorizationCode(
   now: number,
 ): Promise<string> {
   const grantId = deps.random(GRANT_ID_BYTES).toString('base64url');
+  // /authorize takes no RFC 8707 `resource` yet: the code and its grant carry none.
+  const resources: string[] = [];
   await deps.stores.grants.create({
     id: grantId,
     clientId: request.clientId,
     userId: session.userId,
     scopes: [...request.scopes],
+    resources,
     sid: session.sid,
     createdAt: now,
     revokedAt: null,
@@ -50,7 +53,7 @@ export async function issueAuthorizationCode(
     acr: session.acr,
     amr: [...session.amr],
     claimsRequest: request.claims ?? null,
-    resources: [],
+    resources,
     createdAt: now,
     expiresAt: now + deps.codeLifetime,
     consumedAt: null,

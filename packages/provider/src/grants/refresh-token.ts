@@ -1,5 +1,5 @@
 import { parseClaimsRequest } from '../claims/index.js';
-import { InvalidGrant, InvalidScope } from '../errors/index.js';
+import { InvalidGrant, InvalidScope, InvalidTarget } from '../errors/index.js';
 import type {
   ClientRecord,
   GrantRecord,
@@ -37,11 +37,30 @@ export function checkRefreshTokenNotExpired(token: RefreshTokenRecord, now: numb
  * it is the original scope. A narrower scope applies to the new access token only.
  */
 export function checkRefreshScope(requested: readonly string[], granted: readonly string[]): string[] {
+  return narrowed(requested, granted, (wider) => {
+    return new InvalidScope(`The scope may not be wider than originally granted (${wider.join(' ')})`);
+  });
+}
+
+/**
+ * RFC 8707 §2.2: a refresh issues access tokens for the resources the grant was authorized for, or
+ * for those of them the client names with `resource`; any other is `invalid_target`.
+ */
+export function checkRefreshResources(requested: readonly string[], granted: readonly string[]): string[] {
+  return narrowed(requested, granted, (wider) => {
+    return new InvalidTarget(`The grant does not cover this resource (${wider.join(' ')})`);
+  });
+}
+
+/** `requested` if every element of it was granted, all of `granted` if nothing is requested. */
+function narrowed(
+  requested: readonly string[],
+  granted: readonly string[],
+  refuse: (wider: string[]) => Error,
+): string[] {
   if (requested.length === 0) return [...granted];
-  const wider = requested.filter((scope) => !granted.includes(scope));
-  if (wider.length > 0) {
-    throw new InvalidScope(`The scope may not be wider than originally granted (${wider.join(' ')})`);
-  }
+  const wider = requested.filter((value) => !granted.includes(value));
+  if (wider.length > 0) throw refuse(wider);
   return [...requested];
 }
 
@@ -109,6 +128,7 @@ async function refresh(
   const scopes = checkRefreshScope(requestedScopes, token.scopes);
   const grant = checkGrantLive(await stores.grants.get(token.grantId));
   if (grant.userId === null) throw new InvalidGrant(DEAD_TOKEN, 'grant without a user');
+  const resources = checkRefreshResources(params.all('resource'), grant.resources);
   const user = checkUserActive(await stores.users.getById(grant.userId));
   checkPasswordUnchanged(user, grant);
   const session = checkSignInKnown(
@@ -128,7 +148,7 @@ async function refresh(
       user,
       grantId: grant.id,
       scopes,
-      resources: [],
+      resources,
       // OIDC Core §12.2: a refreshed ID token "SHOULD NOT have a nonce Claim Value".
       nonce: null,
       authTime: session.authTime,

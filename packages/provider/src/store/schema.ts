@@ -90,6 +90,8 @@ export interface GrantsTable {
   user_id: string | null;
   /** JSON array of strings. */
   scopes: string;
+  /** JSON array of strings: the RFC 8707 resources authorized (0004). */
+  resources: string;
   sid: string | null;
   created_at: number;
   revoked_at: number | null;

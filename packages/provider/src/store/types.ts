@@ -205,6 +205,8 @@ export interface GrantRecord {
   /** null for a client's own grant (client_credentials). */
   readonly userId: string | null;
   readonly scopes: readonly string[];
+  /** The RFC 8707 resources authorized: the audiences its access tokens may name besides UserInfo. */
+  readonly resources: readonly string[];
   /** The provider session it came from, for `sid` and logout. */
   readonly sid: string | null;
   readonly createdAt: number;

@@ -203,4 +203,53 @@ describe('polling the token endpoint with a device code (RFC 8628 §3.4–§3.5)
     assert.deepEqual(claims.aud, 'https://api.example');
     assert.equal(body.id_token, undefined);
   });
+
+  describe('refreshing a grant made for resources (RFC 8707 §2.2)', () => {
+    const API = 'https://api.example';
+    const REPORTS = 'https://reports.example';
+    const audienceOf = (accessToken: string): unknown =>
+      JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()).aud;
+    const refresh = (refreshToken: string, extra: Record<string, string | string[]> = {}) =>
+      f.form('/token', {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: 'box',
+        ...extra,
+      });
+
+    async function signIn(resource: string[]) {
+      const { device_code, user_code } = await f.start({ client_id: 'box', scope: 'profile', resource });
+      await f.approve(user_code);
+      const response = await f.poll(device_code, 'box');
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json();
+    }
+
+    test('a refresh without resource issues access tokens for every resource of the grant', async () => {
+      const first = await signIn([API, REPORTS]);
+      assert.deepEqual(audienceOf(first.access_token), [API, REPORTS]);
+      const refreshed = await refresh(first.refresh_token);
+      assert.equal(refreshed.statusCode, 200, refreshed.body);
+      assert.deepEqual(audienceOf(refreshed.json().access_token), [API, REPORTS]);
+    });
+
+    test('a refresh naming some of them narrows that access token only', async () => {
+      const first = await signIn([API, REPORTS]);
+      const narrowed = (await refresh(first.refresh_token, { resource: REPORTS })).json();
+      assert.equal(audienceOf(narrowed.access_token), REPORTS);
+      const next = (await refresh(narrowed.refresh_token)).json();
+      assert.deepEqual(audienceOf(next.access_token), [API, REPORTS]);
+    });
+
+    test('a resource the grant does not cover is invalid_target and the refresh token stays usable', async () => {
+      const first = await signIn([API]);
+      // REPORTS is one the client may address, but this grant was not made for it.
+      const refused = await refresh(first.refresh_token, { resource: [API, REPORTS] });
+      assert.equal(refused.statusCode, 400);
+      assert.equal(refused.json().error, 'invalid_target');
+      const refreshed = await refresh(first.refresh_token);
+      assert.equal(refreshed.statusCode, 200, refreshed.body);
+      assert.equal(audienceOf(refreshed.json().access_token), API);
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient, createUser, type ProviderConfigOverrides } from '@latchkey/provider';
 import { normalizeUserCode } from '../../src/endpoints/device-authorization/user-code.js';
+import { recordSession } from '../helpers/authorization.js';
 import { testProviderApp } from '../helpers/fixtures.js';
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -33,7 +34,12 @@ export async function deviceFixture(overrides: ProviderConfigOverrides = {}) {
   await createClient(stores, { ...device, name: 'Living-room TV', clientId: 'tv' }, { now: clock.now });
   await createClient(
     stores,
-    { ...device, name: 'Set-top box', clientId: 'box', allowedResources: ['https://api.example'] },
+    {
+      ...device,
+      name: 'Set-top box',
+      clientId: 'box',
+      allowedResources: ['https://api.example', 'https://reports.example'],
+    },
     { now: clock.now },
   );
   await createClient(
@@ -70,24 +76,33 @@ export async function deviceFixture(overrides: ProviderConfigOverrides = {}) {
   const poll = (deviceCode: string, clientId = 'tv') =>
     form('/token', { grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: clientId });
 
-  /** The person approves the user code, as the /device page does (a grant, then pending → approved). */
+  /**
+   * The person approves the user code, as the /device page does: signed in (a session), a grant
+   * under that session, then pending → approved.
+   */
   async function approve(userCode: string): Promise<string> {
     const code = normalizeUserCode(userCode)!;
     const pending = await stores.deviceCodes.getPendingByUserCode(code, clock.now());
     if (pending === undefined) throw new Error('no pending device code');
+    const sid = await recordSession(stores.sessions, {
+      userId: user.id,
+      authTime: clock.now(),
+      now: clock.now(),
+    });
     const grantId = randomBytes(16).toString('base64url');
     await stores.grants.create({
       id: grantId,
       clientId: pending.clientId,
       userId: user.id,
       scopes: pending.scopes,
-      sid: null,
+      resources: pending.resources,
+      sid,
       createdAt: clock.now(),
       revokedAt: null,
     });
     const approved = await stores.deviceCodes.approve(
       code,
-      { userId: user.id, grantId, sid: null, authTime: clock.now() },
+      { userId: user.id, grantId, sid, authTime: clock.now() },
       clock.now(),
     );
     if (!approved) throw new Error('approval lost');

@@ -62,6 +62,7 @@ export async function recordAuthorizationCode(
     clientId: record.clientId,
     userId: record.userId,
     scopes: record.scopes,
+    resources: record.resources,
     sid: record.sid,
     createdAt: record.createdAt,
     revokedAt: null,

@@ -110,6 +110,7 @@ export function grant(overrides: Partial<GrantRecord> = {}): GrantRecord {
     clientId: client().clientId,
     userId: user().id,
     scopes: ['openid', 'profile'],
+    resources: [],
     sid: 'sid-1',
     createdAt: NOW,
     revokedAt: null,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runMigrations, sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
-import { providerMigrations } from '../../src/store/index.js';
+import { type OpenedProviderStores, providerMigrations } from '../../src/store/index.js';
+import type { GrantRecord } from '../../src/store/types.js';
 import { authorizationCode, grant, NOW, openStoresOn, refreshToken, session, user } from './fixtures.js';
 
 const ALL = providerMigrations.migrations.map((m) => m.name);
@@ -57,9 +58,9 @@ describeEachDialect('provider migrations', (ctx) => {
     const signInRelease = providerMigrations.migrations.slice(0, 2);
     assert.equal(signInRelease.at(-1)?.name, '0002-sign-in');
     await runMigrations(stores.database, { ...providerMigrations, migrations: signInRelease });
-    await stores.grants.create(grant());
+    await insertGrantWithoutResources(stores, grant());
     await stores.authorizationCodes.create(authorizationCode());
-    assert.deepEqual(await stores.migrate(), { applied: ['0003-token-lifecycle'] });
+    assert.deepEqual(await stores.migrate(), { applied: ['0003-token-lifecycle', '0004-grant-resources'] });
     assert.deepEqual(await stores.grants.get(grant().id), grant());
     assert.equal(
       (await stores.authorizationCodes.consume(authorizationCode().codeHash, NOW)).status,
@@ -67,6 +68,18 @@ describeEachDialect('provider migrations', (ctx) => {
     );
     await stores.refreshTokens.create(refreshToken());
     assert.deepEqual(await stores.refreshTokens.get(refreshToken().tokenHash), refreshToken());
+  });
+
+  test('upgrade a database from the token lifecycle release: its grants authorized no resources', async (t) => {
+    const stores = await openStoresOn(await ctx.freshUrl(), t);
+    const tokenLifecycleRelease = providerMigrations.migrations.slice(0, 3);
+    assert.equal(tokenLifecycleRelease.at(-1)?.name, '0003-token-lifecycle');
+    await runMigrations(stores.database, { ...providerMigrations, migrations: tokenLifecycleRelease });
+    await insertGrantWithoutResources(stores, grant({ scopes: ['openid', 'offline_access'] }));
+    assert.deepEqual(await stores.migrate(), { applied: ['0004-grant-resources'] });
+    assert.deepEqual((await stores.grants.get(grant().id))?.resources, []);
+    await stores.grants.create(grant({ id: 'g-api', resources: ['https://api.example'] }));
+    assert.deepEqual((await stores.grants.get('g-api'))?.resources, ['https://api.example']);
   });
 
   test('succeed for two instances migrating one database at once', async (t) => {
@@ -85,3 +98,10 @@ describeEachDialect('provider migrations', (ctx) => {
     await assert.rejects(stores.ping());
   });
 });
+
+/** A grant row as releases before 0004 wrote it: the current grant store writes `resources` too. */
+async function insertGrantWithoutResources(stores: OpenedProviderStores, record: GrantRecord): Promise<void> {
+  await sql`insert into grants (id, client_id, user_id, scopes, sid, created_at, revoked_at)
+    values (${record.id}, ${record.clientId}, ${record.userId}, ${JSON.stringify(record.scopes)},
+      ${record.sid}, ${record.createdAt}, ${record.revokedAt})`.execute(stores.database.db);
+}

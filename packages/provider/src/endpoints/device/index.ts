@@ -231,6 +231,7 @@ async function decide(
       clientId: pending.clientId,
       userId: session.userId,
       scopes: pending.scopes,
+      resources: pending.resources,
       sid: session.sid,
       createdAt: now,
       revokedAt: null,
