@@ -26,8 +26,7 @@ export async function issueAuthorizationCode(
   now: number,
 ): Promise<string> {
   const grantId = deps.random(GRANT_ID_BYTES).toString('base64url');
-  // /authorize takes no RFC 8707 `resource` yet: the code and its grant carry none.
-  const resources: string[] = [];
+  const resources = [...(request.resources ?? [])];
   await deps.stores.grants.create({
     id: grantId,
     clientId: request.clientId,

@@ -17,6 +17,11 @@ export interface AuthorizationRequest extends ResponseTarget {
   readonly clientId: string;
   /** The granted scopes: requested ∩ allowed for the client, in request order, `openid` first. */
   readonly scopes: readonly string[];
+  /**
+   * The RFC 8707 resources asked for, each one the client may address. Absent from interactions
+   * sealed before Latchkey accepted `resource` here: none were asked for then.
+   */
+  readonly resources?: readonly string[];
   readonly nonce: string | undefined;
   /** RFC 7636, S256 only. */
   readonly codeChallenge: string;

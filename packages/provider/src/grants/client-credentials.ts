@@ -1,6 +1,7 @@
 import { InvalidScope, InvalidTarget } from '../errors/index.js';
 import { findScope } from '../scopes/index.js';
 import type { ClientRecord } from '../store/types.js';
+import { checkAddressableResources } from '../tokens/audience.js';
 import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
 
 /**
@@ -47,11 +48,7 @@ export function checkClientCredentialsResources(
         : 'The resource parameter is required: name the resource the token is for',
     );
   }
-  const refused = requested.filter((resource) => !allowed.includes(resource));
-  if (refused.length > 0) {
-    throw new InvalidTarget('The client may not request a token for this resource');
-  }
-  return [...requested];
+  return checkAddressableResources(requested, client);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { ENDPOINT_PATHS } from '../endpoints/paths.js';
+import { InvalidTarget } from '../errors/index.js';
+import type { ClientRecord } from '../store/types.js';
 
 /**
  * The audience of access tokens meant for our own UserInfo endpoint: its URL. RFC 9068 §3 asks for an
@@ -21,4 +23,19 @@ export function accessTokenAudience(
   const audience = [...resources];
   if (scopes.includes('openid') || audience.length === 0) audience.push(userinfoAudience(issuer));
   return [...new Set(audience)];
+}
+
+/**
+ * RFC 8707 §2: each `resource` a client asks for must be one it may address (its `allowedResources`,
+ * compared exactly), else `invalid_target`. Shared by every request that takes `resource`: the
+ * authorization, device authorization and client_credentials requests.
+ */
+export function checkAddressableResources(
+  requested: readonly string[],
+  client: Pick<ClientRecord, 'allowedResources'>,
+): string[] {
+  if (requested.some((resource) => !client.allowedResources.includes(resource))) {
+    throw new InvalidTarget('The client may not request a token for this resource');
+  }
+  return [...requested];
 }

@@ -4,6 +4,7 @@ import { signJwt } from '@latchkey/oidc';
 import type { LightMyRequestResponse } from 'fastify';
 import { hashOpaqueToken } from '../../src/tokens/index.js';
 import {
+  API_RESOURCE,
   authorizeParams,
   Browser,
   CLIENT_ID,
@@ -88,6 +89,21 @@ describe('the happy path', () => {
     const grant = await h.stores.grants.get(record.grantId);
     assert.equal(grant?.sid, record.sid);
     assert.deepEqual(grant?.scopes, record.scopes);
+  });
+
+  test('RFC 8707: the resources asked for are kept with the code and its grant, none by default', async () => {
+    const browser = await signedInBrowser();
+    const params = authorizeParams();
+    params.append('resource', API_RESOURCE);
+    params.append('resource', 'https://reports.example.com');
+    const record = await codeRecord(await browser.authorize(params));
+    assert.deepEqual(record.resources, [API_RESOURCE, 'https://reports.example.com']);
+    assert.deepEqual((await h.stores.grants.get(record.grantId))?.resources, record.resources);
+    const without = await codeRecord(await browser.authorize(authorizeParams()));
+    assert.deepEqual(without.resources, []);
+    // Through the login and consent pages, the request travels sealed: the resources with it.
+    const signingIn = await codeRecord(await new Browser(h.app).signIn(params));
+    assert.deepEqual(signingIn.resources, [API_RESOURCE, 'https://reports.example.com']);
   });
 
   test('J23: the nonce is carried into the code unchanged, and its absence is fine for the code flow', async () => {
@@ -222,6 +238,11 @@ describe('errors sent back to the client, with state and iss (A8)', () => {
       'invalid_request',
     ],
     ['an unknown response_mode', { response_mode: 'web_message' }, 'invalid_request'],
+    [
+      'RFC 8707: a resource the client may not address',
+      { resource: 'https://evil.example' },
+      'invalid_target',
+    ],
   ] as const;
   for (const [name, overrides, error] of cases) {
     test(`${name} → ${error}`, async () => {

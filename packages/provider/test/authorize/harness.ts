@@ -14,6 +14,8 @@ export const CLIENT_ID = 'example-app';
 export const REDIRECT_URI = 'https://app.example.com/callback';
 export const OTHER_REDIRECT_URI = 'https://app.example.com/other';
 export const PASSWORD = 'correct horse battery staple';
+/** An RFC 8707 resource the client may ask tokens for. */
+export const API_RESOURCE = 'https://api.example.com';
 
 /** A PKCE pair (RFC 7636 §4.1–4.2). */
 export function pkcePair(): { verifier: string; challenge: string } {
@@ -42,6 +44,7 @@ export async function createHarness(overrides: ProviderConfigOverrides = {}): Pr
     clientId: CLIENT_ID,
     redirectUris: [REDIRECT_URI, OTHER_REDIRECT_URI],
     scopes: ['openid', 'profile', 'email', 'address', 'phone', 'offline_access'],
+    allowedResources: [API_RESOURCE, 'https://reports.example.com'],
   });
   const user = await createUser(stores, { username: 'alice', password: PASSWORD, name: 'Alice Example' });
   return {

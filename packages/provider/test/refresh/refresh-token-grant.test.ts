@@ -156,6 +156,21 @@ describe('R2: client binding and scope', () => {
   }
 });
 
+describe('resources (RFC 8707 §2.2)', () => {
+  test('a refreshed access token names the resources of the code it came from, next to UserInfo', async () => {
+    const { body } = await f.signIn('web', { resources: ['https://api.example'] });
+    const userinfo = `${f.config.issuer}/userinfo`;
+    assert.deepEqual(claimsOf(body.access_token!)['aud'], ['https://api.example', userinfo]);
+    const refreshed = await f.refresh(body.refresh_token!);
+    assert.equal(refreshed.statusCode, 200, refreshed.body);
+    assert.deepEqual(claimsOf(refreshed.json().access_token)['aud'], ['https://api.example', userinfo]);
+    const elsewhere = await f.refresh(refreshed.json().refresh_token, 'web', {
+      resource: 'https://other.example',
+    });
+    assert.equal(elsewhere.json().error, 'invalid_target');
+  });
+});
+
 describe('R3: refresh tokens die with logout, password change, inactivity and age', () => {
   test('R3: after logout (the session grants revoked) the refresh token is invalid_grant', async () => {
     const { body, sid } = await f.signIn();

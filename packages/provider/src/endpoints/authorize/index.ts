@@ -19,6 +19,7 @@ import { checkPkce } from './check-pkce.js';
 import { checkPrompt } from './check-prompt.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
 import { checkRequestObject } from './check-request-object.js';
+import { checkResource } from './check-resource.js';
 import { checkResponseMode } from './check-response-mode.js';
 import { checkResponseType } from './check-response-type.js';
 import { checkScope } from './check-scope.js';
@@ -78,6 +79,7 @@ async function authorize(context: SignInContext, request: FastifyRequest, reply:
       ...target,
       clientId: client.clientId,
       scopes: checkScope(params, client),
+      resources: checkResource(params, client),
       codeChallenge: checkPkce(params),
       nonce: checkNonce(params),
       prompt: checkPrompt(params),

@@ -1,7 +1,8 @@
-import { InvalidScope, InvalidTarget, UnauthorizedClient } from '../../errors/index.js';
+import { InvalidScope, UnauthorizedClient } from '../../errors/index.js';
 import { deviceCodeGrant } from '../../grants/device-code.js';
 import type { RequestParams } from '../../lib/request-params.js';
 import type { ClientRecord } from '../../store/types.js';
+import { checkAddressableResources } from '../../tokens/audience.js';
 
 /** RFC 8628 §3.1 + RFC 6749 §5.2 `unauthorized_client`: the client is registered for the device grant. */
 export function checkDeviceGrantAllowed(client: Pick<ClientRecord, 'grantTypes'>): void {
@@ -29,9 +30,5 @@ export function checkDeviceResources(
   params: RequestParams,
   client: Pick<ClientRecord, 'allowedResources'>,
 ): string[] {
-  const requested = params.all('resource');
-  if (requested.some((resource) => !client.allowedResources.includes(resource))) {
-    throw new InvalidTarget('The client may not request a token for this resource');
-  }
-  return requested;
+  return checkAddressableResources(params.all('resource'), client);
 }
