@@ -8,6 +8,7 @@ import type {
   GrantRecord,
   UserRecord,
 } from '../store/types.js';
+import { checkGrantedResources } from '../tokens/audience.js';
 import { hashOpaqueToken } from '../tokens/index.js';
 import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
 import { signInTokenResponse } from './sign-in-response.js';
@@ -114,6 +115,7 @@ async function redeemAuthorizationCode(
   const redirectUri = params.get('redirect_uri');
   const verifier = params.get('code_verifier');
   checkCodeVerifierFormat(verifier);
+  const requestedResources = params.all('resource');
 
   const at = now();
   const codeHash = hashOpaqueToken(presented);
@@ -121,8 +123,11 @@ async function redeemAuthorizationCode(
   // same code, which loses the consume and revokes the grant (A1), must not void the one redemption
   // that won — its tokens are then dead at UserInfo, introspection and refresh, as RFC 6749 §4.1.2 asks.
   const pending = await stores.authorizationCodes.get(codeHash);
-  if (pending !== undefined && pending.consumedAt === null)
+  if (pending !== undefined && pending.consumedAt === null) {
     checkGrantLive(await stores.grants.get(pending.grantId));
+    // A resource outside the code is the client's mistake: refused before the code is spent.
+    checkGrantedResources(requestedResources, pending.resources);
+  }
   const result = await stores.authorizationCodes.consume(codeHash, at);
   if (result.status === 'replayed') {
     const revoked = await stores.grants.revoke(result.code.grantId, at);
@@ -149,7 +154,7 @@ async function redeemAuthorizationCode(
       user,
       grantId: code.grantId,
       scopes: code.scopes,
-      resources: code.resources,
+      resources: checkGrantedResources(requestedResources, code.resources),
       nonce: code.nonce,
       authTime: code.authTime,
       acr: code.acr,

@@ -1,5 +1,6 @@
 import { parseClaimsRequest } from '../claims/index.js';
-import { InvalidGrant, InvalidScope, InvalidTarget } from '../errors/index.js';
+import { InvalidGrant, InvalidScope } from '../errors/index.js';
+import { narrowGranted } from '../lib/narrow.js';
 import type {
   ClientRecord,
   GrantRecord,
@@ -7,6 +8,7 @@ import type {
   SessionRecord,
   UserRecord,
 } from '../store/types.js';
+import { checkGrantedResources } from '../tokens/audience.js';
 import { isRefreshTokenExpired } from '../tokens/refresh-token.js';
 import { checkGrantLive, checkUserActive } from './authorization-code.js';
 import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
@@ -37,31 +39,9 @@ export function checkRefreshTokenNotExpired(token: RefreshTokenRecord, now: numb
  * it is the original scope. A narrower scope applies to the new access token only.
  */
 export function checkRefreshScope(requested: readonly string[], granted: readonly string[]): string[] {
-  return narrowed(requested, granted, (wider) => {
+  return narrowGranted(requested, granted, (wider) => {
     return new InvalidScope(`The scope may not be wider than originally granted (${wider.join(' ')})`);
   });
-}
-
-/**
- * RFC 8707 §2.2: a refresh issues access tokens for the resources the grant was authorized for, or
- * for those of them the client names with `resource`; any other is `invalid_target`.
- */
-export function checkRefreshResources(requested: readonly string[], granted: readonly string[]): string[] {
-  return narrowed(requested, granted, (wider) => {
-    return new InvalidTarget(`The grant does not cover this resource (${wider.join(' ')})`);
-  });
-}
-
-/** `requested` if every element of it was granted, all of `granted` if nothing is requested. */
-function narrowed(
-  requested: readonly string[],
-  granted: readonly string[],
-  refuse: (wider: string[]) => Error,
-): string[] {
-  if (requested.length === 0) return [...granted];
-  const wider = requested.filter((value) => !granted.includes(value));
-  if (wider.length > 0) throw refuse(wider);
-  return [...requested];
 }
 
 /**
@@ -128,7 +108,7 @@ async function refresh(
   const scopes = checkRefreshScope(requestedScopes, token.scopes);
   const grant = checkGrantLive(await stores.grants.get(token.grantId));
   if (grant.userId === null) throw new InvalidGrant(DEAD_TOKEN, 'grant without a user');
-  const resources = checkRefreshResources(params.all('resource'), grant.resources);
+  const resources = checkGrantedResources(params.all('resource'), grant.resources);
   const user = checkUserActive(await stores.users.getById(grant.userId));
   checkPasswordUnchanged(user, grant);
   const session = checkSignInKnown(

@@ -1,5 +1,6 @@
 import { ENDPOINT_PATHS } from '../endpoints/paths.js';
 import { InvalidTarget } from '../errors/index.js';
+import { narrowGranted } from '../lib/narrow.js';
 import type { ClientRecord } from '../store/types.js';
 
 /**
@@ -38,4 +39,15 @@ export function checkAddressableResources(
     throw new InvalidTarget('The client may not request a token for this resource');
   }
   return [...requested];
+}
+
+/**
+ * RFC 8707 §2.2: the access tokens of a grant are for the resources it was authorized for, or for
+ * those of them the token request names with `resource` (on a code exchange or a refresh); any
+ * other is `invalid_target`.
+ */
+export function checkGrantedResources(requested: readonly string[], granted: readonly string[]): string[] {
+  return narrowGranted(requested, granted, (wider) => {
+    return new InvalidTarget(`The grant does not cover this resource (${wider.join(' ')})`);
+  });
 }

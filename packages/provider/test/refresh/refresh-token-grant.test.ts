@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { checkRefreshScope } from '../../src/grants/refresh-token.js';
 import { issuesRefreshTokens } from '../../src/grants/sign-in-response.js';
 import { hashOpaqueToken } from '../../src/tokens/index.js';
-import { type LifecycleFixture, lifecycleFixture } from './fixture.js';
+import { recordAuthorizationCode, recordSession } from '../helpers/authorization.js';
+import { API, type LifecycleFixture, lifecycleFixture, OTHER_API, REDIRECT_URI } from './fixture.js';
 
 function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'));
@@ -158,16 +159,50 @@ describe('R2: client binding and scope', () => {
 
 describe('resources (RFC 8707 §2.2)', () => {
   test('a refreshed access token names the resources of the code it came from, next to UserInfo', async () => {
-    const { body } = await f.signIn('web', { resources: ['https://api.example'] });
+    const { body } = await f.signIn('web', { resources: [API] });
     const userinfo = `${f.config.issuer}/userinfo`;
-    assert.deepEqual(claimsOf(body.access_token!)['aud'], ['https://api.example', userinfo]);
+    assert.deepEqual(claimsOf(body.access_token!)['aud'], [API, userinfo]);
     const refreshed = await f.refresh(body.refresh_token!);
     assert.equal(refreshed.statusCode, 200, refreshed.body);
-    assert.deepEqual(claimsOf(refreshed.json().access_token)['aud'], ['https://api.example', userinfo]);
+    assert.deepEqual(claimsOf(refreshed.json().access_token)['aud'], [API, userinfo]);
     const elsewhere = await f.refresh(refreshed.json().refresh_token, 'web', {
       resource: 'https://other.example',
     });
     assert.equal(elsewhere.json().error, 'invalid_target');
+  });
+  test('a code exchange naming one of the code resources narrows its access token; another is invalid_target and leaves the code unspent', async () => {
+    const now = f.clock.now();
+    const sid = await recordSession(f.stores.sessions, { userId: f.user.id, authTime: now, now });
+    const { code, verifier } = await recordAuthorizationCode(f.stores, {
+      clientId: 'web',
+      userId: f.user.id,
+      redirectUri: REDIRECT_URI,
+      scopes: ['openid'],
+      sid,
+      authTime: now,
+      createdAt: now,
+      resources: [API, OTHER_API],
+    });
+    const exchange = (resource: string) =>
+      f.token(
+        {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: REDIRECT_URI,
+          code_verifier: verifier,
+          resource,
+        },
+        f.auth('web'),
+      );
+    const refused = await exchange('https://elsewhere.example');
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.json().error, 'invalid_target');
+    const narrowed = await exchange(OTHER_API);
+    assert.equal(narrowed.statusCode, 200, narrowed.body);
+    assert.deepEqual(claimsOf(narrowed.json().access_token)['aud'], [
+      OTHER_API,
+      `${f.config.issuer}/userinfo`,
+    ]);
   });
 });
 
