@@ -19,6 +19,7 @@ import { cli } from './run-cli.js';
 
 const ISSUER = 'http://localhost:8080';
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const API = 'https://api.example.com';
 
 /** A provider app on a temporary SQLite file with a frozen clock; `fetch` reaches it in-process. */
 async function providerFixture() {
@@ -38,7 +39,14 @@ async function providerFixture() {
   const user = await createUser(stores, { username: 'alice' }, { now: clock });
   await createClient(
     stores,
-    { name: 'CLI', clientId: 'cli', public: true, grantTypes: [DEVICE_GRANT], scopes: ['openid', 'profile'] },
+    {
+      name: 'CLI',
+      clientId: 'cli',
+      public: true,
+      grantTypes: [DEVICE_GRANT],
+      scopes: ['openid', 'profile'],
+      allowedResources: [API],
+    },
     { now: clock },
   );
   const requests: string[] = [];
@@ -184,6 +192,27 @@ describe('latchkey token device', () => {
     const result = await runDevice(['--issuer', ISSUER, '--client-id', 'cli']);
     assert.match(String(result.failure), /expired/);
     assert.ok(result.waits.length >= 100 && result.waits.length <= 121);
+  });
+
+  test('asks for the resources given with --resource: the access token names them (RFC 8707)', async () => {
+    const result = await runDevice(
+      ['--issuer', ISSUER, '--client-id', 'cli', '--scope', 'profile', '--resource', API],
+      async (n, stderr) => {
+        if (n === 2) await p.answer(userCodeIn(stderr)!, 'approve');
+      },
+    );
+    assert.equal(result.status, 0, String(result.failure));
+    const { access_token } = JSON.parse(result.stdout);
+    assert.equal(JSON.parse(Buffer.from(access_token.split('.')[1], 'base64url').toString()).aud, API);
+    const refused = await runDevice([
+      '--issuer',
+      ISSUER,
+      '--client-id',
+      'cli',
+      '--resource',
+      'https://evil.example',
+    ]);
+    assert.match(String(refused.failure), /invalid_target/);
   });
 
   test('reports a client the provider refuses, with its error code', async () => {

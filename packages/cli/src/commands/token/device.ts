@@ -60,6 +60,12 @@ export function createTokenDeviceCommand(deps: TokenDeviceDeps = {}): Command {
         valueName: 'S',
         description: 'a scope to ask for (repeatable; default: the provider default, openid)',
       },
+      resource: {
+        type: 'string',
+        multiple: true,
+        valueName: 'R',
+        description: 'a resource (API) the access tokens are for (RFC 8707; repeatable)',
+      },
     },
     async run(values, _positionals, io) {
       const issuer = requireString(values, 'issuer');
@@ -69,10 +75,14 @@ export function createTokenDeviceCommand(deps: TokenDeviceDeps = {}): Command {
         .filter((s) => s !== '');
       const metadata = await discover(issuer, fetchFn);
 
-      const authorization = (await postForm(fetchFn, metadata.deviceAuthorization, {
-        client_id: clientId,
-        ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
-      })) as unknown as DeviceAuthorizationResponse;
+      const request = new URLSearchParams({ client_id: clientId });
+      if (scopes.length > 0) request.set('scope', scopes.join(' '));
+      for (const resource of stringList(values, 'resource')) request.append('resource', resource);
+      const authorization = (await postForm(
+        fetchFn,
+        metadata.deviceAuthorization,
+        request,
+      )) as unknown as DeviceAuthorizationResponse;
       checkDeviceAuthorization(authorization);
       println(io.stderr, `To sign in, open ${authorization.verification_uri}`);
       println(io.stderr, `and enter the code: ${authorization.user_code}`);
@@ -134,7 +144,7 @@ async function discover(
   }
 }
 
-function formRequest(form: Record<string, string>): RequestInit {
+function formRequest(form: Record<string, string> | URLSearchParams): RequestInit {
   return {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
@@ -147,7 +157,7 @@ function formRequest(form: Record<string, string>): RequestInit {
 async function postForm(
   fetchFn: typeof fetch,
   url: string,
-  form: Record<string, string>,
+  form: URLSearchParams,
 ): Promise<Record<string, unknown>> {
   const response = await fetchFn(url, formRequest(form));
   const body = await readJson(response);
