@@ -83,6 +83,36 @@ describe('three instances on one PostgreSQL', { timeout: 120_000 }, () => {
     assert.ok(new Set(served).size === 3, `the steps were served by instances ${served.join(',')}`);
   });
 
+  test('S1: failed sign-ins count on every instance: the sixth wrong password for one account is throttled', async () => {
+    const { issuer, proxy } = cluster;
+    const authorize = new URL(`${issuer}/authorize`);
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: 'web',
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      code_challenge: createHash('sha256').update('s1-verifier').digest('base64url'),
+      code_challenge_method: 'S256',
+    }))
+      authorize.searchParams.set(k, v);
+    const browser = new HttpBrowser(issuer);
+    let page = await browser.follow(authorize.href);
+    const first = proxy.served.length;
+    const statuses: number[] = [];
+    // ACCOUNT_POLICY: five free failures, then a wait. Counted per instance, three instances would
+    // each have seen at most two of them, and the sixth attempt would go through.
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const login = readForm(await page.text(), issuer);
+      page = await browser.request(login.action, {
+        form: { ...login.hidden, username: 'cluster-s1-target', password: `wrong ${attempt}` },
+      });
+      statuses.push(page.status);
+    }
+    assert.deepEqual(statuses, [400, 400, 400, 400, 400, 429]);
+    assert.ok(page.headers.get('retry-after'));
+    assert.equal(new Set(proxy.served.slice(first)).size, 3, 'the attempts were spread over the instances');
+  });
+
   test('R1: a refresh token rotated on one instance is detected as reused on another, and the family is revoked', async () => {
     const [a, b, c] = cluster.instances.map((i) => i.url);
     const { form, grantId } = await recordSignIn(cluster);

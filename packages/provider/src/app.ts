@@ -70,6 +70,7 @@ export interface ProviderAppDeps {
     | 'refreshTokens'
     | 'deviceCodes'
     | 'replayCache'
+    | 'throttles'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -94,7 +95,7 @@ export interface ProviderAppDeps {
    * config.secret, or the development secret in dataDir — what startProvider's key manager uses.
    */
   readonly secret?: Uint8Array;
-  /** Default: in-memory login rate limits per instance (login/rate-limiter.ts). */
+  /** Default: login rate limits counted in the database, shared by a cluster (login/rate-limiter.ts). */
   readonly loginLimits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
   /** Prometheus metrics (metrics/provider-metrics.ts). Default: none, and no hook on the request path. */
   readonly metrics?: ProviderMetrics;

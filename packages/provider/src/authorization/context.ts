@@ -9,7 +9,7 @@ import type { KeyManager } from '../keys/key-manager.js';
 import type { Clock } from '../lib/clock.js';
 import {
   ACCOUNT_POLICY,
-  createMemoryRateLimiter,
+  createStoreRateLimiter,
   IP_POLICY,
   type RateLimiter,
 } from '../login/rate-limiter.js';
@@ -25,7 +25,7 @@ import { createInteractionSealer, type InteractionSealer } from './interaction.j
 /** The stores the sign-in flow reads and writes. */
 export type SignInStores = Pick<
   ProviderStores,
-  'clients' | 'users' | 'sessions' | 'consents' | 'grants' | 'authorizationCodes' | 'audit'
+  'clients' | 'users' | 'sessions' | 'consents' | 'grants' | 'authorizationCodes' | 'audit' | 'throttles'
 >;
 
 /**
@@ -57,7 +57,7 @@ export interface SignInContextDeps {
   readonly random: (n: number) => Buffer;
   /** The decoded LATCHKEY_SECRET: seals interactions and keys the CSRF tokens. */
   readonly secret: Uint8Array;
-  /** Default: in-memory, per instance (see login/rate-limiter.ts). */
+  /** Default: counted in the database, shared by every instance (see login/rate-limiter.ts). */
   readonly limits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
 }
 
@@ -94,8 +94,8 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       algorithms: deps.keyManager.algorithms,
     }),
     limits: deps.limits ?? {
-      account: createMemoryRateLimiter(ACCOUNT_POLICY),
-      ip: createMemoryRateLimiter(IP_POLICY),
+      account: createStoreRateLimiter(deps.stores.throttles, ACCOUNT_POLICY, 'sign-in-account'),
+      ip: createStoreRateLimiter(deps.stores.throttles, IP_POLICY, 'sign-in-ip'),
     },
   };
 }

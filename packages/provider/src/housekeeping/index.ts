@@ -4,7 +4,7 @@ import type { ProviderStores } from '../store/types.js';
 
 type ExpiringStores = Pick<
   ProviderStores,
-  'authorizationCodes' | 'refreshTokens' | 'deviceCodes' | 'replayCache' | 'leases'
+  'authorizationCodes' | 'refreshTokens' | 'deviceCodes' | 'replayCache' | 'leases' | 'throttles'
 >;
 
 export interface HousekeepingDeps {
@@ -25,10 +25,15 @@ export interface Housekeeping {
 
 const LEASE = 'housekeeping';
 const DEFAULT_INTERVAL = 600;
+/**
+ * Throttle rows idle this long are deleted: every backoff policy forgets failures sooner (an hour;
+ * checked by a test), so a deleted row never held a wait.
+ */
+export const THROTTLE_IDLE_LIMIT = 86_400;
 
 /**
  * Deletes expired single-use rows (codes, refresh-token families past their absolute end, device codes,
- * replay-cache entries) so the tables do not grow without bound. In a cluster one instance does it at a
+ * replay-cache entries, idle throttle counts) so the tables do not grow without bound. In a cluster one instance does it at a
  * time, under a lease row (portable SQL, no advisory locks). Nothing here decides validity: every
  * reader checks expiry itself, so a late pass never lets anything expired through.
  */
@@ -47,6 +52,7 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
       deps.stores.refreshTokens.deleteExpired(now),
       deps.stores.deviceCodes.deleteExpired(now),
       deps.stores.replayCache.deleteExpired(now),
+      deps.stores.throttles.deleteIdleSince(now - THROTTLE_IDLE_LIMIT),
     ]);
     const deleted = counts.reduce((a, b) => a + b, 0);
     if (deleted > 0) deps.logger?.info({ deleted }, 'housekeeping deleted expired rows');

@@ -1,17 +1,20 @@
+import { createHash } from 'node:crypto';
+import type { ThrottleStore } from '../store/types.js';
+
 /**
  * Login throttling (checklist S1, NIST SP 800-63B §5.2.2): failures per key (an account, an IP) earn an
  * exponentially growing wait, capped, and forgotten after a quiet period. There is never a permanent
  * lockout, so an attacker cannot lock a person out for good by failing on purpose (a denial of service).
  *
- * The interface is small so a shared implementation (a table, Redis) can replace the in-memory one.
- * In memory, each provider instance counts on its own: behind N instances an attacker gets at most N
- * times the attempts, still exponentially slowed. Documented in docs/ARCHITECTURE.md.
+ * The provider counts in its database (createStoreRateLimiter), so every instance of a cluster sees
+ * the same failures: behind N instances an attacker gets no more attempts than behind one. The
+ * in-memory limiter serves tests and embedders that pass their own.
  */
 export interface RateLimiter {
   /** Seconds to wait before `key` may try again; 0 when it may try now. */
-  retryAfter(key: string, now: number): number;
-  recordFailure(key: string, now: number): void;
-  recordSuccess(key: string): void;
+  retryAfter(key: string, now: number): Promise<number>;
+  recordFailure(key: string, now: number): Promise<void>;
+  recordSuccess(key: string): Promise<void>;
 }
 
 export interface BackoffPolicy {
@@ -40,6 +43,39 @@ interface Entry {
   lastFailureAt: number;
 }
 
+/** The wait `policy` gives a key with `entry`'s failures, at `now`; 0 once they are forgotten. */
+function waitFor(policy: BackoffPolicy, entry: Readonly<Entry> | undefined, now: number): number {
+  if (entry === undefined || now - entry.lastFailureAt >= policy.forgetAfter) return 0;
+  if (entry.failures < policy.freeFailures) return 0;
+  const exponent = Math.min(entry.failures - policy.freeFailures, 30);
+  const delay = Math.min(policy.baseDelay * 2 ** exponent, policy.maxDelay);
+  return Math.max(0, entry.lastFailureAt + delay - now);
+}
+
+/**
+ * Failures counted in the provider's database, shared by every instance on it. Keys are stored as
+ * SHA-256 of `namespace` and the key, so neither the usernames people typed nor their addresses sit
+ * in the table, and limiters with different namespaces never share a count.
+ */
+export function createStoreRateLimiter(
+  store: ThrottleStore,
+  policy: BackoffPolicy,
+  namespace: string,
+): RateLimiter {
+  const hashOf = (key: string) => createHash('sha256').update(`${namespace}\0${key}`).digest('base64url');
+  return {
+    async retryAfter(key, now) {
+      return waitFor(policy, await store.get(hashOf(key)), now);
+    },
+    async recordFailure(key, now) {
+      await store.recordFailure(hashOf(key), now, policy.forgetAfter);
+    },
+    async recordSuccess(key) {
+      await store.clear(hashOf(key));
+    },
+  };
+}
+
 /** Bounded memory (rule 9): the oldest entries are dropped first when full. */
 const MAX_ENTRIES = 100_000;
 
@@ -54,14 +90,10 @@ export function createMemoryRateLimiter(policy: BackoffPolicy, maxEntries = MAX_
     return entry;
   };
   return {
-    retryAfter(key, now) {
-      const entry = live(key, now);
-      if (entry === undefined || entry.failures < policy.freeFailures) return 0;
-      const exponent = Math.min(entry.failures - policy.freeFailures, 30);
-      const delay = Math.min(policy.baseDelay * 2 ** exponent, policy.maxDelay);
-      return Math.max(0, entry.lastFailureAt + delay - now);
+    async retryAfter(key, now) {
+      return waitFor(policy, live(key, now), now);
     },
-    recordFailure(key, now) {
+    async recordFailure(key, now) {
       const entry = live(key, now) ?? { failures: 0, lastFailureAt: now };
       entry.failures += 1;
       entry.lastFailureAt = now;
@@ -72,7 +104,7 @@ export function createMemoryRateLimiter(policy: BackoffPolicy, maxEntries = MAX_
         if (oldest !== undefined) entries.delete(oldest);
       }
     },
-    recordSuccess(key) {
+    async recordSuccess(key) {
       entries.delete(key);
     },
   };

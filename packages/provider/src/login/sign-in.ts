@@ -37,7 +37,11 @@ export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttemp
   const now = deps.clock();
   const account = `account:${attempt.username.trim().toLowerCase()}`;
   const ip = `ip:${attempt.ip}`;
-  const wait = Math.max(deps.limits.account.retryAfter(account, now), deps.limits.ip.retryAfter(ip, now));
+  const [accountWait, ipWait] = await Promise.all([
+    deps.limits.account.retryAfter(account, now),
+    deps.limits.ip.retryAfter(ip, now),
+  ]);
+  const wait = Math.max(accountWait, ipWait);
   const username = attempt.username.slice(0, 64);
   if (wait > 0) {
     await audit(deps, now, attempt, null, { reason: 'throttled', username });
@@ -46,12 +50,14 @@ export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttemp
   const factor = deps.factor ?? passwordFactor;
   const user = await factor.verify(deps.stores, attempt);
   if (user === undefined) {
-    deps.limits.account.recordFailure(account, now);
-    deps.limits.ip.recordFailure(ip, now);
+    await Promise.all([
+      deps.limits.account.recordFailure(account, now),
+      deps.limits.ip.recordFailure(ip, now),
+    ]);
     await audit(deps, now, attempt, null, { reason: 'invalid_credentials', username });
     return { status: 'invalid' };
   }
-  deps.limits.account.recordSuccess(account);
+  await deps.limits.account.recordSuccess(account);
   await deps.stores.audit.append({
     type: 'sign_in.success',
     at: now,

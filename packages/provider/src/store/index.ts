@@ -12,6 +12,7 @@ import { createReplayCache } from './replay-cache.js';
 import type { ProviderSchema } from './schema.js';
 import { createSessionStore } from './sessions.js';
 import { createSigningKeyStore } from './signing-keys.js';
+import { createThrottleStore } from './throttles.js';
 import type { ProviderStores } from './types.js';
 import { createUserStore } from './users.js';
 
@@ -47,6 +48,7 @@ export async function openProviderStores(
     refreshTokens: createRefreshTokenStore(db),
     deviceCodes: createDeviceCodeStore(db),
     replayCache: createReplayCache(db),
+    throttles: createThrottleStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

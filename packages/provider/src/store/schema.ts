@@ -172,6 +172,13 @@ export interface DeviceCodesTable {
   expires_at: number;
 }
 
+export interface ThrottlesTable {
+  /** SHA-256 of the throttled key (an account, an address, a user code), base64url. */
+  key_hash: string;
+  failures: number;
+  last_failure_at: number;
+}
+
 export interface ReplayCacheTable {
   key: string;
   expires_at: number;
@@ -190,6 +197,7 @@ export interface ProviderSchema {
   refresh_tokens: RefreshTokensTable;
   device_codes: DeviceCodesTable;
   replay_cache: ReplayCacheTable;
+  throttles: ThrottlesTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */

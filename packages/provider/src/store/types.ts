@@ -305,6 +305,7 @@ export interface ProviderStores {
   readonly refreshTokens: RefreshTokenStore;
   readonly deviceCodes: DeviceCodeStore;
   readonly replayCache: ReplayCache;
+  readonly throttles: ThrottleStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -417,6 +418,16 @@ export interface DeviceCodeStore {
  * Single-use values seen before (private_key_jwt `jti`, RFC 7523 §3 / checklist C3), kept until they
  * expire.
  */
+/** Failure counts of throttled keys (checklist S1), shared by every instance on the database. */
+export interface ThrottleStore {
+  get(keyHash: string): Promise<{ readonly failures: number; readonly lastFailureAt: number } | undefined>;
+  /** Counts one failure at `at`, atomically; a count whose last failure is `forgetAfter` old starts over. */
+  recordFailure(keyHash: string, at: number, forgetAfter: number): Promise<void>;
+  clear(keyHash: string): Promise<void>;
+  /** Deletes the keys whose last failure is before `before`; returns how many. */
+  deleteIdleSince(before: number): Promise<number>;
+}
+
 export interface ReplayCache {
   /**
    * True the first time `key` is seen (it is kept until expiresAt); false for a replay. Atomic. A key whose

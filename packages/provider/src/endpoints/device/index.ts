@@ -3,7 +3,7 @@ import { type SignInContext, sendErrorPage } from '../../authorization/context.j
 import { currentSession } from '../../authorization/continue.js';
 import { OAuthError } from '../../errors/index.js';
 import { RequestParams } from '../../lib/request-params.js';
-import { type BackoffPolicy, createMemoryRateLimiter, type RateLimiter } from '../../login/rate-limiter.js';
+import { type BackoffPolicy, createStoreRateLimiter, type RateLimiter } from '../../login/rate-limiter.js';
 import { signInWithPassword } from '../../login/sign-in.js';
 import { findScope } from '../../scopes/index.js';
 import { isSameOriginPost } from '../../sessions/origin-check.js';
@@ -29,7 +29,7 @@ export const USER_CODE_POLICY: BackoffPolicy = {
 export interface DevicePageDeps {
   readonly signIn: SignInContext;
   readonly deviceCodes: Pick<DeviceCodeStore, 'getPendingByUserCode' | 'approve' | 'deny'>;
-  /** Default: in memory, per instance, USER_CODE_POLICY. */
+  /** Default: counted in the database (shared by a cluster), USER_CODE_POLICY. */
   readonly limiter?: RateLimiter;
 }
 
@@ -46,7 +46,8 @@ const MAX_PASSWORD_LENGTH = 1024;
 export function registerDevicePage(app: FastifyInstance, deps: DevicePageDeps): void {
   const { signIn } = deps;
   const action = signIn.basePath + ENDPOINT_PATHS.device;
-  const limiter = deps.limiter ?? createMemoryRateLimiter(USER_CODE_POLICY);
+  const limiter =
+    deps.limiter ?? createStoreRateLimiter(signIn.stores.throttles, USER_CODE_POLICY, 'device-user-code');
   const csp = pageCsp({ imageSources: signIn.theme.imageSources });
 
   const show = (
@@ -114,7 +115,7 @@ export function registerDevicePage(app: FastifyInstance, deps: DevicePageDeps): 
     // RFC 8628 §5.1: throttle guessing before looking anything up.
     const now = signIn.clock();
     const key = `ip:${request.ip}`;
-    const wait = limiter.retryAfter(key, now);
+    const wait = await limiter.retryAfter(key, now);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       return enterCode(
@@ -127,7 +128,7 @@ export function registerDevicePage(app: FastifyInstance, deps: DevicePageDeps): 
     const code = normalizeUserCode(fields.typed);
     const pending = code === undefined ? undefined : await deps.deviceCodes.getPendingByUserCode(code, now);
     if (code === undefined || pending === undefined) {
-      limiter.recordFailure(key, now);
+      await limiter.recordFailure(key, now);
       return enterCode(
         request,
         reply,
