@@ -84,6 +84,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       clock: deps.clock,
       random: deps.random,
       lifetime: config.session.lifetime,
+      idleTimeout: config.session.idleTimeout,
       secure,
     }),
     browser: createBrowserBinding({ secret: deps.secret, secure, random: deps.random }),

@@ -85,6 +85,7 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: '12h',
     parse: parseDurationValue,
   },
+  { path: 'session.idleTimeout', env: ['LATCHKEY_SESSION_IDLE_TIMEOUT'], parse: parseDurationValue },
   {
     path: 'authorization.codeLifetime',
     env: ['LATCHKEY_AUTHORIZATION_CODE_LIFETIME'],

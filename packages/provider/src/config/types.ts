@@ -93,6 +93,8 @@ export interface DeviceConfig {
 export interface SessionConfig {
   /** Absolute lifetime of a provider session from sign-in, seconds. */
   readonly lifetime: number;
+  /** Seconds without a request to the provider's pages after which a session ends; unset: never. */
+  readonly idleTimeout: number | undefined;
 }
 
 export interface AuthorizationConfig {

@@ -8,6 +8,8 @@ import { sha256 } from './hash.js';
 const SESSION_ID_BYTES = 32;
 /** The public `sid` (Back-Channel Logout §2.1) is separate from the cookie id: 128 bits is plenty. */
 const SID_BYTES = 16;
+/** Seconds: how stale `lastSeenAt` may be before a request writes it again (with an idle timeout). */
+const TOUCH_AT_MOST_EVERY = 60;
 
 export interface SessionManagerDeps {
   readonly store: SessionStore;
@@ -15,6 +17,8 @@ export interface SessionManagerDeps {
   readonly random: (n: number) => Buffer;
   /** Seconds, from config.session.lifetime. */
   readonly lifetime: number;
+  /** Seconds, from config.session.idleTimeout; undefined: sessions end only at their lifetime. */
+  readonly idleTimeout?: number | undefined;
   /** https issuer → `__Host-` prefix and Secure (S6). */
   readonly secure: boolean;
 }
@@ -28,7 +32,11 @@ export interface SignInFacts {
 
 export interface SessionManager {
   readonly cookieName: string;
-  /** The live session the request's cookie names, if any. */
+  /**
+   * The live session the request's cookie names, if any. With an idle timeout, a session unused for
+   * that long is not live, and a used one is marked seen (at most once a minute: a write per page
+   * view would be waste, so the timeout holds to within a minute or a tenth of itself).
+   */
   current(request: FastifyRequest): Promise<SessionRecord | undefined>;
   /**
    * Starts a new session after a successful sign-in: always a NEW random id (S3, session fixation),
@@ -44,7 +52,15 @@ export function createSessionManager(deps: SessionManagerDeps): SessionManager {
     cookieName: name,
     async current(request) {
       const id = read(request);
-      return id === undefined ? undefined : deps.store.get(sha256(id), deps.clock());
+      if (id === undefined) return undefined;
+      const now = deps.clock();
+      const session = await deps.store.get(sha256(id), now);
+      const idle = deps.idleTimeout;
+      if (session === undefined || idle === undefined) return session;
+      const unseen = now - session.lastSeenAt;
+      if (unseen >= idle) return undefined;
+      if (unseen >= Math.min(TOUCH_AT_MOST_EVERY, idle / 10)) await deps.store.touch(session.idHash, now);
+      return session;
     },
     async start(request, reply, facts) {
       const now = deps.clock();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { cookieName, readCookie, serializeCookie } from '../../src/sessions/cookies.js';
+import { sha256 } from '../../src/sessions/hash.js';
 import { authorizeParams, Browser, createHarness, type Harness } from '../authorize/harness.js';
 
 describe('cookies', () => {
@@ -70,5 +71,42 @@ describe('sessions over https', () => {
     const response = await browser.authorize(authorizeParams({ prompt: 'none' }));
     assert.equal(new URL(String(response.headers.location)).searchParams.get('error'), 'login_required');
     await h.stores.users.setDisabled(h.userId, false, h.clock.now());
+  });
+});
+
+describe('an idle timeout (session.idleTimeout)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness({ session: { lifetime: 12 * 3600, idleTimeout: 1800 } });
+  });
+  after(() => h.close());
+
+  const errorOf = (response: { headers: Record<string, unknown> }) =>
+    new URL(String(response.headers.location)).searchParams.get('error');
+
+  test('a session in use stays live past the timeout; one left idle for it ends', async () => {
+    const browser = new Browser(h.app);
+    await browser.signIn(authorizeParams());
+    for (let i = 0; i < 4; i++) {
+      h.clock.advance(1500);
+      assert.equal(errorOf(await browser.authorize(authorizeParams({ prompt: 'none' }))), null);
+    }
+    h.clock.advance(1800);
+    assert.equal(errorOf(await browser.authorize(authorizeParams({ prompt: 'none' }))), 'login_required');
+  });
+
+  test('a session is marked seen at most once a minute, not on every request', async () => {
+    const browser = new Browser(h.app);
+    await browser.signIn(authorizeParams());
+    const idHash = sha256(browser.cookies.get('latchkey-session')!);
+    const seenAt = async () => (await h.stores.sessions.get(idHash, h.clock.now()))?.lastSeenAt;
+    const signedInAt = h.clock.now();
+    assert.equal(await seenAt(), signedInAt);
+    h.clock.advance(30);
+    await browser.authorize(authorizeParams({ prompt: 'none' }));
+    assert.equal(await seenAt(), signedInAt);
+    h.clock.advance(60);
+    await browser.authorize(authorizeParams({ prompt: 'none' }));
+    assert.equal(await seenAt(), h.clock.now());
   });
 });
