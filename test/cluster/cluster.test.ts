@@ -30,6 +30,21 @@ before(async () => {
 });
 after(() => cluster?.close());
 
+/** An authorization request of the `web` client with PKCE (S256 of `verifier`), through the proxy. */
+function authorizeUrl(verifier: string, extra: Record<string, string>): URL {
+  const url = new URL(`${cluster.issuer}/authorize`);
+  for (const [k, v] of Object.entries({
+    response_type: 'code',
+    client_id: 'web',
+    redirect_uri: REDIRECT_URI,
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...extra,
+  }))
+    url.searchParams.set(k, v);
+  return url;
+}
+
 const report = (t: { diagnostic(message: string): void }, figures: Record<string, unknown>) =>
   t.diagnostic(`cluster: ${JSON.stringify(figures)}`);
 
@@ -37,18 +52,11 @@ describe('three instances on one PostgreSQL', { timeout: 120_000 }, () => {
   test('a sign-in started on one instance completes on another (pages, code and token each on a different instance)', async () => {
     const { issuer, proxy } = cluster;
     const verifier = randomBytes(32).toString('base64url');
-    const authorize = new URL(`${issuer}/authorize`);
-    for (const [k, v] of Object.entries({
-      response_type: 'code',
-      client_id: 'web',
-      redirect_uri: REDIRECT_URI,
+    const authorize = authorizeUrl(verifier, {
       scope: 'openid offline_access',
       state: 'st',
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
       prompt: 'consent',
-    }))
-      authorize.searchParams.set(k, v);
+    });
     const first = proxy.served.length;
     const browser = new HttpBrowser(issuer);
     const loginPage = await browser.follow(authorize.href);
@@ -85,16 +93,7 @@ describe('three instances on one PostgreSQL', { timeout: 120_000 }, () => {
 
   test('S1: failed sign-ins count on every instance: the sixth wrong password for one account is throttled', async () => {
     const { issuer, proxy } = cluster;
-    const authorize = new URL(`${issuer}/authorize`);
-    for (const [k, v] of Object.entries({
-      response_type: 'code',
-      client_id: 'web',
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid',
-      code_challenge: createHash('sha256').update('s1-verifier').digest('base64url'),
-      code_challenge_method: 'S256',
-    }))
-      authorize.searchParams.set(k, v);
+    const authorize = authorizeUrl('s1-verifier', { scope: 'openid' });
     const browser = new HttpBrowser(issuer);
     let page = await browser.follow(authorize.href);
     const first = proxy.served.length;
