@@ -33,8 +33,8 @@ export const THROTTLE_IDLE_LIMIT = 86_400;
 
 /**
  * Deletes expired single-use rows (codes, refresh-token families past their absolute end, device codes,
- * replay-cache entries, idle throttle counts) so the tables do not grow without bound. In a cluster one instance does it at a
- * time, under a lease row (portable SQL, no advisory locks). Nothing here decides validity: every
+ * replay-cache entries, idle throttle counts) so the tables do not grow without bound. In a cluster
+ * one instance does it at a time, under a lease row (portable SQL, no advisory locks). Nothing here decides validity: every
  * reader checks expiry itself, so a late pass never lets anything expired through.
  */
 export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {

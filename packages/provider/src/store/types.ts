@@ -414,10 +414,6 @@ export interface DeviceCodeStore {
   deleteExpired(before: number): Promise<number>;
 }
 
-/**
- * Single-use values seen before (private_key_jwt `jti`, RFC 7523 §3 / checklist C3), kept until they
- * expire.
- */
 /** Failure counts of throttled keys (checklist S1), shared by every instance on the database. */
 export interface ThrottleStore {
   get(keyHash: string): Promise<{ readonly failures: number; readonly lastFailureAt: number } | undefined>;
@@ -428,6 +424,10 @@ export interface ThrottleStore {
   deleteIdleSince(before: number): Promise<number>;
 }
 
+/**
+ * Single-use values seen before (private_key_jwt `jti`, RFC 7523 §3 / checklist C3), kept until they
+ * expire.
+ */
 export interface ReplayCache {
   /**
    * True the first time `key` is seen (it is kept until expiresAt); false for a replay. Atomic. A key whose
