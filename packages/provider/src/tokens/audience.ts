@@ -1,6 +1,7 @@
 import { ENDPOINT_PATHS } from '../endpoints/paths.js';
 import { InvalidTarget } from '../errors/index.js';
 import { narrowGranted } from '../lib/narrow.js';
+import type { RequestParams } from '../lib/request-params.js';
 import type { ClientRecord } from '../store/types.js';
 
 /**
@@ -39,6 +40,17 @@ export function checkAddressableResources(
     throw new InvalidTarget('The client may not request a token for this resource');
   }
   return [...requested];
+}
+
+/**
+ * The repeatable `resource` parameter (RFC 8707 §2.1) of an authorization or device authorization
+ * request, checked by checkAddressableResources. None: the access tokens are for UserInfo only.
+ */
+export function checkResourceParameter(
+  params: RequestParams,
+  client: Pick<ClientRecord, 'allowedResources'>,
+): string[] {
+  return checkAddressableResources(params.all('resource'), client);
 }
 
 /**

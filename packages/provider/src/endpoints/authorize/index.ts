@@ -6,6 +6,7 @@ import { sendAuthorizationError } from '../../authorization/respond.js';
 import { OAuthError } from '../../errors/index.js';
 import { RequestParams } from '../../lib/request-params.js';
 import type { ClientRecord } from '../../store/types.js';
+import { checkResourceParameter } from '../../tokens/audience.js';
 import { checkAcrValues } from './check-acr-values.js';
 import { checkClaimsParameter } from './check-claims-parameter.js';
 import { checkClient } from './check-client.js';
@@ -19,7 +20,6 @@ import { checkPkce } from './check-pkce.js';
 import { checkPrompt } from './check-prompt.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
 import { checkRequestObject } from './check-request-object.js';
-import { checkResource } from './check-resource.js';
 import { checkResponseMode } from './check-response-mode.js';
 import { checkResponseType } from './check-response-type.js';
 import { checkScope } from './check-scope.js';
@@ -79,7 +79,7 @@ async function authorize(context: SignInContext, request: FastifyRequest, reply:
       ...target,
       clientId: client.clientId,
       scopes: checkScope(params, client),
-      resources: checkResource(params, client),
+      resources: checkResourceParameter(params, client),
       codeChallenge: checkPkce(params),
       nonce: checkNonce(params),
       prompt: checkPrompt(params),

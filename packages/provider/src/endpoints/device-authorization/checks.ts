@@ -2,7 +2,6 @@ import { InvalidScope, UnauthorizedClient } from '../../errors/index.js';
 import { deviceCodeGrant } from '../../grants/device-code.js';
 import type { RequestParams } from '../../lib/request-params.js';
 import type { ClientRecord } from '../../store/types.js';
-import { checkAddressableResources } from '../../tokens/audience.js';
 
 /** RFC 8628 §3.1 + RFC 6749 §5.2 `unauthorized_client`: the client is registered for the device grant. */
 export function checkDeviceGrantAllowed(client: Pick<ClientRecord, 'grantTypes'>): void {
@@ -23,12 +22,4 @@ export function checkDeviceScope(params: RequestParams, client: Pick<ClientRecor
   const granted = (requested.length === 0 ? ['openid'] : requested).filter((scope) => allowed.has(scope));
   if (granted.length === 0) throw new InvalidScope('None of the requested scopes is allowed for this client');
   return granted;
-}
-
-/** RFC 8707 §2: each `resource` must be one the client may address, else `invalid_target`. */
-export function checkDeviceResources(
-  params: RequestParams,
-  client: Pick<ClientRecord, 'allowedResources'>,
-): string[] {
-  return checkAddressableResources(params.all('resource'), client);
 }

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { authenticateClient, type ClientAuthMethod } from '../../client-auth/index.js';
 import type { Clock } from '../../lib/clock.js';
 import { type ClientStore, type DeviceCodeStore, StoreConflictError } from '../../store/types.js';
+import { checkResourceParameter } from '../../tokens/audience.js';
 import { hashOpaqueToken } from '../../tokens/index.js';
 import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
 import { checkFormBody } from '../token/checks.js';
-import { checkDeviceGrantAllowed, checkDeviceResources, checkDeviceScope } from './checks.js';
+import { checkDeviceGrantAllowed, checkDeviceScope } from './checks.js';
 import { formatUserCode, generateUserCode } from './user-code.js';
 
 export interface DeviceAuthorizationDeps {
@@ -44,7 +45,7 @@ export function registerDeviceAuthorization(app: FastifyInstance, deps: DeviceAu
     );
     checkDeviceGrantAllowed(client);
     const scopes = checkDeviceScope(params, client);
-    const resources = checkDeviceResources(params, client);
+    const resources = checkResourceParameter(params, client);
 
     const deviceCode = deps.random(DEVICE_CODE_BYTES).toString('base64url');
     const now = deps.clock();
