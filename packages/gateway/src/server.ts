@@ -222,13 +222,16 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
   const locate = (
     req: IncomingMessage,
     normalized: NormalizedPath,
-  ): { route: RouteConfig; normalized: NormalizedPath & { ok: true } } | string => {
+  ):
+    | { route: RouteConfig; candidates: readonly RouteConfig[]; normalized: NormalizedPath & { ok: true } }
+    | string => {
     if (!normalized.ok) return `400 ${normalized.problem}`;
     const host = hostOf(req.headers.host);
     if (host === undefined) return '400 the Host header is missing or malformed';
-    const route = routes.match(host, normalized.matchPath);
+    const candidates = routes.candidates(host, normalized);
+    const route = candidates?.[0];
     if (route === undefined || route.upstream === undefined) return '404 no route';
-    return { route, normalized };
+    return { route, candidates: candidates!, normalized };
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -247,7 +250,7 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
         return sendPage(res, status, status === 404 ? 'Not Found' : 'Bad Request', located.slice(4));
       }
       const { route } = located;
-      const outcome = await decider.decide(req, route, req.method ?? 'GET', url);
+      const outcome = await decider.decideAll(req, located.candidates, req.method ?? 'GET', url);
       if (outcome.kind !== 'allow') return answer(res, outcome, url);
       const list = upstreamHeaders(req, route.upstream!, outcome.identity, false);
       proxy.forward(
@@ -286,7 +289,7 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
         );
         return;
       }
-      const outcome = await decider.decide(req, located.route, req.method ?? 'GET', req.url ?? '/');
+      const outcome = await decider.decideAll(req, located.candidates, req.method ?? 'GET', req.url ?? '/');
       if (outcome.kind !== 'allow') {
         const status =
           outcome.kind === 'bearer' ? outcome.failure.status : outcome.kind === 'forbidden' ? 403 : 401;

@@ -229,8 +229,9 @@ function readRoute(r: Reader, at: string, ctx: RouteContext): RouteConfig {
   if (!normalized.ok || normalized.query !== '' || /[;%]/.test(pathText)) {
     throw r.error(`${at}.path`, 'must be a path without query, percent-escapes or ; parameters');
   }
-  const path =
-    normalized.matchPath.length > 1 ? normalized.matchPath.replace(/\/$/, '') : normalized.matchPath;
+  const withoutSlash = (p: string) => (p.length > 1 ? p.replace(/\/$/, '') : p);
+  const path = withoutSlash(normalized.matchPath);
+  const literalPath = withoutSlash(normalized.path);
   const upstream = r.optionalString(`${at}.upstream`);
   if (upstream !== undefined && !ctx.upstreams.some((u) => u.id === upstream)) {
     throw r.error(
@@ -255,6 +256,7 @@ function readRoute(r: Reader, at: string, ctx: RouteContext): RouteConfig {
   return {
     host,
     path,
+    literalPath,
     upstream,
     policy: policy.value,
     providers,

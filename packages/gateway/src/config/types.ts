@@ -81,8 +81,10 @@ export type RouteMode = 'browser' | 'api' | 'both';
 export interface RouteConfig {
   /** Lower-case host without port, `*.example.com`, or undefined for any host. */
   readonly host: string | undefined;
-  /** Normalized path prefix, matched on segment boundaries. */
+  /** Normalized path prefix, matched on segment boundaries; case-folded unless `caseSensitivePaths`. */
   readonly path: string;
+  /** The prefix with its case as written, for readings of the request path that keep their case (G2). */
+  readonly literalPath: string;
   readonly upstream: string | undefined;
   readonly policy: Policy;
   /** Provider ids whose users and tokens this route accepts (default: all). */
