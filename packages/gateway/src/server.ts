@@ -115,7 +115,14 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
           now,
           clientFor: (id) => clients.get(id),
         });
-  const flows = new BrowserFlows({ config, store: deps.store, sessions, clients, now });
+  const flows = new BrowserFlows({
+    config,
+    store: deps.store,
+    sessions,
+    clients,
+    now,
+    fetch: deps.fetch ?? globalThis.fetch,
+  });
   const bearer = new BearerChecks(config.providers, { fetch: deps.fetch, now });
   const routes = new RouteTable(config.routes);
   const decider = createDecider({ config, bearer, sessions, flows, metadataUrl: metadataUrlOf });

@@ -100,7 +100,11 @@ export function createDecider(deps: DeciderDeps): Decider {
       const provider = providersById.get(session.provider)!;
       identity = identityFromClaims(
         provider.id,
-        { ...session.data.claims, scope: session.data.scope ?? provider.scopes.join(' ') },
+        {
+          ...session.data.userinfo,
+          ...session.data.claims,
+          scope: session.data.scope ?? provider.scopes.join(' '),
+        },
         { groupsClaim: provider.groupsClaim, accessToken: session.data.accessToken },
       );
     }
