@@ -9,7 +9,8 @@ import type { BrowserFlows } from './login.js';
 
 /** What to do with a request on a route. */
 export type Outcome =
-  | { readonly kind: 'allow'; readonly identity: Identity | undefined }
+  /** `viaSession`: the identity comes from a browser session (its answers are kept out of caches). */
+  | { readonly kind: 'allow'; readonly identity: Identity | undefined; readonly viaSession?: boolean }
   /** API answer: 400/401/403/503 with a Bearer challenge. */
   | { readonly kind: 'bearer'; readonly failure: BearerFailure }
   /** A browser without a session: sign in at this provider, then come back. */
@@ -109,7 +110,7 @@ export function createDecider(deps: DeciderDeps): Decider {
       );
     }
     const decision = evaluatePolicy(route.policy, identity);
-    if (decision.allow) return { kind: 'allow', identity };
+    if (decision.allow) return { kind: 'allow', identity, viaSession: identity !== undefined };
     if (decision.reason === 'forbidden') return { kind: 'forbidden' };
     if (isNavigation(req, method)) return { kind: 'login', provider: route.providers[0]! };
     return { kind: 'bearer', failure: missingTokenFailure(metadataUrl) };
