@@ -91,3 +91,20 @@ describe('G2: folding and trimming only ever make a match stricter', () => {
     assert.equal(h.upstream.seen.at(-1)!.headers['x-auth-request-user'], 'alice', 'identity of `/`');
   });
 });
+
+test('G2: a route written in mixed case is open as written; another case must also pass the route it reads as', async () => {
+  const mixed = await startHarness({
+    routes: [
+      { path: '/', upstream: 'app', policy: 'authenticated' },
+      { path: '/Assets', upstream: 'app', policy: 'public' },
+    ],
+  });
+  try {
+    const get = (path: string) => fetch(`${mixed.gateway.url}${path}`, { redirect: 'manual' });
+    assert.equal((await get('/Assets/logo.png')).status, 200);
+    assert.equal((await get('/assets/logo.png')).status, 401);
+    assert.equal((await get('/ASSETS/logo.png')).status, 401);
+  } finally {
+    await mixed.close();
+  }
+});

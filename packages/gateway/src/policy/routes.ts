@@ -8,10 +8,13 @@ import type { NormalizedPath } from './normalize-path.js';
  */
 export class RouteTable {
   readonly #routes: readonly RouteConfig[];
+  /** Some route is written with upper-case letters, so a reading's case can change which route it hits. */
+  readonly #mixedCase: boolean;
 
   constructor(routes: readonly RouteConfig[]) {
     // Sorted once, most specific first, so `match` returns the first that fits.
     this.#routes = [...routes].sort((a, b) => hostRank(b) - hostRank(a) || b.path.length - a.path.length);
+    this.#mixedCase = routes.some((route) => route.literalPath !== route.path);
   }
 
   /** `host` lower-case without port; `matchPath` from normalizePath. */
@@ -41,6 +44,8 @@ export class RouteTable {
       if (!add(this.match(host, normalized.matchPaths[i]!))) return undefined;
     }
     for (const reading of normalized.literalPaths) {
+      // A lower-case reading against lower-case routes is one of matchPaths already.
+      if (!this.#mixedCase && reading === reading.toLowerCase()) continue;
       if (!add(this.#matchLiteral(host, reading))) return undefined;
     }
     return found;
