@@ -86,6 +86,17 @@ describe('provider-neutral claims: UserInfo at sign-in', () => {
     assert.equal(seen.headers['x-auth-request-groups'], 'staff');
   });
 
+  test('claims from UserInfo stay with the session when a refresh brings a new ID token', async () => {
+    userinfo.body = { sub: 'alice', preferred_username: 'alice.l' };
+    const browser = await signIn(h);
+    const exchanges = h.op.requests.length;
+    h.clock.now += 280_000; // within refreshBefore of the access token's expiry
+    const seen = await seenBy(browser, '/home');
+    assert.equal(h.op.requests.at(-1)!.body.get('grant_type'), 'refresh_token');
+    assert.equal(h.op.requests.length, exchanges + 1);
+    assert.equal(seen.headers['x-auth-request-user'], 'alice.l');
+  });
+
   test('UserInfo is not called when the ID token has every claim the gateway reads', async () => {
     const calls = userinfo.calls;
     await signIn(h, { email: 'a@example.org', preferred_username: 'a', groups: [] });
