@@ -74,7 +74,7 @@ const cases: [string, Who, number, number][] = [
 describe('G2: folding and trimming only ever make a match stricter', () => {
   for (const [path, who, proxied, forwarded] of cases) {
     // Read when the test runs: the cookie exists only after `before`.
-    const headers = () => (who === 'staff' ? { cookie: staffCookie } : {});
+    const headers = (): Record<string, string> => (who === 'staff' ? { cookie: staffCookie } : {});
     test(`G2: ${path} as ${who}: ${proxied} through the proxy`, async () => {
       const before = h.upstream.seen.length;
       assert.equal(await rawGet(path, headers()), proxied);
