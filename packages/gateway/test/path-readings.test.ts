@@ -55,6 +55,8 @@ const cases: [string, Who, number, number][] = [
   ['/admin../x', 'staff', 403, 403],
   ['/admin.%20', 'staff', 403, 403],
   ['/Admin;x/y', 'staff', 403, 403],
+  ['/admin%C2%A0', 'staff', 403, 403],
+  ['/admin%e3%80%80/x', 'staff', 403, 403],
   // Escaped controls, and segments that trimming turns into dot segments, are refused outright.
   ['/admin%09', 'staff', 400, 400],
   ['/admin%0a', 'staff', 400, 400],
@@ -63,6 +65,7 @@ const cases: [string, Who, number, number][] = [
   ['/public/..%20/admin', 'anonymous', 400, 400],
   ['/public/%20../admin', 'anonymous', 400, 400],
   ['/public/.../admin', 'anonymous', 400, 400],
+  ['/public/..%c2%a0/admin', 'anonymous', 400, 400],
   // What the routes allow stays allowed.
   ['/public/x', 'anonymous', 200, 200],
   ['/public/x.', 'anonymous', 200, 200],

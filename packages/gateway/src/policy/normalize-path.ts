@@ -40,8 +40,12 @@ const REFUSED_ESCAPES: ReadonlySet<string> = new Set(['2F', '5C', '25']);
 // `%`, no empty segment but a trailing one, no segment of dots only. Every step below would leave it
 // as it is, so it skips them (the common case, on every request).
 const ALREADY_NORMAL = /^(?:\/(?!\.+(?:\/|$))[A-Za-z0-9\-._~!$&'()*+,=:@]+)*\/?$/;
+// A space as an escape (upper-case hex, as normalized): U+0020 and the Unicode White_Space characters
+// above ASCII that .NET's Trim() also drops (U+0085, U+00A0, U+1680, U+2000–200A, U+2028/9, U+202F,
+// U+205F, U+3000), in UTF-8. Controls are refused before this is used.
+const SPACE = '(?:%20|%C2%85|%C2%A0|%E1%9A%80|%E2%80%(?:8[0-9A]|A8|A9|AF)|%E2%81%9F|%E3%80%80)';
 // A segment (parameters removed) that trimming turns into dots: refused unless it is `.` or `..` itself.
-const DOTS_AND_SPACES = /^(?:%20)*\.+(?:%20)*$/;
+const DOTS_AND_SPACES = new RegExp(`^${SPACE}*\\.+${SPACE}*$`);
 
 export function normalizePath(target: string, caseSensitive = false): NormalizedPath {
   if (target.charCodeAt(0) !== 0x2f) return { ok: false, problem: 'the request target must be a path' };
@@ -125,11 +129,11 @@ function withoutParameters(segment: string): string {
   return semi === -1 ? segment : segment.slice(0, semi);
 }
 
-// Leading spaces and trailing spaces and dots, as String.trim() (Spring) and Windows file names drop them.
-const TRIMMED = /^(?:%20)+|(?:%20|\.)+$/g;
+// Leading spaces and trailing spaces and dots, as String.trim() (Spring), .NET and Windows file names drop them.
+const TRIMMED = new RegExp(`^${SPACE}+|(?:${SPACE}|\\.)+$`, 'g');
 
 function trimSegments(path: string): string {
-  if (!path.includes('%20') && !/\.(?:\/|$)/.test(path)) return path;
+  if (!path.includes('%') && !/\.(?:\/|$)/.test(path)) return path;
   return path
     .split('/')
     .map((segment) => segment.replace(TRIMMED, ''))
