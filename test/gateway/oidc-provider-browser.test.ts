@@ -36,12 +36,12 @@ before(async () => {
       },
     ],
     pkce: { required: () => true },
-    // Put the email scope's claims in the ID token (the gateway reads identity from it, not UserInfo).
-    conformIdTokenClaims: false,
-    claims: { openid: ['sub'], email: ['email'] },
+    // oidc-provider's default (conformIdTokenClaims): the ID token carries only `sub` and the protocol
+    // claims; email and profile claims come from UserInfo alone (OIDC Core §5.4), which the gateway calls.
+    claims: { openid: ['sub'], email: ['email'], profile: ['preferred_username'] },
     findAccount: (_ctx: unknown, id: string) => ({
       accountId: id,
-      claims: () => ({ sub: id, email: `${id}@example.org` }),
+      claims: () => ({ sub: id, email: `${id}@example.org`, preferred_username: `${id}.user` }),
     }),
   });
   opServer = createServer(provider.callback());
@@ -60,7 +60,7 @@ before(async () => {
           issuer,
           clientId: 'gateway',
           clientSecret: 'a-long-enough-client-secret-for-tests',
-          scopes: ['openid', 'email'],
+          scopes: ['openid', 'email', 'profile'],
         },
       ],
       upstreams: [{ id: 'app', url: upstream.url }],
@@ -80,7 +80,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a browser signs in at node-oidc-provider through the gateway and reaches the upstream as that user', async () => {
+test('a browser signs in at node-oidc-provider (claims at UserInfo only) and reaches the upstream as that user', async () => {
   const page = await browser.context.newPage();
   await page.goto(`${gatewayOrigin}/dashboard?tab=2`);
   // node-oidc-provider's development login and consent pages.
@@ -95,7 +95,7 @@ test('a browser signs in at node-oidc-provider through the gateway and reaches t
     headers: Record<string, string>;
   };
   assert.equal(seen.url, '/dashboard?tab=2');
-  assert.equal(seen.headers['x-auth-request-user'], 'alice@example.org');
+  assert.equal(seen.headers['x-auth-request-user'], 'alice.user');
   assert.equal(seen.headers['x-auth-request-email'], 'alice@example.org');
   const cookies = await browser.context.cookies(gatewayOrigin);
   const session = cookies.find((c) => c.name === 'latchkey');

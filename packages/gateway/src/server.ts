@@ -15,8 +15,10 @@ import {
 } from './auth/resource-metadata.js';
 import type { GatewayConfig, RouteConfig } from './config/types.js';
 import { createForwardAuth } from './forward-auth/handler.js';
+import { limitConnectionsPerAddress } from './policy/connection-limit.js';
 import { type NormalizedPath, normalizePath } from './policy/normalize-path.js';
 import { hostOf, RouteTable } from './policy/routes.js';
+import { cookiesToStrip } from './proxy/cookies-to-strip.js';
 import { UpstreamProxy } from './proxy/forward.js';
 import { UpstreamHeaders } from './proxy/headers.js';
 import { redirect, sendJson, sendPage } from './proxy/pages.js';
@@ -54,8 +56,21 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     await runMigrations(database, GATEWAY_MIGRATIONS);
     store = new KyselySessionStore(database);
   }
-  const { handle, upgrade, proxy, purge } = createGatewayHandlers(config, { ...deps, store });
-  const server = createServer({ keepAliveTimeout: 65_000 }, handle);
+  const { handle, upgrade, proxy, purge, isTrustedProxy } = createGatewayHandlers(config, { ...deps, store });
+  const { limits } = config;
+  // Checklist L2: node:http's own bounds on header and request time, idle keep-alive and header size,
+  // checked every second (its default, 30 s, would let a slow client keep a connection that long).
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeout * 1000,
+      requestTimeout: limits.requestTimeout * 1000,
+      keepAliveTimeout: limits.keepAliveTimeout * 1000,
+      maxHeaderSize: limits.maxHeaderSize,
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeout * 1000),
+    },
+    handle,
+  );
+  limitConnectionsPerAddress(server, limits.connectionsPerAddress, isTrustedProxy);
   // Upgrade sockets leave the HTTP server's connection list but still hold server.close() open.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -115,12 +130,19 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
           now,
           clientFor: (id) => clients.get(id),
         });
-  const flows = new BrowserFlows({ config, store: deps.store, sessions, clients, now });
+  const flows = new BrowserFlows({
+    config,
+    store: deps.store,
+    sessions,
+    clients,
+    now,
+    fetch: deps.fetch ?? globalThis.fetch,
+  });
   const bearer = new BearerChecks(config.providers, { fetch: deps.fetch, now });
   const routes = new RouteTable(config.routes);
   const decider = createDecider({ config, bearer, sessions, flows, metadataUrl: metadataUrlOf });
   const forwardAuth = createForwardAuth({ config, routes, decider });
-  const proxy = new UpstreamProxy(config.upstreams);
+  const proxy = new UpstreamProxy(config.upstreams, config.limits.maxBodySize);
   const prefix = config.endpointPrefix;
   const ownCookies = [...flows.sessionCookieNames, flows.loginCookie];
   const proto = config.publicUrl.protocol === 'https:' ? 'https' : 'http';
@@ -142,8 +164,14 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
     proto,
     names: config.identityHeaders,
     forwardAccessToken: config.forwardAccessToken,
-    ownCookies,
+    strippedCookies: cookiesToStrip(config, ownCookies),
   });
+
+  /** A peer address (IPv4-mapped IPv6 read as IPv4) is a configured proxy (checklist G1). */
+  const isTrustedProxy = (raw: string) => {
+    const address = raw.startsWith('::ffff:') ? raw.slice(7) : raw;
+    return address !== '' && config.trustedProxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
+  };
 
   // The peer and whether it is a trusted proxy, worked out once per connection.
   const peers = new WeakMap<Socket, { readonly peer: string; readonly trusted: boolean }>();
@@ -153,7 +181,7 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
     if (known === undefined) {
       const raw = socket.remoteAddress ?? '';
       const peer = raw.startsWith('::ffff:') ? raw.slice(7) : raw;
-      const trusted = peer !== '' && config.trustedProxies.check(peer, peer.includes(':') ? 'ipv6' : 'ipv4');
+      const trusted = isTrustedProxy(peer);
       known = { peer, trusted };
       // No remote address (a destroyed socket): decide again next time rather than remember it.
       if (raw !== '') peers.set(socket, known);
@@ -222,13 +250,16 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
   const locate = (
     req: IncomingMessage,
     normalized: NormalizedPath,
-  ): { route: RouteConfig; normalized: NormalizedPath & { ok: true } } | string => {
+  ):
+    | { route: RouteConfig; candidates: readonly RouteConfig[]; normalized: NormalizedPath & { ok: true } }
+    | string => {
     if (!normalized.ok) return `400 ${normalized.problem}`;
     const host = hostOf(req.headers.host);
     if (host === undefined) return '400 the Host header is missing or malformed';
-    const route = routes.match(host, normalized.matchPath);
+    const candidates = routes.candidates(host, normalized);
+    const route = candidates?.[0];
     if (route === undefined || route.upstream === undefined) return '404 no route';
-    return { route, normalized };
+    return { route, candidates: candidates!, normalized };
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -247,15 +278,19 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
         return sendPage(res, status, status === 404 ? 'Not Found' : 'Bad Request', located.slice(4));
       }
       const { route } = located;
-      const outcome = await decider.decide(req, route, req.method ?? 'GET', url);
+      const outcome = await decider.decideAll(req, located.candidates, req.method ?? 'GET', url);
       if (outcome.kind !== 'allow') return answer(res, outcome, url);
       const list = upstreamHeaders(req, route.upstream!, outcome.identity, false);
+      // A page shown to a signed-in user must not come back from a cache after logout, or to another
+      // user of a shared cache: unless every route it matched opts out (`cache: upstream`).
+      const noStore = outcome.viaSession === true && located.candidates.some((r) => r.cache === 'no-store');
       proxy.forward(
         req,
         res,
         route.upstream!,
         located.normalized.path + located.normalized.query,
         Array.isArray(list) ? list : await list,
+        noStore,
       );
     } catch {
       sendPage(res, 500, 'Internal Server Error', 'The gateway could not handle this request.');
@@ -286,7 +321,7 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
         );
         return;
       }
-      const outcome = await decider.decide(req, located.route, req.method ?? 'GET', req.url ?? '/');
+      const outcome = await decider.decideAll(req, located.candidates, req.method ?? 'GET', req.url ?? '/');
       if (outcome.kind !== 'allow') {
         const status =
           outcome.kind === 'bearer' ? outcome.failure.status : outcome.kind === 'forbidden' ? 403 : 401;
@@ -309,5 +344,11 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
     }
   }
 
-  return { handle, upgrade, proxy, purge: () => deps.store.purgeExpired(Math.floor(now() / 1000)) };
+  return {
+    handle,
+    upgrade,
+    proxy,
+    isTrustedProxy,
+    purge: () => deps.store.purgeExpired(Math.floor(now() / 1000)),
+  };
 }

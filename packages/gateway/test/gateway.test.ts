@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { signJwt } from '@latchkey/oidc';
 import { TestBrowser } from './helpers/browser.js';
 import { type Harness, startHarness } from './helpers/gateway.js';
+import { signIn as signInAt } from './helpers/sign-in.js';
 import type { SeenRequest } from './helpers/upstream.js';
 
 let h: Harness;
@@ -46,17 +47,8 @@ function rawGet(
 }
 
 /** Signs a browser in through the whole redirect dance; returns the browser with its session cookie. */
-async function signIn(browser = new TestBrowser(), claims: Record<string, unknown> = {}, path = '/home') {
-  const first = await browser.get(url(path));
-  assert.equal(first.status, 302);
-  const start = await browser.get(url(first.headers.get('location')!));
-  assert.equal(start.status, 302);
-  const callback = new URL(h.op.authorize(start.headers.get('location')!, { claims }));
-  const done = await browser.get(url(callback.pathname + callback.search));
-  assert.equal(done.status, 302, await done.clone().text());
-  assert.equal(done.headers.get('location'), path);
-  return browser;
-}
+const signIn = (browser = new TestBrowser(), claims: Record<string, unknown> = {}, path = '/home') =>
+  signInAt(h, claims, { browser, path });
 
 describe('API mode', () => {
   test('a valid access token reaches the upstream with identity headers', async () => {

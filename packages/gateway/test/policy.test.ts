@@ -21,6 +21,11 @@ describe('G2: path normalization', () => {
     ['/a%2fb', null],
     ['/a%5cb', null],
     ['/a%00', null],
+    ['/a%09', null],
+    ['/a%1f', null],
+    ['/a/...', null],
+    ['/a/..%20/b', null],
+    ['/a/%20./b', null],
     ['/a%252e', null],
     ['/a%2', null],
     ['/a\\b', null],
@@ -59,6 +64,7 @@ test('G2: the fast path for already-normal paths gives exactly what every normal
     '#',
     '=',
     ' ',
+    '%20',
     '@',
   );
   fc.assert(

@@ -9,7 +9,8 @@ import type { BrowserFlows } from './login.js';
 
 /** What to do with a request on a route. */
 export type Outcome =
-  | { readonly kind: 'allow'; readonly identity: Identity | undefined }
+  /** `viaSession`: the identity comes from a browser session (its answers are kept out of caches). */
+  | { readonly kind: 'allow'; readonly identity: Identity | undefined; readonly viaSession?: boolean }
   /** API answer: 400/401/403/503 with a Bearer challenge. */
   | { readonly kind: 'bearer'; readonly failure: BearerFailure }
   /** A browser without a session: sign in at this provider, then come back. */
@@ -18,6 +19,17 @@ export type Outcome =
 
 export interface Decider {
   decide(req: IncomingMessage, route: RouteConfig, method: string, url: string): Promise<Outcome>;
+  /**
+   * The request must be allowed on every route a reading of its path matches (RouteTable.candidates,
+   * checklist G2): the first refusal is the answer; allowed, it carries the first identity found, so a
+   * route reached through a public reading still tells the upstream who is calling.
+   */
+  decideAll(
+    req: IncomingMessage,
+    routes: readonly RouteConfig[],
+    method: string,
+    url: string,
+  ): Promise<Outcome>;
 }
 
 export interface DeciderDeps {
@@ -70,35 +82,50 @@ export function createDecider(deps: DeciderDeps): Decider {
     tokenOutcomes.set(claims, { route, outcome });
     return outcome;
   };
+  const decide: Decider['decide'] = async (req, route, method, url) => {
+    if (route.policy.kind === 'public') return { kind: 'allow', identity: undefined };
+    const metadataUrl = route.mode === 'browser' ? undefined : metadataUrlOf(route);
+    const authorization = authorizationValues(req.rawHeaders);
+    if (
+      route.mode === 'api' ||
+      (route.mode === 'both' && (authorization.some(isBearer) || /[?&]access_token=/.test(url)))
+    ) {
+      const result = await deps.bearer.for(route, metadataUrl!)({ authorization, url });
+      if (!result.ok) return { kind: 'bearer', failure: result };
+      return tokenOutcome(route, result.claims, authorization);
+    }
+    const id = deps.flows.sessionIdOf(req);
+    const session = id === undefined ? undefined : await deps.sessions.resolve(id);
+    let identity: Identity | undefined;
+    if (session !== undefined && route.providers.includes(session.provider)) {
+      const provider = providersById.get(session.provider)!;
+      identity = identityFromClaims(
+        provider.id,
+        {
+          ...session.data.userinfo,
+          ...session.data.claims,
+          scope: session.data.scope ?? provider.scopes.join(' '),
+        },
+        { groupsClaim: provider.groupsClaim, accessToken: session.data.accessToken },
+      );
+    }
+    const decision = evaluatePolicy(route.policy, identity);
+    if (decision.allow) return { kind: 'allow', identity, viaSession: identity !== undefined };
+    if (decision.reason === 'forbidden') return { kind: 'forbidden' };
+    if (isNavigation(req, method)) return { kind: 'login', provider: route.providers[0]! };
+    return { kind: 'bearer', failure: missingTokenFailure(metadataUrl) };
+  };
   return {
-    async decide(req, route, method, url) {
-      if (route.policy.kind === 'public') return { kind: 'allow', identity: undefined };
-      const metadataUrl = route.mode === 'browser' ? undefined : metadataUrlOf(route);
-      const authorization = authorizationValues(req.rawHeaders);
-      if (
-        route.mode === 'api' ||
-        (route.mode === 'both' && (authorization.some(isBearer) || /[?&]access_token=/.test(url)))
-      ) {
-        const result = await deps.bearer.for(route, metadataUrl!)({ authorization, url });
-        if (!result.ok) return { kind: 'bearer', failure: result };
-        return tokenOutcome(route, result.claims, authorization);
+    decide,
+    async decideAll(req, routes, method, url) {
+      if (routes.length === 1) return decide(req, routes[0]!, method, url);
+      let allowed: (Outcome & { kind: 'allow' }) | undefined;
+      for (const route of routes) {
+        const outcome = await decide(req, route, method, url);
+        if (outcome.kind !== 'allow') return outcome;
+        if (allowed?.identity === undefined) allowed = outcome;
       }
-      const id = deps.flows.sessionIdOf(req);
-      const session = id === undefined ? undefined : await deps.sessions.resolve(id);
-      let identity: Identity | undefined;
-      if (session !== undefined && route.providers.includes(session.provider)) {
-        const provider = providersById.get(session.provider)!;
-        identity = identityFromClaims(
-          provider.id,
-          { ...session.data.claims, scope: session.data.scope ?? provider.scopes.join(' ') },
-          { groupsClaim: provider.groupsClaim, accessToken: session.data.accessToken },
-        );
-      }
-      const decision = evaluatePolicy(route.policy, identity);
-      if (decision.allow) return { kind: 'allow', identity };
-      if (decision.reason === 'forbidden') return { kind: 'forbidden' };
-      if (isNavigation(req, method)) return { kind: 'login', provider: route.providers[0]! };
-      return { kind: 'bearer', failure: missingTokenFailure(metadataUrl) };
+      return allowed!;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isOidcClientError, type OidcClient, randomToken } from '@latchkey/oidc';
+import { type JwtClaims, type OidcClient, randomToken } from '@latchkey/oidc';
 import type { GatewayConfig } from '../config/types.js';
 import { safeReturnUrl } from '../policy/return-url.js';
 import { redirect, sendJson, sendPage } from '../proxy/pages.js';
@@ -8,6 +8,8 @@ import { readCookies, serializeCookie } from '../session/cookies.js';
 import type { Sessions } from '../session/manager.js';
 import { hashId, Sealer } from '../session/seal.js';
 import type { SessionStore } from '../session/store.js';
+import { callbackFailure } from './callback-failure.js';
+import { claimsNeeded, userInfoClaims } from './userinfo.js';
 
 const LOGIN_LIFETIME = 600;
 // Browsers keep about 4096 bytes per cookie, name and attributes included (RFC 6265 §6.1 asks for at
@@ -31,6 +33,8 @@ export interface BrowserFlowDeps {
   readonly sessions: Sessions;
   readonly clients: ReadonlyMap<string, OidcClient>;
   readonly now: () => number;
+  /** For the UserInfo request at sign-in. */
+  readonly fetch: typeof fetch;
 }
 
 /**
@@ -54,6 +58,8 @@ export class BrowserFlows {
   readonly sessionCookieNames: readonly string[];
   readonly #chunked: boolean;
   readonly #secure: boolean;
+  /** Per provider, the claims headers and policies read (UserInfo fills in those the ID token lacks). */
+  readonly #claimsNeeded: ReadonlyMap<string, readonly string[]>;
 
   constructor(deps: BrowserFlowDeps) {
     this.#deps = deps;
@@ -65,6 +71,7 @@ export class BrowserFlows {
       ? Array.from({ length: MAX_SESSION_CHUNKS }, (_, i) => `${this.sessionCookie}.${i}`)
       : [this.sessionCookie];
     this.#secure = deps.config.publicUrl.protocol === 'https:';
+    this.#claimsNeeded = new Map(deps.config.providers.map((p) => [p.id, claimsNeeded(deps.config, p)]));
   }
 
   get #origin(): string {
@@ -135,23 +142,30 @@ export class BrowserFlows {
     const client = this.#deps.clients.get(pending.provider);
     if (client === undefined) return refuse('The provider of this sign-in is no longer configured.');
     let tokens: Awaited<ReturnType<OidcClient['handleCallback']>>;
+    let userinfo: JwtClaims | undefined;
     try {
       tokens = await client.handleCallback(params, {
         state,
         nonce: pending.nonce,
         codeVerifier: pending.codeVerifier,
       });
+      userinfo = await userInfoClaims(
+        client,
+        tokens,
+        this.#claimsNeeded.get(pending.provider)!,
+        this.#deps.fetch,
+      );
     } catch (error) {
-      const code =
-        isOidcClientError(error) || isCoded(error) ? (error as { code: string }).code : 'ERR_INTERNAL';
-      const status = code === 'ERR_CLIENT_TOKEN_REQUEST_FAILED' || code.startsWith('ERR_JWKS') ? 502 : 400;
-      return sendPage(res, status, 'Sign-in failed', `The sign-in could not be completed (${code}).`, {
-        'set-cookie': this.#clear(this.loginCookie),
-      });
+      const { status, code } = callbackFailure(error);
+      const text =
+        status === 502
+          ? `The sign-in service could not be used (${code}). Please try again later.`
+          : `The sign-in could not be completed (${code}). Please start again.`;
+      return sendPage(res, status, 'Sign-in failed', text, { 'set-cookie': this.#clear(this.loginCookie) });
     }
     const previous = this.sessionIdOf(req);
     if (previous !== undefined) await this.#deps.sessions.end(hashId(previous));
-    const id = await this.#deps.sessions.create(pending.provider, tokens);
+    const id = await this.#deps.sessions.create(pending.provider, tokens, userinfo);
     const cookies = this.#sessionCookies(id);
     if (cookies === undefined) {
       return sendPage(
@@ -253,10 +267,6 @@ export class BrowserFlows {
   #seconds(): number {
     return Math.floor(this.#deps.now() / 1000);
   }
-}
-
-function isCoded(error: unknown): boolean {
-  return typeof (error as { code?: unknown })?.code === 'string' && (error as Error).name === 'JoseError';
 }
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {

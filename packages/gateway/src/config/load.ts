@@ -12,6 +12,7 @@ import type {
   IdentityHeaderNames,
   ProviderConfig,
   RouteConfig,
+  ServerLimits,
   UpstreamConfig,
 } from './types.js';
 
@@ -55,6 +56,8 @@ const TOP_KEYS = new Set([
   'forwardAuthRedirect',
   'upstreamJwt',
   'session',
+  'upstreamCookies',
+  'limits',
 ]);
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -142,7 +145,47 @@ export function loadGatewayConfig(options: LoadGatewayConfigOptions = {}): Gatew
     endpointPrefix,
     forwardAuthRedirect: r.boolean('forwardAuthRedirect', false),
     upstreamJwt: readUpstreamJwt(r),
+    upstreamCookies: readUpstreamCookies(r),
+    limits: readLimits(r),
   };
+}
+
+function readUpstreamCookies(r: Reader): GatewayConfig['upstreamCookies'] {
+  r.only('upstreamCookies', ['strip', 'pass']);
+  const names = (key: string) => {
+    const list = r.strings(`upstreamCookies.${key}`, []);
+    for (const [i, name] of list.entries()) {
+      if (!HEADER_NAME.test(name)) throw r.error(`upstreamCookies.${key}[${i}]`, 'must be a cookie name');
+    }
+    return list;
+  };
+  return { strip: names('strip'), pass: names('pass') };
+}
+
+/** Checklist L2 (slowloris and connection floods): every bound has a safe default. */
+function readLimits(r: Reader): ServerLimits {
+  r.only('limits', [
+    'headersTimeout',
+    'requestTimeout',
+    'keepAliveTimeout',
+    'maxHeaderSize',
+    'maxBodySize',
+    'connectionsPerAddress',
+  ]);
+  const limits: ServerLimits = {
+    headersTimeout: r.duration('limits.headersTimeout', '10s'),
+    requestTimeout: r.duration('limits.requestTimeout', '60s'),
+    // Above the 60 s idle timeout of common load balancers, so the gateway never closes a connection
+    // the balancer is about to reuse.
+    keepAliveTimeout: r.duration('limits.keepAliveTimeout', '65s'),
+    maxHeaderSize: r.integer('limits.maxHeaderSize', 16 * 1024, 1024, 1024 * 1024),
+    maxBodySize: r.integer('limits.maxBodySize', 10 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER),
+    connectionsPerAddress: r.integer('limits.connectionsPerAddress', 100, 1, 1_000_000),
+  };
+  // node:http refuses a header timeout longer than the request timeout.
+  if (limits.headersTimeout > limits.requestTimeout)
+    throw r.error('limits.headersTimeout', 'must not be longer than limits.requestTimeout');
+  return limits;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -215,7 +258,7 @@ interface RouteContext {
 }
 
 function readRoute(r: Reader, at: string, ctx: RouteContext): RouteConfig {
-  r.only(at, ['host', 'path', 'upstream', 'policy', 'providers', 'mode', 'audience']);
+  r.only(at, ['host', 'path', 'upstream', 'policy', 'providers', 'mode', 'audience', 'cache']);
   const hostText = r.optionalString(`${at}.host`);
   const host = hostText?.toLowerCase();
   if (
@@ -229,8 +272,9 @@ function readRoute(r: Reader, at: string, ctx: RouteContext): RouteConfig {
   if (!normalized.ok || normalized.query !== '' || /[;%]/.test(pathText)) {
     throw r.error(`${at}.path`, 'must be a path without query, percent-escapes or ; parameters');
   }
-  const path =
-    normalized.matchPath.length > 1 ? normalized.matchPath.replace(/\/$/, '') : normalized.matchPath;
+  const withoutSlash = (p: string) => (p.length > 1 ? p.replace(/\/$/, '') : p);
+  const path = withoutSlash(normalized.matchPath);
+  const literalPath = withoutSlash(normalized.path);
   const upstream = r.optionalString(`${at}.upstream`);
   if (upstream !== undefined && !ctx.upstreams.some((u) => u.id === upstream)) {
     throw r.error(
@@ -255,12 +299,14 @@ function readRoute(r: Reader, at: string, ctx: RouteContext): RouteConfig {
   return {
     host,
     path,
+    literalPath,
     upstream,
     policy: policy.value,
     providers,
     mode,
     audience: r.string(`${at}.audience`, resource),
     resource,
+    cache: r.oneOf(`${at}.cache`, ['no-store', 'upstream'], 'no-store'),
   };
 }
 
@@ -408,6 +454,15 @@ class Reader {
       throw this.error(path, `${JSON.stringify(value)} must be a port number (0-65535)`);
     }
     return port;
+  }
+
+  integer(path: string, fallback: number, min: number, max: number): number {
+    const value = this.value(path) ?? fallback;
+    const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min || number > max) {
+      throw this.error(path, `${JSON.stringify(value)} must be a whole number from ${min} to ${max}`);
+    }
+    return number;
   }
 
   boolean(path: string, fallback: boolean): boolean {

@@ -43,6 +43,30 @@ export interface GatewayConfig {
   };
   /** `/_auth` answers browsers with a redirect to sign in (Traefik) instead of 401 (nginx). */
   readonly forwardAuthRedirect: boolean;
+  /** Cookies kept from the upstream besides the gateway's own (proxy/cookies-to-strip.ts). */
+  readonly upstreamCookies: {
+    /** Cookie names never forwarded. */
+    readonly strip: readonly string[];
+    /** Known provider cookie names forwarded even when a provider shares the gateway's host. */
+    readonly pass: readonly string[];
+  };
+  /** Bounds on client connections and requests (checklist L2). */
+  readonly limits: ServerLimits;
+}
+
+export interface ServerLimits {
+  /** Seconds to receive a request's headers (slowloris). */
+  readonly headersTimeout: number;
+  /** Seconds to receive a whole request, body included. */
+  readonly requestTimeout: number;
+  /** Seconds an idle keep-alive connection stays open. */
+  readonly keepAliveTimeout: number;
+  /** Bytes of request headers. */
+  readonly maxHeaderSize: number;
+  /** Bytes of a request body forwarded upstream (413 beyond). */
+  readonly maxBodySize: number;
+  /** Open connections from one client address. */
+  readonly connectionsPerAddress: number;
 }
 
 export interface IdentityHeaderNames {
@@ -81,8 +105,10 @@ export type RouteMode = 'browser' | 'api' | 'both';
 export interface RouteConfig {
   /** Lower-case host without port, `*.example.com`, or undefined for any host. */
   readonly host: string | undefined;
-  /** Normalized path prefix, matched on segment boundaries. */
+  /** Normalized path prefix, matched on segment boundaries; case-folded unless `caseSensitivePaths`. */
   readonly path: string;
+  /** The prefix with its case as written, for readings of the request path that keep their case (G2). */
+  readonly literalPath: string;
   readonly upstream: string | undefined;
   readonly policy: Policy;
   /** Provider ids whose users and tokens this route accepts (default: all). */
@@ -93,4 +119,9 @@ export interface RouteConfig {
   readonly audience: string;
   /** The RFC 9728 resource identifier: publicUrl origin (or https://host) + path. */
   readonly resource: string;
+  /**
+   * `no-store` (default): answers to a signed-in session get `Cache-Control: private, no-store`, so no
+   * browser or shared cache shows them after logout; `upstream`: the upstream's Cache-Control is kept.
+   */
+  readonly cache: 'no-store' | 'upstream';
 }

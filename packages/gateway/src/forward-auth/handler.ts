@@ -40,9 +40,10 @@ export function createForwardAuth(deps: ForwardAuthDeps) {
         error_description: 'the original request is malformed',
       });
     }
-    const route = deps.routes.match(host, normalized.matchPath);
-    if (route === undefined) return sendJson(res, 403, { error: 'forbidden', error_description: 'no route' });
-    const outcome = await deps.decider.decide(req, route, method, uri);
+    const candidates = deps.routes.candidates(host, normalized);
+    if (candidates === undefined)
+      return sendJson(res, 403, { error: 'forbidden', error_description: 'no route' });
+    const outcome = await deps.decider.decideAll(req, candidates, method, uri);
     switch (outcome.kind) {
       case 'allow': {
         const headers: Record<string, string> = { 'cache-control': 'no-store' };

@@ -8,23 +8,44 @@
  *   (double encoding), and malformed `%` sequences; a raw `\`, controls, spaces and non-ASCII too;
  * - repeated slashes merge (`//` → `/`, as nginx `merge_slashes` does);
  * - dot segments are removed (§5.2.4); `..` above the root stays at the root;
- * - `;` parameters: the forwarded path keeps them, but routes match the path without them
- *   (`/admin;x=1` is matched as `/admin`), as Java servers strip them before routing.
- * `matchPath` is also case-folded unless routes are case-sensitive: a case-insensitive upstream
- * then cannot be reached around a route by changing case.
+ * - escaped controls (`%01`–`%1F`, `%7F`) are refused, and so is a segment of only dots and spaces
+ *   other than `.`/`..` (`...`, `..%20`): an upstream that trims it would read a dot segment;
+ * - the forwarded path keeps its case and its `;` parameters.
+ * Upstreams read a path in more ways than one: Java servers drop `;` parameters before routing,
+ * case-insensitive servers fold case, Spring and Windows servers trim spaces and trailing dots from
+ * segments (CVE-2016-5007: `/admin%20` served as `/admin`). Every such reading is listed, and the
+ * request must satisfy the route of every reading (RouteTable.candidates): folding and trimming only
+ * ever make a match stricter, never open a less strict route (checklist G2).
  */
 export type NormalizedPath =
-  | { readonly ok: true; readonly path: string; readonly matchPath: string; readonly query: string }
+  | {
+      readonly ok: true;
+      /** The path as forwarded upstream. */
+      readonly path: string;
+      /** The main reading: `;` parameters removed, case-folded unless routes are case-sensitive. */
+      readonly matchPath: string;
+      /** Every reading compared with route paths as configured (folded unless case-sensitive); `matchPath` first. */
+      readonly matchPaths: readonly string[];
+      /** Readings with their case kept, compared case-sensitively with routes as written (none when routes are case-sensitive). */
+      readonly literalPaths: readonly string[];
+      readonly query: string;
+    }
   | { readonly ok: false; readonly problem: string };
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 // RFC 3986 §3.3 pchar plus `/`: unreserved, sub-delims, `:`, `@`, `%`.
 const ALLOWED = /^[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
-const REFUSED_ESCAPES: ReadonlySet<string> = new Set(['2F', '5C', '00', '25']);
+const REFUSED_ESCAPES: ReadonlySet<string> = new Set(['2F', '5C', '25']);
 // A path that is already normal: segments of unreserved characters and sub-delims other than `;`, no
-// `%`, no empty segment but a trailing one, no `.` or `..` segment. Every step below would leave it as
-// it is, so it skips them (the common case, on every request).
-const ALREADY_NORMAL = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9\-._~!$&'()*+,=:@]+)*\/?$/;
+// `%`, no empty segment but a trailing one, no segment of dots only. Every step below would leave it
+// as it is, so it skips them (the common case, on every request).
+const ALREADY_NORMAL = /^(?:\/(?!\.+(?:\/|$))[A-Za-z0-9\-._~!$&'()*+,=:@]+)*\/?$/;
+// A space as an escape (upper-case hex, as normalized): U+0020 and the Unicode White_Space characters
+// above ASCII that .NET's Trim() also drops (U+0085, U+00A0, U+1680, U+2000–200A, U+2028/9, U+202F,
+// U+205F, U+3000), in UTF-8. Controls are refused before this is used.
+const SPACE = '(?:%20|%C2%85|%C2%A0|%E1%9A%80|%E2%80%(?:8[0-9A]|A8|A9|AF)|%E2%81%9F|%E3%80%80)';
+// A segment (parameters removed) that trimming turns into dots: refused unless it is `.` or `..` itself.
+const DOTS_AND_SPACES = new RegExp(`^${SPACE}*\\.+${SPACE}*$`);
 
 export function normalizePath(target: string, caseSensitive = false): NormalizedPath {
   if (target.charCodeAt(0) !== 0x2f) return { ok: false, problem: 'the request target must be a path' };
@@ -37,7 +58,7 @@ export function normalizePath(target: string, caseSensitive = false): Normalized
     return {
       ok: true,
       path: rawPath,
-      matchPath: caseSensitive ? rawPath : rawPath.toLowerCase(),
+      ...readingsOf(rawPath, rawPath, caseSensitive),
       query: q === -1 ? '' : target.slice(q),
     };
   }
@@ -63,23 +84,61 @@ export function normalizeSlowly(target: string, caseSensitive = false): Normaliz
     }
     const hex = rawPath.slice(i + 1, i + 3).toUpperCase();
     if (!/^[0-9A-F]{2}$/.test(hex)) return { ok: false, problem: 'the path has a malformed percent-escape' };
-    if (REFUSED_ESCAPES.has(hex))
-      return { ok: false, problem: 'the path has an encoded slash, backslash, NUL or %' };
-    const char = String.fromCharCode(Number.parseInt(hex, 16));
+    const code = Number.parseInt(hex, 16);
+    if (REFUSED_ESCAPES.has(hex) || code < 0x20 || code === 0x7f)
+      return { ok: false, problem: 'the path has an encoded slash, backslash, control character or %' };
+    const char = String.fromCharCode(code);
     decoded += UNRESERVED.test(char) ? char : `%${hex}`;
     i += 2;
   }
   const path = removeDotSegments(decoded.replace(/\/{2,}/g, '/'));
-  const withoutParams = path
-    .split('/')
-    .map((segment) => {
-      const semi = segment.indexOf(';');
-      return semi === -1 ? segment : segment.slice(0, semi);
-    })
-    .join('/');
+  const segments = path.split('/').map(withoutParameters);
+  if (segments.some((s) => s !== '.' && s !== '..' && DOTS_AND_SPACES.test(s)))
+    return { ok: false, problem: 'the path has a segment of only dots and spaces' };
   // A segment that was only parameters (`/;x/`) or dots revealed by stripping them is normalized again.
-  const matchPath = removeDotSegments(withoutParams.replace(/\/{2,}/g, '/'));
-  return { ok: true, path, matchPath: caseSensitive ? matchPath : matchPath.toLowerCase(), query };
+  const stripped = removeDotSegments(segments.join('/').replace(/\/{2,}/g, '/'));
+  return { ok: true, path, ...readingsOf(path, stripped, caseSensitive), query };
+}
+
+/**
+ * Every reading of a normalized path an upstream may make: as sent, without `;` parameters, with
+ * spaces and trailing dots trimmed from each segment; case-folded unless routes are case-sensitive.
+ */
+function readingsOf(
+  path: string,
+  stripped: string,
+  caseSensitive: boolean,
+): { matchPath: string; matchPaths: string[]; literalPaths: string[] } {
+  const literal = [stripped];
+  if (path !== stripped) literal.push(path);
+  for (const reading of literal.slice()) {
+    const trimmed = trimSegments(reading);
+    if (!literal.includes(trimmed)) literal.push(trimmed);
+  }
+  if (caseSensitive) return { matchPath: stripped, matchPaths: literal, literalPaths: [] };
+  const folded: string[] = [];
+  for (const reading of literal) {
+    const lower = reading.toLowerCase();
+    if (!folded.includes(lower)) folded.push(lower);
+  }
+  return { matchPath: folded[0]!, matchPaths: folded, literalPaths: literal };
+}
+
+function withoutParameters(segment: string): string {
+  const semi = segment.indexOf(';');
+  return semi === -1 ? segment : segment.slice(0, semi);
+}
+
+// Leading spaces and trailing spaces and dots, as String.trim() (Spring), .NET and Windows file names drop them.
+const TRIMMED = new RegExp(`^${SPACE}+|(?:${SPACE}|\\.)+$`, 'g');
+
+function trimSegments(path: string): string {
+  if (!path.includes('%') && !/\.(?:\/|$)/.test(path)) return path;
+  return path
+    .split('/')
+    .map((segment) => segment.replace(TRIMMED, ''))
+    .join('/')
+    .replace(/\/{2,}/g, '/');
 }
 
 /** RFC 3986 §5.2.4 on an absolute path. */

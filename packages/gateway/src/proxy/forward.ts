@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { Duplex } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { type Dispatcher, Pool, util } from 'undici';
 import type { UpstreamConfig } from '../config/types.js';
 import { sendPage } from './pages.js';
@@ -32,7 +32,11 @@ export class UpstreamProxy {
   /** Open upgraded connections, ended by close(). */
   readonly #tunnels = new Set<Duplex>();
 
-  constructor(upstreams: readonly UpstreamConfig[]) {
+  readonly #maxBodySize: number;
+
+  /** `maxBodySize`: bytes of a request body forwarded (413 beyond). */
+  constructor(upstreams: readonly UpstreamConfig[], maxBodySize = Number.MAX_SAFE_INTEGER) {
+    this.#maxBodySize = maxBodySize;
     this.#upstreams = new Map(upstreams.map((u) => [u.id, u]));
     for (const upstream of upstreams) {
       this.#pools.set(
@@ -59,14 +63,26 @@ export class UpstreamProxy {
     upstreamId: string,
     path: string,
     headers: string[],
+    noStore = false,
   ): void {
-    const hasBody =
-      req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    const length = req.headers['content-length'];
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    // Checklist L2: a declared body over the bound is refused before anything is sent upstream; a
+    // chunked one is counted as it streams (node:http holds a declared length to its word).
+    if (length !== undefined && Number(length) > this.#maxBodySize) {
+      tooLarge(res);
+      return;
+    }
+    const body = chunked
+      ? Readable.from(limitBody(req, this.#maxBodySize))
+      : length !== undefined
+        ? req
+        : null;
     this.#pools
       .get(upstreamId)!
       .dispatch(
-        { method: (req.method ?? 'GET') as 'GET', path, headers, body: hasBody ? req : null },
-        new ResponseRelay(res),
+        { method: (req.method ?? 'GET') as 'GET', path, headers, body },
+        new ResponseRelay(res, noStore),
       );
   }
 
@@ -140,12 +156,14 @@ export class UpstreamProxy {
  */
 class ResponseRelay implements Dispatcher.DispatchHandler {
   readonly #res: ServerResponse;
+  readonly #noStore: boolean;
   #abort: ((error?: Error) => void) | undefined;
   #resume: (() => void) | undefined;
   #done = false;
 
-  constructor(res: ServerResponse) {
+  constructor(res: ServerResponse, noStore: boolean) {
     this.#res = res;
+    this.#noStore = noStore;
     // The client leaving stops the upstream request too, so a long response is not read for nobody.
     // Shared listeners (`this` is the response), not closures: nothing more to allocate per request.
     (res as RelayedResponse)[RELAY] = this;
@@ -168,7 +186,8 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
     // 1xx interim responses are the upstream hop's own business (RFC 9110 §15.2).
     if (statusCode < 200) return true;
     this.#resume = resume;
-    this.#res.writeHead(statusCode, responseHeaders(raw));
+    const headers = responseHeaders(raw);
+    this.#res.writeHead(statusCode, this.#noStore ? withNoStore(headers) : headers);
     return true;
   }
 
@@ -190,12 +209,43 @@ class ResponseRelay implements Dispatcher.DispatchHandler {
       res.destroy();
       return;
     }
-    if (TIMEOUT_CODES.has((error as { code?: string }).code ?? '')) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === BODY_TOO_LARGE) {
+      tooLarge(res);
+    } else if (TIMEOUT_CODES.has(code)) {
       sendPage(res, 504, 'Gateway Timeout', 'The service behind this gateway did not answer in time.');
     } else {
       sendPage(res, 502, 'Bad Gateway', 'The service behind this gateway could not be reached.');
     }
   }
+}
+
+const BODY_TOO_LARGE = 'ERR_GATEWAY_BODY_TOO_LARGE';
+
+function tooLarge(res: ServerResponse): void {
+  sendPage(res, 413, 'Content Too Large', 'The request body is larger than this gateway accepts.', {
+    connection: 'close',
+  });
+}
+
+/** The request body, failing with BODY_TOO_LARGE once more than `max` bytes have arrived. */
+async function* limitBody(req: IncomingMessage, max: number): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw Object.assign(new Error('the request body is too large'), { code: BODY_TOO_LARGE });
+    yield chunk as Buffer;
+  }
+}
+
+/** RFC 9111 §5.2.2.5: `no-store` in place of whatever the upstream said; `private` for old shared caches. */
+function withNoStore(headers: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] !== 'cache-control') out.push(headers[i]!, headers[i + 1]!);
+  }
+  out.push('cache-control', 'private, no-store');
+  return out;
 }
 
 const RELAY = Symbol('relay');

@@ -41,8 +41,8 @@ export interface UpstreamHeaderOptions {
   readonly proto: 'http' | 'https';
   readonly names: IdentityHeaderNames;
   readonly forwardAccessToken: boolean;
-  /** The gateway's cookies, removed from the Cookie header. */
-  readonly ownCookies: readonly string[];
+  /** Cookies removed from the Cookie header: the gateway's own and the providers' (cookiesToStrip). */
+  readonly strippedCookies: ReadonlySet<string>;
 }
 
 /**
@@ -107,7 +107,7 @@ export class UpstreamHeaders {
           if (peerTrusted) forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
           break;
         case 'cookie': {
-          const rest = withoutCookies(value, this.#options.ownCookies);
+          const rest = withoutCookies(value, this.#options.strippedCookies);
           if (rest !== '') out.push(name, rest);
           break;
         }
@@ -166,7 +166,7 @@ export class UpstreamHeaders {
       if (folded !== name) return 'drop';
       return name === 'x-forwarded-for' ? 'forwarded-for' : 'forwarding';
     }
-    if (name === 'cookie' && this.#options.ownCookies.length > 0) return 'cookie';
+    if (name === 'cookie' && this.#options.strippedCookies.size > 0) return 'cookie';
     return 'keep';
   }
 }

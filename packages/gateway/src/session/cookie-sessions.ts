@@ -34,8 +34,12 @@ export class CookieSessions implements Sessions {
     this.#options = options;
   }
 
-  async create(provider: string, tokens: TokenSet & { claims: JwtClaims; idToken: string }): Promise<string> {
-    const data = dataOf(tokens, undefined);
+  async create(
+    provider: string,
+    tokens: TokenSet & { claims: JwtClaims; idToken: string },
+    userinfo?: JwtClaims,
+  ): Promise<string> {
+    const data = dataOf(tokens, undefined, userinfo);
     const session: CookieSession = {
       provider,
       data: {

@@ -28,13 +28,13 @@ export function readCookies(header: string | undefined, name: string): string[] 
   return values;
 }
 
-/** The Cookie header without the named cookies (the gateway's own never reach the upstream). */
-export function withoutCookies(header: string, names: readonly string[]): string {
+/** The Cookie header without the named cookies (the gateway's own and providers' never reach the upstream). */
+export function withoutCookies(header: string, names: ReadonlySet<string>): string {
   return header
     .split(';')
     .filter((pair) => {
       const eq = pair.indexOf('=');
-      return !names.includes((eq === -1 ? pair : pair.slice(0, eq)).trim());
+      return !names.has((eq === -1 ? pair : pair.slice(0, eq)).trim());
     })
     .map((pair) => pair.trim())
     .join('; ');

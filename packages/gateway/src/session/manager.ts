@@ -10,6 +10,8 @@ export interface SessionData {
   readonly accessToken: string;
   readonly refreshToken: string | undefined;
   readonly scope: string | undefined;
+  /** User claims only UserInfo gave at sign-in (OIDC Core §5.4); the ID token's claims win over them. */
+  readonly userinfo?: JwtClaims | undefined;
 }
 
 export interface ActiveSession {
@@ -24,7 +26,11 @@ export interface ActiveSession {
  * the session cookie; `resolve` takes it back.
  */
 export interface Sessions {
-  create(provider: string, tokens: TokenSet & { claims: JwtClaims; idToken: string }): Promise<string>;
+  create(
+    provider: string,
+    tokens: TokenSet & { claims: JwtClaims; idToken: string },
+    userinfo?: JwtClaims,
+  ): Promise<string>;
   resolve(value: string): Promise<ActiveSession | undefined>;
   end(idHash: string): Promise<void>;
   endFor(provider: string, match: { sid?: string | undefined; sub?: string | undefined }): Promise<number>;
@@ -64,7 +70,11 @@ export class SessionManager implements Sessions {
   }
 
   /** Stores a new session for a completed login and returns its id (for the cookie). */
-  async create(provider: string, tokens: TokenSet & { claims: JwtClaims; idToken: string }): Promise<string> {
+  async create(
+    provider: string,
+    tokens: TokenSet & { claims: JwtClaims; idToken: string },
+    userinfo?: JwtClaims,
+  ): Promise<string> {
     const id = randomToken();
     const idHash = hashId(id);
     const now = this.#seconds();
@@ -73,7 +83,7 @@ export class SessionManager implements Sessions {
       provider,
       subject: String(tokens.claims.sub),
       sid: typeof tokens.claims.sid === 'string' ? tokens.claims.sid : undefined,
-      data: this.#seal(idHash, dataOf(tokens, undefined)),
+      data: this.#seal(idHash, dataOf(tokens, undefined, userinfo)),
       accessExpiresAt: tokens.expiresAt,
       createdAt: now,
       expiresAt: now + this.#options.maxAge,
@@ -144,7 +154,11 @@ export class SessionManager implements Sessions {
   }
 }
 
-export function dataOf(tokens: TokenSet, previous: SessionData | undefined): SessionData {
+export function dataOf(
+  tokens: TokenSet,
+  previous: SessionData | undefined,
+  userinfo?: JwtClaims,
+): SessionData {
   return {
     // OIDC Core §12.2: a refresh may or may not return a new ID token; the claims stay until one does.
     claims: tokens.claims ?? previous?.claims ?? {},
@@ -152,5 +166,7 @@ export function dataOf(tokens: TokenSet, previous: SessionData | undefined): Ses
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken ?? previous?.refreshToken,
     scope: tokens.scope ?? previous?.scope,
+    // A refreshed ID token states what it states; the sign-in's UserInfo claims fill in the rest.
+    userinfo: userinfo ?? previous?.userinfo,
   };
 }

@@ -33,6 +33,8 @@ export interface Harness {
  */
 export async function startHarness(
   overrides: Record<string, unknown> | ((upstreamUrl: string) => Record<string, unknown>) = {},
+  /** Wraps the fake provider's fetch (to add endpoints it lacks, such as UserInfo). */
+  wrapFetch: (fetch: typeof globalThis.fetch, op: FakeProvider) => typeof globalThis.fetch = (f) => f,
 ): Promise<Harness> {
   const clock = { now: Date.now() };
   const now = () => clock.now;
@@ -64,7 +66,7 @@ export async function startHarness(
       ...(typeof overrides === 'function' ? overrides(upstream.url) : overrides),
     },
   });
-  const gateway = await startGateway(config, { fetch: op.fetch, now });
+  const gateway = await startGateway(config, { fetch: wrapFetch(op.fetch, op), now });
   return {
     gateway,
     config,

@@ -9,7 +9,8 @@ export interface SeenRequest {
 }
 
 /**
- * A tiny upstream for tests: answers every request with what it saw, as JSON. `/slow` waits before
+ * A tiny upstream for tests: answers every request with what it saw, as JSON (with the Cache-Control
+ * the request's `x-test-cache-control` names). `/slow` waits before
  * answering (for 504 tests); `/stream` sends a chunked body in pieces; an `Upgrade` request gets a 101
  * and then an echo of every byte (WebSocket pass-through without framing).
  */
@@ -22,7 +23,12 @@ export async function startUpstream(): Promise<{
   const seen: SeenRequest[] = [];
   const server = createServer(async (req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      // The gateway gave up on this request (a client cut off mid-body): nothing to answer.
+      return;
+    }
     const request = {
       method: req.method ?? '',
       url: req.url ?? '',
@@ -40,7 +46,13 @@ export async function startUpstream(): Promise<{
       setTimeout(() => res.end('two'), 20);
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'app=1; Path=/' });
+    // A test can ask for the Cache-Control the upstream answers with.
+    const cacheControl = req.headers['x-test-cache-control'];
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'set-cookie': 'app=1; Path=/',
+      ...(typeof cacheControl === 'string' ? { 'cache-control': cacheControl } : {}),
+    });
     res.end(JSON.stringify(request));
   });
   const tunnels = new Set<import('node:stream').Duplex>();
