@@ -36,9 +36,9 @@ export function createRequestRateStore(db: Kysely<ProviderSchema>): RequestRateS
         .select('arrival_at_ms')
         .where('key_hash', '=', keyHash)
         .executeTakeFirst();
-      // Read after the refusal, so only informative: never less than one interval.
+      // Read after the refusal, so only informative; never 0, which would mean "taken".
       const wait = row === undefined ? 0 : Number(row.arrival_at_ms) + intervalMs - windowMs - atMs;
-      return Math.max(intervalMs, wait);
+      return Math.max(1, wait);
     },
     deleteIdleSince(beforeMs, limit) {
       // A TAT in the past means the key has its whole allowance again: the row says nothing more.
