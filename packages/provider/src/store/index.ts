@@ -9,6 +9,7 @@ import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createReplayCache } from './replay-cache.js';
+import { createRequestRateStore } from './request-rates.js';
 import type { ProviderSchema } from './schema.js';
 import { createSessionStore } from './sessions.js';
 import { createSigningKeyStore } from './signing-keys.js';
@@ -49,6 +50,7 @@ export async function openProviderStores(
     deviceCodes: createDeviceCodeStore(db),
     replayCache: createReplayCache(db),
     throttles: createThrottleStore(db),
+    requestRates: createRequestRateStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);
