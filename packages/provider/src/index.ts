@@ -31,6 +31,7 @@ export {
 } from './keys/index.js';
 export type { Clock } from './lib/clock.js';
 export { createLogger } from './lib/create-logger.js';
+export { parseDuration } from './lib/duration.js';
 export {
   createKeyManager,
   migrateProvider,

@@ -26,6 +26,7 @@ export {
   deleteGroup,
   ensureGroup,
   groupMembers,
+  groupsOfUser,
   listGroups,
   removeGroupMember,
 } from './groups/groups.js';

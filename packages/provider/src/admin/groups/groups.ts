@@ -78,6 +78,14 @@ export async function groupMembers(
   return users.flatMap((user) => (user === undefined ? [] : [user.username]));
 }
 
+/** The names of the groups a user is in, ordered by name. */
+export function groupsOfUser(
+  stores: { readonly groups: Pick<GroupStore, 'groupsOf'> },
+  user: { readonly id: string },
+): Promise<string[]> {
+  return stores.groups.groupsOf(user.id);
+}
+
 /** Adds a user to a group (audited `admin.group.member_added`); adding a member again changes nothing. */
 export async function addGroupMember(
   stores: MemberStores,
