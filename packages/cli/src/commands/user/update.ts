@@ -9,10 +9,12 @@ import { userJson } from './present.js';
 
 /** One flag per settable text claim (OIDC Core §5.1): `--given-name`, `--zoneinfo`, `--phone-number`… */
 const CLAIM_FLAGS: Record<string, OptionSpec> = Object.fromEntries(
-  SETTABLE_PROFILE_CLAIMS.filter((claim) => claim !== 'phone_number_verified').map((claim) => [
-    claim.replaceAll('_', '-'),
-    { type: 'string', valueName: 'V', field: claim, description: `the ${claim} claim` },
-  ]),
+  SETTABLE_PROFILE_CLAIMS.filter((claim) => claim !== 'phone_number_verified' && claim !== 'address').map(
+    (claim) => [
+      claim.replaceAll('_', '-'),
+      { type: 'string', valueName: 'V', field: claim, description: `the ${claim} claim` },
+    ],
+  ),
 );
 
 export const userUpdate: Command = {

@@ -28,13 +28,28 @@ const PROFILE_CLAIMS: Readonly<Record<string, (value: unknown) => string | undef
     typeof v === 'string' && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(v)
       ? undefined
       : 'must be a BCP 47 language tag such as en-US',
-  // §5.1: E.164 is RECOMMENDED; we require it, so every relying party can parse it.
+  // §5.1: E.164 is RECOMMENDED ("+1 (425) 555-1212" style grouping and ";ext=" are allowed too).
   phone_number: (v) =>
-    typeof v === 'string' && /^\+[1-9]\d{1,14}$/.test(v)
+    typeof v === 'string' && /^\+[0-9][0-9 ()-]{5,30}(;ext=[0-9]{1,10})?$/.test(v)
       ? undefined
-      : 'must be in E.164 form, e.g. +14155550123',
+      : 'must be an international number starting with +, e.g. +14155550123',
   phone_number_verified: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'),
+  address,
 };
+
+/** §5.1.1: a JSON object of these string members only. */
+const ADDRESS_MEMBERS = ['formatted', 'street_address', 'locality', 'region', 'postal_code', 'country'];
+
+function address(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'must be an object';
+  for (const [member, part] of Object.entries(value)) {
+    if (!ADDRESS_MEMBERS.includes(member))
+      return `has an unknown member ${member} (known: ${ADDRESS_MEMBERS.join(', ')})`;
+    if (typeof part !== 'string' || part.length > 500)
+      return `member ${member} must be text of at most 500 characters`;
+  }
+  return undefined;
+}
 
 export const SETTABLE_PROFILE_CLAIMS: readonly string[] = Object.keys(PROFILE_CLAIMS);
 
