@@ -68,14 +68,14 @@ export function listGroups(stores: { readonly groups: Pick<GroupStore, 'list'> }
   return stores.groups.list();
 }
 
-/** The usernames of a group's members (erased users are gone from every group). */
+/** The usernames of a group's members, in alphabetical order (erased users are gone from every group). */
 export async function groupMembers(
   stores: { readonly groups: GroupStore; readonly users: Pick<UserStore, 'getById'> },
   name: string,
 ): Promise<string[]> {
   await requireGroup(stores, name);
   const users = await Promise.all((await stores.groups.members(name)).map((id) => stores.users.getById(id)));
-  return users.flatMap((user) => (user === undefined ? [] : [user.username]));
+  return users.flatMap((user) => (user === undefined ? [] : [user.username])).sort();
 }
 
 /** The names of the groups a user is in, ordered by name. */
