@@ -1,4 +1,6 @@
+import { AdminError } from '@latchkey/provider';
 import { COMMANDS } from './commands/index.js';
+import { adminErrorForCli } from './lib/admin-errors.js';
 import { parseCommandArgs } from './lib/args.js';
 import type { Command } from './lib/command.js';
 import { CommandError, UsageError } from './lib/errors.js';
@@ -48,6 +50,11 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
       println(io.stderr, `latchkey ${command.path.join(' ')}: ${error.message}`);
       println(io.stderr, `Run 'latchkey ${command.path.join(' ')} --help' for usage.`);
       return error.exitCode;
+    }
+    if (error instanceof AdminError) {
+      const cliError = adminErrorForCli(error, command);
+      println(io.stderr, `latchkey ${command.path.join(' ')}: ${cliError.message}`);
+      return cliError.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
     println(io.stderr, `latchkey ${command.path.join(' ')}: ${message}`);

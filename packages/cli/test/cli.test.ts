@@ -127,7 +127,7 @@ describe('latchkey (in-process, on a fresh SQLite database)', () => {
   });
 
   test('a duplicate username exits 1 and says it is taken', async () => {
-    const r = await cli(['user', 'create', '--username', 'ALICE'], ws.env);
+    const r = await cli(['user', 'create', '--username', 'ALICE', '--no-password'], ws.env);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /taken/);
   });

@@ -5,6 +5,7 @@ import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
 import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { createCachedClientStore } from './clients/cache.js';
+import { endpointClients } from './clients/endpoint-view.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
@@ -74,6 +75,7 @@ export interface ProviderAppDeps {
     | 'replayCache'
     | 'throttles'
     | 'requestRates'
+    | 'groups'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -190,7 +192,11 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     },
   });
   // The token path reads clients from memory (client_credentials then touches no database at all).
-  const clients = createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock });
+  // Endpoints see disabled clients as unknown, and a rotated-out secret only during its overlap.
+  const clients = endpointClients(
+    createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock }),
+    clock,
+  );
   const refreshTokens = createRefreshTokens({
     store: stores.refreshTokens,
     settings: config.tokens,
@@ -269,7 +275,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   });
   const signIn = createSignInContext({
     config,
-    stores,
+    stores: { ...stores, clients: endpointClients(stores.clients, clock) },
     keyManager: deps.keyManager,
     clock,
     random: deps.random ?? secureRandomBytes,

@@ -1,17 +1,9 @@
 // @latchkey/provider — the public API (the `latchkey` CLI is built on it). Documented in README.md.
 
+export * from './admin/index.js';
 export { createProviderApp, type ProviderAppDeps } from './app.js';
 export { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
-export {
-  type ClientServiceOptions,
-  type CreateClientInput,
-  type CreatedClient,
-  createClient,
-  deleteClient,
-  getClient,
-  listClients,
-  verifyClientSecret,
-} from './clients/index.js';
+export { endpointClients, verifyClientSecret } from './clients/index.js';
 export {
   CONFIG_FIELDS,
   ConfigError,
@@ -37,9 +29,9 @@ export {
   SealingError,
   UnpublishableJwksError,
 } from './keys/index.js';
-export { AdminError, type AdminErrorCode } from './lib/admin-errors.js';
 export type { Clock } from './lib/clock.js';
 export { createLogger } from './lib/create-logger.js';
+export { parseDuration } from './lib/duration.js';
 export {
   createKeyManager,
   migrateProvider,
@@ -56,6 +48,7 @@ export {
 export type {
   AuditEvent,
   ClientRecord,
+  GroupRecord,
   ProviderStores,
   SigningKeyRecord,
   SigningKeyState,
@@ -64,11 +57,10 @@ export type {
   UserRecord,
 } from './store/types.js';
 export {
-  type CreateUserInput,
-  createUser,
-  disableUser,
-  listUsers,
-  setUserPassword,
-  type UserServiceOptions,
+  checkNewPassword,
+  DEFAULT_PASSWORD_POLICY,
+  isCommonPassword,
+  MAX_PASSWORD_LENGTH,
+  type PasswordPolicy,
   verifyUserPassword,
 } from './users/index.js';

@@ -1,9 +1,20 @@
 import type { Command } from '../lib/command.js';
+import { adminCreate } from './admin/create.js';
 import { auditTail } from './audit/tail.js';
 import { clientCreate } from './client/create.js';
 import { clientDelete } from './client/delete.js';
+import { clientDisable } from './client/disable.js';
+import { clientEnable } from './client/enable.js';
 import { clientList } from './client/list.js';
+import { clientSecretRotate } from './client/secret-rotate.js';
+import { clientShow } from './client/show.js';
+import { clientUpdate } from './client/update.js';
 import { gateway } from './gateway.js';
+import { groupAddMember } from './group/add-member.js';
+import { groupCreate } from './group/create.js';
+import { groupDelete } from './group/delete.js';
+import { groupList } from './group/list.js';
+import { groupRemoveMember } from './group/remove-member.js';
 import { jwtDecode } from './jwt/decode.js';
 import { jwtVerify } from './jwt/verify.js';
 import { keysList } from './keys/list.js';
@@ -13,9 +24,13 @@ import { serve } from './serve.js';
 import { tokenClientCredentials } from './token/client-credentials.js';
 import { tokenDevice } from './token/device.js';
 import { userCreate } from './user/create.js';
+import { userDelete } from './user/delete.js';
 import { userDisable } from './user/disable.js';
+import { userEnable } from './user/enable.js';
 import { userList } from './user/list.js';
 import { userSetPassword } from './user/set-password.js';
+import { userShow } from './user/show.js';
+import { userUpdate } from './user/update.js';
 
 /** The one list of commands: adding a command is one new file and one line here. */
 export const COMMANDS: readonly Command[] = [
@@ -24,11 +39,26 @@ export const COMMANDS: readonly Command[] = [
   migrate,
   clientCreate,
   clientList,
+  clientShow,
+  clientUpdate,
+  clientSecretRotate,
+  clientDisable,
+  clientEnable,
   clientDelete,
   userCreate,
   userList,
+  userShow,
+  userUpdate,
   userDisable,
+  userEnable,
+  userDelete,
   userSetPassword,
+  groupCreate,
+  groupList,
+  groupAddMember,
+  groupRemoveMember,
+  groupDelete,
+  adminCreate,
   keysList,
   keysRotate,
   tokenDevice,

@@ -4,6 +4,11 @@ import type { CommandIo } from './io.js';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
   description: string;
   valueName?: string;
+  /**
+   * The admin-service field this flag feeds (`redirectUris`, `email`), so that a refusal from the
+   * service names the flag the operator typed (lib/admin-errors.ts).
+   */
+  field?: string;
 };
 
 export type ParsedValues = Record<string, string | boolean | string[] | undefined>;

@@ -1,5 +1,4 @@
 import {
-  AdminError,
   ConfigError,
   loadConfig,
   type OpenedProviderStores,
@@ -46,12 +45,8 @@ export async function withStores<T>(
   const stores = await openProviderStores(config.databaseUrl);
   try {
     await stores.migrate();
+    // A refusal of the admin service (AdminError) goes up to run.ts, which names the command's flag.
     return await fn(stores, config);
-  } catch (error) {
-    // Bad input to a service (a malformed redirect URI, a short password) is a usage error (exit 2).
-    if (error instanceof AdminError && error.code === 'ERR_INVALID_INPUT')
-      throw new UsageError(error.message);
-    throw error;
   } finally {
     await stores.close();
   }

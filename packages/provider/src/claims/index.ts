@@ -4,5 +4,6 @@ export {
   EMPTY_CLAIMS_REQUEST,
   parseClaimsRequest,
 } from './claims-request.js';
+export { withGroupsIfReleased } from './groups.js';
 export { requestedClaimNames } from './requested-claims.js';
-export { userClaims } from './user-claims.js';
+export { type ClaimSubject, userClaims } from './user-claims.js';

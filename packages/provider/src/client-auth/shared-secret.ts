@@ -3,12 +3,18 @@ import type { ClientRecord } from '../store/types.js';
 import type { PresentedCredentials } from './method.js';
 
 /**
- * The check of both shared-secret methods (client_secret_basic, client_secret_post): a constant-time
- * comparison of hashes that does the same work for an unknown client (C1, OIDC Core §16.12).
+ * The check of both shared-secret methods (client_secret_basic, client_secret_post): constant-time
+ * comparisons of hashes that do the same work for an unknown client (C1, OIDC Core §16.12). During a
+ * rotation's overlap the previous secret is accepted too; both comparisons always run (against a
+ * dummy when there is no previous secret), so timing does not tell which secret matched, or whether
+ * a client is mid-rotation. An expired previous secret never reaches here (clients/endpoint-view.ts).
  */
 export function verifySharedSecret(
   client: ClientRecord | undefined,
   credentials: PresentedCredentials,
 ): boolean {
-  return verifyClientSecret(client?.secretHash ?? null, credentials.secret ?? '');
+  const presented = credentials.secret ?? '';
+  const current = verifyClientSecret(client?.secretHash ?? null, presented);
+  const previous = verifyClientSecret(client?.previousSecret?.hash ?? null, presented);
+  return current || previous;
 }

@@ -82,6 +82,15 @@ export function createCachedClientStore(store: ClientStore, options: ClientCache
       await store.create(client);
     },
     list: () => store.list(),
+    async update(client) {
+      // Before and after: a read that starts while the write is in flight must not keep the old record.
+      invalidate(client.clientId);
+      try {
+        return await store.update(client);
+      } finally {
+        invalidate(client.clientId);
+      }
+    },
     async delete(clientId) {
       invalidate(clientId);
       return store.delete(clientId);

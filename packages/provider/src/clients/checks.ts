@@ -3,10 +3,10 @@
  * naming the field. Rules from RFC 6749 §3.1.2, RFC 8252 §7, RFC 9700 §4.1.3, OIDC Registration §2.
  */
 import { ASYMMETRIC_ALGORITHMS, importJwk, type JwkSet } from '@latchkey/oidc';
+import { invalidInput } from '../admin/errors.js';
 import type { ClientAuthMethod } from '../client-auth/index.js';
 import { isLoopbackHost } from '../config/parsers.js';
 import type { GrantDefinition } from '../grants/index.js';
-import { invalidInput } from '../lib/admin-errors.js';
 
 const MAX_URI_LENGTH = 2000;
 
@@ -153,7 +153,7 @@ export function checkClientJwks(jwks: unknown): asserts jwks is JwkSet {
   });
 }
 
-function checkUniqueList(values: readonly unknown[], field: string): void {
+export function checkUniqueList(values: readonly unknown[], field: string): void {
   if (!Array.isArray(values)) throw invalidInput(field, 'must be a list');
   const seen = new Set<unknown>();
   values.forEach((value, i) => {

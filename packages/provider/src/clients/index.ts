@@ -1,11 +1,3 @@
 export { checkRedirectUri } from './checks.js';
+export { endpointClients } from './endpoint-view.js';
 export { generateClientSecret, hashClientSecret, verifyClientSecret } from './secret.js';
-export {
-  type ClientServiceOptions,
-  type CreateClientInput,
-  type CreatedClient,
-  createClient,
-  deleteClient,
-  getClient,
-  listClients,
-} from './service.js';

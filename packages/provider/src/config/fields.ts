@@ -17,6 +17,7 @@ import {
   parseIssuer,
   parseLogLevel,
   parseNonEmptyString,
+  parsePasswordMinLength,
   parsePollingInterval,
   parsePort,
   parseProductName,
@@ -87,6 +88,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     parse: parseDurationValue,
   },
   { path: 'session.idleTimeout', env: ['LATCHKEY_SESSION_IDLE_TIMEOUT'], parse: parseDurationValue },
+  {
+    path: 'passwords.minLength',
+    env: ['LATCHKEY_PASSWORDS_MIN_LENGTH'],
+    default: 12,
+    parse: parsePasswordMinLength,
+  },
   {
     path: 'authorization.codeLifetime',
     env: ['LATCHKEY_AUTHORIZATION_CODE_LIFETIME'],

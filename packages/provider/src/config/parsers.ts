@@ -54,6 +54,16 @@ export function parsePort(raw: unknown): Parsed<number> {
   return Number.isInteger(n) && n >= 0 && n <= 65_535 ? ok(n) : bad('is not a port number');
 }
 
+/**
+ * NIST SP 800-63B rev. 4 §3.1.1.2: at least 8 characters (15 for a password that is the only factor);
+ * at most 64, the length every verifier must accept, so a minimum never refuses what NIST requires.
+ */
+export function parsePasswordMinLength(raw: unknown): Parsed<number> {
+  const n =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isInteger(n) && n >= 8 && n <= 64 ? ok(n) : bad('must be a whole number from 8 to 64');
+}
+
 export function parseHost(raw: unknown): Parsed<string> {
   return typeof raw === 'string' && /^[A-Za-z0-9.:[\]_-]{1,253}$/.test(raw)
     ? ok(raw)

@@ -45,6 +45,8 @@ export interface ProviderConfig {
   readonly session: SessionConfig;
   /** The authorization endpoint. */
   readonly authorization: AuthorizationConfig;
+  /** The rules for new passwords (NIST SP 800-63B rev. 4). */
+  readonly passwords: PasswordsConfig;
   /** The look of the login and consent pages. */
   readonly ui: UiConfig;
   /** Tokens issued at the token endpoint. */
@@ -101,6 +103,11 @@ export interface SessionConfig {
   readonly idleTimeout: number | undefined;
 }
 
+export interface PasswordsConfig {
+  /** Fewest characters (Unicode code points) of a new password; 8 to 64, default 12. */
+  readonly minLength: number;
+}
+
 export interface AuthorizationConfig {
   /** Lifetime of an authorization code, seconds (at most 60: checklist A2). */
   readonly codeLifetime: number;
@@ -118,7 +125,16 @@ export interface UiConfig {
 export type ProviderConfigOverrides = Partial<
   Omit<
     ProviderConfig,
-    'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens' | 'device' | 'clients' | 'metrics'
+    | 'keys'
+    | 'logging'
+    | 'session'
+    | 'authorization'
+    | 'ui'
+    | 'tokens'
+    | 'device'
+    | 'clients'
+    | 'metrics'
+    | 'passwords'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -130,4 +146,5 @@ export type ProviderConfigOverrides = Partial<
   readonly device?: Partial<DeviceConfig>;
   readonly metrics?: Partial<MetricsConfig>;
   readonly clients?: Partial<ClientsConfig>;
+  readonly passwords?: Partial<PasswordsConfig>;
 };

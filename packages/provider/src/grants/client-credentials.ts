@@ -77,6 +77,7 @@ export const clientCredentialsGrant = {
   type: 'client_credentials',
   responseTypes: [],
   requiresRedirectUri: false,
+  requiresResource: true,
   allowsPublicClients: false,
   implemented: true,
   handle: issueClientToken,

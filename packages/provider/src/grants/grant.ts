@@ -24,7 +24,7 @@ export interface GrantRequest {
 export interface GrantServices {
   readonly stores: Pick<
     ProviderStores,
-    'authorizationCodes' | 'grants' | 'users' | 'audit' | 'sessions' | 'deviceCodes'
+    'authorizationCodes' | 'grants' | 'users' | 'audit' | 'sessions' | 'deviceCodes' | 'groups'
   >;
   readonly tokens: TokenIssuer;
   /** Refresh-token families (issue, look up, rotate): the store behind them and their lifetimes. */
@@ -46,6 +46,11 @@ export interface GrantDefinition {
   readonly responseTypes: readonly string[];
   /** Whether a client using it must register redirect URIs. */
   readonly requiresRedirectUri: boolean;
+  /**
+   * Whether a client using it must register at least one RFC 8707 resource: its tokens have no user,
+   * so they are only ever for the APIs named there (client_credentials; see tokens/audience.ts).
+   */
+  readonly requiresResource?: boolean;
   /** Whether a public client may use it (client_credentials needs a confidential client, RFC 6749 §4.4). */
   readonly allowsPublicClients: boolean;
   readonly implemented: boolean;

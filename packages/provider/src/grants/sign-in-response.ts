@@ -1,4 +1,6 @@
 import { recordTokensIssued } from '../audit/tokens-issued.js';
+import { requestedClaimNames, withGroupsIfReleased } from '../claims/index.js';
+import { claimsForScopes } from '../scopes/index.js';
 import type { ClientRecord } from '../store/types.js';
 import type { SignInTokenInput } from '../tokens/index.js';
 import type { GrantServices, TokenResponseBody } from './grant.js';
@@ -61,7 +63,12 @@ export async function signInTokenResponse(
   },
   input: SignInTokenInput & { readonly client: ClientRecord },
 ): Promise<TokenResponseBody> {
-  const tokens = services.tokens.issueSignInTokens(input);
+  // The groups claim needs a lookup; only made when the scope or a `claims` request releases it.
+  const user = await withGroupsIfReleased(services.stores.groups, input.user, [
+    ...claimsForScopes(input.scopes),
+    ...requestedClaimNames(input.claimsRequest.idToken, input.client.scopes),
+  ]);
+  const tokens = services.tokens.issueSignInTokens({ ...input, user });
   await recordTokensIssued(services.stores.audit, {
     at: grant.at,
     grantType: grant.type,

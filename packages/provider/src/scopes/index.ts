@@ -11,6 +11,9 @@ export interface ScopeDefinition {
   readonly claims: readonly string[];
 }
 
+/** The claim listing the names of the groups a user is in (released under the `groups` scope). */
+export const GROUPS_CLAIM = 'groups';
+
 export const SCOPES: readonly ScopeDefinition[] = [
   { name: 'openid', description: 'Sign you in and know who you are', claims: ['sub'] },
   {
@@ -36,6 +39,9 @@ export const SCOPES: readonly ScopeDefinition[] = [
   { name: 'email', description: 'See your email address', claims: ['email', 'email_verified'] },
   { name: 'address', description: 'See your postal address', claims: ['address'] },
   { name: 'phone', description: 'See your phone number', claims: ['phone_number', 'phone_number_verified'] },
+  // Not an OIDC standard scope: the `groups` claim (an array of group names) that group-based policies
+  // (the gateway's `group:NAME`) read, in ID tokens, UserInfo and access tokens.
+  { name: 'groups', description: 'See the groups you belong to', claims: [GROUPS_CLAIM] },
   // OIDC Core §11: asks for a refresh token usable while the person is away.
   { name: 'offline_access', description: 'Stay signed in to the application while you are away', claims: [] },
 ];

@@ -1,6 +1,13 @@
 import type { JwkSet, JwsAlgorithm } from '@latchkey/oidc';
 import type { Kysely, Selectable } from '@latchkey/store';
-import { changedRows, fromJsonColumn, fromNullableJsonColumn, toJsonColumn } from './lib/columns.js';
+import {
+  changedRows,
+  fromFlag,
+  fromJsonColumn,
+  fromNullableJsonColumn,
+  toFlag,
+  toJsonColumn,
+} from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
 import type { ClientsTable, ProviderSchema } from './schema.js';
 import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from './types.js';
@@ -26,6 +33,15 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
       const rows = await db.selectFrom('clients').selectAll().orderBy('client_id').execute();
       return rows.map(fromRow);
     },
+    async update(client) {
+      const { client_id, created_at, type, ...fields } = toRow(client);
+      const result = await db
+        .updateTable('clients')
+        .set(fields)
+        .where('client_id', '=', client_id)
+        .executeTakeFirst();
+      return changedRows(result) > 0;
+    },
     async delete(clientId) {
       const result = await db.deleteFrom('clients').where('client_id', '=', clientId).executeTakeFirst();
       return changedRows(result) > 0;
@@ -49,6 +65,9 @@ function toRow(client: ClientRecord): ClientsTable {
     jwks_uri: client.jwksUri,
     allowed_resources: toJsonColumn(client.allowedResources),
     backchannel_logout_uri: client.backchannelLogoutUri,
+    disabled: toFlag(client.disabled),
+    previous_secret_hash: client.previousSecret?.hash ?? null,
+    previous_secret_expires_at: client.previousSecret?.expiresAt ?? null,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };
@@ -70,6 +89,11 @@ function fromRow(row: Selectable<ClientsTable>): ClientRecord {
     jwksUri: row.jwks_uri,
     allowedResources: fromJsonColumn<string[]>(row.allowed_resources),
     backchannelLogoutUri: row.backchannel_logout_uri,
+    disabled: fromFlag(row.disabled),
+    previousSecret:
+      row.previous_secret_hash === null || row.previous_secret_expires_at === null
+        ? null
+        : { hash: row.previous_secret_hash, expiresAt: row.previous_secret_expires_at },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -66,6 +66,10 @@ export function createConsentStore(db: Kysely<ProviderSchema>): ConsentStore {
         .executeTakeFirst();
       return changedRows(result) > 0;
     },
+    async revokeAllForUser(userId) {
+      const result = await db.deleteFrom('consents').where('user_id', '=', userId).executeTakeFirst();
+      return changedRows(result);
+    },
   };
 }
 

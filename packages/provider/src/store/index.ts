@@ -5,6 +5,7 @@ import { createClientStore } from './clients.js';
 import { createConsentStore } from './consents.js';
 import { createDeviceCodeStore } from './device-codes.js';
 import { createGrantStore } from './grants.js';
+import { createGroupStore } from './groups.js';
 import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
@@ -51,6 +52,7 @@ export async function openProviderStores(
     replayCache: createReplayCache(db),
     throttles: createThrottleStore(db),
     requestRates: createRequestRateStore(db),
+    groups: createGroupStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

@@ -26,6 +26,11 @@ export interface ClientsTable {
   backchannel_logout_uri: string | null;
   created_at: number;
   updated_at: number;
+  /** 0/1 (0007). */
+  disabled: number;
+  /** The secret replaced by the last rotation, SHA-256 base64url, valid until the time below (0007). */
+  previous_secret_hash: string | null;
+  previous_secret_expires_at: number | null;
 }
 
 export interface UsersTable {
@@ -41,6 +46,8 @@ export interface UsersTable {
   disabled: number;
   created_at: number;
   updated_at: number;
+  /** Set when the user was erased: the row is a tombstone keeping the `sub` taken (0007). */
+  deleted_at: Generated<number | null>;
 }
 
 export interface SigningKeysTable {
@@ -190,6 +197,18 @@ export interface RequestRatesTable {
   arrival_at_ms: number;
 }
 
+export interface GroupsTable {
+  /** Lower-case; the group's identity and the value released in the `groups` claim. */
+  name: string;
+  created_at: number;
+}
+
+export interface GroupMembersTable {
+  group_name: string;
+  user_id: string;
+  added_at: number;
+}
+
 export interface ReplayCacheTable {
   key: string;
   expires_at: number;
@@ -210,6 +229,8 @@ export interface ProviderSchema {
   replay_cache: ReplayCacheTable;
   throttles: ThrottlesTable;
   request_rates: RequestRatesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */
@@ -217,3 +238,4 @@ export const USERNAME_INDEX = 'users_username_lower';
 export const ONE_CURRENT_KEY_INDEX = 'signing_keys_one_current_per_alg';
 export const SESSION_SID_INDEX = 'sessions_sid_unique';
 export const DEVICE_USER_CODE_INDEX = 'device_codes_user_code_unique';
+export const GROUP_MEMBERS_USER_INDEX = 'group_members_user_id';

@@ -31,6 +31,13 @@ export interface ClientRecord {
   /** RFC 8707 resource indicators this client may ask tokens for. */
   readonly allowedResources: readonly string[];
   readonly backchannelLogoutUri: string | null;
+  /** A disabled client is unknown to every endpoint (invalid_client); the admin layer still sees it. */
+  readonly disabled: boolean;
+  /**
+   * The secret a rotation replaced, still accepted until `expiresAt` (the overlap the operator chose,
+   * so apps can be redeployed with the new one). Null when there is none.
+   */
+  readonly previousSecret: { readonly hash: string; readonly expiresAt: number } | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -40,6 +47,8 @@ export interface ClientStore {
   create(client: ClientRecord): Promise<void>;
   get(clientId: string): Promise<ClientRecord | undefined>;
   list(): Promise<ClientRecord[]>;
+  /** Writes every field of the client with this id but `createdAt` and `type`. Returns whether it exists. */
+  update(client: ClientRecord): Promise<boolean>;
   /** Returns whether a client was deleted. */
   delete(clientId: string): Promise<boolean>;
 }
@@ -97,6 +106,40 @@ export interface UserStore {
   setDisabled(id: string, disabled: boolean, at: number): Promise<boolean>;
   /** Returns whether a user was found. Sets passwordChangedAt = at. */
   setPasswordHash(id: string, passwordHash: string, at: number): Promise<boolean>;
+  /** Writes email, emailVerified, profile and updatedAt of a live user. Returns whether it exists. */
+  updateProfile(user: UserRecord): Promise<boolean>;
+  /**
+   * Erases a user's personal data: the row becomes a disabled tombstone holding only the random `id`
+   * (never reassigned, OIDC Core §2), absent from list() and getByUsername(). Returns whether a live
+   * user was erased.
+   */
+  erase(id: string, at: number): Promise<boolean>;
+}
+
+/** A named set of users, released as the `groups` claim (an array of names) under the `groups` scope. */
+export interface GroupRecord {
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface GroupStore {
+  /** Throws StoreConflictError (field `name`) when the name is taken. */
+  create(group: GroupRecord): Promise<void>;
+  get(name: string): Promise<GroupRecord | undefined>;
+  /** Every group ordered by name, with how many members it has. */
+  list(): Promise<(GroupRecord & { readonly memberCount: number })[]>;
+  /** Deletes the group and its memberships; returns whether it existed. */
+  delete(name: string): Promise<boolean>;
+  /** Returns false when the user was already a member. */
+  addMember(name: string, userId: string, at: number): Promise<boolean>;
+  /** Returns whether the user was a member. */
+  removeMember(name: string, userId: string): Promise<boolean>;
+  /** User ids of the members, in the order they were added. */
+  members(name: string): Promise<string[]>;
+  /** Names of the groups a user is in, ordered by name. */
+  groupsOf(userId: string): Promise<string[]>;
+  /** Removes a user from every group (user erasure); returns how many memberships went. */
+  removeUserEverywhere(userId: string): Promise<number>;
 }
 
 /** DESIGN "Keys and rotation": next → current → retired → removed. */
@@ -192,6 +235,8 @@ export interface ConsentStore {
   /** Adds `scopes` to what was already granted (union) and sets grantedAt. */
   grant(userId: string, clientId: string, scopes: readonly string[], at: number): Promise<void>;
   revoke(userId: string, clientId: string): Promise<boolean>;
+  /** Deletes every consent of a user (user erasure); returns how many. */
+  revokeAllForUser(userId: string): Promise<number>;
 }
 
 /**
@@ -308,6 +353,7 @@ export interface ProviderStores {
   readonly replayCache: ReplayCache;
   readonly throttles: ThrottleStore;
   readonly requestRates: RequestRateStore;
+  readonly groups: GroupStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

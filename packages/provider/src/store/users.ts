@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from '@latchkey/store';
+import type { Insertable, Kysely, Selectable } from '@latchkey/store';
 import { changedRows, fromFlag, fromJsonColumn, toFlag, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
 import { type ProviderSchema, USERNAME_INDEX, type UsersTable } from './schema.js';
@@ -11,6 +11,8 @@ function normalizeUsername(username: string): string {
 
 export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
   const selectUsers = () => db.selectFrom('users').selectAll();
+  // Erased users are tombstones: found by id (so their tokens are refused as a disabled user's), never listed.
+  const selectLiveUsers = () => selectUsers().where('deleted_at', 'is', null);
   return {
     async create(user) {
       await mapConflict(
@@ -25,13 +27,13 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
     },
     async getByUsername(username) {
       // lower(username) so the lookup uses the unique expression index.
-      const row = await selectUsers()
+      const row = await selectLiveUsers()
         .where((eb) => eb(eb.fn('lower', ['username']), '=', normalizeUsername(username)))
         .executeTakeFirst();
       return row === undefined ? undefined : fromRow(row);
     },
     async list() {
-      const rows = await selectUsers().orderBy('username').execute();
+      const rows = await selectLiveUsers().orderBy('username').execute();
       return rows.map(fromRow);
     },
     async setDisabled(id, disabled, at) {
@@ -50,10 +52,47 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
         .executeTakeFirst();
       return changedRows(result) > 0;
     },
+    async updateProfile(user) {
+      const result = await db
+        .updateTable('users')
+        .set({
+          email: user.email,
+          email_verified: toFlag(user.emailVerified),
+          profile: toJsonColumn(user.profile),
+          updated_at: user.updatedAt,
+        })
+        .where('id', '=', user.id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return changedRows(result) > 0;
+    },
+    async erase(id, at) {
+      const result = await db
+        .updateTable('users')
+        .set({
+          // Not a valid username (`~`), so no sign-in can name it and no new user can collide with it.
+          username: `${ERASED_USERNAME_PREFIX}${id}`,
+          email: null,
+          email_verified: 0,
+          profile: '{}',
+          password_hash: null,
+          password_changed_at: null,
+          disabled: 1,
+          updated_at: at,
+          deleted_at: at,
+        })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return changedRows(result) > 0;
+    },
   };
 }
 
-function toRow(user: UserRecord): UsersTable {
+/** The username of an erased user's tombstone: `~erased~` + its random id. */
+export const ERASED_USERNAME_PREFIX = '~erased~';
+
+function toRow(user: UserRecord): Insertable<UsersTable> {
   return {
     id: user.id,
     username: normalizeUsername(user.username),

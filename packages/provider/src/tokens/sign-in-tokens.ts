@@ -1,9 +1,9 @@
 import type { JoseKey, JwsAlgorithm } from '@latchkey/oidc';
-import { type ClaimsRequest, requestedClaimNames, userClaims } from '../claims/index.js';
+import { type ClaimSubject, type ClaimsRequest, requestedClaimNames, userClaims } from '../claims/index.js';
 import type { Clock } from '../lib/clock.js';
 import { secureRandomBytes } from '../lib/random.js';
-import { claimsForScopes } from '../scopes/index.js';
-import type { ClientRecord, UserRecord } from '../store/types.js';
+import { claimsForScopes, GROUPS_CLAIM } from '../scopes/index.js';
+import type { ClientRecord } from '../store/types.js';
 import { accessTokenClaims, signAccessToken } from './access-token.js';
 import { accessTokenAudience } from './audience.js';
 import { idTokenClaims, signIdToken } from './id-token.js';
@@ -28,7 +28,8 @@ export interface TokenIssuerDeps {
 /** What the user authorized, as recorded with the code (or, later, a refresh token). */
 export interface SignInTokenInput {
   readonly client: Pick<ClientRecord, 'clientId' | 'scopes' | 'idTokenSignedResponseAlg'>;
-  readonly user: UserRecord;
+  /** With `groups` looked up when the `groups` claim is released (claims/groups.ts). */
+  readonly user: ClaimSubject;
   readonly grantId: string;
   readonly scopes: readonly string[];
   readonly resources: readonly string[];
@@ -96,6 +97,9 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
           amr: input.amr,
           grantId: input.grantId,
           userinfoClaims: requestedClaimNames(input.claimsRequest.userinfo, input.client.scopes),
+          // The groups scope puts the groups in the access token too, for APIs and gateways that
+          // authorize by group without calling UserInfo.
+          groups: input.scopes.includes(GROUPS_CLAIM) ? input.user.groups : undefined,
         }),
         deps.signingKey(settings.accessTokenAlg),
       );
@@ -148,6 +152,7 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
           amr: [],
           grantId: null,
           userinfoClaims: [],
+          groups: undefined,
         }),
         deps.signingKey(settings.accessTokenAlg),
       );

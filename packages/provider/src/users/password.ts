@@ -22,10 +22,6 @@ export const PASSWORD_HASH_OPTIONS = {
   parallelism: 1,
 } as const;
 
-/** NIST SP 800-63B §5.1.1.2: at least 8 characters; an upper bound keeps hashing cost bounded (rule 9). */
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 1024;
-
 export async function hashPassword(password: string): Promise<string> {
   return (await argon2()).hash(password, PASSWORD_HASH_OPTIONS);
 }

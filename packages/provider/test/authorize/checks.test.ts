@@ -37,6 +37,8 @@ const client: ClientRecord = {
   jwksUri: null,
   allowedResources: [],
   backchannelLogoutUri: null,
+  disabled: false,
+  previousSecret: null,
   createdAt: 0,
   updatedAt: 0,
 };

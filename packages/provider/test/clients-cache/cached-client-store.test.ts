@@ -20,6 +20,8 @@ function record(clientId: string, name = clientId): ClientRecord {
     jwksUri: null,
     allowedResources: [],
     backchannelLogoutUri: null,
+    disabled: false,
+    previousSecret: null,
     createdAt: 0,
     updatedAt: 0,
   };
@@ -42,6 +44,11 @@ function countingStore(initial: ClientRecord[] = []) {
     },
     async list() {
       return [...rows.values()];
+    },
+    async update(client) {
+      if (!rows.has(client.clientId)) return false;
+      rows.set(client.clientId, client);
+      return true;
     },
     async delete(clientId) {
       return rows.delete(clientId);

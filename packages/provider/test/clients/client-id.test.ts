@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { generateClientId } from '../../src/clients/service.js';
+import { generateClientId } from '../../src/admin/clients/create.js';
 
 test('generated client ids never start with - or _ (they would read as command-line options)', () => {
   // A source that yields ids starting with '-' and '_' (0xf8 → '-', 0xfc → '_'), then a good one.

@@ -35,7 +35,8 @@ describe('clients', () => {
   test('client ids are random base64url of at least 128 bits', async () => {
     const stores = await sqliteStores();
     const ids = new Set<string>();
-    for (let i = 0; i < 5; i++) ids.add((await createClient(stores, web)).client.clientId);
+    for (let i = 0; i < 5; i++)
+      ids.add((await createClient(stores, { ...web, name: `web ${i}` })).client.clientId);
     assert.equal(ids.size, 5);
     for (const id of ids) assert.ok(Buffer.from(id, 'base64url').length >= 16 && /^[\w-]+$/.test(id));
   });
@@ -104,6 +105,11 @@ describe('clients', () => {
       name: 'a repeated grant type',
       input: { ...web, grantTypes: ['authorization_code', 'authorization_code'] },
       field: /grantTypes\[1\]/,
+    },
+    {
+      name: 'client_credentials without a resource (its tokens would be for no API)',
+      input: { name: 'svc', grantTypes: ['client_credentials'] },
+      field: /^allowedResources$/,
     },
     {
       name: 'client_credentials for a public client',
@@ -191,7 +197,11 @@ describe('clients', () => {
     },
     {
       name: 'client_credentials without a redirect URI',
-      input: { name: 'svc', grantTypes: ['client_credentials'] },
+      input: {
+        name: 'svc',
+        grantTypes: ['client_credentials'],
+        allowedResources: ['https://api.example.com'],
+      },
     },
     { name: 'client_secret_post', input: { ...web, tokenEndpointAuthMethod: 'client_secret_post' } },
     {

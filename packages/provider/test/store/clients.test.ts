@@ -31,6 +31,32 @@ describeEachDialect('client store', (ctx) => {
     assert.deepEqual(await clients.get('spa'), publicClient);
   });
 
+  test('updates every field but the id, type and creation time, and says whether the client exists', async (t) => {
+    const { clients } = await openMigratedStores(ctx, t);
+    await clients.create(client());
+    const changed = client({
+      name: 'Renamed',
+      type: 'public',
+      redirectUris: ['https://new.example.com/cb'],
+      grantTypes: ['authorization_code'],
+      scopes: ['openid'],
+      allowedResources: [],
+      backchannelLogoutUri: 'https://app.example.com/logout',
+      disabled: true,
+      previousSecret: { hash: 'old-hash', expiresAt: 1_800_086_400 },
+      createdAt: 1,
+      updatedAt: 1_800_000_100,
+    });
+    assert.equal(await clients.update(changed), true);
+    assert.deepEqual(await clients.get('app'), {
+      ...changed,
+      type: 'confidential',
+      createdAt: client().createdAt,
+    });
+    assert.equal(await clients.update(client({ clientId: 'nobody' })), false);
+    assert.equal(await clients.get('nobody'), undefined);
+  });
+
   test('returns undefined for an unknown client id', async (t) => {
     const { clients } = await openMigratedStores(ctx, t);
     assert.equal(await clients.get('nobody'), undefined);

@@ -63,6 +63,19 @@ describeEachDialect('consent store', (ctx) => {
     assert.deepEqual((await consents.get(ALICE, APP))?.scopes, ['openid']);
   });
 
+  test('revokeAllForUser forgets every consent of one user and no one else', async (t) => {
+    const { consents, users, clients } = await openStoresWithUserAndClient(ctx, t);
+    await users.create(user({ id: 'u-bob', username: 'bob' }));
+    await clients.create(client({ clientId: 'other-app' }));
+    await consents.grant(ALICE, APP, ['openid'], NOW);
+    await consents.grant(ALICE, 'other-app', ['openid'], NOW);
+    await consents.grant('u-bob', APP, ['openid'], NOW);
+    assert.equal(await consents.revokeAllForUser(ALICE), 2);
+    assert.equal(await consents.get(ALICE, APP), undefined);
+    assert.equal(await consents.get(ALICE, 'other-app'), undefined);
+    assert.deepEqual((await consents.get('u-bob', APP))?.scopes, ['openid']);
+  });
+
   test('refuses a consent for a user or client that does not exist', async (t) => {
     const { consents } = await openStoresWithUserAndClient(ctx, t);
     await assert.rejects(consents.grant('u-nobody', APP, ['openid'], NOW));

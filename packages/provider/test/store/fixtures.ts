@@ -50,6 +50,8 @@ export function client(overrides: Partial<ClientRecord> = {}): ClientRecord {
     jwksUri: null,
     allowedResources: ['https://api.example.com'],
     backchannelLogoutUri: null,
+    disabled: false,
+    previousSecret: null,
     createdAt: NOW,
     updatedAt: NOW,
     ...overrides,

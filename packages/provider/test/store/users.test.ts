@@ -91,4 +91,38 @@ describeEachDialect('user store', (ctx) => {
     );
     assert.equal(await users.setPasswordHash('u-unknown', '$argon2id$new', NOW), false);
   });
+
+  test('updates email and profile of a live user, and says whether the user exists', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    await users.create(user());
+    const changed = user({
+      email: 'new@example.com',
+      emailVerified: false,
+      profile: { given_name: 'Alice' },
+      updatedAt: NOW + 10,
+    });
+    assert.equal(await users.updateProfile(changed), true);
+    assert.deepEqual(await users.getById(user().id), changed);
+    assert.equal(await users.updateProfile(user({ id: 'u-unknown' })), false);
+  });
+
+  test('erasing a user leaves a disabled tombstone with only the id, gone from list and username lookup', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    await users.create(user());
+    assert.equal(await users.erase(user().id, NOW + 20), true);
+    assert.equal(await users.erase(user().id, NOW + 30), false, 'a second erasure finds no live user');
+    const tombstone = await users.getById(user().id);
+    assert.ok(tombstone);
+    assert.equal(tombstone.disabled, true);
+    assert.equal(tombstone.email, null);
+    assert.equal(tombstone.passwordHash, null);
+    assert.deepEqual(tombstone.profile, {});
+    assert.ok(!tombstone.username.includes('alice'), 'the username is gone');
+    assert.equal(await users.getByUsername('alice'), undefined);
+    assert.deepEqual(await users.list(), []);
+    assert.equal(await users.updateProfile({ ...tombstone, email: 'back@example.com' }), false);
+    // The username is free again; the id is not.
+    await users.create(user({ id: 'u-new' }));
+    await assert.rejects(users.create(user({ username: 'someone' })), StoreConflictError);
+  });
 });

@@ -93,7 +93,11 @@ describe('users', () => {
 
   test('C6: refuses a user sub equal to an existing client id', async () => {
     const stores = await sqliteStores();
-    const { client } = await createClient(stores, { name: 'svc', grantTypes: ['client_credentials'] });
+    const { client } = await createClient(stores, {
+      name: 'svc',
+      grantTypes: ['client_credentials'],
+      allowedResources: ['https://api.example.com'],
+    });
     await assert.rejects(createUser(stores, { username: 'gina', id: client.clientId }), {
       code: 'ERR_CONFLICT',
     });

@@ -1,7 +1,7 @@
 import { listUsers } from '@latchkey/provider';
+import { withAdmin } from '../../lib/admin-context.js';
 import type { Command } from '../../lib/command.js';
 import { isoTime, printJson, printTable } from '../../lib/output.js';
-import { withStores } from '../../lib/provider-context.js';
 import { userJson } from './present.js';
 
 export const userList: Command = {
@@ -9,9 +9,12 @@ export const userList: Command = {
   summary: 'List users',
   options: { json: { type: 'boolean', description: 'print JSON' } },
   async run(values, _positionals, io) {
-    const users = await withStores(values, io, (stores) => listUsers(stores));
+    const users = await withAdmin(values, io, (stores) => listUsers(stores));
     if (values.json) {
-      printJson(io.stdout, users.map(userJson));
+      printJson(
+        io.stdout,
+        users.map((user) => userJson(user)),
+      );
       return 0;
     }
     printTable(

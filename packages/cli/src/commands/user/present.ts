@@ -1,7 +1,10 @@
 import type { UserRecord } from '@latchkey/provider';
 
-/** A user as the CLI shows it in JSON: OIDC claim names, never the password hash. */
-export function userJson(user: UserRecord): Record<string, unknown> {
+/** A user as the CLI shows it in JSON (one shape everywhere): OIDC claim names, never the password hash. */
+export function userJson(
+  user: UserRecord,
+  extra: { groups?: readonly string[] } = {},
+): Record<string, unknown> {
   return {
     sub: user.id,
     username: user.username,
@@ -10,6 +13,8 @@ export function userJson(user: UserRecord): Record<string, unknown> {
     ...user.profile,
     has_password: user.passwordHash !== null,
     disabled: user.disabled,
+    ...(extra.groups === undefined ? {} : { groups: extra.groups }),
     created_at: user.createdAt,
+    updated_at: user.updatedAt,
   };
 }

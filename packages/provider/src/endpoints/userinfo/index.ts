@@ -1,6 +1,6 @@
 import { bearerChallenge } from '@latchkey/oidc';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { userClaims } from '../../claims/index.js';
+import { userClaims, withGroupsIfReleased } from '../../claims/index.js';
 import { errorResponse, InvalidToken, OAuthError } from '../../errors/index.js';
 import { RequestParams } from '../../lib/request-params.js';
 import { claimsForScopes } from '../../scopes/index.js';
@@ -20,7 +20,7 @@ import {
 export interface UserInfoDeps {
   readonly issuer: string;
   readonly verifyAccessToken: AccessTokenVerifier;
-  readonly stores: Pick<ProviderStores, 'grants' | 'users'>;
+  readonly stores: Pick<ProviderStores, 'grants' | 'users' | 'groups'>;
 }
 
 /**
@@ -46,7 +46,8 @@ export function registerUserInfo(app: FastifyInstance, deps: UserInfoDeps): void
       const user = checkUserActive(await deps.stores.users.getById(String(claims.sub)));
       const names = new Set([...claimsForScopes(scopes), ...requestedUserinfoClaims(claims)]);
       // OIDC Core §5.3.2: `sub` is always there and equals the ID token's (both are the user's id).
-      const body = { ...userClaims(user, names), sub: user.id };
+      const subject = await withGroupsIfReleased(deps.stores.groups, user, names);
+      const body = { ...userClaims(subject, names), sub: user.id };
       return reply
         .code(200)
         .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })

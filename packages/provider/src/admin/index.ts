@@ -1,0 +1,46 @@
+/**
+ * The one admin service layer (DESIGN Round 2, "one admin service layer, three faces"): every change
+ * to clients, users and groups goes through here, is validated here and is audited here with its
+ * actor. The CLI, the admin API and the console are faces over it and never touch the stores.
+ */
+export { type AdminActor, SYSTEM_ACTOR } from './actor.js';
+export {
+  type ClientAdminStores,
+  type ClientServiceOptions,
+  type CreateClientInput,
+  type CreatedClient,
+  createClient,
+  generateClientId,
+} from './clients/create.js';
+export { deleteClient } from './clients/delete.js';
+export { getClient, listClients, requireClient } from './clients/read.js';
+export { MAX_SECRET_OVERLAP, type RotatedSecret, rotateClientSecret } from './clients/secret.js';
+export { disableClient, enableClient } from './clients/status.js';
+export { type UpdateClientInput, type UpdatedClient, updateClient } from './clients/update.js';
+export { AdminError, type AdminErrorCode } from './errors.js';
+export {
+  ADMIN_GROUP,
+  addGroupMember,
+  checkGroupName,
+  createGroup,
+  deleteGroup,
+  ensureGroup,
+  groupMembers,
+  groupsOfUser,
+  listGroups,
+  removeGroupMember,
+} from './groups/groups.js';
+export type { ListChange } from './list-change.js';
+export type { AdminOptions } from './options.js';
+export {
+  type CreateUserInput,
+  createUser,
+  type UserAdminStores,
+  type UserServiceOptions,
+} from './users/create.js';
+export { deleteUser } from './users/delete.js';
+export { setUserPassword } from './users/password.js';
+export { SETTABLE_PROFILE_CLAIMS } from './users/profile.js';
+export { listUsers, requireUser } from './users/read.js';
+export { disableUser, enableUser } from './users/status.js';
+export { type UpdateUserInput, updateUser } from './users/update.js';

@@ -1,0 +1,17 @@
+import type { UserRecord, UserStore } from '../../store/types.js';
+import { normalizeUsername } from '../../users/username.js';
+import { notFound } from '../errors.js';
+
+export function listUsers(stores: { readonly users: Pick<UserStore, 'list'> }): Promise<UserRecord[]> {
+  return stores.users.list();
+}
+
+/** The live user with this username (any case), or ERR_NOT_FOUND naming it. */
+export async function requireUser(
+  stores: { readonly users: Pick<UserStore, 'getByUsername'> },
+  username: string,
+): Promise<UserRecord> {
+  const user = await stores.users.getByUsername(normalizeUsername(username));
+  if (!user) throw notFound('username', `No user named ${JSON.stringify(username)}`);
+  return user;
+}

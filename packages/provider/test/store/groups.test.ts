@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeEachDialect } from '@latchkey/store/testing';
+import { StoreConflictError } from '../../src/store/types.js';
+import { NOW, openMigratedStores } from './fixtures.js';
+
+describeEachDialect('group store', (ctx) => {
+  test('returns a created group, lists groups by name with their member counts', async (t) => {
+    const { groups } = await openMigratedStores(ctx, t);
+    await groups.create({ name: 'ops', createdAt: NOW });
+    await groups.create({ name: 'admins', createdAt: NOW + 1 });
+    await groups.addMember('ops', 'u-1', NOW);
+    await groups.addMember('ops', 'u-2', NOW);
+    assert.deepEqual(await groups.get('admins'), { name: 'admins', createdAt: NOW + 1 });
+    assert.equal(await groups.get('nobody'), undefined);
+    assert.deepEqual(await groups.list(), [
+      { name: 'admins', createdAt: NOW + 1, memberCount: 0 },
+      { name: 'ops', createdAt: NOW, memberCount: 2 },
+    ]);
+  });
+
+  test('refuses a second group with the same name, naming the field', async (t) => {
+    const { groups } = await openMigratedStores(ctx, t);
+    await groups.create({ name: 'ops', createdAt: NOW });
+    await assert.rejects(groups.create({ name: 'ops', createdAt: NOW }), (error: unknown) => {
+      assert.ok(error instanceof StoreConflictError);
+      assert.equal(error.field, 'name');
+      return true;
+    });
+  });
+
+  test('adds a member once, removes it once, and lists members in the order they were added', async (t) => {
+    const { groups } = await openMigratedStores(ctx, t);
+    await groups.create({ name: 'ops', createdAt: NOW });
+    assert.equal(await groups.addMember('ops', 'u-2', NOW), true);
+    assert.equal(await groups.addMember('ops', 'u-1', NOW + 1), true);
+    assert.equal(await groups.addMember('ops', 'u-2', NOW + 2), false);
+    assert.deepEqual(await groups.members('ops'), ['u-2', 'u-1']);
+    assert.equal(await groups.removeMember('ops', 'u-2'), true);
+    assert.equal(await groups.removeMember('ops', 'u-2'), false);
+    assert.deepEqual(await groups.members('ops'), ['u-1']);
+  });
+
+  test('tells the groups of a user by name, and forgets a user everywhere', async (t) => {
+    const { groups } = await openMigratedStores(ctx, t);
+    for (const name of ['ops', 'admins', 'dev']) await groups.create({ name, createdAt: NOW });
+    await groups.addMember('ops', 'u-1', NOW);
+    await groups.addMember('admins', 'u-1', NOW);
+    await groups.addMember('dev', 'u-2', NOW);
+    assert.deepEqual(await groups.groupsOf('u-1'), ['admins', 'ops']);
+    assert.deepEqual(await groups.groupsOf('u-none'), []);
+    assert.equal(await groups.removeUserEverywhere('u-1'), 2);
+    assert.deepEqual(await groups.groupsOf('u-1'), []);
+    assert.deepEqual(await groups.groupsOf('u-2'), ['dev']);
+  });
+
+  test('deleting a group deletes its memberships, and says whether it existed', async (t) => {
+    const { groups } = await openMigratedStores(ctx, t);
+    await groups.create({ name: 'ops', createdAt: NOW });
+    await groups.addMember('ops', 'u-1', NOW);
+    assert.equal(await groups.delete('ops'), true);
+    assert.equal(await groups.delete('ops'), false);
+    assert.deepEqual(await groups.groupsOf('u-1'), []);
+    // A new group of the same name starts empty.
+    await groups.create({ name: 'ops', createdAt: NOW });
+    assert.deepEqual(await groups.members('ops'), []);
+  });
+
+  test('of many concurrent additions of one member, exactly one reports it added', async (t) => {
+    const { groups } = await openMigratedStores(ctx, t);
+    await groups.create({ name: 'ops', createdAt: NOW });
+    const results = await Promise.all(Array.from({ length: 20 }, () => groups.addMember('ops', 'u-1', NOW)));
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.deepEqual(await groups.members('ops'), ['u-1']);
+  });
+});
