@@ -177,6 +177,8 @@ export interface SessionStore {
   end(idHash: string, at: number): Promise<SessionRecord | undefined>;
   /** Ends every session of a user (password change, disable). Returns how many. */
   endAllForUser(userId: string, at: number): Promise<number>;
+  /** The user's live sessions (not ended, not expired at `now`), most recently used first (account page). */
+  listLiveByUser(userId: string, now: number): Promise<SessionRecord[]>;
 }
 
 /** What a user has agreed a client may have (OIDC Core §3.1.2.4). */
@@ -192,6 +194,8 @@ export interface ConsentStore {
   /** Adds `scopes` to what was already granted (union) and sets grantedAt. */
   grant(userId: string, clientId: string, scopes: readonly string[], at: number): Promise<void>;
   revoke(userId: string, clientId: string): Promise<boolean>;
+  /** Every consent of a user, most recent first (the account page's connected applications). */
+  listByUser(userId: string): Promise<ConsentRecord[]>;
 }
 
 /**
@@ -221,6 +225,8 @@ export interface GrantStore {
   /** Revokes every live grant of a session (logout) or a user (password change). Returns how many. */
   revokeBySid(sid: string, at: number): Promise<number>;
   revokeByUser(userId: string, at: number): Promise<number>;
+  /** Revokes every live grant a user gave one client (the account page disconnecting an application). */
+  revokeByUserAndClient(userId: string, clientId: string, at: number): Promise<number>;
   /**
    * Every grant made in a session, revoked ones too, oldest first: the clients that got tokens in it,
    * which logout tells through the back channel (Back-Channel Logout §2.3).
@@ -287,8 +293,12 @@ export interface AuditEvent {
 
 export interface AuditStore {
   append(event: AuditEvent): Promise<void>;
-  /** Newest first. */
-  list(options: { limit: number; type?: string }): Promise<(AuditEvent & { readonly id: number })[]>;
+  /** Newest first; `userId` keeps the events of one account (its own security events). */
+  list(options: {
+    limit: number;
+    type?: string;
+    userId?: string;
+  }): Promise<(AuditEvent & { readonly id: number })[]>;
 }
 
 /** Everything the provider persists, as one object handed to constructors. */
