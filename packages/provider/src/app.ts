@@ -1,5 +1,6 @@
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { pino } from 'pino';
+import { registerAccount } from './account/index.js';
 import { withAuditLog } from './audit/logged-audit-store.js';
 import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
@@ -264,6 +265,24 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerConsent(app, signIn);
   registerDevicePage(app, { signIn, deviceCodes: stores.deviceCodes });
   const io = defaultDeliveryIo(deps.fetch);
+  const logout = createLogout({
+    stores: { ...stores, clients },
+    clock,
+    logger: app.log,
+    backChannel: createBackChannelLogout({
+      issuer: config.issuer,
+      signingKey: (alg) => deps.keyManager.signingKey(alg),
+      now: clock,
+      logger: app.log,
+      ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.backChannel?.settings ? { settings: deps.backChannel.settings } : {}),
+      io: {
+        fetch: io.fetch,
+        delay: deps.backChannel?.delay ?? io.delay,
+        timeoutSignal: deps.backChannel?.timeoutSignal ?? io.timeoutSignal,
+      },
+    }),
+  });
   registerEndSession(app, {
     signIn,
     clients,
@@ -272,25 +291,9 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       jwks: () => deps.keyManager.jwks(),
       algorithms: deps.keyManager.algorithms,
     }),
-    logout: createLogout({
-      stores: { ...stores, clients },
-      clock,
-      logger: app.log,
-      backChannel: createBackChannelLogout({
-        issuer: config.issuer,
-        signingKey: (alg) => deps.keyManager.signingKey(alg),
-        now: clock,
-        logger: app.log,
-        ...(deps.random ? { random: deps.random } : {}),
-        ...(deps.backChannel?.settings ? { settings: deps.backChannel.settings } : {}),
-        io: {
-          fetch: io.fetch,
-          delay: deps.backChannel?.delay ?? io.delay,
-          timeoutSignal: deps.backChannel?.timeoutSignal ?? io.timeoutSignal,
-        },
-      }),
-    }),
+    logout,
   });
+  registerAccount(app, { signIn, logout });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
   registerJwks(app, {
     issuer: config.issuer,

@@ -16,6 +16,7 @@ export const ENDPOINT_PATHS = {
   revocation: '/revoke',
   deviceAuthorization: '/device_authorization',
   device: '/device',
+  account: '/account',
   healthz: '/healthz',
   readyz: '/readyz',
 } as const;
