@@ -4,7 +4,13 @@ import type { ProviderStores } from '../store/types.js';
 
 type ExpiringStores = Pick<
   ProviderStores,
-  'authorizationCodes' | 'refreshTokens' | 'deviceCodes' | 'replayCache' | 'leases' | 'throttles'
+  | 'authorizationCodes'
+  | 'refreshTokens'
+  | 'deviceCodes'
+  | 'replayCache'
+  | 'leases'
+  | 'throttles'
+  | 'emailLinks'
 >;
 
 export interface HousekeepingDeps {
@@ -53,6 +59,7 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
       deps.stores.deviceCodes.deleteExpired(now),
       deps.stores.replayCache.deleteExpired(now),
       deps.stores.throttles.deleteIdleSince(now - THROTTLE_IDLE_LIMIT),
+      deps.stores.emailLinks.deleteExpired(now),
     ]);
     const deleted = counts.reduce((a, b) => a + b, 0);
     if (deleted > 0) deps.logger?.info({ deleted }, 'housekeeping deleted expired rows');

@@ -4,6 +4,7 @@ import { createAuthorizationCodeStore } from './authorization-codes.js';
 import { createClientStore } from './clients.js';
 import { createConsentStore } from './consents.js';
 import { createDeviceCodeStore } from './device-codes.js';
+import { createEmailLinkStore } from './email-links.js';
 import { createGrantStore } from './grants.js';
 import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
@@ -49,6 +50,7 @@ export async function openProviderStores(
     deviceCodes: createDeviceCodeStore(db),
     replayCache: createReplayCache(db),
     throttles: createThrottleStore(db),
+    emailLinks: createEmailLinkStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

@@ -184,6 +184,18 @@ export interface ReplayCacheTable {
   expires_at: number;
 }
 
+/** Single-use links sent by email (verify an address, reset a password); only SHA-256 of the token. */
+export interface EmailLinksTable {
+  token_hash: string;
+  purpose: string;
+  user_id: string;
+  /** The address the link was sent to: verifying it verifies only this address. */
+  email: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
@@ -198,6 +210,7 @@ export interface ProviderSchema {
   device_codes: DeviceCodesTable;
   replay_cache: ReplayCacheTable;
   throttles: ThrottlesTable;
+  email_links: EmailLinksTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */

@@ -316,6 +316,7 @@ export interface ProviderStores {
   readonly deviceCodes: DeviceCodeStore;
   readonly replayCache: ReplayCache;
   readonly throttles: ThrottleStore;
+  readonly emailLinks: EmailLinkStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -444,5 +445,37 @@ export interface ReplayCache {
    * expiresAt is at or before `at` has expired and is remembered afresh.
    */
   remember(key: string, expiresAt: number, at: number): Promise<boolean>;
+  deleteExpired(before: number): Promise<number>;
+}
+
+/** What an emailed link lets its holder do, once. */
+export type EmailLinkPurpose = 'verify-email' | 'reset-password';
+
+/**
+ * A link sent by email (checklist F5): 256 random bits in the URL, only its SHA-256 stored; bound to
+ * one account and one address; short-lived; consumed at most once.
+ */
+export interface EmailLinkRecord {
+  readonly tokenHash: string;
+  readonly purpose: EmailLinkPurpose;
+  readonly userId: string;
+  readonly email: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly consumedAt: number | null;
+}
+
+export interface EmailLinkStore {
+  create(link: EmailLinkRecord): Promise<void>;
+  /** The link if it is live (unconsumed, unexpired at `now`) and of this purpose; nothing is changed. */
+  peek(tokenHash: string, purpose: EmailLinkPurpose, now: number): Promise<EmailLinkRecord | undefined>;
+  /**
+   * Consumes a live link of this purpose with one guarded UPDATE (DESIGN rule 7): of any number of
+   * concurrent uses exactly one gets the record back.
+   */
+  consume(tokenHash: string, purpose: EmailLinkPurpose, at: number): Promise<EmailLinkRecord | undefined>;
+  /** Ends every live link of a user and purpose (a newer link, or a reset, makes older ones useless). */
+  consumeAllForUser(userId: string, purpose: EmailLinkPurpose, at: number): Promise<number>;
+  /** Housekeeping: deletes links that expired before `before`. */
   deleteExpired(before: number): Promise<number>;
 }
