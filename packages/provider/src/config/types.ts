@@ -1,4 +1,5 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
+import type { SmtpTlsMode } from './parsers.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -57,6 +58,30 @@ export interface ProviderConfig {
   readonly metrics: MetricsConfig;
   /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
   readonly shutdownTimeout: number;
+  /** Email delivery (verification and password-reset links); undefined: no email is sent. */
+  readonly email?: EmailConfig | undefined;
+  /** Self-registration on the account page (off by default; needs email, to verify the address). */
+  readonly registration: RegistrationConfig;
+}
+
+export interface EmailConfig {
+  /** The From of every message: `addr@host` or `Name <addr@host>`. */
+  readonly from: string;
+  readonly smtp: {
+    readonly host: string;
+    /** Default: 465 with implicit TLS, 587 otherwise. */
+    readonly port?: number;
+    /** Default: starttls. */
+    readonly tls?: SmtpTlsMode;
+    readonly username?: string;
+    readonly password?: string;
+  };
+  /** Lifetime of a verification or reset link, seconds. Default 30 minutes. */
+  readonly linkLifetime?: number;
+}
+
+export interface RegistrationConfig {
+  readonly enabled: boolean;
 }
 
 export interface TokensConfig {
@@ -114,7 +139,16 @@ export interface UiConfig {
 export type ProviderConfigOverrides = Partial<
   Omit<
     ProviderConfig,
-    'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens' | 'device' | 'clients' | 'metrics'
+    | 'keys'
+    | 'logging'
+    | 'session'
+    | 'authorization'
+    | 'ui'
+    | 'tokens'
+    | 'device'
+    | 'clients'
+    | 'metrics'
+    | 'registration'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -126,4 +160,5 @@ export type ProviderConfigOverrides = Partial<
   readonly device?: Partial<DeviceConfig>;
   readonly metrics?: Partial<MetricsConfig>;
   readonly clients?: Partial<ClientsConfig>;
+  readonly registration?: Partial<RegistrationConfig>;
 };

@@ -97,6 +97,10 @@ export interface UserStore {
   setDisabled(id: string, disabled: boolean, at: number): Promise<boolean>;
   /** Returns whether a user was found. Sets passwordChangedAt = at. */
   setPasswordHash(id: string, passwordHash: string, at: number): Promise<boolean>;
+  /** The users (at most 10) whose email is this address, compared case-insensitively, oldest first. */
+  listByEmail(email: string): Promise<UserRecord[]>;
+  /** Marks the address verified if it is still the user's address; whether it was. */
+  markEmailVerified(id: string, email: string, at: number): Promise<boolean>;
 }
 
 /** DESIGN "Keys and rotation": next → current → retired → removed. */

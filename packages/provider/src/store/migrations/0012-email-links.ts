@@ -1,8 +1,9 @@
-import type { Kysely, Migration } from '@latchkey/store';
+import { type Kysely, type Migration, sql } from '@latchkey/store';
 
 /**
  * Single-use links sent by email (verify an address, reset a password): the SHA-256 of the token,
  * the account and address it is for, and when it expires or was used. Deleting the user deletes them.
+ * Users are found by address (password reset), so lower(email) is indexed.
  */
 export const emailLinks: Migration = {
   name: '0012-email-links',
@@ -24,5 +25,6 @@ export const emailLinks: Migration = {
       .columns(['user_id', 'purpose'])
       .execute();
     await db.schema.createIndex('email_links_expires_at').on('email_links').column('expires_at').execute();
+    await db.schema.createIndex('users_email_lower').on('users').expression(sql`lower(email)`).execute();
   },
 };
