@@ -44,6 +44,8 @@ import { registerFormParser } from './lib/form-parser.js';
 import { lazyChildLogger } from './lib/lazy-child-logger.js';
 import { secureRandomBytes } from './lib/random.js';
 import { securityHeaders } from './lib/security-headers.js';
+import { createRequestRateLimiter } from './limits/request-rate.js';
+import type { LoginFactor } from './login/factors/index.js';
 import type { RateLimiter } from './login/rate-limiter.js';
 import { createBackChannelLogout } from './logout/back-channel.js';
 import { type DeliverySettings, defaultDeliveryIo } from './logout/deliver.js';
@@ -72,6 +74,7 @@ export interface ProviderAppDeps {
     | 'deviceCodes'
     | 'replayCache'
     | 'throttles'
+    | 'requestRates'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -98,6 +101,8 @@ export interface ProviderAppDeps {
   readonly secret?: Uint8Array;
   /** Default: login rate limits counted in the database, shared by a cluster (login/rate-limiter.ts). */
   readonly loginLimits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
+  /** Default: the password factor (login/factors). Tests count the checks through it (L1). */
+  readonly loginFactor?: LoginFactor;
   /** Prometheus metrics (metrics/provider-metrics.ts). Default: none, and no hook on the request path. */
   readonly metrics?: ProviderMetrics;
 }
@@ -240,6 +245,18 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     clock,
     random: deps.random ?? secureRandomBytes,
     settings: config.device,
+    limits: {
+      perClient: createRequestRateLimiter(
+        stores.requestRates,
+        config.device.authorizationsPerClient,
+        'device-authorization-client',
+      ),
+      perAddress: createRequestRateLimiter(
+        stores.requestRates,
+        config.device.authorizationsPerAddress,
+        'device-authorization-address',
+      ),
+    },
   });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
   registerRevocation(app, {
@@ -259,6 +276,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     random: deps.random ?? secureRandomBytes,
     secret: deps.secret ?? resolveSecret(config).bytes,
     ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
+    ...(deps.loginFactor ? { factor: deps.loginFactor } : {}),
   });
   registerAuthorization(app, signIn);
   registerLogin(app, signIn);

@@ -7,12 +7,14 @@ import {
 import { ENDPOINT_PATHS, issuerBasePath } from '../endpoints/paths.js';
 import type { KeyManager } from '../keys/key-manager.js';
 import type { Clock } from '../lib/clock.js';
+import type { LoginFactor } from '../login/factors/index.js';
 import {
   ACCOUNT_POLICY,
   createStoreRateLimiter,
   IP_POLICY,
   type RateLimiter,
 } from '../login/rate-limiter.js';
+import { createUsernameDigest, type UsernameDigest } from '../login/username-digest.js';
 import { type BrowserBinding, createBrowserBinding } from '../sessions/browser-binding.js';
 import { createSessionManager, type SessionManager } from '../sessions/session-manager.js';
 import type { ProviderStores } from '../store/types.js';
@@ -47,6 +49,10 @@ export interface SignInContext {
   readonly interactions: InteractionSealer;
   readonly idTokenHint: IdTokenHintVerifier;
   readonly limits: { readonly account: RateLimiter; readonly ip: RateLimiter };
+  /** Recorded for a failed sign-in's username when it names no account. */
+  readonly usernameDigest: UsernameDigest;
+  /** Default: the password factor. */
+  readonly factor?: LoginFactor;
 }
 
 export interface SignInContextDeps {
@@ -59,6 +65,8 @@ export interface SignInContextDeps {
   readonly secret: Uint8Array;
   /** Default: counted in the database, shared by every instance (see login/rate-limiter.ts). */
   readonly limits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
+  /** Default: the password factor (login/factors). */
+  readonly factor?: LoginFactor;
 }
 
 export function createSignInContext(deps: SignInContextDeps): SignInContext {
@@ -98,6 +106,8 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       account: createStoreRateLimiter(deps.stores.throttles, ACCOUNT_POLICY, 'sign-in-account'),
       ip: createStoreRateLimiter(deps.stores.throttles, IP_POLICY, 'sign-in-ip'),
     },
+    usernameDigest: createUsernameDigest(deps.secret),
+    ...(deps.factor ? { factor: deps.factor } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import {
   parsePort,
   parseProductName,
   parsePublicUrl,
+  parseRequestsPerMinute,
   parseSigningAlgorithm,
   parseSmtpTls,
   parseTrustedProxies,
@@ -118,6 +119,18 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     parse: parseDeviceCodeLifetime,
   },
   { path: 'device.interval', env: ['LATCHKEY_DEVICE_INTERVAL'], default: '5s', parse: parsePollingInterval },
+  {
+    path: 'device.authorizationsPerClient',
+    env: ['LATCHKEY_DEVICE_AUTHORIZATIONS_PER_CLIENT'],
+    default: '60',
+    parse: parseRequestsPerMinute,
+  },
+  {
+    path: 'device.authorizationsPerAddress',
+    env: ['LATCHKEY_DEVICE_AUTHORIZATIONS_PER_ADDRESS'],
+    default: '10',
+    parse: parseRequestsPerMinute,
+  },
   {
     path: 'tokens.refreshTokenIdleLifetime',
     env: ['LATCHKEY_TOKENS_REFRESH_TOKEN_IDLE_LIFETIME'],

@@ -145,6 +145,15 @@ export function parsePollingInterval(raw: unknown): Parsed<number> {
     : bad('must be a duration from 1s to 60s');
 }
 
+/** A request rate (checklist L3): a whole number of requests per minute, 1 to 100000. */
+export function parseRequestsPerMinute(raw: unknown): Parsed<number> {
+  const n =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 100_000
+    ? ok(n)
+    : bad('must be a whole number from 1 to 100000');
+}
+
 /** Shown on every page: printable, short. */
 export function parseProductName(raw: unknown): Parsed<string> {
   return typeof raw === 'string' && raw.trim() !== '' && raw.length <= 60 && !/\p{Cc}/u.test(raw)

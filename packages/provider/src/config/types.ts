@@ -113,6 +113,10 @@ export interface DeviceConfig {
   readonly codeLifetime: number;
   /** Least seconds between two polls of the token endpoint (RFC 8628 §3.2 `interval`). */
   readonly interval: number;
+  /** Device authorizations a client may start per minute, from anywhere (checklist L3). */
+  readonly authorizationsPerClient: number;
+  /** Device authorizations one client address may start per minute, for any client (checklist L3). */
+  readonly authorizationsPerAddress: number;
 }
 
 export interface SessionConfig {

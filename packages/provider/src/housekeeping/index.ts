@@ -11,6 +11,7 @@ type ExpiringStores = Pick<
   | 'leases'
   | 'throttles'
   | 'emailLinks'
+  | 'requestRates'
 >;
 
 export interface HousekeepingDeps {
@@ -36,10 +37,17 @@ const DEFAULT_INTERVAL = 600;
  * checked by a test), so a deleted row never held a wait.
  */
 export const THROTTLE_IDLE_LIMIT = 86_400;
+/**
+ * Rows deleted per statement, and statements per table per pass: a flood of failed sign-ins or device
+ * authorizations is pruned in short statements that never hold a long lock, and one pass stays bounded
+ * (what is left waits for the next).
+ */
+export const BATCH_SIZE = 1000;
+export const MAX_BATCHES_PER_PASS = 100;
 
 /**
  * Deletes expired single-use rows (codes, refresh-token families past their absolute end, device codes,
- * replay-cache entries, idle throttle counts) so the tables do not grow without bound. In a cluster
+ * replay-cache entries, idle throttle counts, recovered request rates), in bounded batches, so the tables do not grow without bound. In a cluster
  * one instance does it at a time, under a lease row (portable SQL, no advisory locks). Nothing here decides validity: every
  * reader checks expiry itself, so a late pass never lets anything expired through.
  */
@@ -53,14 +61,17 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
     if (!(await deps.stores.leases.tryAcquire(LEASE, deps.instanceId, now, interval * 2))) {
       return { ran: false, deleted: 0 };
     }
-    const counts = await Promise.all([
-      deps.stores.authorizationCodes.deleteExpired(now),
-      deps.stores.refreshTokens.deleteExpired(now),
-      deps.stores.deviceCodes.deleteExpired(now),
-      deps.stores.replayCache.deleteExpired(now),
-      deps.stores.throttles.deleteIdleSince(now - THROTTLE_IDLE_LIMIT),
-      deps.stores.emailLinks.deleteExpired(now),
-    ]);
+    const tasks: ((limit: number) => Promise<number>)[] = [
+      (limit) => deps.stores.authorizationCodes.deleteExpired(now, limit),
+      (limit) => deps.stores.refreshTokens.deleteExpired(now, limit),
+      (limit) => deps.stores.deviceCodes.deleteExpired(now, limit),
+      (limit) => deps.stores.replayCache.deleteExpired(now, limit),
+      (limit) => deps.stores.throttles.deleteIdleSince(now - THROTTLE_IDLE_LIMIT, limit),
+      (limit) => deps.stores.requestRates.deleteIdleSince(now * 1000, limit),
+      (limit) => deps.stores.emailLinks.deleteExpired(now, limit),
+    ];
+    const counts: number[] = [];
+    for (const task of tasks) counts.push(await inBatches(task));
     const deleted = counts.reduce((a, b) => a + b, 0);
     if (deleted > 0) deps.logger?.info({ deleted }, 'housekeeping deleted expired rows');
     return { ran: true, deleted };
@@ -84,4 +95,15 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
       await deps.stores.leases.release(LEASE, deps.instanceId).catch(() => {});
     },
   };
+}
+
+/** Runs a bounded delete until a batch comes back short, at most MAX_BATCHES_PER_PASS times. */
+async function inBatches(task: (limit: number) => Promise<number>): Promise<number> {
+  let total = 0;
+  for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {
+    const deleted = await task(BATCH_SIZE);
+    total += deleted;
+    if (deleted < BATCH_SIZE) break;
+  }
+  return total;
 }

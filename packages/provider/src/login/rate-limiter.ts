@@ -1,32 +1,34 @@
 import { createHash } from 'node:crypto';
-import type { ThrottleStore } from '../store/types.js';
+import type { ThrottlePolicy, ThrottleStore } from '../store/types.js';
 
 /**
  * Login throttling (checklist S1, NIST SP 800-63B §5.2.2): failures per key (an account, an IP) earn an
  * exponentially growing wait, capped, and forgotten after a quiet period. There is never a permanent
  * lockout, so an attacker cannot lock a person out for good by failing on purpose (a denial of service).
  *
+ * L1: an attempt is reserved BEFORE it is checked, atomically, and counts as a failure from that
+ * moment; the caller settles it afterwards (`release` when it did not fail, `clear` when a success
+ * forgives the key). So a hundred attempts sent at once are counted as they arrive and at most the free
+ * allowance is ever checked, where a read-check-record limiter lets every attempt in flight through.
+ *
  * The provider counts in its database (createStoreRateLimiter), so every instance of a cluster sees
- * the same failures: behind N instances an attacker gets no more attempts than behind one. The
- * in-memory limiter serves tests and embedders that pass their own.
+ * the same attempts: behind N instances an attacker gets no more than behind one. The in-memory
+ * limiter serves tests and embedders that pass their own.
  */
 export interface RateLimiter {
-  /** Seconds to wait before `key` may try again; 0 when it may try now. */
-  retryAfter(key: string, now: number): Promise<number>;
-  recordFailure(key: string, now: number): Promise<void>;
-  recordSuccess(key: string): Promise<void>;
+  reserve(key: string, now: number): Promise<Reservation>;
+  /** The reserved attempt did not fail (or was not made after all): it stops counting. */
+  release(key: string): Promise<void>;
+  /** A success that forgives: every failure of `key` is forgotten. */
+  clear(key: string): Promise<void>;
 }
 
-export interface BackoffPolicy {
-  /** Failures allowed before any wait. */
-  readonly freeFailures: number;
-  /** The first wait, seconds; doubles with each further failure. */
-  readonly baseDelay: number;
-  /** The longest wait, seconds. */
-  readonly maxDelay: number;
-  /** Failures are forgotten after this many quiet seconds. */
-  readonly forgetAfter: number;
-}
+export type Reservation =
+  | { readonly reserved: true }
+  /** Wait `retryAfter` seconds; `refusals` counts the refused attempts of this throttled stretch. */
+  | { readonly reserved: false; readonly retryAfter: number; readonly refusals: number };
+
+export type BackoffPolicy = ThrottlePolicy;
 
 /** Per account: 5 free tries, then 1 s, 2 s, 4 s … up to 15 minutes. */
 export const ACCOUNT_POLICY: BackoffPolicy = {
@@ -41,6 +43,7 @@ export const IP_POLICY: BackoffPolicy = { freeFailures: 20, baseDelay: 1, maxDel
 interface Entry {
   failures: number;
   lastFailureAt: number;
+  refused: number;
 }
 
 /** The wait `policy` gives a key with `entry`'s failures, at `now`; 0 once they are forgotten. */
@@ -50,6 +53,24 @@ function waitFor(policy: BackoffPolicy, entry: Readonly<Entry> | undefined, now:
   const exponent = Math.min(entry.failures - policy.freeFailures, 30);
   const delay = Math.min(policy.baseDelay * 2 ** exponent, policy.maxDelay);
   return Math.max(0, entry.lastFailureAt + delay - now);
+}
+
+/**
+ * Reserves one attempt on each limiter in order. When one refuses, the reservations already made are
+ * given back (the attempt is not made, so it must not count) and the refusal is returned.
+ */
+export async function reserveEach(
+  now: number,
+  limits: readonly { readonly limiter: RateLimiter; readonly key: string }[],
+): Promise<Extract<Reservation, { reserved: false }> | undefined> {
+  for (const [index, { limiter, key }] of limits.entries()) {
+    const reservation = await limiter.reserve(key, now);
+    if (!reservation.reserved) {
+      await Promise.all(limits.slice(0, index).map((made) => made.limiter.release(made.key)));
+      return reservation;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -64,15 +85,19 @@ export function createStoreRateLimiter(
 ): RateLimiter {
   const hashOf = (key: string) => createHash('sha256').update(`${namespace}\0${key}`).digest('base64url');
   return {
-    async retryAfter(key, now) {
-      return waitFor(policy, await store.get(hashOf(key)), now);
+    async reserve(key, now) {
+      const hash = hashOf(key);
+      if (await store.reserve(hash, now, policy)) return { reserved: true };
+      const state = await store.refuse(hash);
+      // Read after the refusal: the key may have been settled meanwhile, so never say "now".
+      return {
+        reserved: false,
+        retryAfter: Math.max(1, waitFor(policy, state, now)),
+        refusals: state?.refused ?? 1,
+      };
     },
-    async recordFailure(key, now) {
-      await store.recordFailure(hashOf(key), now, policy.forgetAfter);
-    },
-    async recordSuccess(key) {
-      await store.clear(hashOf(key));
-    },
+    release: (key) => store.release(hashOf(key)),
+    clear: (key) => store.clear(hashOf(key)),
   };
 }
 
@@ -90,21 +115,30 @@ export function createMemoryRateLimiter(policy: BackoffPolicy, maxEntries = MAX_
     return entry;
   };
   return {
-    async retryAfter(key, now) {
-      return waitFor(policy, live(key, now), now);
-    },
-    async recordFailure(key, now) {
-      const entry = live(key, now) ?? { failures: 0, lastFailureAt: now };
-      entry.failures += 1;
-      entry.lastFailureAt = now;
+    // One event loop: nothing runs between the check and the count, so this is atomic as it stands.
+    async reserve(key, now) {
+      const entry = live(key, now);
+      const wait = waitFor(policy, entry, now);
+      if (entry !== undefined && wait > 0) {
+        entry.refused += 1;
+        return { reserved: false, retryAfter: wait, refusals: entry.refused };
+      }
+      const counted = entry ?? { failures: 0, lastFailureAt: now, refused: 0 };
+      counted.failures += 1;
+      counted.lastFailureAt = now;
       entries.delete(key);
-      entries.set(key, entry);
+      entries.set(key, counted);
       if (entries.size > maxEntries) {
         const oldest = entries.keys().next().value;
         if (oldest !== undefined) entries.delete(oldest);
       }
+      return { reserved: true };
     },
-    async recordSuccess(key) {
+    async release(key) {
+      const entry = entries.get(key);
+      if (entry !== undefined && entry.failures > 0) entry.failures -= 1;
+    },
+    async clear(key) {
       entries.delete(key);
     },
   };

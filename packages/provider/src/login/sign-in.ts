@@ -2,12 +2,15 @@ import type { Clock } from '../lib/clock.js';
 import type { AuditStore, UserRecord, UserStore } from '../store/types.js';
 import type { LoginFactor } from './factors/index.js';
 import { passwordFactor } from './factors/password.js';
-import type { RateLimiter } from './rate-limiter.js';
+import { type RateLimiter, reserveEach } from './rate-limiter.js';
+import { normalizeUsername, type UsernameDigest } from './username-digest.js';
 
 export interface SignInDeps {
   readonly stores: { readonly users: UserStore; readonly audit: AuditStore };
   readonly clock: Clock;
   readonly limits: { readonly account: RateLimiter; readonly ip: RateLimiter };
+  /** Keyed hash recorded for a failed username that names no account (item 7 of issue 20). */
+  readonly usernameDigest: UsernameDigest;
   /** Default: the password factor (the sign-in form asks for a username and a password). */
   readonly factor?: LoginFactor;
 }
@@ -32,33 +35,35 @@ export type SignInResult =
  * rate limits. An unknown user, a disabled user and a wrong password cost the same argon2id
  * verification and give the same answer (S2); throttling is keyed by the username as typed, so it says
  * nothing about whether the account exists. Every outcome is audited, never with the password.
+ *
+ * L1: the attempt is reserved on both limits before the password is checked, so parallel attempts
+ * cannot all pass a check that none of them has counted yet. A failure leaves its reservations as the
+ * failures they stand for; a success clears the account's failures and gives the address its attempt
+ * back (a shared address is limited on failures only). An attempt that throws stays counted.
  */
-
 export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttempt): Promise<SignInResult> {
   const now = deps.clock();
-  const account = `account:${attempt.username.trim().toLowerCase()}`;
+  const account = `account:${normalizeUsername(attempt.username)}`;
   const ip = `ip:${attempt.ip}`;
-  const [accountWait, ipWait] = await Promise.all([
-    deps.limits.account.retryAfter(account, now),
-    deps.limits.ip.retryAfter(ip, now),
+  const refused = await reserveEach(now, [
+    { limiter: deps.limits.account, key: account },
+    { limiter: deps.limits.ip, key: ip },
   ]);
-  const wait = Math.max(accountWait, ipWait);
-  const username = attempt.username.slice(0, 64);
-  if (wait > 0) {
-    await audit(deps, now, attempt, null, { reason: 'throttled', username });
-    return { status: 'throttled', retryAfter: wait };
+  if (refused !== undefined) {
+    // L3: a flood of refused attempts writes the 1st, 2nd, 4th, 8th … refusal of a throttled stretch,
+    // each with the count so far, instead of one audit row per request.
+    if (isPowerOfTwo(refused.refusals)) {
+      await auditFailure(deps, now, attempt, { reason: 'throttled', refusals: refused.refusals });
+    }
+    return { status: 'throttled', retryAfter: refused.retryAfter };
   }
   const factor = deps.factor ?? passwordFactor;
   const user = await factor.verify(deps.stores, attempt);
   if (user === undefined) {
-    await Promise.all([
-      deps.limits.account.recordFailure(account, now),
-      deps.limits.ip.recordFailure(ip, now),
-    ]);
-    await audit(deps, now, attempt, null, { reason: 'invalid_credentials', username });
+    await auditFailure(deps, now, attempt, { reason: 'invalid_credentials' });
     return { status: 'invalid' };
   }
-  await deps.limits.account.recordSuccess(account);
+  await Promise.all([deps.limits.account.clear(account), deps.limits.ip.release(ip)]);
   await deps.stores.audit.append({
     type: 'sign_in.success',
     at: now,
@@ -70,19 +75,30 @@ export async function signInWithPassword(deps: SignInDeps, attempt: SignInAttemp
   return { status: 'signed_in', user, amr: [factor.amr] };
 }
 
-function audit(
+/**
+ * A failure names the account only when the username is one (its id, and the name as stored);
+ * anything else typed there, perhaps a password, is recorded as its keyed digest.
+ */
+async function auditFailure(
   deps: SignInDeps,
   now: number,
   attempt: SignInAttempt,
-  userId: string | null,
   details: Record<string, unknown>,
 ): Promise<void> {
-  return deps.stores.audit.append({
+  const known = await deps.stores.users.getByUsername(normalizeUsername(attempt.username));
+  await deps.stores.audit.append({
     type: 'sign_in.failure',
     at: now,
-    userId,
+    userId: known?.id ?? null,
     clientId: attempt.clientId,
     ip: attempt.ip,
-    details,
+    details:
+      known === undefined
+        ? { ...details, usernameDigest: deps.usernameDigest(attempt.username) }
+        : { ...details, username: known.username },
   });
+}
+
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && Number.isInteger(Math.log2(n));
 }

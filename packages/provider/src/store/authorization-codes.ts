@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from '@latchkey/store';
-import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { deleteBatchBefore } from './lib/batches.js';
+import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
 import { retryingSerializationFailures } from './lib/retry.js';
 import type { AuthorizationCodesTable, ProviderSchema } from './schema.js';
@@ -40,12 +41,8 @@ export function createAuthorizationCodeStore(db: Kysely<ProviderSchema>): Author
       const seen = await get(codeHash);
       return seen === undefined ? { status: 'not_found' } : { status: 'replayed', code: seen };
     },
-    async deleteExpired(before) {
-      const result = await db
-        .deleteFrom('authorization_codes')
-        .where('expires_at', '<', before)
-        .executeTakeFirst();
-      return changedRows(result);
+    deleteExpired(before, limit) {
+      return deleteBatchBefore(db, 'authorization_codes', 'code_hash', 'expires_at', before, limit);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Updateable } from '@latchkey/store';
+import { deleteBatchBefore } from './lib/batches.js';
 import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
 import { retryingSerializationFailures } from './lib/retry.js';
@@ -115,9 +116,8 @@ export function createDeviceCodeStore(db: Kysely<ProviderSchema>): DeviceCodeSto
       // RFC 8628 §3.5: the device code is exchanged for tokens once; an expired one never is.
       return transition('device_code_hash', deviceCodeHash, 'approved', { status: 'consumed' }, at);
     },
-    async deleteExpired(before) {
-      const result = await db.deleteFrom('device_codes').where('expires_at', '<', before).executeTakeFirst();
-      return changedRows(result);
+    deleteExpired(before, limit) {
+      return deleteBatchBefore(db, 'device_codes', 'device_code_hash', 'expires_at', before, limit);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from '@latchkey/store';
+import { deleteBatchBefore } from './lib/batches.js';
 import { changedRows } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
 import { retryingSerializationFailures } from './lib/retry.js';

@@ -10,6 +10,7 @@ import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createReplayCache } from './replay-cache.js';
+import { createRequestRateStore } from './request-rates.js';
 import type { ProviderSchema } from './schema.js';
 import { createSessionStore } from './sessions.js';
 import { createSigningKeyStore } from './signing-keys.js';
@@ -51,6 +52,7 @@ export async function openProviderStores(
     replayCache: createReplayCache(db),
     throttles: createThrottleStore(db),
     emailLinks: createEmailLinkStore(db),
+    requestRates: createRequestRateStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

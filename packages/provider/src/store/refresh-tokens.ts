@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from '@latchkey/store';
-import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { deleteBatchBefore } from './lib/batches.js';
+import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
 import { retryingSerializationFailures } from './lib/retry.js';
 import type { ProviderSchema, RefreshTokensTable } from './schema.js';
@@ -46,15 +47,11 @@ export function createRefreshTokenStore(db: Kysely<ProviderSchema>): RefreshToke
       const row = await read(tokenHash);
       return row === undefined ? undefined : fromRow(row);
     },
-    async deleteExpired(before) {
+    deleteExpired(before, limit) {
       // By the family's absolute end, not the idle one: a rotated token is kept while its family lives,
       // so presenting it again is still recognised as reuse and revokes the grant (R1). The idle end is
       // the caller's check.
-      const result = await db
-        .deleteFrom('refresh_tokens')
-        .where('absolute_expires_at', '<', before)
-        .executeTakeFirst();
-      return changedRows(result);
+      return deleteBatchBefore(db, 'refresh_tokens', 'token_hash', 'absolute_expires_at', before, limit);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from '@latchkey/store';
-import { changedRows } from './lib/columns.js';
+import { deleteBatchBefore } from './lib/batches.js';
 import { retryingSerializationFailures } from './lib/retry.js';
 import type { ProviderSchema } from './schema.js';
 import type { ReplayCache } from './types.js';
@@ -25,9 +25,8 @@ export function createReplayCache(db: Kysely<ProviderSchema>): ReplayCache {
       );
       return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
     },
-    async deleteExpired(before) {
-      const result = await db.deleteFrom('replay_cache').where('expires_at', '<', before).executeTakeFirst();
-      return changedRows(result);
+    deleteExpired(before, limit) {
+      return deleteBatchBefore(db, 'replay_cache', 'key', 'expires_at', before, limit);
     },
   };
 }

@@ -175,8 +175,19 @@ export interface DeviceCodesTable {
 export interface ThrottlesTable {
   /** SHA-256 of the throttled key (an account, an address, a user code), base64url. */
   key_hash: string;
+  /** Attempts counted against the key: failures, and attempts reserved and not yet settled. */
   failures: number;
   last_failure_at: number;
+  /** Attempts refused while the key was throttled, since the count last started over (0006). */
+  refused: Generated<number>;
+}
+
+/** GCRA state of a request-rate limit (0006): one row per limited key. */
+export interface RequestRatesTable {
+  /** SHA-256 of the namespace and key (a client id, an address), base64url. */
+  key_hash: string;
+  /** The theoretical arrival time of the next request, milliseconds since the epoch. */
+  arrival_at_ms: number;
 }
 
 export interface ReplayCacheTable {
@@ -211,6 +222,7 @@ export interface ProviderSchema {
   replay_cache: ReplayCacheTable;
   throttles: ThrottlesTable;
   email_links: EmailLinksTable;
+  request_rates: RequestRatesTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */

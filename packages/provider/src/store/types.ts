@@ -281,7 +281,8 @@ export interface AuthorizationCodeStore {
   /** The code as stored (consumed or not), or undefined. */
   get(codeHash: string): Promise<AuthorizationCodeRecord | undefined>;
   /** Deletes codes that expired before `before` (housekeeping). Returns how many. */
-  deleteExpired(before: number): Promise<number>;
+  /** Deletes at most `limit` expired rows (every one when undefined); returns how many. */
+  deleteExpired(before: number, limit?: number): Promise<number>;
 }
 
 /** A security event for the audit log. Never carries a secret, token, code or password. */
@@ -321,6 +322,7 @@ export interface ProviderStores {
   readonly replayCache: ReplayCache;
   readonly throttles: ThrottleStore;
   readonly emailLinks: EmailLinkStore;
+  readonly requestRates: RequestRateStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -377,7 +379,8 @@ export interface RefreshTokenStore {
   rotate(tokenHash: string, at: number, successor?: RefreshTokenRecord): Promise<RotateRefreshTokenResult>;
   get(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /** Deletes tokens whose family ended (absoluteExpiresAt) before `before`: rotated ones stay until then (R1). */
-  deleteExpired(before: number): Promise<number>;
+  /** Deletes at most `limit` expired rows (every one when undefined); returns how many. */
+  deleteExpired(before: number, limit?: number): Promise<number>;
 }
 
 export type DeviceCodeStatus = 'pending' | 'approved' | 'denied' | 'consumed';
@@ -426,17 +429,65 @@ export interface DeviceCodeStore {
   poll(deviceCodeHash: string, at: number, interval?: number): Promise<DeviceCodeRecord | undefined>;
   /** approved → consumed, atomically; true for exactly one caller; false once expired at `at`. */
   consume(deviceCodeHash: string, at: number): Promise<boolean>;
-  deleteExpired(before: number): Promise<number>;
+  /** Deletes at most `limit` expired rows (every one when undefined); returns how many. */
+  deleteExpired(before: number, limit?: number): Promise<number>;
 }
 
-/** Failure counts of throttled keys (checklist S1), shared by every instance on the database. */
+/** A backoff rule (checklist S1), applied by the store inside the statement that reserves an attempt. */
+export interface ThrottlePolicy {
+  /** Failures allowed before any wait. */
+  readonly freeFailures: number;
+  /** The first wait, seconds; doubles with each further failure. */
+  readonly baseDelay: number;
+  /** The longest wait, seconds. */
+  readonly maxDelay: number;
+  /** Failures are forgotten after this many quiet seconds. */
+  readonly forgetAfter: number;
+}
+
+export interface ThrottleState {
+  /** Failures, counting attempts reserved and not yet settled. */
+  readonly failures: number;
+  readonly lastFailureAt: number;
+  /** Attempts refused since the count last started over. */
+  readonly refused: number;
+}
+
+/** Failure counts of throttled keys (checklist S1, L1), shared by every instance on the database. */
 export interface ThrottleStore {
-  get(keyHash: string): Promise<{ readonly failures: number; readonly lastFailureAt: number } | undefined>;
-  /** Counts one failure at `at`, atomically; a count whose last failure is `forgetAfter` old starts over. */
-  recordFailure(keyHash: string, at: number, forgetAfter: number): Promise<void>;
+  get(keyHash: string): Promise<ThrottleState | undefined>;
+  /**
+   * L1: reserves one attempt at `at` in one atomic statement, counted as a failure at once so that
+   * attempts in flight at the same moment see each other. False (and nothing counted) when `policy`
+   * makes the key wait; a count whose last failure is `policy.forgetAfter` old starts over.
+   */
+  reserve(keyHash: string, at: number, policy: ThrottlePolicy): Promise<boolean>;
+  /** Counts an attempt refused while throttled; the state after it, or undefined when the key has no row. */
+  refuse(keyHash: string): Promise<ThrottleState | undefined>;
+  /** Gives one reserved attempt back: it did not fail. */
+  release(keyHash: string): Promise<void>;
   clear(keyHash: string): Promise<void>;
-  /** Deletes the keys whose last failure is before `before`; returns how many. */
-  deleteIdleSince(before: number): Promise<number>;
+  /** Deletes at most `limit` keys whose last failure is before `before`; returns how many. */
+  deleteIdleSince(before: number, limit?: number): Promise<number>;
+}
+
+/**
+ * Request-rate limits (checklist L3): the generic cell rate algorithm, one row per key, shared by every
+ * instance on the database.
+ */
+export interface RequestRateStore {
+  /**
+   * Takes one request for `keyHash` at `atMs` in one atomic statement when the key's rate allows it:
+   * `limit` requests at once, then one each `intervalMs` (limit × intervalMs is the window). Returns
+   * 0 when taken, else the milliseconds until one would be.
+   */
+  take(
+    keyHash: string,
+    atMs: number,
+    rate: { readonly limit: number; readonly intervalMs: number },
+  ): Promise<number>;
+  /** Deletes at most `limit` keys whose rate has fully recovered by `beforeMs`; returns how many. */
+  deleteIdleSince(beforeMs: number, limit?: number): Promise<number>;
 }
 
 /**
@@ -449,7 +500,8 @@ export interface ReplayCache {
    * expiresAt is at or before `at` has expired and is remembered afresh.
    */
   remember(key: string, expiresAt: number, at: number): Promise<boolean>;
-  deleteExpired(before: number): Promise<number>;
+  /** Deletes at most `limit` expired rows (every one when undefined); returns how many. */
+  deleteExpired(before: number, limit?: number): Promise<number>;
 }
 
 /** What an emailed link lets its holder do, once. */
@@ -480,6 +532,6 @@ export interface EmailLinkStore {
   consume(tokenHash: string, purpose: EmailLinkPurpose, at: number): Promise<EmailLinkRecord | undefined>;
   /** Ends every live link of a user and purpose (a newer link, or a reset, makes older ones useless). */
   consumeAllForUser(userId: string, purpose: EmailLinkPurpose, at: number): Promise<number>;
-  /** Housekeeping: deletes links that expired before `before`. */
-  deleteExpired(before: number): Promise<number>;
+  /** Housekeeping: deletes at most `limit` links that expired before `before`; how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
 }

@@ -8,7 +8,7 @@ import {
   type ProviderConfigOverrides,
 } from '@latchkey/provider';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { type frozenClock, testProviderApp } from '../helpers/fixtures.js';
+import { type frozenClock, type TestProviderAppOptions, testProviderApp } from '../helpers/fixtures.js';
 
 export const CLIENT_ID = 'example-app';
 export const REDIRECT_URI = 'https://app.example.com/callback';
@@ -37,8 +37,11 @@ export interface Harness {
  * A provider app over a fresh SQLite database with one confidential client (two redirect URIs,
  * openid profile email) and one user, alice, with a frozen clock.
  */
-export async function createHarness(overrides: ProviderConfigOverrides = {}): Promise<Harness> {
-  const { app, clock, config, stores, keyManager } = await testProviderApp({ overrides });
+export async function createHarness(
+  overrides: ProviderConfigOverrides = {},
+  options: Omit<TestProviderAppOptions, 'overrides'> = {},
+): Promise<Harness> {
+  const { app, clock, config, stores, keyManager } = await testProviderApp({ ...options, overrides });
   await createClient(stores, {
     name: 'Example App',
     clientId: CLIENT_ID,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient, createUser, type ProviderConfigOverrides } from '@latchkey/provider';
 import { normalizeUserCode } from '../../src/endpoints/device-authorization/user-code.js';
 import { recordSession } from '../helpers/authorization.js';
-import { testProviderApp } from '../helpers/fixtures.js';
+import { type TestProviderAppOptions, testProviderApp } from '../helpers/fixtures.js';
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const PASSWORD = 'correct horse battery staple';
@@ -23,8 +23,11 @@ export interface DeviceAuthorization {
  * client without the device grant. `approve`/`deny` answer a user code straight through the stores,
  * as the /device page does, so the token endpoint is tested on its own.
  */
-export async function deviceFixture(overrides: ProviderConfigOverrides = {}) {
-  const { app, clock, config, stores, close } = await testProviderApp({ overrides });
+export async function deviceFixture(
+  overrides: ProviderConfigOverrides = {},
+  options: Omit<TestProviderAppOptions, 'overrides'> = {},
+) {
+  const { app, clock, config, stores, close } = await testProviderApp({ ...options, overrides });
   const user = await createUser(
     stores,
     { username: 'alice', name: 'Alice Liddell', password: PASSWORD },

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createHousekeeping } from '../../src/housekeeping/index.js';
+import { BATCH_SIZE, createHousekeeping, THROTTLE_IDLE_LIMIT } from '../../src/housekeeping/index.js';
+import { ACCOUNT_POLICY } from '../../src/login/rate-limiter.js';
+import type { ThrottleStore } from '../../src/store/types.js';
 import { frozenClock, sqliteStores } from '../helpers/fixtures.js';
 
 test('deletes expired codes, refresh tokens, device codes and replay entries, keeps live ones', async () => {
@@ -86,5 +88,57 @@ test('deletes expired email links and keeps live ones', async () => {
   const housekeeping = createHousekeeping({ stores, now: clock.now, instanceId: 'a' });
   assert.deepEqual(await housekeeping.runOnce(), { ran: true, deleted: 1 });
   assert.ok(await stores.emailLinks.peek('live', 'verify-email', t));
+  await housekeeping.stop();
+});
+
+test('L3: idle throttle counts, recovered request rates and expired device codes are pruned, in batches of BATCH_SIZE', async () => {
+  const stores = await sqliteStores();
+  const clock = frozenClock();
+  const t = clock.now();
+  const flood = 2 * BATCH_SIZE + 10;
+  // A day-old flood of failed sign-ins with as many made-up usernames, and one count still in use.
+  for (let i = 0; i < flood; i++)
+    await stores.throttles.reserve(`typed-${i}`, t - THROTTLE_IDLE_LIMIT - 1, ACCOUNT_POLICY);
+  await stores.throttles.reserve('recent', t - 10, ACCOUNT_POLICY);
+  await stores.requestRates.take('spent', (t - 120) * 1000, { limit: 1, intervalMs: 60_000 });
+  await stores.requestRates.take('busy', t * 1000, { limit: 1, intervalMs: 60_000 });
+  const device = (hash: string, userCode: string, expiresAt: number) => ({
+    deviceCodeHash: hash,
+    userCode,
+    clientId: 'tv',
+    scopes: ['openid'],
+    resources: [],
+    status: 'pending' as const,
+    interval: 5,
+    lastPolledAt: null,
+    userId: null,
+    grantId: null,
+    sid: null,
+    authTime: null,
+    createdAt: t - 700,
+    expiresAt,
+  });
+  await stores.deviceCodes.create(device('dc-old', 'BCDFGHJK', t - 1));
+  await stores.deviceCodes.create(device('dc-live', 'BCDFGHJL', t + 600));
+
+  const limits: number[] = [];
+  const throttles: ThrottleStore = {
+    ...stores.throttles,
+    deleteIdleSince(before, limit) {
+      limits.push(limit ?? Number.POSITIVE_INFINITY);
+      return stores.throttles.deleteIdleSince(before, limit);
+    },
+  };
+  const housekeeping = createHousekeeping({
+    stores: { ...stores, throttles },
+    now: clock.now,
+    instanceId: 'a',
+  });
+  assert.deepEqual(await housekeeping.runOnce(), { ran: true, deleted: flood + 2 });
+  assert.deepEqual(limits, [BATCH_SIZE, BATCH_SIZE, BATCH_SIZE], 'three bounded statements');
+  assert.notEqual(await stores.throttles.get('recent'), undefined);
+  assert.equal(await stores.throttles.get('typed-0'), undefined);
+  assert.equal(await stores.requestRates.take('busy', t * 1000, { limit: 1, intervalMs: 60_000 }), 60_000);
+  assert.notEqual(await stores.deviceCodes.getPendingByUserCode('BCDFGHJL', t), undefined);
   await housekeeping.stop();
 });

@@ -182,9 +182,9 @@ describe('checklist rows', () => {
       { freeFailures: 0, baseDelay: 10, maxDelay: 10, forgetAfter: 3600 },
       3,
     );
-    for (const key of ['a', 'b', 'c', 'd']) await limiter.recordFailure(key, 0);
-    assert.equal(await limiter.retryAfter('a', 1), 0, 'the oldest entry was dropped');
-    assert.ok((await limiter.retryAfter('d', 1)) > 0);
+    for (const key of ['a', 'b', 'c', 'd']) assert.equal((await limiter.reserve(key, 0)).reserved, true);
+    assert.equal((await limiter.reserve('a', 1)).reserved, true, 'the oldest entry was dropped');
+    assert.equal((await limiter.reserve('d', 1)).reserved, false);
   });
 
   test('S2: an unknown user and a wrong password get the same status, page and timing', async () => {

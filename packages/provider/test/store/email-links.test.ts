@@ -60,8 +60,8 @@ describeEachDialect('email link store', (ctx) => {
     const { emailLinks } = await openStoresWithUserAndClient(ctx, t);
     await emailLinks.create(link({ tokenHash: 'old', expiresAt: NOW + 10 }));
     await emailLinks.create(link({ tokenHash: 'new', expiresAt: NOW + 1000 }));
-    assert.equal(await emailLinks.deleteExpired(NOW + 11), 1);
-    assert.equal(await emailLinks.deleteExpired(NOW + 11), 0);
+    assert.equal(await emailLinks.deleteExpired(NOW + 11, 100), 1);
+    assert.equal(await emailLinks.deleteExpired(NOW + 11, 100), 0);
     assert.ok(await emailLinks.peek('new', 'reset-password', NOW + 12));
   });
 

@@ -6,6 +6,7 @@ import { checkResourceParameter } from '../../tokens/audience.js';
 import { hashOpaqueToken } from '../../tokens/index.js';
 import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
 import { checkFormBody } from '../token/checks.js';
+import { checkDeviceAuthorizationRate, type DeviceAuthorizationLimits } from './check-rate.js';
 import { checkDeviceGrantAllowed, checkDeviceScope } from './checks.js';
 import { formatUserCode, generateUserCode } from './user-code.js';
 
@@ -18,6 +19,8 @@ export interface DeviceAuthorizationDeps {
   readonly random: (n: number) => Buffer;
   /** config.device: lifetime of the codes and the polling interval, seconds. */
   readonly settings: { readonly codeLifetime: number; readonly interval: number };
+  /** Checklist L3: device authorizations per client address and per client. */
+  readonly limits: DeviceAuthorizationLimits;
 }
 
 /** 256 bits, like every opaque credential here (DESIGN rule 6); stored as its SHA-256. */
@@ -31,7 +34,7 @@ const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 /**
  * POST /device_authorization, RFC 8628 §3.1–§3.2: form body → the client authenticated as at the token
  * endpoint (§3.1: RFC 6749 §2.3 applies; public clients send their client_id) → allowed the device grant
- * → scope and resources checked → a device code (for the device) and a user code (for the person) that
+ * → scope and resources checked → within the rates per address and per client (L3) → a device code (for the device) and a user code (for the person) that
  * live `codeLifetime` seconds, and the page where the person enters it.
  */
 export function registerDeviceAuthorization(app: FastifyInstance, deps: DeviceAuthorizationDeps): void {
@@ -46,9 +49,14 @@ export function registerDeviceAuthorization(app: FastifyInstance, deps: DeviceAu
     checkDeviceGrantAllowed(client);
     const scopes = checkDeviceScope(params, client);
     const resources = checkResourceParameter(params, client);
+    const now = deps.clock();
+    await checkDeviceAuthorizationRate(
+      deps.limits,
+      { ip: request.ip, clientId: client.clientId, now },
+      reply,
+    );
 
     const deviceCode = deps.random(DEVICE_CODE_BYTES).toString('base64url');
-    const now = deps.clock();
     const { codeLifetime, interval } = deps.settings;
     let userCode: string | undefined;
     for (let attempt = 0; userCode === undefined; attempt++) {

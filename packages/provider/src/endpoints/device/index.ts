@@ -16,8 +16,9 @@ import { ENDPOINT_PATHS } from '../paths.js';
 import { confirmDevicePage, deviceDonePage, enterCodePage } from './pages.js';
 
 /**
- * RFC 8628 §5.1: user codes are short, so guessing is rate-limited per address. Wrong or expired codes
- * count as failures: 5 free, then 2 s, 4 s, 8 s … up to 15 minutes, forgotten after an hour.
+ * RFC 8628 §5.1: user codes are short, so guessing is rate-limited per address. Every code typed is
+ * reserved as a failure before it is looked up (L1) and given back when it was right; wrong or expired
+ * codes stay failures: 5 free, then 2 s, 4 s, 8 s … up to 15 minutes, forgotten after an hour.
  */
 export const USER_CODE_POLICY: BackoffPolicy = {
   freeFailures: 5,
@@ -112,23 +113,23 @@ export function registerDevicePage(app: FastifyInstance, deps: DevicePageDeps): 
       return enterCode(request, reply, { error: 'Enter the code shown on your device.' }, 400);
     }
 
-    // RFC 8628 §5.1: throttle guessing before looking anything up.
+    // RFC 8628 §5.1: throttle guessing before looking anything up. L1: the guess is reserved (counted
+    // as a failure) before the lookup, so guesses sent at once cannot all be looked up.
     const now = signIn.clock();
     const key = `ip:${request.ip}`;
-    const wait = await limiter.retryAfter(key, now);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
+    const reservation = await limiter.reserve(key, now);
+    if (!reservation.reserved) {
+      reply.header('retry-after', String(reservation.retryAfter));
       return enterCode(
         request,
         reply,
-        { error: `Too many wrong codes. Wait ${wait} seconds and try again.` },
+        { error: `Too many wrong codes. Wait ${reservation.retryAfter} seconds and try again.` },
         429,
       );
     }
     const code = normalizeUserCode(fields.typed);
     const pending = code === undefined ? undefined : await deps.deviceCodes.getPendingByUserCode(code, now);
     if (code === undefined || pending === undefined) {
-      await limiter.recordFailure(key, now);
       return enterCode(
         request,
         reply,
@@ -139,6 +140,8 @@ export function registerDevicePage(app: FastifyInstance, deps: DevicePageDeps): 
         400,
       );
     }
+    // A right code is no failure: the address gets its attempt back.
+    await limiter.release(key);
     const client = await signIn.stores.clients.get(pending.clientId);
     if (client === undefined) return fail(signIn, reply, 400, 'The application is no longer registered.');
     const shown = formatUserCode(code);

@@ -20,3 +20,16 @@ export async function retryingSerializationFailures<T>(write: () => Promise<T>):
     }
   }
 }
+
+/**
+ * As retryingSerializationFailures, for limits: a hundred attempts at one key under SERIALIZABLE can
+ * keep losing; the last loss answers `strict` (refused, nothing given back), never an error page.
+ */
+export async function retryingOrStrict<T, S>(strict: S, write: () => Promise<T>): Promise<T | S> {
+  try {
+    return await retryingSerializationFailures(write);
+  } catch (error) {
+    if (isSerializationFailure(error)) return strict;
+    throw error;
+  }
+}
