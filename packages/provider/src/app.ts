@@ -1,6 +1,8 @@
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { pino } from 'pino';
+import { DEFAULT_LINK_LIFETIME } from './account/email-links.js';
 import { registerAccount } from './account/index.js';
+import { createSendLimits } from './account/send-limits.js';
 import { withAuditLog } from './audit/logged-audit-store.js';
 import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
@@ -8,6 +10,7 @@ import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { createCachedClientStore } from './clients/cache.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { createSmtpMailer, type Mailer } from './email/mailer.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
 import { registerConsent } from './endpoints/consent/index.js';
@@ -74,6 +77,7 @@ export interface ProviderAppDeps {
     | 'deviceCodes'
     | 'replayCache'
     | 'throttles'
+    | 'emailLinks'
     | 'requestRates'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
@@ -105,6 +109,8 @@ export interface ProviderAppDeps {
   readonly loginFactor?: LoginFactor;
   /** Prometheus metrics (metrics/provider-metrics.ts). Default: none, and no hook on the request path. */
   readonly metrics?: ProviderMetrics;
+  /** Email delivery. Default: SMTP from config.email (none when it is not configured). */
+  readonly mailer?: Mailer;
 }
 
 /**
@@ -311,7 +317,22 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     }),
     logout,
   });
-  registerAccount(app, { signIn, logout });
+  const mailer = deps.mailer ?? (config.email === undefined ? undefined : createSmtpMailer(config.email));
+  registerAccount(app, {
+    signIn,
+    logout,
+    registration: config.registration.enabled,
+    mail:
+      mailer === undefined
+        ? undefined
+        : {
+            mailer,
+            message: { productName: config.ui.productName, primaryColor: config.ui.primaryColor },
+            linkLifetime: config.email?.linkLifetime ?? DEFAULT_LINK_LIFETIME,
+            limits: createSendLimits(stores.throttles),
+            logger: app.log,
+          },
+  });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
   registerJwks(app, {
     issuer: config.issuer,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SignInContext, sendErrorPage } from '../authorization/context.js';
 import { currentSession } from '../authorization/continue.js';
-import { ENDPOINT_PATHS } from '../endpoints/paths.js';
+import { ACCOUNT_PATHS, ENDPOINT_PATHS } from '../endpoints/paths.js';
 import { OAuthError } from '../errors/index.js';
 import { AdminError } from '../lib/admin-errors.js';
 import { RequestParams } from '../lib/request-params.js';
@@ -14,13 +14,21 @@ import { sendPage } from '../ui/send-page.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/password.js';
 import { setUserPassword } from '../users/service.js';
 import { checkAccountPost } from './form-post.js';
+import type { AccountMail } from './mail-context.js';
 import { type AccountPaths, accountPage, NOTICES, type Notice } from './pages.js';
+import { registerPasswordReset } from './password-reset.js';
+import { registerSelfRegistration } from './registration.js';
+import { registerEmailVerification } from './verify-email.js';
 import { loadAccountView } from './view.js';
 
 export interface AccountDeps {
   readonly signIn: SignInContext;
   /** Ends a session the way /logout does: its grants revoked, its clients told (back channel). */
   readonly logout: Logout;
+  /** Email delivery; without it there is no verification, password reset or registration. */
+  readonly mail?: AccountMail | undefined;
+  /** Self-registration (config registration.enabled; needs mail). */
+  readonly registration?: boolean;
 }
 
 const MAX_USERNAME_LENGTH = 256;
@@ -35,16 +43,35 @@ const MAX_USERNAME_LENGTH = 256;
  */
 export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
   const { signIn } = deps;
-  const base = signIn.basePath + ENDPOINT_PATHS.account;
-  const paths: AccountPaths & { readonly page: string; readonly signIn: string } = {
-    page: base,
-    signIn: `${base}/sign-in`,
-    password: `${base}/password`,
-    endSession: `${base}/sessions/end`,
-    endOtherSessions: `${base}/sessions/end-others`,
-    disconnect: `${base}/applications/disconnect`,
-    signOut: signIn.basePath + ENDPOINT_PATHS.endSession,
-  };
+  const at = (path: string) => signIn.basePath + path;
+  const paths = {
+    page: at(ACCOUNT_PATHS.page),
+    signIn: at(ACCOUNT_PATHS.signIn),
+    password: at(ACCOUNT_PATHS.password),
+    endSession: at(ACCOUNT_PATHS.endSession),
+    endOtherSessions: at(ACCOUNT_PATHS.endOtherSessions),
+    disconnect: at(ACCOUNT_PATHS.disconnect),
+    signOut: at(ENDPOINT_PATHS.endSession),
+    sendVerification: deps.mail === undefined ? undefined : at(ACCOUNT_PATHS.sendVerification),
+  } satisfies AccountPaths & Record<string, string | undefined>;
+  const { mail } = deps;
+  if (mail !== undefined) {
+    const account = paths.page;
+    const verify = {
+      send: at(ACCOUNT_PATHS.sendVerification),
+      verify: at(ACCOUNT_PATHS.verifyEmail),
+      account,
+    };
+    const forgot = at(ACCOUNT_PATHS.forgotPassword);
+    registerEmailVerification(app, signIn, mail, verify);
+    registerPasswordReset(app, signIn, mail, { forgot, reset: at(ACCOUNT_PATHS.resetPassword), account });
+    if (deps.registration)
+      registerSelfRegistration(app, signIn, mail, {
+        ...verify,
+        forgot,
+        register: at(ACCOUNT_PATHS.register),
+      });
+  }
   const csp = pageCsp({ imageSources: signIn.theme.imageSources });
   const backToPage = (reply: FastifyReply, notice?: Notice) =>
     reply
@@ -72,6 +99,7 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
         interaction: '',
         csrfToken: signIn.browser.csrfToken(browserId),
         clientName: 'your account',
+        links: signIn.accountLinks,
         ...input,
       }),
     });

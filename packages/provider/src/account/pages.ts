@@ -10,6 +10,7 @@ export const NOTICES = {
   'others-ended': 'Every other session was signed out.',
   'application-disconnected':
     'The application was disconnected. It can no longer refresh its access, and must ask you again.',
+  'verification-sent': 'We sent a confirmation link to your email address. Open it within the time it says.',
 } as const;
 export type Notice = keyof typeof NOTICES;
 
@@ -29,6 +30,8 @@ export interface AccountPaths {
   readonly endOtherSessions: string;
   readonly disconnect: string;
   readonly signOut: string;
+  /** Where "send a confirmation link" posts; undefined when email is not configured. */
+  readonly sendVerification?: string | undefined;
 }
 
 /** Amr values (RFC 8176) in words, for "how you signed in". */
@@ -66,7 +69,7 @@ export function accountPage(theme: Theme, input: AccountPageInput): SafeHtml {
   const hidden = html`<input type="hidden" name="csrf_token" value="${input.csrfToken}">`;
   const content = html`<p class="lead">Signed in as <strong>${view.user.username}</strong> · <a href="${input.paths.signOut}">Sign out</a></p>
 ${input.notice === undefined ? null : html`<p class="notice" role="status">${NOTICES[input.notice]}</p>`}
-${profileSection(view)}
+${profileSection(view, input.paths.sendVerification, hidden)}
 ${passwordSection(input, hidden)}
 ${sessionsSection(input, hidden)}
 ${applicationsSection(input, hidden)}
@@ -74,7 +77,7 @@ ${eventsSection(view)}`;
   return layout(theme, { title: 'Your account', content, wide: true });
 }
 
-function profileSection(view: AccountView): SafeHtml {
+function profileSection(view: AccountView, sendVerification: string | undefined, hidden: SafeHtml): SafeHtml {
   const { user } = view;
   const profile = user.profile as Readonly<Record<string, unknown>>;
   const rows = PROFILE_FIELDS.flatMap(([claim, label]) => {
@@ -90,6 +93,11 @@ function profileSection(view: AccountView): SafeHtml {
 ${rows}
 <dt>Member since</dt><dd>${when(user.createdAt)}</dd>
 </dl>
+${
+  user.email !== null && !user.emailVerified && sendVerification !== undefined
+    ? html`<form method="post" action="${sendVerification}">${hidden}<div class="actions inline"><button type="submit" class="button secondary">Send a link to confirm ${user.email}</button></div></form>`
+    : null
+}
 </section>`;
 }
 

@@ -116,6 +116,7 @@ input:focus-visible { outline-offset: 0; border-color: var(--primary); }
 h1 + .alert { margin-top: 1rem; }
 .error-code { margin: 1.25rem 0 0; font-size: .85rem; color: var(--muted); }
 .card.wide { max-width: 46rem; }
+.links { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .5rem 1rem; margin: 1.25rem 0 0; font-size: .925rem; }
 section { margin-top: 2rem; }
 h2 { font-size: 1.15rem; margin: 0 0 .5rem; font-weight: 650; }
 a { color: var(--primary); }

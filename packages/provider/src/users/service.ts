@@ -139,7 +139,8 @@ function checkEmail(email: unknown): void {
   }
 }
 
-function checkPassword(password: unknown): void {
+/** The rules a new password must meet; throws ERR_INVALID_INPUT naming `password`. */
+export function checkPassword(password: unknown): void {
   if (
     typeof password !== 'string' ||
     [...password].length < MIN_PASSWORD_LENGTH ||
