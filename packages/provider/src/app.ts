@@ -1,5 +1,8 @@
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { pino } from 'pino';
+import { DEFAULT_LINK_LIFETIME } from './account/email-links.js';
+import { registerAccount } from './account/index.js';
+import { createSendLimits } from './account/send-limits.js';
 import { withAuditLog } from './audit/logged-audit-store.js';
 import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
@@ -8,6 +11,7 @@ import { createCachedClientStore } from './clients/cache.js';
 import { endpointClients } from './clients/endpoint-view.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { createSmtpMailer, type Mailer } from './email/mailer.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
 import { registerConsent } from './endpoints/consent/index.js';
@@ -74,6 +78,7 @@ export interface ProviderAppDeps {
     | 'deviceCodes'
     | 'replayCache'
     | 'throttles'
+    | 'emailLinks'
     | 'requestRates'
     | 'groups'
   >;
@@ -106,6 +111,8 @@ export interface ProviderAppDeps {
   readonly loginFactor?: LoginFactor;
   /** Prometheus metrics (metrics/provider-metrics.ts). Default: none, and no hook on the request path. */
   readonly metrics?: ProviderMetrics;
+  /** Email delivery. Default: SMTP from config.email (none when it is not configured). */
+  readonly mailer?: Mailer;
 }
 
 /**
@@ -288,6 +295,24 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerConsent(app, signIn);
   registerDevicePage(app, { signIn, deviceCodes: stores.deviceCodes });
   const io = defaultDeliveryIo(deps.fetch);
+  const logout = createLogout({
+    stores: { ...stores, clients },
+    clock,
+    logger: app.log,
+    backChannel: createBackChannelLogout({
+      issuer: config.issuer,
+      signingKey: (alg) => deps.keyManager.signingKey(alg),
+      now: clock,
+      logger: app.log,
+      ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.backChannel?.settings ? { settings: deps.backChannel.settings } : {}),
+      io: {
+        fetch: io.fetch,
+        delay: deps.backChannel?.delay ?? io.delay,
+        timeoutSignal: deps.backChannel?.timeoutSignal ?? io.timeoutSignal,
+      },
+    }),
+  });
   registerEndSession(app, {
     signIn,
     clients,
@@ -296,24 +321,24 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       jwks: () => deps.keyManager.jwks(),
       algorithms: deps.keyManager.algorithms,
     }),
-    logout: createLogout({
-      stores: { ...stores, clients },
-      clock,
-      logger: app.log,
-      backChannel: createBackChannelLogout({
-        issuer: config.issuer,
-        signingKey: (alg) => deps.keyManager.signingKey(alg),
-        now: clock,
-        logger: app.log,
-        ...(deps.random ? { random: deps.random } : {}),
-        ...(deps.backChannel?.settings ? { settings: deps.backChannel.settings } : {}),
-        io: {
-          fetch: io.fetch,
-          delay: deps.backChannel?.delay ?? io.delay,
-          timeoutSignal: deps.backChannel?.timeoutSignal ?? io.timeoutSignal,
-        },
-      }),
-    }),
+    logout,
+  });
+  const mailer = deps.mailer ?? (config.email === undefined ? undefined : createSmtpMailer(config.email));
+  registerAccount(app, {
+    signIn,
+    logout,
+    passwordPolicy: config.passwords,
+    registration: config.registration.enabled,
+    mail:
+      mailer === undefined
+        ? undefined
+        : {
+            mailer,
+            message: { productName: config.ui.productName, primaryColor: config.ui.primaryColor },
+            linkLifetime: config.email?.linkLifetime ?? DEFAULT_LINK_LIFETIME,
+            limits: createSendLimits(stores.throttles),
+            logger: app.log,
+          },
   });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
   registerJwks(app, {

@@ -4,7 +4,7 @@ import {
   createIdTokenHintVerifier,
   type IdTokenHintVerifier,
 } from '../endpoints/authorize/check-id-token-hint.js';
-import { ENDPOINT_PATHS, issuerBasePath } from '../endpoints/paths.js';
+import { ACCOUNT_PATHS, ENDPOINT_PATHS, issuerBasePath } from '../endpoints/paths.js';
 import type { KeyManager } from '../keys/key-manager.js';
 import type { Clock } from '../lib/clock.js';
 import type { LoginFactor } from '../login/factors/index.js';
@@ -20,6 +20,7 @@ import { createSessionManager, type SessionManager } from '../sessions/session-m
 import type { ProviderStores } from '../store/types.js';
 import { pageCsp } from '../ui/csp.js';
 import { errorPage } from '../ui/pages/error.js';
+import type { AccountLinks } from '../ui/pages/login.js';
 import { sendPage } from '../ui/send-page.js';
 import { createTheme, type Theme } from '../ui/theme.js';
 import { createInteractionSealer, type InteractionSealer } from './interaction.js';
@@ -27,7 +28,16 @@ import { createInteractionSealer, type InteractionSealer } from './interaction.j
 /** The stores the sign-in flow reads and writes. */
 export type SignInStores = Pick<
   ProviderStores,
-  'clients' | 'users' | 'sessions' | 'consents' | 'grants' | 'authorizationCodes' | 'audit' | 'throttles'
+  | 'clients'
+  | 'users'
+  | 'sessions'
+  | 'consents'
+  | 'grants'
+  | 'authorizationCodes'
+  | 'audit'
+  | 'throttles'
+  | 'emailLinks'
+  | 'groups'
 >;
 
 /**
@@ -53,6 +63,8 @@ export interface SignInContext {
   readonly usernameDigest: UsernameDigest;
   /** Default: the password factor. */
   readonly factor?: LoginFactor;
+  /** The links under every sign-in form: password reset (with email) and registration (when on). */
+  readonly accountLinks: AccountLinks;
 }
 
 export interface SignInContextDeps {
@@ -102,6 +114,10 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       jwks: () => deps.keyManager.jwks(),
       algorithms: deps.keyManager.algorithms,
     }),
+    accountLinks: {
+      forgotPassword: config.email === undefined ? undefined : basePath + ACCOUNT_PATHS.forgotPassword,
+      register: config.registration.enabled ? basePath + ACCOUNT_PATHS.register : undefined,
+    },
     limits: deps.limits ?? {
       account: createStoreRateLimiter(deps.stores.throttles, ACCOUNT_POLICY, 'sign-in-account'),
       ip: createStoreRateLimiter(deps.stores.throttles, IP_POLICY, 'sign-in-ip'),

@@ -37,6 +37,7 @@ export async function showLoginPage(
       interaction: context.interactions.seal(interaction),
       csrfToken: context.browser.csrfToken(browserId),
       clientName: client.name,
+      links: context.accountLinks,
       ...input,
     }),
     // The POST may end in a redirect to the client (consent already given): form-action must allow it.

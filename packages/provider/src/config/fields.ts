@@ -16,6 +16,7 @@ import {
   parseHost,
   parseIssuer,
   parseLogLevel,
+  parseMailbox,
   parseNonEmptyString,
   parsePasswordMinLength,
   parsePollingInterval,
@@ -24,6 +25,7 @@ import {
   parsePublicUrl,
   parseRequestsPerMinute,
   parseSigningAlgorithm,
+  parseSmtpTls,
   parseTrustedProxies,
 } from './parsers.js';
 import { parseSecret } from './secret.js';
@@ -157,4 +159,23 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   { path: 'metrics.host', env: ['LATCHKEY_METRICS_HOST'], default: '127.0.0.1', parse: parseHost },
   { path: 'metrics.port', env: ['LATCHKEY_METRICS_PORT'], parse: parsePort },
   { path: 'shutdownTimeout', env: ['LATCHKEY_SHUTDOWN_TIMEOUT'], default: '10s', parse: parseDurationValue },
+  // No defaults under email.*: the section exists only when an operator configures delivery.
+  { path: 'email.from', env: ['LATCHKEY_EMAIL_FROM'], parse: parseMailbox },
+  { path: 'email.smtp.host', env: ['LATCHKEY_EMAIL_SMTP_HOST'], parse: parseHost },
+  { path: 'email.smtp.port', env: ['LATCHKEY_EMAIL_SMTP_PORT'], parse: parsePort },
+  { path: 'email.smtp.tls', env: ['LATCHKEY_EMAIL_SMTP_TLS'], parse: parseSmtpTls },
+  { path: 'email.smtp.username', env: ['LATCHKEY_EMAIL_SMTP_USERNAME'], parse: parseNonEmptyString },
+  {
+    path: 'email.smtp.password',
+    env: ['LATCHKEY_EMAIL_SMTP_PASSWORD'],
+    sensitive: true,
+    parse: parseNonEmptyString,
+  },
+  { path: 'email.linkLifetime', env: ['LATCHKEY_EMAIL_LINK_LIFETIME'], parse: parseDurationValue },
+  {
+    path: 'registration.enabled',
+    env: ['LATCHKEY_REGISTRATION_ENABLED'],
+    default: false,
+    parse: parseBoolean,
+  },
 ];

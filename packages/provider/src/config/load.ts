@@ -49,6 +49,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ProviderConfig {
   const result = config as unknown as ProviderConfig;
   checkSchedule(result);
   checkTokenSettings(result);
+  checkEmail(result);
   return result;
 }
 
@@ -95,6 +96,25 @@ function checkTokenSettings(config: ProviderConfig): void {
     throw new ConfigError(
       'tokens.accessTokenAlg',
       `${config.tokens.accessTokenAlg} is not one of keys.algorithms (${algorithms.join(', ')})`,
+    );
+  }
+}
+
+/** Email is all or nothing: a partial section would fail at the first message, so it fails at start. */
+function checkEmail(config: ProviderConfig): void {
+  const email = config.email as Partial<ProviderConfig['email']> | undefined;
+  if (email !== undefined) {
+    if (email.smtp?.host === undefined)
+      throw new ConfigError('email.smtp.host', 'is required when email.* is set');
+    if (email.from === undefined) throw new ConfigError('email.from', 'is required when email.* is set');
+    if ((email.smtp.username === undefined) !== (email.smtp.password === undefined)) {
+      throw new ConfigError('email.smtp.password', 'email.smtp.username and email.smtp.password go together');
+    }
+  }
+  if (config.registration.enabled && email === undefined) {
+    throw new ConfigError(
+      'registration.enabled',
+      'needs email.* configured: new accounts verify their address',
     );
   }
 }

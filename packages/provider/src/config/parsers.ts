@@ -229,3 +229,24 @@ export function parseTrustedProxies(raw: unknown): Parsed<readonly string[]> {
   }
   return ok(items as string[]);
 }
+
+/**
+ * A sender address for email: `addr@host` or `Name <addr@host>`. Line breaks are refused (they would
+ * inject mail headers), and so is anything longer than an address can be (RFC 5321 §4.5.3.1.3).
+ */
+export function parseMailbox(raw: unknown): Parsed<string> {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > 320) return bad('must be an email address');
+  if (/[\r\n\0]/.test(raw)) return bad('must be on one line');
+  const address = /<([^<>]+)>$/.exec(raw.trim())?.[1] ?? raw.trim();
+  return /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address) ? ok(raw.trim()) : bad('must be an email address');
+}
+
+const SMTP_TLS_MODES = ['starttls', 'implicit', 'none'] as const;
+export type SmtpTlsMode = (typeof SMTP_TLS_MODES)[number];
+
+/** How the SMTP connection is protected: STARTTLS (587), TLS from the start (465), or none (tests). */
+export function parseSmtpTls(raw: unknown): Parsed<SmtpTlsMode> {
+  return (SMTP_TLS_MODES as readonly unknown[]).includes(raw)
+    ? ok(raw as SmtpTlsMode)
+    : bad(`must be one of ${SMTP_TLS_MODES.join(', ')}`);
+}

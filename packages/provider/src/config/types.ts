@@ -1,4 +1,5 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
+import type { SmtpTlsMode } from './parsers.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -59,6 +60,30 @@ export interface ProviderConfig {
   readonly metrics: MetricsConfig;
   /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
   readonly shutdownTimeout: number;
+  /** Email delivery (verification and password-reset links); undefined: no email is sent. */
+  readonly email?: EmailConfig | undefined;
+  /** Self-registration on the account page (off by default; needs email, to verify the address). */
+  readonly registration: RegistrationConfig;
+}
+
+export interface EmailConfig {
+  /** The From of every message: `addr@host` or `Name <addr@host>`. */
+  readonly from: string;
+  readonly smtp: {
+    readonly host: string;
+    /** Default: 465 with implicit TLS, 587 otherwise. */
+    readonly port?: number;
+    /** Default: starttls. */
+    readonly tls?: SmtpTlsMode;
+    readonly username?: string;
+    readonly password?: string;
+  };
+  /** Lifetime of a verification or reset link, seconds. Default 30 minutes. */
+  readonly linkLifetime?: number;
+}
+
+export interface RegistrationConfig {
+  readonly enabled: boolean;
 }
 
 export interface TokensConfig {
@@ -135,6 +160,7 @@ export type ProviderConfigOverrides = Partial<
     | 'clients'
     | 'metrics'
     | 'passwords'
+    | 'registration'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -147,4 +173,5 @@ export type ProviderConfigOverrides = Partial<
   readonly metrics?: Partial<MetricsConfig>;
   readonly clients?: Partial<ClientsConfig>;
   readonly passwords?: Partial<PasswordsConfig>;
+  readonly registration?: Partial<RegistrationConfig>;
 };

@@ -20,6 +20,21 @@ export const ENDPOINT_PATHS = {
   readyz: '/readyz',
 } as const;
 
+/** The account area's pages, under the issuer's path like every endpoint. */
+export const ACCOUNT_PATHS = {
+  page: '/account',
+  signIn: '/account/sign-in',
+  password: '/account/password',
+  endSession: '/account/sessions/end',
+  endOtherSessions: '/account/sessions/end-others',
+  disconnect: '/account/applications/disconnect',
+  sendVerification: '/account/verify-email/send',
+  verifyEmail: '/account/verify-email',
+  forgotPassword: '/account/forgot-password',
+  resetPassword: '/account/reset-password',
+  register: '/account/register',
+} as const;
+
 /** The issuer's path without a trailing slash: '' for https://example.com. */
 export function issuerBasePath(issuer: string): string {
   const path = new URL(issuer).pathname;

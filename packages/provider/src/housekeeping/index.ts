@@ -10,6 +10,7 @@ type ExpiringStores = Pick<
   | 'replayCache'
   | 'leases'
   | 'throttles'
+  | 'emailLinks'
   | 'requestRates'
 >;
 
@@ -67,6 +68,7 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
       (limit) => deps.stores.replayCache.deleteExpired(now, limit),
       (limit) => deps.stores.throttles.deleteIdleSince(now - THROTTLE_IDLE_LIMIT, limit),
       (limit) => deps.stores.requestRates.deleteIdleSince(now * 1000, limit),
+      (limit) => deps.stores.emailLinks.deleteExpired(now, limit),
     ];
     const counts: number[] = [];
     for (const task of tasks) counts.push(await inBatches(task));

@@ -19,7 +19,8 @@ export interface SignInAttempt {
   readonly username: string;
   readonly password: string;
   readonly ip: string;
-  readonly clientId: string;
+  /** The application being signed in to; null on the provider's own pages (the account page). */
+  readonly clientId: string | null;
 }
 
 export type SignInResult =

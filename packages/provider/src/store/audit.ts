@@ -21,10 +21,12 @@ export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
         })
         .execute();
     },
-    async list({ limit, type }) {
+    async list({ limit, type, userId }) {
       checkLimit(limit);
       let query = db.selectFrom('audit_events').selectAll();
       if (type !== undefined) query = query.where('type', '=', type);
+      // audit_events_user_id_at (migration 0011) serves one account's events.
+      if (userId !== undefined) query = query.where('user_id', '=', userId);
       // Newest by event time; the id orders events of the same second as they were appended.
       const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(fromRow);

@@ -58,6 +58,17 @@ export function createConsentStore(db: Kysely<ProviderSchema>): ConsentStore {
       }
       throw new Error(`Consent kept changing under ${MAX_GRANT_ATTEMPTS} attempts to record a grant`);
     },
+    async listByUser(userId) {
+      // The (user_id, client_id) primary key serves it.
+      const rows = await db
+        .selectFrom('consents')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('granted_at', 'desc')
+        .orderBy('client_id')
+        .execute();
+      return rows.map(fromRow);
+    },
     async revoke(userId, clientId) {
       const result = await db
         .deleteFrom('consents')

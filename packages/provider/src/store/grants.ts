@@ -39,6 +39,19 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
     async revokeByUser(userId, at) {
       return revokeLive(at, 'user_id', userId);
     },
+    async revokeByUserAndClient(userId, clientId, at) {
+      return retryingSerializationFailures(async () =>
+        changedRows(
+          await db
+            .updateTable('grants')
+            .set({ revoked_at: at })
+            .where('user_id', '=', userId)
+            .where('client_id', '=', clientId)
+            .where('revoked_at', 'is', null)
+            .executeTakeFirst(),
+        ),
+      );
+    },
     async listBySid(sid) {
       // The grants_sid index serves it; ties in created_at are broken by id so the order is stable.
       const rows = await db

@@ -4,6 +4,7 @@ import { createAuthorizationCodeStore } from './authorization-codes.js';
 import { createClientStore } from './clients.js';
 import { createConsentStore } from './consents.js';
 import { createDeviceCodeStore } from './device-codes.js';
+import { createEmailLinkStore } from './email-links.js';
 import { createGrantStore } from './grants.js';
 import { createGroupStore } from './groups.js';
 import { createLeaseStore } from './leases.js';
@@ -51,6 +52,7 @@ export async function openProviderStores(
     deviceCodes: createDeviceCodeStore(db),
     replayCache: createReplayCache(db),
     throttles: createThrottleStore(db),
+    emailLinks: createEmailLinkStore(db),
     requestRates: createRequestRateStore(db),
     groups: createGroupStore(db),
     migrate: () => runMigrations(database, providerMigrations),

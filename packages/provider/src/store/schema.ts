@@ -214,6 +214,18 @@ export interface ReplayCacheTable {
   expires_at: number;
 }
 
+/** Single-use links sent by email (verify an address, reset a password); only SHA-256 of the token. */
+export interface EmailLinksTable {
+  token_hash: string;
+  purpose: string;
+  user_id: string;
+  /** The address the link was sent to: verifying it verifies only this address. */
+  email: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
@@ -228,6 +240,7 @@ export interface ProviderSchema {
   device_codes: DeviceCodesTable;
   replay_cache: ReplayCacheTable;
   throttles: ThrottlesTable;
+  email_links: EmailLinksTable;
   request_rates: RequestRatesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

@@ -54,6 +54,17 @@ export function createSessionStore(db: Kysely<ProviderSchema>): SessionStore {
       );
       return row === undefined ? undefined : fromRow(row);
     },
+    async listLiveByUser(userId, now) {
+      // sessions_user_id serves it; a user has a handful of live sessions, so no limit is needed.
+      const rows = await selectSessions()
+        .where('user_id', '=', userId)
+        .where('ended_at', 'is', null)
+        .where('expires_at', '>', now)
+        .orderBy('last_seen_at', 'desc')
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(fromRow);
+    },
     async endAllForUser(userId, at) {
       const result = await retryingSerializationFailures(() =>
         updateLive(at, { ended_at: at }, 'user_id', userId).executeTakeFirst(),

@@ -114,6 +114,10 @@ export interface UserStore {
    * user was erased.
    */
   erase(id: string, at: number): Promise<boolean>;
+  /** The users (at most 10) whose email is this address, compared case-insensitively, oldest first. */
+  listByEmail(email: string): Promise<UserRecord[]>;
+  /** Marks the address verified if it is still the user's address; whether it was. */
+  markEmailVerified(id: string, email: string, at: number): Promise<boolean>;
 }
 
 /** A named set of users, released as the `groups` claim (an array of names) under the `groups` scope. */
@@ -220,6 +224,8 @@ export interface SessionStore {
   end(idHash: string, at: number): Promise<SessionRecord | undefined>;
   /** Ends every session of a user (password change, disable). Returns how many. */
   endAllForUser(userId: string, at: number): Promise<number>;
+  /** The user's live sessions (not ended, not expired at `now`), most recently used first (account page). */
+  listLiveByUser(userId: string, now: number): Promise<SessionRecord[]>;
 }
 
 /** What a user has agreed a client may have (OIDC Core §3.1.2.4). */
@@ -237,6 +243,8 @@ export interface ConsentStore {
   revoke(userId: string, clientId: string): Promise<boolean>;
   /** Deletes every consent of a user (user erasure); returns how many. */
   revokeAllForUser(userId: string): Promise<number>;
+  /** Every consent of a user, most recent first (the account page's connected applications). */
+  listByUser(userId: string): Promise<ConsentRecord[]>;
 }
 
 /**
@@ -266,6 +274,8 @@ export interface GrantStore {
   /** Revokes every live grant of a session (logout) or a user (password change). Returns how many. */
   revokeBySid(sid: string, at: number): Promise<number>;
   revokeByUser(userId: string, at: number): Promise<number>;
+  /** Revokes every live grant a user gave one client (the account page disconnecting an application). */
+  revokeByUserAndClient(userId: string, clientId: string, at: number): Promise<number>;
   /**
    * Every grant made in a session, revoked ones too, oldest first: the clients that got tokens in it,
    * which logout tells through the back channel (Back-Channel Logout §2.3).
@@ -333,8 +343,12 @@ export interface AuditEvent {
 
 export interface AuditStore {
   append(event: AuditEvent): Promise<void>;
-  /** Newest first. */
-  list(options: { limit: number; type?: string }): Promise<(AuditEvent & { readonly id: number })[]>;
+  /** Newest first; `userId` keeps the events of one account (its own security events). */
+  list(options: {
+    limit: number;
+    type?: string;
+    userId?: string;
+  }): Promise<(AuditEvent & { readonly id: number })[]>;
 }
 
 /** Everything the provider persists, as one object handed to constructors. */
@@ -352,6 +366,7 @@ export interface ProviderStores {
   readonly deviceCodes: DeviceCodeStore;
   readonly replayCache: ReplayCache;
   readonly throttles: ThrottleStore;
+  readonly emailLinks: EmailLinkStore;
   readonly requestRates: RequestRateStore;
   readonly groups: GroupStore;
   /** Cheap round trip to the database, for /readyz. */
@@ -533,4 +548,36 @@ export interface ReplayCache {
   remember(key: string, expiresAt: number, at: number): Promise<boolean>;
   /** Deletes at most `limit` expired rows (every one when undefined); returns how many. */
   deleteExpired(before: number, limit?: number): Promise<number>;
+}
+
+/** What an emailed link lets its holder do, once. */
+export type EmailLinkPurpose = 'verify-email' | 'reset-password';
+
+/**
+ * A link sent by email (checklist F5): 256 random bits in the URL, only its SHA-256 stored; bound to
+ * one account and one address; short-lived; consumed at most once.
+ */
+export interface EmailLinkRecord {
+  readonly tokenHash: string;
+  readonly purpose: EmailLinkPurpose;
+  readonly userId: string;
+  readonly email: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly consumedAt: number | null;
+}
+
+export interface EmailLinkStore {
+  create(link: EmailLinkRecord): Promise<void>;
+  /** The link if it is live (unconsumed, unexpired at `now`) and of this purpose; nothing is changed. */
+  peek(tokenHash: string, purpose: EmailLinkPurpose, now: number): Promise<EmailLinkRecord | undefined>;
+  /**
+   * Consumes a live link of this purpose with one guarded UPDATE (DESIGN rule 7): of any number of
+   * concurrent uses exactly one gets the record back.
+   */
+  consume(tokenHash: string, purpose: EmailLinkPurpose, at: number): Promise<EmailLinkRecord | undefined>;
+  /** Ends every live link of a user and purpose (a newer link, or a reset, makes older ones useless). */
+  consumeAllForUser(userId: string, purpose: EmailLinkPurpose, at: number): Promise<number>;
+  /** Housekeeping: deletes at most `limit` links that expired before `before`; how many. */
+  deleteExpired(before: number, limit: number): Promise<number>;
 }

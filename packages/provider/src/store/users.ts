@@ -32,6 +32,25 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
         .executeTakeFirst();
       return row === undefined ? undefined : fromRow(row);
     },
+    async listByEmail(email) {
+      // lower(email) so the lookup uses users_email_lower (migration 0012); a handful of rows at most.
+      const rows = await selectUsers()
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+        .orderBy('created_at')
+        .limit(10)
+        .execute();
+      return rows.map(fromRow);
+    },
+    async markEmailVerified(id, email, at) {
+      // Only the address the link was sent to: a link for an address the user has since changed does nothing.
+      const result = await db
+        .updateTable('users')
+        .set({ email_verified: toFlag(true), updated_at: at })
+        .where('id', '=', id)
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+        .executeTakeFirst();
+      return changedRows(result) > 0;
+    },
     async list() {
       const rows = await selectLiveUsers().orderBy('username').execute();
       return rows.map(fromRow);

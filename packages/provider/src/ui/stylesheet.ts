@@ -115,6 +115,42 @@ input:focus-visible { outline-offset: 0; border-color: var(--primary); }
 .actions { display: grid; gap: .75rem; }
 h1 + .alert { margin-top: 1rem; }
 .error-code { margin: 1.25rem 0 0; font-size: .85rem; color: var(--muted); }
+.card.wide { max-width: 46rem; }
+.links { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .5rem 1rem; margin: 1.25rem 0 0; font-size: .925rem; }
+section { margin-top: 2rem; }
+h2 { font-size: 1.15rem; margin: 0 0 .5rem; font-weight: 650; }
+a { color: var(--primary); }
+.hint { margin: .35rem 0 .75rem; color: var(--muted); font-size: .9rem; }
+.notice {
+  margin: 0 0 1rem; padding: .75rem .9rem; border-radius: 8px;
+  border: 1px solid var(--border); background: color-mix(in srgb, var(--primary) 8%, transparent);
+}
+.facts { display: grid; grid-template-columns: minmax(7rem, max-content) 1fr; gap: .4rem 1rem; margin: 0; }
+.facts dt { font-weight: 600; color: var(--muted); }
+.facts dd { margin: 0; overflow-wrap: anywhere; }
+.tag {
+  display: inline-block; margin-left: .35rem; padding: 0 .45rem; border-radius: 999px;
+  border: 1px solid var(--border); font-size: .8rem; color: var(--muted);
+}
+.rows { list-style: none; margin: 0 0 1rem; padding: 0; border-top: 1px solid var(--border); }
+.rows li {
+  display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: space-between;
+  padding: .75rem 0; border-bottom: 1px solid var(--border);
+}
+.rows li > div { flex: 1 1 18rem; min-width: 0; }
+.meta { display: block; color: var(--muted); font-size: .875rem; overflow-wrap: anywhere; }
+.actions.inline { display: flex; flex-wrap: wrap; }
+.actions.inline .button, .button.small { width: auto; }
+.button.small { padding: .4rem .8rem; font-size: .9rem; }
+.visually-hidden {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
+@media (max-width: 30rem) {
+  .card { padding: 1.5rem 1.1rem 1.25rem; }
+  .facts { grid-template-columns: 1fr; gap: .1rem; }
+  .facts dd { margin-bottom: .5rem; }
+}
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
 `;
 }

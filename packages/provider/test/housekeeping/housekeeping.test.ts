@@ -58,6 +58,39 @@ test('in a cluster only the instance holding the lease runs a pass', async () =>
   await b.stop();
 });
 
+test('deletes expired email links and keeps live ones', async () => {
+  const stores = await sqliteStores();
+  const clock = frozenClock();
+  const t = clock.now();
+  await stores.users.create({
+    id: 'u-1',
+    username: 'alice',
+    email: 'alice@example.com',
+    emailVerified: false,
+    profile: {},
+    passwordHash: null,
+    passwordChangedAt: null,
+    disabled: false,
+    createdAt: t,
+    updatedAt: t,
+  });
+  const link = (tokenHash: string, expiresAt: number) => ({
+    tokenHash,
+    purpose: 'verify-email' as const,
+    userId: 'u-1',
+    email: 'alice@example.com',
+    createdAt: t - 100,
+    expiresAt,
+    consumedAt: null,
+  });
+  await stores.emailLinks.create(link('old', t - 1));
+  await stores.emailLinks.create(link('live', t + 600));
+  const housekeeping = createHousekeeping({ stores, now: clock.now, instanceId: 'a' });
+  assert.deepEqual(await housekeeping.runOnce(), { ran: true, deleted: 1 });
+  assert.ok(await stores.emailLinks.peek('live', 'verify-email', t));
+  await housekeeping.stop();
+});
+
 test('L3: idle throttle counts, recovered request rates and expired device codes are pruned, in batches of BATCH_SIZE', async () => {
   const stores = await sqliteStores();
   const clock = frozenClock();

@@ -70,6 +70,17 @@ describeEachDialect('audit store', (ctx) => {
     assert.deepEqual(await audit.list({ limit: 10, type: 'never.happened' }), []);
   });
 
+  test("filters by user: one account's own events, newest first", async (t) => {
+    const { audit } = await openMigratedStores(ctx, t);
+    await audit.append({ type: 'sign_in.success', at: NOW, userId: 'u-alice' });
+    await audit.append({ type: 'sign_in.success', at: NOW + 1, userId: 'u-bob' });
+    await audit.append({ type: 'password.changed', at: NOW + 2, userId: 'u-alice' });
+    await audit.append({ type: 'key.rotated', at: NOW + 3 });
+    const own = await audit.list({ limit: 10, userId: 'u-alice' });
+    assert.deepEqual(types(own), ['password.changed', 'sign_in.success']);
+    assert.deepEqual(await audit.list({ limit: 10, userId: 'u-nobody' }), []);
+  });
+
   for (const limit of [0, -1, 1.5, MAX_AUDIT_LIST_LIMIT + 1, Number.NaN]) {
     test(`refuses a limit of ${limit}`, async (t) => {
       const { audit } = await openMigratedStores(ctx, t);

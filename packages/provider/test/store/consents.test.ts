@@ -127,4 +127,18 @@ describeEachDialect('consent store', (ctx) => {
     ]);
     assert.deepEqual([...((await one.consents.get(ALICE, APP))?.scopes ?? [])].sort(), ['email', 'profile']);
   });
+
+  test("listByUser returns the user's consents, most recent first, and no one else's", async (t) => {
+    const { consents, users, clients } = await openStoresWithUserAndClient(ctx, t);
+    await users.create(user({ id: 'u-bob', username: 'bob' }));
+    await clients.create(client({ clientId: 'other-app' }));
+    await consents.grant(ALICE, APP, ['openid'], NOW);
+    await consents.grant(ALICE, 'other-app', ['openid', 'email'], NOW + 5);
+    await consents.grant('u-bob', APP, ['profile'], NOW + 9);
+    assert.deepEqual(await consents.listByUser(ALICE), [
+      { userId: ALICE, clientId: 'other-app', scopes: ['openid', 'email'], grantedAt: NOW + 5 },
+      { userId: ALICE, clientId: APP, scopes: ['openid'], grantedAt: NOW },
+    ]);
+    assert.deepEqual(await consents.listByUser('u-nobody'), []);
+  });
 });

@@ -62,6 +62,23 @@ describeEachDialect('grant store', (ctx) => {
     assert.equal(await grants.revokeByUser(grant().userId ?? '', NOW + 6), 0);
   });
 
+  test('revokeByUserAndClient revokes only the live grants one user gave one client', async (t) => {
+    const { grants } = await openMigratedStores(ctx, t);
+    const alice = grant().userId ?? '';
+    const app = grant().clientId;
+    await grants.create(grant({ id: 'g-1' }));
+    await grants.create(grant({ id: 'g-2', sid: 'sid-2' }));
+    await grants.create(grant({ id: 'g-revoked', revokedAt: NOW }));
+    await grants.create(grant({ id: 'g-other-client', clientId: 'other-app' }));
+    await grants.create(grant({ id: 'g-bob', userId: 'u-bob' }));
+    assert.equal(await grants.revokeByUserAndClient(alice, app, NOW + 5), 2);
+    assert.equal((await grants.get('g-1'))?.revokedAt, NOW + 5);
+    assert.equal((await grants.get('g-revoked'))?.revokedAt, NOW);
+    assert.equal((await grants.get('g-other-client'))?.revokedAt, null);
+    assert.equal((await grants.get('g-bob'))?.revokedAt, null);
+    assert.equal(await grants.revokeByUserAndClient(alice, app, NOW + 6), 0);
+  });
+
   test('listBySid returns every grant of one session, revoked ones too, oldest first', async (t) => {
     const { grants } = await openMigratedStores(ctx, t);
     await grants.create(grant({ id: 'g-late', createdAt: NOW + 10 }));

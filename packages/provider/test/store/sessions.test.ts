@@ -93,6 +93,22 @@ describeEachDialect('session store', (ctx) => {
     assert.equal(await sessions.endAllForUser(ALICE, NOW + 30), 0);
   });
 
+  test("listLiveByUser lists the user's live sessions, most recently used first, and no one else's", async (t) => {
+    const { sessions, users } = await openStoresWithUserAndClient(ctx, t);
+    await users.create(user({ id: 'u-bob', username: 'bob' }));
+    await sessions.create(session({ idHash: 'a-old', sid: 's-old', lastSeenAt: NOW + 1 }));
+    await sessions.create(session({ idHash: 'a-new', sid: 's-new', lastSeenAt: NOW + 9 }));
+    await sessions.create(session({ idHash: 'a-ended', sid: 's-ended', endedAt: NOW + 2 }));
+    await sessions.create(session({ idHash: 'a-expired', sid: 's-expired', expiresAt: NOW + 10 }));
+    await sessions.create(session({ idHash: 'b1', sid: 's-b1', userId: 'u-bob' }));
+    const live = await sessions.listLiveByUser(ALICE, NOW + 10);
+    assert.deepEqual(
+      live.map((s) => s.sid),
+      ['s-new', 's-old'],
+    );
+    assert.deepEqual(await sessions.listLiveByUser('u-nobody', NOW + 10), []);
+  });
+
   const conflicts = [
     { name: 'the same id hash', second: session({ sid: 'sid-other' }), field: 'id_hash' },
     { name: 'the same sid', second: session({ idHash: 'other-hash' }), field: 'sid' },

@@ -125,4 +125,26 @@ describeEachDialect('user store', (ctx) => {
     await users.create(user({ id: 'u-new' }));
     await assert.rejects(users.create(user({ username: 'someone' })), StoreConflictError);
   });
+
+  test('listByEmail finds the users of an address whatever its case, and no one else', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    await users.create(user({ email: 'Alice@Example.com' }));
+    await users.create(user({ id: 'u-bob', username: 'bob', email: 'bob@example.com' }));
+    assert.deepEqual(
+      (await users.listByEmail('alice@EXAMPLE.com')).map((u) => u.id),
+      [user().id],
+    );
+    assert.deepEqual(await users.listByEmail('nobody@example.com'), []);
+  });
+
+  test("markEmailVerified verifies the address only while it is still the user's", async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    await users.create(user({ emailVerified: false, email: 'alice@example.com' }));
+    assert.equal(await users.markEmailVerified(user().id, 'old@example.com', NOW + 1), false);
+    assert.equal((await users.getById(user().id))?.emailVerified, false);
+    assert.equal(await users.markEmailVerified(user().id, 'ALICE@example.com', NOW + 2), true);
+    const verified = await users.getById(user().id);
+    assert.equal(verified?.emailVerified, true);
+    assert.equal(verified?.updatedAt, NOW + 2);
+  });
 });

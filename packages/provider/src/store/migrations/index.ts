@@ -5,10 +5,24 @@ import { tokenLifecycle } from './0003-token-lifecycle.js';
 import { grantResources } from './0004-grant-resources.js';
 import { throttles } from './0005-throttles.js';
 import { attemptLimits } from './0006-attempt-limits.js';
+
 import { adminModel } from './0007-admin-model.js';
+
+import { auditByUser } from './0011-audit-by-user.js';
+import { emailLinks } from './0012-email-links.js';
 
 /** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
 export const providerMigrations: MigrationSet = {
   namespace: 'provider',
-  migrations: [initial, signIn, tokenLifecycle, grantResources, throttles, attemptLimits, adminModel],
+  migrations: [
+    initial,
+    signIn,
+    tokenLifecycle,
+    grantResources,
+    throttles,
+    attemptLimits,
+    adminModel,
+    auditByUser,
+    emailLinks,
+  ],
 };

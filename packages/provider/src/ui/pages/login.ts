@@ -11,6 +11,13 @@ export interface LoginPageInput {
   readonly username?: string;
   /** Shown above the form and tied to both inputs with aria-describedby. */
   readonly error?: string;
+  /** Where "Forgot your password?" and "Create an account" lead, when email and registration are on. */
+  readonly links?: AccountLinks;
+}
+
+export interface AccountLinks {
+  readonly forgotPassword?: string | undefined;
+  readonly register?: string | undefined;
 }
 
 /**
@@ -38,6 +45,12 @@ ${hasError ? html`<p class="alert" id="login-error" role="alert">${input.error}<
 <div class="actions">
 <button type="submit" class="button primary">Sign in</button>
 </div>
-</form>`;
+</form>
+${accountLinks(input.links)}`;
   return layout(theme, { title: 'Sign in', content });
+}
+
+function accountLinks(links: AccountLinks | undefined): SafeHtml | null {
+  if (links?.forgotPassword === undefined && links?.register === undefined) return null;
+  return html`<p class="links">${links.forgotPassword === undefined ? null : html`<a href="${links.forgotPassword}">Forgot your password?</a>`}${links.register === undefined ? null : html`<a href="${links.register}">Create an account</a>`}</p>`;
 }
