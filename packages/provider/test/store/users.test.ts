@@ -125,4 +125,11 @@ describeEachDialect('user store', (ctx) => {
     await users.create(user({ id: 'u-new' }));
     await assert.rejects(users.create(user({ username: 'someone' })), StoreConflictError);
   });
+
+  test('of many concurrent erasures of one user, exactly one reports it erased', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    await users.create(user());
+    const results = await Promise.all(Array.from({ length: 10 }, () => users.erase(user().id, NOW + 1)));
+    assert.equal(results.filter(Boolean).length, 1);
+  });
 });
