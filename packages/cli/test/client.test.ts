@@ -183,7 +183,7 @@ describe('latchkey client (show, update, secret rotate, disable, enable, list, c
         events.map((e) => e.type),
         ['admin.client.enabled', 'admin.client.disabled'],
       );
-      assert.equal((events[0]?.details?.actor as { type: string }).type, 'cli');
+      assert.deepEqual((events[0]?.details?.actor as { type?: string } | undefined)?.type, 'cli');
     } finally {
       await stores.close();
     }

@@ -229,6 +229,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerUserInfo(app, {
     issuer: config.issuer,
     stores,
+    clients,
     verifyAccessToken: createAccessTokenVerifier({
       issuer: config.issuer,
       audience: userinfoAudience(config.issuer),

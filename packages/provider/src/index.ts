@@ -3,7 +3,7 @@
 export * from './admin/index.js';
 export { createProviderApp, type ProviderAppDeps } from './app.js';
 export { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
-export { endpointClients, verifyClientSecret } from './clients/index.js';
+export { verifyClientSecret } from './clients/index.js';
 export {
   CONFIG_FIELDS,
   ConfigError,
@@ -58,9 +58,7 @@ export type {
 } from './store/types.js';
 export {
   checkNewPassword,
-  DEFAULT_PASSWORD_POLICY,
   isCommonPassword,
-  MAX_PASSWORD_LENGTH,
   type PasswordPolicy,
   verifyUserPassword,
 } from './users/index.js';

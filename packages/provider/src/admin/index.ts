@@ -3,28 +3,25 @@
  * to clients, users and groups goes through here, is validated here and is audited here with its
  * actor. The CLI, the admin API and the console are faces over it and never touch the stores.
  */
-export { type AdminActor, SYSTEM_ACTOR } from './actor.js';
+export type { AdminActor } from './actor.js';
 export {
   type ClientAdminStores,
   type ClientServiceOptions,
   type CreateClientInput,
   type CreatedClient,
   createClient,
-  generateClientId,
 } from './clients/create.js';
 export { deleteClient } from './clients/delete.js';
 export { getClient, listClients, requireClient } from './clients/read.js';
-export { MAX_SECRET_OVERLAP, type RotatedSecret, rotateClientSecret } from './clients/secret.js';
+export { type RotatedSecret, rotateClientSecret } from './clients/secret.js';
 export { disableClient, enableClient } from './clients/status.js';
 export { type UpdateClientInput, type UpdatedClient, updateClient } from './clients/update.js';
 export { AdminError, type AdminErrorCode } from './errors.js';
 export {
   ADMIN_GROUP,
   addGroupMember,
-  checkGroupName,
   createGroup,
   deleteGroup,
-  ensureGroup,
   groupMembers,
   groupsOfUser,
   listGroups,

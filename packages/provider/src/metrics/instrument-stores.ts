@@ -16,6 +16,7 @@ const STORE_NAMES = [
   'refreshTokens',
   'deviceCodes',
   'replayCache',
+  'groups',
 ] as const satisfies readonly (keyof ProviderStores)[];
 
 /**

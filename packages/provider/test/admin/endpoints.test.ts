@@ -52,6 +52,18 @@ describe('a client changed from the CLI, at the endpoints', () => {
     assert.equal((await redeem(f.secrets.web)).statusCode, 200);
   });
 
+  test('the access tokens a client already holds are refused at UserInfo once it is disabled', async () => {
+    const { body } = await f.signIn();
+    assert.equal((await f.userinfo(body.access_token)).statusCode, 200);
+    await disableClient(f.stores, 'web', { now: f.clock.now });
+    pastCache();
+    const refused = await f.userinfo(body.access_token);
+    assert.equal(refused.statusCode, 401);
+    assert.match(String(refused.headers['www-authenticate']), /error="invalid_token"/);
+    await enableClient(f.stores, 'web', { now: f.clock.now });
+    pastCache();
+  });
+
   test('after secret rotate --keep-old-for 1h both secrets work; after the hour only the new one', async () => {
     const old = f.secrets.web;
     const { secret } = await rotateClientSecret(f.stores, 'web', { keepOldFor: 3600 }, { now: f.clock.now });

@@ -60,6 +60,13 @@ describe('the consent page', () => {
     assert.match(page.body, /<input type="hidden" name="csrf_token" value="[\w-]{43}">/);
   });
 
+  test('says in plain words what the groups scope shares', async () => {
+    const { updateClient } = await import('@latchkey/provider');
+    await updateClient(h.stores, CLIENT_ID, { scopes: { add: ['groups'] } });
+    const { page } = await consentPage({ scope: 'openid groups' });
+    assert.match(page.body, /<li>See the groups you belong to<\/li>/);
+  });
+
   test('escapes the client name', async () => {
     const { page } = await consentPage({ client_id: 'evil-name' });
     assert.doesNotMatch(page.body, /<img src=x/);

@@ -73,4 +73,15 @@ describeEachDialect('group store', (ctx) => {
     assert.equal(results.filter(Boolean).length, 1);
     assert.deepEqual(await groups.members('ops'), ['u-1']);
   });
+
+  test('of many concurrent creations of one group, exactly one succeeds and the others conflict', async (t) => {
+    const { groups } = await openMigratedStores(ctx, t);
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => groups.create({ name: 'ops', createdAt: NOW })),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results) {
+      if (r.status === 'rejected') assert.ok(r.reason instanceof StoreConflictError, String(r.reason));
+    }
+  });
 });

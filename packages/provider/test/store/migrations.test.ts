@@ -3,8 +3,17 @@ import { test } from 'node:test';
 import { runMigrations, sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
 import { type OpenedProviderStores, providerMigrations } from '../../src/store/index.js';
-import type { GrantRecord } from '../../src/store/types.js';
-import { authorizationCode, grant, NOW, openStoresOn, refreshToken, session, user } from './fixtures.js';
+import type { ClientRecord, GrantRecord } from '../../src/store/types.js';
+import {
+  authorizationCode,
+  client,
+  grant,
+  NOW,
+  openStoresOn,
+  refreshToken,
+  session,
+  user,
+} from './fixtures.js';
 
 const ALL = providerMigrations.migrations.map((m) => m.name);
 const TABLES = [
@@ -21,6 +30,8 @@ const TABLES = [
   'device_codes',
   'replay_cache',
   'throttles',
+  'groups',
+  'group_members',
 ];
 
 describeEachDialect('provider migrations', (ctx) => {
@@ -83,6 +94,26 @@ describeEachDialect('provider migrations', (ctx) => {
     assert.deepEqual((await stores.grants.get('g-api'))?.resources, ['https://api.example']);
   });
 
+  test('upgrade a database from the throttles release to the admin model: clients enabled, users live', async (t) => {
+    const stores = await openStoresOn(await ctx.freshUrl(), t);
+    const throttlesRelease = providerMigrations.migrations.filter((m) => m.name <= '0005-throttles');
+    assert.equal(throttlesRelease.at(-1)?.name, '0005-throttles');
+    await runMigrations(stores.database, { ...providerMigrations, migrations: throttlesRelease });
+    await insertClientAsBeforeAdminModel(stores, client());
+    await sql`insert into users (id, username, email, email_verified, profile, password_hash,
+        password_changed_at, disabled, created_at, updated_at)
+      values ('u-old', 'old-timer', null, 0, '{}', null, null, 0, ${NOW}, ${NOW})`.execute(
+      stores.database.db,
+    );
+    assert.deepEqual(await stores.migrate(), { applied: ALL.slice(throttlesRelease.length) });
+    assert.deepEqual(await stores.clients.get(client().clientId), client());
+    assert.deepEqual(
+      (await stores.users.list()).map((u) => u.username),
+      ['old-timer'],
+    );
+    assert.deepEqual(await stores.groups.list(), []);
+  });
+
   test('succeed for two instances migrating one database at once', async (t) => {
     const url = await ctx.freshUrl();
     const one = await openStoresOn(url, t);
@@ -105,4 +136,17 @@ async function insertGrantWithoutResources(stores: OpenedProviderStores, record:
   await sql`insert into grants (id, client_id, user_id, scopes, sid, created_at, revoked_at)
     values (${record.id}, ${record.clientId}, ${record.userId}, ${JSON.stringify(record.scopes)},
       ${record.sid}, ${record.createdAt}, ${record.revokedAt})`.execute(stores.database.db);
+}
+
+/** A client row as releases before 0007 wrote it: no disabled flag, no previous secret. */
+async function insertClientAsBeforeAdminModel(stores: OpenedProviderStores, c: ClientRecord): Promise<void> {
+  await sql`insert into clients (client_id, name, type, secret_hash, redirect_uris, post_logout_redirect_uris,
+      grant_types, scopes, token_endpoint_auth_method, id_token_signed_response_alg, jwks, jwks_uri,
+      allowed_resources, backchannel_logout_uri, created_at, updated_at)
+    values (${c.clientId}, ${c.name}, ${c.type}, ${c.secretHash}, ${JSON.stringify(c.redirectUris)},
+      ${JSON.stringify(c.postLogoutRedirectUris)}, ${JSON.stringify(c.grantTypes)}, ${JSON.stringify(c.scopes)},
+      ${c.tokenEndpointAuthMethod}, ${c.idTokenSignedResponseAlg}, ${null}, ${c.jwksUri},
+      ${JSON.stringify(c.allowedResources)}, ${c.backchannelLogoutUri}, ${c.createdAt}, ${c.updatedAt})`.execute(
+    stores.database.db,
+  );
 }

@@ -147,4 +147,11 @@ describeEachDialect('user store', (ctx) => {
     assert.equal(verified?.emailVerified, true);
     assert.equal(verified?.updatedAt, NOW + 2);
   });
+
+  test('of many concurrent erasures of one user, exactly one reports it erased', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    await users.create(user());
+    const results = await Promise.all(Array.from({ length: 10 }, () => users.erase(user().id, NOW + 1)));
+    assert.equal(results.filter(Boolean).length, 1);
+  });
 });

@@ -137,7 +137,12 @@ describe('POST /token', () => {
     const { createClient } = await import('@latchkey/provider');
     const created = await createClient(
       f.stores,
-      { name: 'm2m', clientId: 'm2m', grantTypes: ['client_credentials'] },
+      {
+        name: 'm2m',
+        clientId: 'm2m',
+        grantTypes: ['client_credentials'],
+        allowedResources: ['https://api.example.com'],
+      },
       { now: f.clock.now },
     );
     const response = await redeem({}, { authorization: basicAuth('m2m', created.secret!) });

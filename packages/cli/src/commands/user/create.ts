@@ -1,4 +1,4 @@
-import { createUser } from '@latchkey/provider';
+import { ADMIN_GROUP, createUser } from '@latchkey/provider';
 import { withAdmin } from '../../lib/admin-context.js';
 import { optionalString, requireString } from '../../lib/args.js';
 import type { Command } from '../../lib/command.js';
@@ -65,11 +65,10 @@ export const userCreate: Command = {
         options,
       ),
     );
-    if (values.json)
-      printJson(io.stdout, userJson(user, values.admin ? { groups: ['latchkey-admins'] } : {}));
+    if (values.json) printJson(io.stdout, userJson(user, values.admin ? { groups: [ADMIN_GROUP] } : {}));
     else {
       println(io.stdout, `Created user ${user.username} (sub ${user.id}).`);
-      if (values.admin) println(io.stdout, `${user.username} is in latchkey-admins.`);
+      if (values.admin) println(io.stdout, `${user.username} is in ${ADMIN_GROUP}.`);
     }
     return 0;
   },

@@ -1,7 +1,7 @@
 import { isJoseError, type JwtClaims } from '@latchkey/oidc';
 import { InsufficientScope, InvalidRequest, InvalidToken } from '../../errors/index.js';
 import type { RequestParams } from '../../lib/request-params.js';
-import type { GrantRecord, UserRecord } from '../../store/types.js';
+import type { ClientRecord, GrantRecord, UserRecord } from '../../store/types.js';
 import { GRANT_ID_CLAIM, USERINFO_CLAIMS_CLAIM } from '../../tokens/index.js';
 
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token. The scheme is case-insensitive (RFC 9110 §11.1).
@@ -87,6 +87,18 @@ export function checkUserActive(user: UserRecord | undefined): UserRecord {
     throw new InvalidToken('The access token is invalid', 'user missing or disabled');
   }
   return user;
+}
+
+/**
+ * The client the token was issued to still exists and is enabled (the clients an endpoint sees:
+ * clients/endpoint-view.ts). A client disabled or deleted by an operator loses UserInfo at once for
+ * the tokens it already holds, as it loses the token endpoint.
+ */
+export function checkClientActive(client: ClientRecord | undefined): ClientRecord {
+  if (client === undefined) {
+    throw new InvalidToken('The access token is invalid', 'client missing or disabled');
+  }
+  return client;
 }
 
 /** The claims the client asked for one by one (the `claims` parameter's userinfo member), as minted. */

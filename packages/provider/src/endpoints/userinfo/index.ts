@@ -4,11 +4,12 @@ import { userClaims, withGroupsIfReleased } from '../../claims/index.js';
 import { errorResponse, InvalidToken, OAuthError } from '../../errors/index.js';
 import { RequestParams } from '../../lib/request-params.js';
 import { claimsForScopes } from '../../scopes/index.js';
-import type { ProviderStores } from '../../store/types.js';
+import type { ClientStore, ProviderStores } from '../../store/types.js';
 import type { AccessTokenVerifier } from '../../tokens/index.js';
 import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
 import {
   checkAccessToken,
+  checkClientActive,
   checkGrantNotRevoked,
   checkOpenidScope,
   checkUserActive,
@@ -21,6 +22,8 @@ export interface UserInfoDeps {
   readonly issuer: string;
   readonly verifyAccessToken: AccessTokenVerifier;
   readonly stores: Pick<ProviderStores, 'grants' | 'users' | 'groups'>;
+  /** The clients as endpoints see them (disabled ones are absent). */
+  readonly clients: Pick<ClientStore, 'get'>;
 }
 
 /**
@@ -42,7 +45,8 @@ export function registerUserInfo(app: FastifyInstance, deps: UserInfoDeps): void
       }
       const claims = await checkAccessToken(token, deps.verifyAccessToken);
       const scopes = checkOpenidScope(claims);
-      checkGrantNotRevoked(await deps.stores.grants.get(grantIdOf(claims)), claims);
+      const grant = checkGrantNotRevoked(await deps.stores.grants.get(grantIdOf(claims)), claims);
+      checkClientActive(await deps.clients.get(grant.clientId));
       const user = checkUserActive(await deps.stores.users.getById(String(claims.sub)));
       const names = new Set([...claimsForScopes(scopes), ...requestedUserinfoClaims(claims)]);
       // OIDC Core §5.3.2: `sub` is always there and equals the ID token's (both are the user's id).
