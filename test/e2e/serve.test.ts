@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { LocalKeySet } from '@latchkey/oidc';
 import pg from 'pg';
+import { freePort } from '../helpers/free-port.js';
 
 const cliEntry = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -21,9 +22,9 @@ interface Served {
 }
 
 /** Starts `latchkey serve` on an ephemeral port and resolves with the URL it logs once listening. */
-function serve(env: NodeJS.ProcessEnv): Promise<Served> {
+function serve(env: NodeJS.ProcessEnv, args: readonly string[] = ['--port', '0']): Promise<Served> {
   const cwd = mkdtempSync(join(tmpdir(), 'latchkey-serve-'));
-  const child = spawn(process.execPath, [cliEntry, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [cliEntry, 'serve', ...args], {
     cwd,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,7 +61,8 @@ async function assertServesProvider(url: string): Promise<void> {
   const discovery = await fetch(`${url}/.well-known/openid-configuration`);
   assert.equal(discovery.status, 200);
   const metadata = (await discovery.json()) as { issuer: string; jwks_uri: string };
-  assert.equal(metadata.issuer, 'http://localhost:8080');
+  // No issuer configured: the development issuer follows the port listened on.
+  assert.equal(metadata.issuer, `http://localhost:${new URL(url).port}`);
   const jwksPath = new URL(metadata.jwks_uri).pathname;
   const jwks = await fetch(`${url}${jwksPath}`);
   assert.equal(jwks.status, 200);
@@ -84,6 +86,20 @@ describe('latchkey serve (the built CLI, as npm start runs it)', () => {
       statSync(join(served.cwd, 'latchkey-data', 'latchkey.db'));
     } finally {
       assert.equal(await stop(served), 0, 'SIGTERM stops it cleanly');
+    }
+  });
+
+  test('`serve --port N` publishes the issuer http://localhost:N', async () => {
+    const port = await freePort();
+    const served = await serve({ LATCHKEY_LOG_LEVEL: 'info' }, ['--port', String(port)]);
+    try {
+      assert.equal(new URL(served.url).port, String(port));
+      const metadata = (await (await fetch(`${served.url}/.well-known/openid-configuration`)).json()) as {
+        issuer: string;
+      };
+      assert.equal(metadata.issuer, `http://localhost:${port}`);
+    } finally {
+      assert.equal(await stop(served), 0);
     }
   });
 

@@ -40,6 +40,7 @@ export {
 export { AdminError, type AdminErrorCode } from './lib/admin-errors.js';
 export type { Clock } from './lib/clock.js';
 export { createLogger } from './lib/create-logger.js';
+export { checkPortFree, PortUnavailableError } from './lib/free-port.js';
 export {
   createKeyManager,
   migrateProvider,

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { pino } from 'pino';
 import { createProviderApp } from './app.js';
 import { withAuditLog } from './audit/logged-audit-store.js';
-import { devSecretWarning, resolveSecret } from './config/secret.js';
+import { developmentIssuer, isDevelopmentIssuer, issuerPort } from './config/development-issuer.js';
+import { devSecretWarning, requireSecretInProduction, resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
 import { type MetricsServer, startMetricsServer } from './endpoints/metrics/index.js';
 import { createHousekeeping } from './housekeeping/index.js';
@@ -11,6 +12,7 @@ import { createKeyManager as createKeyManagerFromDeps, type KeyManager } from '.
 import { type Clock, systemClock } from './lib/clock.js';
 import { closeWithin } from './lib/close-within.js';
 import { createLogger } from './lib/create-logger.js';
+import { checkPortFree } from './lib/free-port.js';
 import type { Logger } from './lib/logger.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { type OpenedProviderStores, openProviderStores } from './store/index.js';
@@ -46,6 +48,8 @@ export function createKeyManager(options: OpenKeyManagerOptions): KeyManager {
 
 export interface StartProviderOptions {
   readonly logger?: pino.Logger;
+  /** Read for NODE_ENV. Default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
   readonly now?: Clock;
   readonly instanceId?: string;
   readonly secret?: Uint8Array;
@@ -67,10 +71,17 @@ export interface RunningProvider {
 
 /** `latchkey serve`: opens the database, migrates it, loads (or creates) the signing keys, listens. */
 export async function startProvider(
-  config: ProviderConfig,
+  configured: ProviderConfig,
   options: StartProviderOptions = {},
 ): Promise<RunningProvider> {
-  const logger = options.logger ?? createLogger(config.logging.level);
+  const logger = options.logger ?? createLogger(configured.logging.level);
+  // Refusals that need no database come first: nothing is migrated or created for a start that fails.
+  if (options.secret === undefined) requireSecretInProduction(configured, options.env ?? process.env);
+  const port = await checkPortFree(configured.host, configured.port);
+  const config: ProviderConfig = configured.issuerFollowsPort
+    ? { ...configured, port, issuer: developmentIssuer(port) }
+    : { ...configured, port };
+  warnOnIssuerPortMismatch(config, logger);
   const stores = await openProviderStores(config.databaseUrl);
   let keyManager: KeyManager | undefined;
   let metricsServer: MetricsServer | undefined;
@@ -149,6 +160,22 @@ export async function startProvider(
     await stores.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * An explicit loopback issuer on another port than the one listened on sends every browser (and the
+ * redirect after sign-in) somewhere else: say so, naming both. Behind a proxy (any other host) the two
+ * differ on purpose.
+ */
+function warnOnIssuerPortMismatch(config: ProviderConfig, logger: Logger): void {
+  if (config.issuerFollowsPort || !isDevelopmentIssuer(config.issuer)) return;
+  const published = issuerPort(config.issuer);
+  if (published === config.port) return;
+  logger.warn(
+    { issuer: config.issuer, port: config.port },
+    `the issuer ${config.issuer} names port ${published} but the provider listens on port ${config.port}: ` +
+      'browsers sent to the issuer will not reach this server (set --issuer to match, or drop it to follow --port)',
+  );
 }
 
 /** `latchkey migrate`: applies pending migrations and closes the database. */

@@ -29,6 +29,11 @@ export interface LoggingConfig {
 export interface ProviderConfig {
   /** Exactly the `iss` of every token and the `issuer` of discovery: no trailing slash, no query. */
   readonly issuer: string;
+  /**
+   * True when no issuer was configured: the issuer is the development issuer http://localhost:<port>,
+   * and startProvider makes it name the port actually listened on (port 0 picks one).
+   */
+  readonly issuerFollowsPort: boolean;
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string;
@@ -114,7 +119,16 @@ export interface UiConfig {
 export type ProviderConfigOverrides = Partial<
   Omit<
     ProviderConfig,
-    'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens' | 'device' | 'clients' | 'metrics'
+    | 'issuerFollowsPort'
+    | 'keys'
+    | 'logging'
+    | 'session'
+    | 'authorization'
+    | 'ui'
+    | 'tokens'
+    | 'device'
+    | 'clients'
+    | 'metrics'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;

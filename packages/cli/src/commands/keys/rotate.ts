@@ -35,7 +35,7 @@ export const keysRotate: Command = {
           ignorePublicationDelay: values['ignore-publication-delay'] === true,
         });
       } catch (error) {
-        if (error instanceof RotationRefusedError) throw new CommandError(error.message);
+        if (error instanceof RotationRefusedError) throw new CommandError(refusal(error));
         throw error;
       }
     });
@@ -46,3 +46,10 @@ export const keysRotate: Command = {
     return 0;
   },
 };
+
+/** Names the flag that forces a rotation the publication delay holds back. */
+function refusal(error: RotationRefusedError): string {
+  return error.retryAt === undefined
+    ? error.message
+    : `${error.message} To force it now: latchkey keys rotate --ignore-publication-delay`;
+}
