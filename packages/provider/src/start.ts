@@ -6,6 +6,7 @@ import { withAuditLog } from './audit/logged-audit-store.js';
 import { developmentIssuer, isDevelopmentIssuer, issuerPort } from './config/development-issuer.js';
 import { devSecretWarning, requireSecretInProduction, resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { syncDemoClient } from './demo/index.js';
 import { type MetricsServer, startMetricsServer } from './endpoints/metrics/index.js';
 import { createHousekeeping } from './housekeeping/index.js';
 import { createKeyManager as createKeyManagerFromDeps, type KeyManager } from './keys/key-manager.js';
@@ -93,6 +94,13 @@ export async function startProvider(
         : (await import('./metrics/provider-metrics.js')).createProviderMetrics();
     const { applied } = await stores.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    // The demo's client exists on a development issuer only, with this issuer's redirect URI.
+    const demoClient = await syncDemoClient(stores, config.issuer, logger);
+    if (demoClient === 'created' || demoClient === 'updated')
+      logger.info(
+        { clientId: 'latchkey-demo' },
+        `demo client ${demoClient}: try a sign-in at ${config.issuer}/`,
+      );
     keyManager = createKeyManager({
       config,
       stores: { ...stores, audit: withAuditLog(stores.audit, logger, metrics) },

@@ -59,6 +59,8 @@ export interface SignInContextDeps {
   readonly secret: Uint8Array;
   /** Default: counted in the database, shared by every instance (see login/rate-limiter.ts). */
   readonly limits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
+  /** Default: built from config.ui (the app passes the one every page shares). */
+  readonly theme?: Theme;
 }
 
 export function createSignInContext(deps: SignInContextDeps): SignInContext {
@@ -78,7 +80,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     clock: deps.clock,
     random: deps.random,
     codeLifetime: config.authorization.codeLifetime,
-    theme: createTheme(config.ui, basePath),
+    theme: deps.theme ?? createTheme(config.ui, basePath),
     sessions: createSessionManager({
       store: deps.stores.sessions,
       clock: deps.clock,

@@ -5,7 +5,15 @@ import type { Theme } from './theme.js';
  * The frame of every page: `lang`, a viewport, one heading per page (its title), the brand (logo or
  * product name), and the provider's stylesheet. Works without JavaScript; there is none.
  */
-export function layout(theme: Theme, page: { readonly title: string; readonly content: SafeHtml }): SafeHtml {
+export function layout(
+  theme: Theme,
+  page: {
+    readonly title: string;
+    readonly content: SafeHtml;
+    /** A wider card, for pages that show code and tokens (the landing page, the demo). */
+    readonly wide?: boolean;
+  },
+): SafeHtml {
   const brand =
     theme.logoUrl === undefined
       ? html`<span class="brand-mark" aria-hidden="true">${theme.productName.slice(0, 1).toUpperCase()}</span><span class="brand-name">${theme.productName}</span>`
@@ -21,7 +29,7 @@ export function layout(theme: Theme, page: { readonly title: string; readonly co
 <link rel="stylesheet" href="${theme.stylesheetHref}">
 </head>
 <body>
-<main class="card" aria-labelledby="page-title">
+<main class="card${page.wide === true ? ' wide' : ''}" aria-labelledby="page-title">
 <header class="brand">${brand}</header>
 <h1 id="page-title">${page.title}</h1>
 ${page.content}
