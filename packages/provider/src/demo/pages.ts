@@ -9,7 +9,7 @@ export function tryItSection(input: { readonly startUrl: string; readonly hasUse
   const createUser = input.hasUsers
     ? null
     : html`<p>There is no user yet. Create one in a terminal, in the folder you started Latchkey from, then come back:</p>
-<pre tabindex="0"><code>echo 'a long passphrase of your own' | npx latchkey user create --username alice --email alice@example.com --password-stdin</code></pre>`;
+<pre class="wrap" tabindex="0"><code>echo 'a long passphrase of your own' | npx latchkey user create --username alice --email alice@example.com --password-stdin</code></pre>`;
   return html`<h2>Try a sign-in</h2>
 <p>A demo application (client <code>${DEMO_CLIENT_ID}</code>) sends you through the sign-in and consent pages with the authorization code flow, PKCE, <code>state</code> and <code>nonce</code>, then shows the ID token and access token it received, each verified against the published keys.</p>
 ${createUser}<div class="actions">
@@ -31,8 +31,10 @@ export function resultPage(theme: Theme, input: ResultPageInput): SafeHtml {
   const content = html`<p class="lead">The demo application received these tokens from <strong>${issuer}</strong> and verified each with <code>@latchkey/oidc</code> against the live JWKS.</p>
 ${tokenSection('ID token', 'id-token', 'Who signed in, for the application (never sent to an API).', tokens.idToken)}
 ${tokenSection('Access token', 'access-token', 'What the application sends to an API, which checks it on its own.', tokens.accessToken)}
-<h2>Do the same yourself</h2>
+<section aria-labelledby="yourself">
+<h2 id="yourself">Do the same yourself</h2>
 ${snippets(input)}
+</section>
 <div class="actions">
 <a class="button primary" href="${input.startUrl}">Sign in again</a>
 <a class="button secondary" href="${input.homeUrl}">Back to the start page</a>
@@ -55,7 +57,7 @@ ${report.checks.map(
 <h3>Claims</h3>
 <pre tabindex="0"><code>${json(report.claims)}</code></pre>
 <h3>Encoded</h3>
-<pre class="token" tabindex="0"><code>${report.token}</code></pre>
+<pre class="wrap" tabindex="0"><code>${report.token}</code></pre>
 </section>`;
 }
 
@@ -96,9 +98,9 @@ const { idToken, accessToken, claims } = await client.handleCallback(callbackUrl
   -d code="$CODE" \\
   -d code_verifier="$CODE_VERIFIER"`;
   return html`<h3>Call the UserInfo API with the access token</h3>
-<pre tabindex="0"><code>${curl}</code></pre>
+<pre class="wrap" tabindex="0"><code>${curl}</code></pre>
 <h3>Verify it from the command line</h3>
-<pre tabindex="0"><code>${cli}</code></pre>
+<pre class="wrap" tabindex="0"><code>${cli}</code></pre>
 <h3>Verify it in your API (TypeScript)</h3>
 <pre tabindex="0"><code>${api}</code></pre>
 <h3>Sign people in from your application</h3>

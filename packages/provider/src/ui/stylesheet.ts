@@ -135,7 +135,7 @@ pre {
   background: var(--code-bg); border: 1px solid var(--border); border-radius: 8px;
   overflow-x: auto; font-size: .85rem; line-height: 1.45;
 }
-pre.token { white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
 .checks { list-style: none; margin: 0 0 1rem; padding: 0; }
 .checks li { display: flex; gap: .6rem; align-items: baseline; padding: .35rem 0; overflow-wrap: anywhere; }
 .checks li::before { content: "✓"; flex: none; font-weight: 700; color: var(--ok); }
