@@ -1,5 +1,6 @@
 import { createClient } from '../clients/service.js';
 import { isDevelopmentIssuer } from '../config/development-issuer.js';
+import { AdminError } from '../lib/admin-errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { ClientStore, UserStore } from '../store/types.js';
 
@@ -44,13 +45,19 @@ export async function syncDemoClient(
   if (existing?.redirectUris.length === 1 && existing.redirectUris[0] === redirectUri) return 'kept';
   // The store has no update: the id is fixed, so deleting and creating again changes nothing visible.
   if (existing !== undefined) await stores.clients.delete(DEMO_CLIENT_ID);
-  await createClient(stores, {
-    name: DEMO_CLIENT_NAME,
-    clientId: DEMO_CLIENT_ID,
-    public: true,
-    redirectUris: [redirectUri],
-    grantTypes: ['authorization_code'],
-    scopes: [...DEMO_SCOPES],
-  });
+  try {
+    await createClient(stores, {
+      name: DEMO_CLIENT_NAME,
+      clientId: DEMO_CLIENT_ID,
+      public: true,
+      redirectUris: [redirectUri],
+      grantTypes: ['authorization_code'],
+      scopes: [...DEMO_SCOPES],
+    });
+  } catch (error) {
+    // Instances starting together on one database: another one made it a moment ago.
+    if (error instanceof AdminError && error.code === 'ERR_CONFLICT') return 'kept';
+    throw error;
+  }
   return existing === undefined ? 'created' : 'updated';
 }

@@ -36,6 +36,20 @@ describe('the demo client', () => {
     assert.equal(await stores.clients.get(DEMO_CLIENT_ID), undefined);
   });
 
+  test('instances starting at once on one database all start, and exactly one demo client exists', async () => {
+    const stores = await sqliteStores();
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => syncDemoClient(stores, 'http://localhost:8080')),
+    );
+    assert.deepEqual(
+      results.filter((r) => r.status === 'rejected').map((r) => String(r.reason)),
+      [],
+    );
+    const outcomes = results.map((r) => (r as PromiseFulfilledResult<string>).value);
+    assert.equal(outcomes.filter((o) => o === 'created').length, 1, outcomes.join());
+    assert.equal((await stores.clients.list()).filter((c) => c.clientId === DEMO_CLIENT_ID).length, 1);
+  });
+
   test("leaves alone an operator's own client that happens to use the id", async () => {
     const stores = await sqliteStores();
     await createClient(stores, {
