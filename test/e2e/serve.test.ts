@@ -98,6 +98,20 @@ describe('latchkey serve (the built CLI, as npm start runs it)', () => {
         issuer: string;
       };
       assert.equal(metadata.issuer, `http://localhost:${port}`);
+      // The landing page names that issuer and offers the demo, whose client was registered at start.
+      const landing = await fetch(`${served.url}/`, { headers: { accept: 'text/html' } });
+      assert.equal(landing.status, 200);
+      const page = await landing.text();
+      assert.ok(page.includes(`http://localhost:${port}/.well-known/openid-configuration`));
+      assert.match(page, /Try a sign-in/);
+      const start = await fetch(`${served.url}/demo/start`, { redirect: 'manual' });
+      assert.equal(start.status, 303);
+      const authorize = new URL(start.headers.get('location')!);
+      assert.equal(authorize.searchParams.get('redirect_uri'), `http://localhost:${port}/demo/callback`);
+      // The demo's redirect URI is registered: /authorize answers the sign-in form, not an error.
+      const form = await fetch(authorize.href.replace(`http://localhost:${port}`, served.url));
+      assert.equal(form.status, 200);
+      assert.match(await form.text(), /to continue to <strong>Latchkey demo<\/strong>/);
     } finally {
       assert.equal(await stop(served), 0);
     }
