@@ -50,7 +50,12 @@ async function assertAccessible(page: Page, name: string): Promise<void> {
 
 /** Nothing is wider than the phone: the page never scrolls sideways (code blocks scroll inside). */
 async function assertFitsPhone(page: Page, name: string): Promise<void> {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  // Runs in the page; the test's own types have no DOM.
+  const width = await page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth,
+  );
   assert.ok(width <= PHONE.width, `${name} is ${width}px wide`);
 }
 
