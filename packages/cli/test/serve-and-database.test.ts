@@ -46,6 +46,22 @@ describe('which database an administrative command uses', () => {
   });
 });
 
+test('keys rotate against a production issuer without LATCHKEY_SECRET is refused, and makes no development secret', async () => {
+  const ws = tempWorkspace();
+  try {
+    const { LATCHKEY_SECRET: _omitted, ...withoutSecret } = ws.env;
+    const r = await cli(['keys', 'rotate'], { ...withoutSecret, LATCHKEY_ISSUER: 'https://id.example.com' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /LATCHKEY_SECRET: is required in production \(the issuer https:\/\/id\.example\.com is https\)/,
+    );
+    assert.ok(!readdirSync(ws.dir).includes('secret'), 'no development secret was generated');
+  } finally {
+    ws.cleanup();
+  }
+});
+
 describe('latchkey serve refusals (before the database is touched)', () => {
   test('a taken port is refused naming --port and --issuer, and no database or key is created', async () => {
     const ws = tempWorkspace();

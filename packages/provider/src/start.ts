@@ -28,6 +28,8 @@ export interface OpenKeyManagerOptions {
   readonly instanceId?: string;
   /** Default: LATCHKEY_SECRET, or the development secret in dataDir (created if absent). */
   readonly secret?: Uint8Array;
+  /** Read for NODE_ENV (production refuses the development secret). Default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -35,6 +37,9 @@ export interface OpenKeyManagerOptions {
  * startProvider. Call start() to load keys and run the timers; list() and rotate() work without it.
  */
 export function createKeyManager(options: OpenKeyManagerOptions): KeyManager {
+  // A production key set sealed under a generated development secret would be unreadable by every
+  // instance: `latchkey keys rotate` is refused like `serve`.
+  if (options.secret === undefined) requireSecretInProduction(options.config, options.env ?? process.env);
   const secret = options.secret ?? secretWithWarning(options.config, options.logger);
   return createKeyManagerFromDeps({
     stores: options.stores,
@@ -108,6 +113,7 @@ export async function startProvider(
       ...(options.now ? { now: options.now } : {}),
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
       ...(options.secret ? { secret: options.secret } : {}),
+      ...(options.env ? { env: options.env } : {}),
     });
     await keyManager.start();
     const app = createProviderApp({
@@ -134,6 +140,11 @@ export async function startProvider(
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     logger.info({ url, issuer: config.issuer, database: stores.database.url }, 'latchkey provider listening');
+    if (isDevelopmentIssuer(config.issuer))
+      logger.info(
+        { landingPage: `${config.issuer}/` },
+        `open ${config.issuer}/ in a browser to try a sign-in`,
+      );
     const housekeeping = createHousekeeping({
       stores,
       now: options.now ?? systemClock,

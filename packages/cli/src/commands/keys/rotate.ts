@@ -29,7 +29,7 @@ export const keysRotate: Command = {
     }
     const result = await withStores(values, io, async (stores, config) => {
       try {
-        return await createKeyManager({ config, stores }).rotate({
+        return await createKeyManager({ config, stores, env: io.env }).rotate({
           force: true,
           ...(algorithms.length > 0 ? { algorithms: algorithms as JwsAlgorithm[] } : {}),
           ignorePublicationDelay: values['ignore-publication-delay'] === true,
