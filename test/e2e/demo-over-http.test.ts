@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createUser } from '@latchkey/provider';
-import { HttpBrowser, isRedirect } from '../helpers/http-browser.js';
+import { HttpBrowser, isRedirect, readForm } from '../helpers/http-browser.js';
 import { signInOverHttp } from '../helpers/http-sign-in.js';
 import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 
@@ -81,6 +81,27 @@ describe('the landing page and Try a sign-in on a development issuer', () => {
     const replay = await browser.request(callback.href);
     assert.equal(replay.status, 400);
     assert.match(await replay.text(), /has expired, or was started in another browser/);
+  });
+
+  test('choosing Deny on the consent page ends on a page saying so, with no tokens', async () => {
+    await createUser(op.provider.stores, { username: 'bob', password: 'another long passphrase' });
+    const browser = new HttpBrowser(op.issuer);
+    const start = await browser.request(`${op.issuer}/demo/start`);
+    const loginPage = await browser.follow(start.headers.get('location')!);
+    const login = readForm(await loginPage.text(), op.issuer);
+    const afterLogin = await browser.request(login.action, {
+      form: { ...login.hidden, username: 'bob', password: 'another long passphrase' },
+    });
+    const consentPage = await browser.follow(new URL(afterLogin.headers.get('location')!, op.issuer).href);
+    const consent = readForm(await consentPage.text(), op.issuer);
+    const denied = await browser.request(consent.action, { form: { ...consent.hidden, decision: 'deny' } });
+    const callback = new URL(denied.headers.get('location')!);
+    assert.equal(callback.searchParams.get('error'), 'access_denied');
+    const page = await browser.request(callback.href);
+    assert.equal(page.status, 400);
+    const text = await page.text();
+    assert.match(text, /You chose Deny, so the demo application received no tokens/);
+    assert.doesNotMatch(text, /eyJ/, 'no token on the page');
   });
 
   test('a callback from another browser (no demo cookie) is refused with a page', async () => {

@@ -133,4 +133,10 @@ test('from / through Try a sign-in to the decoded, verified tokens, accessible a
     .getByRole('region', { name: 'Do the same yourself' })
     .screenshot({ path: join(tmpdir(), 'latchkey-try-tokens-yourself.png') });
   assert.deepEqual(blocked, [], 'no console errors (a CSP violation would be one)');
+
+  // An address that does not exist is a page in the same design too.
+  const missing = await page.goto(`${issuer}/no-such-page`);
+  assert.equal(missing?.status(), 404);
+  assert.equal(await page.title(), 'Page not found · Latchkey');
+  await checkPage(page, 'not-found');
 });
