@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -114,6 +115,34 @@ describe('latchkey serve (the built CLI, as npm start runs it)', () => {
       assert.match(await form.text(), /to continue to <strong>Latchkey demo<\/strong>/);
     } finally {
       assert.equal(await stop(served), 0);
+    }
+  });
+
+  test('on a taken port it exits 1 naming --port, before creating a database or a secret', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const cwd = mkdtempSync(join(tmpdir(), 'latchkey-serve-'));
+    try {
+      const child = spawn(process.execPath, [cliEntry, 'serve', '--port', String(port)], {
+        cwd,
+        env: { PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      assert.equal(code, 1, stderr);
+      assert.match(
+        stderr,
+        new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use\\. Choose another with --port`),
+      );
+      assert.equal(existsSync(join(cwd, 'latchkey-data')), false, 'nothing was created');
+    } finally {
+      blocker.close();
+      rmSync(cwd, { recursive: true, force: true });
     }
   });
 
