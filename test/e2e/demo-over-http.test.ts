@@ -104,10 +104,21 @@ describe('the landing page and Try a sign-in on a development issuer', () => {
     assert.doesNotMatch(text, /eyJ/, 'no token on the page');
   });
 
-  test('a callback from another browser (no demo cookie) is refused with a page', async () => {
+  test('A7: the demo refuses a callback from another browser (no demo cookie) with a page', async () => {
     const response = await new HttpBrowser(op.issuer).request(`${op.issuer}/demo/callback?code=x&state=y`);
     assert.equal(response.status, 400);
     assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
     assert.ok(!isRedirect(response));
+  });
+
+  test('A7: the demo refuses a callback whose state is not the one this browser started with', async () => {
+    const browser = new HttpBrowser(op.issuer);
+    const start = await browser.request(`${op.issuer}/demo/start`);
+    assert.equal(start.status, 303);
+    const response = await browser.request(
+      `${op.issuer}/demo/callback?code=x&state=not-the-state&iss=${encodeURIComponent(op.issuer)}`,
+    );
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /<code>ERR_CLIENT_STATE_MISMATCH<\/code>/);
   });
 });

@@ -47,7 +47,7 @@ export interface RegisteredDemo {
 }
 
 /** The demo only runs on http localhost, so its cookie is never Secure (cookies.ts names it accordingly). */
-const COOKIE = cookieName('latchkey_demo', false);
+const COOKIE = cookieName('latchkey-demo', false);
 
 export function registerDemo(app: FastifyInstance, deps: DemoDeps): RegisteredDemo {
   const fetchFn = deps.fetch ?? fetch;

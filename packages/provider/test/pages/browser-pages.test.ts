@@ -15,6 +15,10 @@ function assertHtmlPage(response: { headers: Record<string, unknown>; body: stri
   assert.match(String(response.headers['content-type']), /^text\/html; charset=utf-8/);
   assert.match(String(response.headers['content-security-policy']), /default-src 'none'/);
   assert.doesNotMatch(String(response.headers['content-security-policy']), /script-src/);
+  // S5: no page may be framed.
+  assert.match(String(response.headers['content-security-policy']), /frame-ancestors 'none'/);
+  assert.equal(response.headers['x-frame-options'], 'DENY');
+  assert.equal(response.headers['cache-control'], 'no-store');
   assert.match(response.body, /^<!doctype html>/);
   assert.match(response.body, /<link rel="stylesheet" href="\/assets\/latchkey\.css\?v=/);
   assert.match(response.body, title);
@@ -104,7 +108,7 @@ describe('a page whose database is down', () => {
 });
 
 describe('GET / and unknown addresses', () => {
-  test('on a development issuer, / is the landing page with Try a sign-in', async () => {
+  test('S5: on a development issuer, / is the landing page with Try a sign-in, unframeable and not cached', async () => {
     const { app, close } = await testProviderApp();
     try {
       const response = await app.inject({ method: 'GET', url: '/' });
