@@ -122,6 +122,10 @@ test('from / through Try a sign-in to the decoded, verified tokens, accessible a
   assert.match(text, /curl -H "Authorization: Bearer \$ACCESS_TOKEN" http:\/\/127\.0\.0\.1:\d+\/userinfo/);
   assert.match(text, /npx latchkey jwt verify --issuer/);
   await checkPage(page, 'tokens');
+  // The same page in the dark colour scheme keeps its contrast.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await checkPage(page, 'tokens-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   // The long page in pieces a person can read: each token, then what a developer would write.
   await page
     .getByRole('region', { name: 'ID token' })
