@@ -319,7 +319,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     basePath,
     theme,
     development,
-    ...(demo ? { extra: (request: FastifyRequest) => demo.landingSection(request) } : {}),
+    ...(demo ? { extra: () => demo.landingSection() } : {}),
   });
   registerJwks(app, {
     issuer: config.issuer,

@@ -11,7 +11,7 @@ import {
   type LoginTokenSet,
   type OidcClient,
 } from '@latchkey/oidc';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Clock } from '../lib/clock.js';
 import { appendSetCookie, cookieName, readCookie, serializeCookie } from '../sessions/cookies.js';
 import type { UserStore } from '../store/types.js';
@@ -43,7 +43,7 @@ export interface DemoDeps {
 
 export interface RegisteredDemo {
   /** The landing page's "Try a sign-in" section. */
-  landingSection(request: FastifyRequest): Promise<SafeHtml>;
+  landingSection(): Promise<SafeHtml>;
 }
 
 /** The demo only runs on http localhost, so its cookie is never Secure (cookies.ts names it accordingly). */

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { pageCsp } from '../../ui/csp.js';
 import type { SafeHtml } from '../../ui/html.js';
 import { PAGE_ROUTE } from '../../ui/page-route.js';
@@ -13,13 +13,13 @@ export interface HomeDeps {
   readonly theme: Theme;
   readonly development: boolean;
   /** A section added to the development landing page (registered by the demo, when there is one). */
-  readonly extra?: (request: FastifyRequest) => Promise<SafeHtml>;
+  readonly extra?: () => Promise<SafeHtml>;
 }
 
 /** GET / (the issuer's own address): a page in the sign-in pages' design. */
 export function registerHome(app: FastifyInstance, deps: HomeDeps): void {
-  app.get(deps.basePath === '' ? '/' : deps.basePath, PAGE_ROUTE, async (request, reply) => {
-    const extra = deps.development && deps.extra ? await deps.extra(request) : null;
+  app.get(deps.basePath === '' ? '/' : deps.basePath, PAGE_ROUTE, async (_request, reply) => {
+    const extra = deps.development && deps.extra ? await deps.extra() : null;
     return sendPage(reply, {
       body: homePage(deps.theme, {
         issuer: deps.issuer,
