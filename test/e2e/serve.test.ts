@@ -4,12 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { LocalKeySet } from '@latchkey/oidc';
 import pg from 'pg';
+import { freePort } from '../helpers/free-port.js';
 
 const cliEntry = new URL('../../packages/cli/dist/main.js', import.meta.url).pathname;
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -21,9 +23,9 @@ interface Served {
 }
 
 /** Starts `latchkey serve` on an ephemeral port and resolves with the URL it logs once listening. */
-function serve(env: NodeJS.ProcessEnv): Promise<Served> {
+function serve(env: NodeJS.ProcessEnv, args: readonly string[] = ['--port', '0']): Promise<Served> {
   const cwd = mkdtempSync(join(tmpdir(), 'latchkey-serve-'));
-  const child = spawn(process.execPath, [cliEntry, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [cliEntry, 'serve', ...args], {
     cwd,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,7 +62,8 @@ async function assertServesProvider(url: string): Promise<void> {
   const discovery = await fetch(`${url}/.well-known/openid-configuration`);
   assert.equal(discovery.status, 200);
   const metadata = (await discovery.json()) as { issuer: string; jwks_uri: string };
-  assert.equal(metadata.issuer, 'http://localhost:8080');
+  // No issuer configured: the development issuer follows the port listened on.
+  assert.equal(metadata.issuer, `http://localhost:${new URL(url).port}`);
   const jwksPath = new URL(metadata.jwks_uri).pathname;
   const jwks = await fetch(`${url}${jwksPath}`);
   assert.equal(jwks.status, 200);
@@ -84,6 +87,62 @@ describe('latchkey serve (the built CLI, as npm start runs it)', () => {
       statSync(join(served.cwd, 'latchkey-data', 'latchkey.db'));
     } finally {
       assert.equal(await stop(served), 0, 'SIGTERM stops it cleanly');
+    }
+  });
+
+  test('`serve --port N` publishes the issuer http://localhost:N', async () => {
+    const port = await freePort();
+    const served = await serve({ LATCHKEY_LOG_LEVEL: 'info' }, ['--port', String(port)]);
+    try {
+      assert.equal(new URL(served.url).port, String(port));
+      const metadata = (await (await fetch(`${served.url}/.well-known/openid-configuration`)).json()) as {
+        issuer: string;
+      };
+      assert.equal(metadata.issuer, `http://localhost:${port}`);
+      // The landing page names that issuer and offers the demo, whose client was registered at start.
+      const landing = await fetch(`${served.url}/`, { headers: { accept: 'text/html' } });
+      assert.equal(landing.status, 200);
+      const page = await landing.text();
+      assert.ok(page.includes(`http://localhost:${port}/.well-known/openid-configuration`));
+      assert.match(page, /Try a sign-in/);
+      const start = await fetch(`${served.url}/demo/start`, { redirect: 'manual' });
+      assert.equal(start.status, 303);
+      const authorize = new URL(start.headers.get('location')!);
+      assert.equal(authorize.searchParams.get('redirect_uri'), `http://localhost:${port}/demo/callback`);
+      // The demo's redirect URI is registered: /authorize answers the sign-in form, not an error.
+      const form = await fetch(authorize.href.replace(`http://localhost:${port}`, served.url));
+      assert.equal(form.status, 200);
+      assert.match(await form.text(), /to continue to <strong>Latchkey demo<\/strong>/);
+    } finally {
+      assert.equal(await stop(served), 0);
+    }
+  });
+
+  test('on a taken port it exits 1 naming --port, before creating a database or a secret', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const cwd = mkdtempSync(join(tmpdir(), 'latchkey-serve-'));
+    try {
+      const child = spawn(process.execPath, [cliEntry, 'serve', '--port', String(port)], {
+        cwd,
+        env: { PATH: process.env.PATH },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      assert.equal(code, 1, stderr);
+      assert.match(
+        stderr,
+        new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use\\. Choose another with --port`),
+      );
+      assert.equal(existsSync(join(cwd, 'latchkey-data')), false, 'nothing was created');
+    } finally {
+      blocker.close();
+      rmSync(cwd, { recursive: true, force: true });
     }
   });
 

@@ -176,10 +176,11 @@ describe('latchkey keys', () => {
     assert.ok(!r.stdout.includes('"d"'), 'no private key material');
   });
 
-  test('keys rotate refuses to promote a next key younger than one JWKS cache lifetime, and says why', async () => {
+  test('keys rotate refuses to promote a next key younger than one JWKS cache lifetime, says why and names the flag that forces it', async () => {
     const r = await cli(['keys', 'rotate'], ws.env);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /publish|cache|jwksMaxAge/i);
+    assert.match(r.stderr, /latchkey keys rotate --ignore-publication-delay/);
   });
 
   test('keys rotate --ignore-publication-delay promotes next to current and makes a new next', async () => {

@@ -1,4 +1,9 @@
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { pino } from 'pino';
 import { DEFAULT_LINK_LIFETIME } from './account/email-links.js';
 import { registerAccount } from './account/index.js';
@@ -9,8 +14,10 @@ import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.
 import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { createCachedClientStore } from './clients/cache.js';
 import { endpointClients } from './clients/endpoint-view.js';
+import { isDevelopmentIssuer } from './config/development-issuer.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { registerDemo } from './demo/index.js';
 import { createSmtpMailer, type Mailer } from './email/mailer.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
@@ -20,30 +27,22 @@ import { registerDeviceAuthorization } from './endpoints/device-authorization/in
 import { registerDiscovery } from './endpoints/discovery/index.js';
 import { registerEndSession } from './endpoints/end-session/index.js';
 import { registerHealth } from './endpoints/health/index.js';
+import { registerHome } from './endpoints/home/index.js';
 import { registerIntrospection } from './endpoints/introspection/index.js';
 import { createTokenInspector } from './endpoints/introspection/inspect-token.js';
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
-import { ENDPOINT_PATHS } from './endpoints/paths.js';
+import { ENDPOINT_PATHS, issuerBasePath } from './endpoints/paths.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
-import {
-  errorResponse,
-  InvalidRequest,
-  MethodNotAllowed,
-  NotFound,
-  OAuthError,
-  RequestTooLarge,
-  ServerError,
-  TemporarilyUnavailable,
-  UnsupportedMediaType,
-} from './errors/index.js';
+import { errorResponse, NotFound } from './errors/index.js';
+import { logRequestError, toWireError } from './errors/wire-error.js';
 import { GRANTS, type GrantDefinition } from './grants/index.js';
 import type { KeyManager } from './keys/key-manager.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/create-logger.js';
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './lib/database-unavailable.js';
+import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.js';
 import { registerFormParser } from './lib/form-parser.js';
 import { lazyChildLogger } from './lib/lazy-child-logger.js';
 import { secureRandomBytes } from './lib/random.js';
@@ -61,6 +60,8 @@ import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
 import { createRefreshTokens } from './tokens/refresh-token.js';
 import { registerUiAssets } from './ui/assets.js';
+import { registerPageErrors, sendErrorPageFor } from './ui/page-route.js';
+import { createTheme } from './ui/theme.js';
 
 export interface ProviderAppDeps {
   readonly config: ProviderConfig;
@@ -152,20 +153,24 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     return payload;
   });
 
+  // Every page's look, and the error page of every route a browser navigates to (before any route).
+  const basePath = issuerBasePath(config.issuer);
+  const theme = createTheme(config.ui, basePath);
+  registerPageErrors(app, theme);
+
   app.setNotFoundHandler((request, reply) => {
     const error = new NotFound(
       `No endpoint at ${request.method} ${new URL(request.url, 'http://x').pathname}`,
     );
+    // A person who typed or followed an address gets a page; an API client keeps its JSON.
+    if (acceptsHtml(request)) return sendErrorPageFor(reply, theme, error);
     const response = errorResponse(error);
     return reply.code(response.status).headers(response.headers).send(response.body);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const wire = toWireError(error);
-    if (wire.status === 503)
-      request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
-    else if (wire.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ error: wire.error, debug: wire.debug }, 'request rejected');
+    logRequestError(request, error, wire);
     const response = errorResponse(wire);
     // RFC 9110 §10.2.3: tell clients (and load balancers) when to try again; the pool reconnects by itself.
     if (response.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
@@ -281,13 +286,16 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     audit: stores.audit,
     now: clock,
   });
+  const secret = deps.secret ?? resolveSecret(config).bytes;
+  const random = deps.random ?? secureRandomBytes;
   const signIn = createSignInContext({
     config,
     stores: { ...stores, clients: endpointClients(stores.clients, clock) },
     keyManager: deps.keyManager,
     clock,
-    random: deps.random ?? secureRandomBytes,
-    secret: deps.secret ?? resolveSecret(config).bytes,
+    random,
+    secret,
+    theme,
     ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
     ...(deps.loginFactor ? { factor: deps.loginFactor } : {}),
   });
@@ -342,6 +350,27 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
           },
   });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
+  // "Try it in one minute" exists only on a development issuer (http on loopback).
+  const development = isDevelopmentIssuer(config.issuer);
+  const demo = development
+    ? registerDemo(app, {
+        issuer: config.issuer,
+        basePath,
+        theme,
+        users: stores.users,
+        secret,
+        random,
+        clock,
+        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      })
+    : undefined;
+  registerHome(app, {
+    issuer: config.issuer,
+    basePath,
+    theme,
+    development,
+    ...(demo ? { extra: () => demo.landingSection() } : {}),
+  });
   registerJwks(app, {
     issuer: config.issuer,
     jwks: () => deps.keyManager.jwks(),
@@ -355,32 +384,11 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   return app;
 }
 
-function noSchemaCompiler(): never {
-  throw new Error('Route schemas are not used by the provider; validate in named checks instead');
+/** A browser navigating: its Accept names text/html, which fetch, curl and API clients do not send. */
+function acceptsHtml(request: FastifyRequest): boolean {
+  return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
 }
 
-/**
- * Fastify's own errors (body too large, bad JSON, …) mapped to OAuth-shaped errors; a database that cannot
- * answer is a 503; anything else is a 500.
- */
-function toWireError(error: FastifyError): OAuthError {
-  if (error instanceof OAuthError) return error;
-  if (isDatabaseUnavailable(error)) {
-    return new TemporarilyUnavailable('The service is temporarily unavailable; try again shortly.');
-  }
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new RequestTooLarge('The request body is too large');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new UnsupportedMediaType('The request body has an unsupported content type');
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new InvalidRequest('The request body is malformed');
-    default:
-      if (error.statusCode === 405) return new MethodNotAllowed('Method not allowed');
-      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-        return new InvalidRequest('The request is malformed');
-      }
-      return new ServerError('The server could not complete the request.');
-  }
+function noSchemaCompiler(): never {
+  throw new Error('Route schemas are not used by the provider; validate in named checks instead');
 }

@@ -32,6 +32,7 @@ export {
 export type { Clock } from './lib/clock.js';
 export { createLogger } from './lib/create-logger.js';
 export { parseDuration } from './lib/duration.js';
+export { checkPortFree, PortUnavailableError } from './lib/free-port.js';
 export {
   createKeyManager,
   migrateProvider,

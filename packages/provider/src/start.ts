@@ -3,14 +3,17 @@ import type { AddressInfo } from 'node:net';
 import type { pino } from 'pino';
 import { createProviderApp } from './app.js';
 import { withAuditLog } from './audit/logged-audit-store.js';
-import { devSecretWarning, resolveSecret } from './config/secret.js';
+import { developmentIssuer, isDevelopmentIssuer, issuerPort } from './config/development-issuer.js';
+import { devSecretWarning, requireSecretInProduction, resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { syncDemoClient } from './demo/index.js';
 import { type MetricsServer, startMetricsServer } from './endpoints/metrics/index.js';
 import { createHousekeeping } from './housekeeping/index.js';
 import { createKeyManager as createKeyManagerFromDeps, type KeyManager } from './keys/key-manager.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { closeWithin } from './lib/close-within.js';
 import { createLogger } from './lib/create-logger.js';
+import { checkPortFree } from './lib/free-port.js';
 import type { Logger } from './lib/logger.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { type OpenedProviderStores, openProviderStores } from './store/index.js';
@@ -25,6 +28,8 @@ export interface OpenKeyManagerOptions {
   readonly instanceId?: string;
   /** Default: LATCHKEY_SECRET, or the development secret in dataDir (created if absent). */
   readonly secret?: Uint8Array;
+  /** Read for NODE_ENV (production refuses the development secret). Default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -32,6 +37,9 @@ export interface OpenKeyManagerOptions {
  * startProvider. Call start() to load keys and run the timers; list() and rotate() work without it.
  */
 export function createKeyManager(options: OpenKeyManagerOptions): KeyManager {
+  // A production key set sealed under a generated development secret would be unreadable by every
+  // instance: `latchkey keys rotate` is refused like `serve`.
+  if (options.secret === undefined) requireSecretInProduction(options.config, options.env ?? process.env);
   const secret = options.secret ?? secretWithWarning(options.config, options.logger);
   return createKeyManagerFromDeps({
     stores: options.stores,
@@ -46,6 +54,8 @@ export function createKeyManager(options: OpenKeyManagerOptions): KeyManager {
 
 export interface StartProviderOptions {
   readonly logger?: pino.Logger;
+  /** Read for NODE_ENV. Default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
   readonly now?: Clock;
   readonly instanceId?: string;
   readonly secret?: Uint8Array;
@@ -67,10 +77,17 @@ export interface RunningProvider {
 
 /** `latchkey serve`: opens the database, migrates it, loads (or creates) the signing keys, listens. */
 export async function startProvider(
-  config: ProviderConfig,
+  configured: ProviderConfig,
   options: StartProviderOptions = {},
 ): Promise<RunningProvider> {
-  const logger = options.logger ?? createLogger(config.logging.level);
+  const logger = options.logger ?? createLogger(configured.logging.level);
+  // Refusals that need no database come first: nothing is migrated or created for a start that fails.
+  if (options.secret === undefined) requireSecretInProduction(configured, options.env ?? process.env);
+  const port = await checkPortFree(configured.host, configured.port);
+  const config: ProviderConfig = configured.issuerFollowsPort
+    ? { ...configured, port, issuer: developmentIssuer(port) }
+    : { ...configured, port };
+  warnOnIssuerPortMismatch(config, logger);
   const stores = await openProviderStores(config.databaseUrl);
   let keyManager: KeyManager | undefined;
   let metricsServer: MetricsServer | undefined;
@@ -82,6 +99,13 @@ export async function startProvider(
         : (await import('./metrics/provider-metrics.js')).createProviderMetrics();
     const { applied } = await stores.migrate();
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    // The demo's client exists on a development issuer only, with this issuer's redirect URI.
+    const demoClient = await syncDemoClient(stores, config.issuer, logger);
+    if (demoClient === 'created' || demoClient === 'updated')
+      logger.info(
+        { clientId: 'latchkey-demo' },
+        `demo client ${demoClient}: try a sign-in at ${config.issuer}/`,
+      );
     keyManager = createKeyManager({
       config,
       stores: { ...stores, audit: withAuditLog(stores.audit, logger, metrics) },
@@ -89,6 +113,7 @@ export async function startProvider(
       ...(options.now ? { now: options.now } : {}),
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),
       ...(options.secret ? { secret: options.secret } : {}),
+      ...(options.env ? { env: options.env } : {}),
     });
     await keyManager.start();
     const app = createProviderApp({
@@ -115,6 +140,11 @@ export async function startProvider(
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const url = `http://${host}:${address.port}`;
     logger.info({ url, issuer: config.issuer, database: stores.database.url }, 'latchkey provider listening');
+    if (isDevelopmentIssuer(config.issuer))
+      logger.info(
+        { landingPage: `${config.issuer}/` },
+        `open ${config.issuer}/ in a browser to try a sign-in`,
+      );
     const housekeeping = createHousekeeping({
       stores,
       now: options.now ?? systemClock,
@@ -149,6 +179,22 @@ export async function startProvider(
     await stores.close().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * An explicit loopback issuer on another port than the one listened on sends every browser (and the
+ * redirect after sign-in) somewhere else: say so, naming both. Behind a proxy (any other host) the two
+ * differ on purpose.
+ */
+function warnOnIssuerPortMismatch(config: ProviderConfig, logger: Logger): void {
+  if (config.issuerFollowsPort || !isDevelopmentIssuer(config.issuer)) return;
+  const published = issuerPort(config.issuer);
+  if (published === config.port) return;
+  logger.warn(
+    { issuer: config.issuer, port: config.port },
+    `the issuer ${config.issuer} names port ${published} but the provider listens on port ${config.port}: ` +
+      'browsers sent to the issuer will not reach this server (set --issuer to match, or drop it to follow --port)',
+  );
 }
 
 /** `latchkey migrate`: applies pending migrations and closes the database. */

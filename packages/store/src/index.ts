@@ -2,7 +2,7 @@
 
 export { type Database, type Dialect, type OpenDatabaseOptions, openDatabase } from './connect.js';
 export { isSerializationFailure, isUniqueViolation, uniqueViolationTarget } from './errors.js';
-export { redactDatabaseUrl } from './lib/database-url.js';
+export { parseDatabaseUrl, redactDatabaseUrl } from './lib/database-url.js';
 export {
   type ColumnType,
   type Generated,

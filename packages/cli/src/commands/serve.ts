@@ -1,6 +1,7 @@
-import { startProvider } from '@latchkey/provider';
+import { PortUnavailableError, type RunningProvider, startProvider } from '@latchkey/provider';
 import { optionalString, parsePort } from '../lib/args.js';
 import type { Command } from '../lib/command.js';
+import { CommandError } from '../lib/errors.js';
 import { commandConfig } from '../lib/provider-context.js';
 
 export const serve: Command = {
@@ -21,7 +22,7 @@ export const serve: Command = {
     issuer: {
       type: 'string',
       valueName: 'URL',
-      description: 'issuer identifier (default http://localhost:8080); env LATCHKEY_ISSUER',
+      description: 'issuer identifier (default http://localhost:PORT); env LATCHKEY_ISSUER',
     },
   },
   async run(values, _positionals, io) {
@@ -33,7 +34,13 @@ export const serve: Command = {
       ...(host === undefined ? {} : { host }),
       ...(issuer === undefined ? {} : { issuer }),
     });
-    const provider = await startProvider(config);
+    let provider: RunningProvider;
+    try {
+      provider = await startProvider(config, { env: io.env });
+    } catch (error) {
+      if (error instanceof PortUnavailableError) throw new CommandError(portMessage(error, issuer));
+      throw error;
+    }
     // Stop on SIGINT/SIGTERM: finish in-flight requests, stop the rotation timers, close the database.
     await new Promise<void>((resolve) => {
       const stop = () => {
@@ -47,3 +54,15 @@ export const serve: Command = {
     return 0;
   },
 };
+
+/** Checked before the database is opened: nothing was migrated or created. */
+function portMessage(error: PortUnavailableError, issuer: string | undefined): string {
+  const taken = error.reason === 'EADDRINUSE' ? 'is already in use' : `cannot be used (${error.reason})`;
+  return (
+    `port ${error.port} on ${error.host} ${taken}. Choose another with --port` +
+    (issuer === undefined
+      ? ' (the development issuer follows it).'
+      : ` and change --issuer ${issuer} to match.`) +
+    ' Nothing was changed in the database.'
+  );
+}

@@ -6,10 +6,11 @@ import {
   type ProviderConfig,
   type ProviderConfigOverrides,
 } from '@latchkey/provider';
+import { redactDatabaseUrl } from '@latchkey/store';
 import { optionalString } from './args.js';
 import type { ParsedValues } from './command.js';
 import { UsageError } from './errors.js';
-import type { CommandIo } from './io.js';
+import { type CommandIo, println } from './io.js';
 
 /** The configuration a command runs with: --config file, environment, then --database and other flags. */
 export function commandConfig(
@@ -42,6 +43,7 @@ export async function withStores<T>(
   fn: (stores: OpenedProviderStores, config: ProviderConfig) => Promise<T>,
 ): Promise<T> {
   const config = commandConfig(values, io);
+  announceDatabase(io, config);
   const stores = await openProviderStores(config.databaseUrl);
   try {
     await stores.migrate();
@@ -50,4 +52,12 @@ export async function withStores<T>(
   } finally {
     await stores.close();
   }
+}
+
+/**
+ * One line on stderr naming the database an administrative command works on (password removed), so an
+ * operator with two databases never edits the wrong one; stdout stays the command's answer.
+ */
+export function announceDatabase(io: CommandIo, config: Pick<ProviderConfig, 'databaseUrl'>): void {
+  println(io.stderr, `latchkey: using ${redactDatabaseUrl(config.databaseUrl)}`);
 }

@@ -79,6 +79,8 @@ export interface SignInContextDeps {
   readonly limits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
   /** Default: the password factor (login/factors). */
   readonly factor?: LoginFactor;
+  /** Default: built from config.ui (the app passes the one every page shares). */
+  readonly theme?: Theme;
 }
 
 export function createSignInContext(deps: SignInContextDeps): SignInContext {
@@ -98,7 +100,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     clock: deps.clock,
     random: deps.random,
     codeLifetime: config.authorization.codeLifetime,
-    theme: createTheme(config.ui, basePath),
+    theme: deps.theme ?? createTheme(config.ui, basePath),
     sessions: createSessionManager({
       store: deps.stores.sessions,
       clock: deps.clock,

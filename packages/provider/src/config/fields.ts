@@ -3,6 +3,7 @@
  * variable, its default and its parser. docs/configuration.md documents this table; the loader, the
  * defaults and the error messages all come from it, so they cannot drift apart.
  */
+import { redactDatabaseUrl } from '@latchkey/store';
 import {
   type Parsed,
   parseAlgorithms,
@@ -36,13 +37,16 @@ export interface ConfigField {
   readonly env: readonly string[];
   /** Undefined: no default (optional value, or derived from another key). */
   readonly default?: unknown;
-  /** Never echo the value in an error message. */
+  /** Never echo the value in an error message (unless `shown` makes it safe). */
   readonly sensitive?: boolean;
+  /** How a sensitive value is named in an error message, with its secret parts removed. */
+  readonly shown?: (raw: string) => string;
   readonly parse: (raw: unknown) => Parsed<unknown>;
 }
 
 export const CONFIG_FIELDS: readonly ConfigField[] = [
-  { path: 'issuer', env: ['LATCHKEY_ISSUER'], default: 'http://localhost:8080', parse: parseIssuer },
+  // Default derived from port: http://localhost:<port> (config/development-issuer.ts).
+  { path: 'issuer', env: ['LATCHKEY_ISSUER'], parse: parseIssuer },
   { path: 'host', env: ['LATCHKEY_HOST'], default: '127.0.0.1', parse: parseHost },
   { path: 'port', env: ['LATCHKEY_PORT'], default: 8080, parse: parsePort },
   { path: 'dataDir', env: ['LATCHKEY_DATA_DIR'], default: './latchkey-data', parse: parseNonEmptyString },
@@ -51,6 +55,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     path: 'databaseUrl',
     env: ['DATABASE_URL', 'LATCHKEY_DATABASE_URL'],
     sensitive: true,
+    // The operator must see which value was refused; only the password is taken out.
+    shown: redactDatabaseUrl,
     parse: parseDatabaseUrl,
   },
   { path: 'secret', env: ['LATCHKEY_SECRET'], sensitive: true, parse: parseSecret },

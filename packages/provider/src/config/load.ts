@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
+import { developmentIssuer } from './development-issuer.js';
 import { ConfigError } from './errors.js';
 import { CONFIG_FIELDS, type ConfigField } from './fields.js';
 import type { ProviderConfig, ProviderConfigOverrides } from './types.js';
@@ -42,6 +43,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ProviderConfig {
     setPath(config, field.path, parseField(field, candidate));
   }
   config['databaseUrl'] ??= `sqlite:${String(config['dataDir'])}/latchkey.db`;
+  // No issuer configured: the development issuer names the port the provider listens on, so
+  // `--port 18700` publishes http://localhost:18700 (startProvider fills in the port `0` picks).
+  config['issuerFollowsPort'] = config['issuer'] === undefined;
+  config['issuer'] ??= developmentIssuer(config['port'] as number);
   const tokens = config['tokens'] as Record<string, unknown>;
   tokens['accessTokenAlg'] ??= (config['keys'] as ProviderConfig['keys']).algorithms.includes('ES256')
     ? 'ES256'
@@ -56,7 +61,11 @@ export function loadConfig(options: LoadConfigOptions = {}): ProviderConfig {
 function parseField(field: ConfigField, candidate: Candidate): unknown {
   const parsed = field.parse(candidate.raw);
   if (parsed.ok) return parsed.value;
-  const shown = field.sensitive ? 'the value' : JSON.stringify(candidate.raw);
+  const shown = !field.sensitive
+    ? JSON.stringify(candidate.raw)
+    : field.shown !== undefined && typeof candidate.raw === 'string'
+      ? JSON.stringify(field.shown(candidate.raw))
+      : 'the value';
   throw new ConfigError(candidate.key, `${shown} ${parsed.problem}`);
 }
 

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '@latchkey/oidc';
+import { parseDatabaseUrl as parseStoreDatabaseUrl } from '@latchkey/store';
 import { parseDuration } from '../lib/duration.js';
 import type { LogLevel } from './types.js';
 
@@ -74,13 +75,15 @@ export function parseNonEmptyString(raw: unknown): Parsed<string> {
   return typeof raw === 'string' && raw.trim() !== '' ? ok(raw) : bad('must be a non-empty string');
 }
 
-const DATABASE_SCHEMES = new Set(['postgres', 'postgresql', 'sqlite', 'file']);
-
+/** The store's own reading of a database URL decides (one source of truth), at load rather than at open. */
 export function parseDatabaseUrl(raw: unknown): Parsed<string> {
   if (typeof raw !== 'string' || raw.trim() === '') return bad('must be a database URL');
-  const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(raw)?.[1]?.toLowerCase();
-  if (scheme !== undefined && !DATABASE_SCHEMES.has(scheme)) {
-    return bad('must be postgres://…, sqlite:PATH, file:PATH or a file path');
+  try {
+    parseStoreDatabaseUrl(raw);
+  } catch {
+    return bad(
+      'is not a database URL: expected sqlite:PATH (e.g. sqlite:./latchkey-data/latchkey.db) or postgres://…',
+    );
   }
   return ok(raw);
 }

@@ -69,6 +69,26 @@ export function resolveSecret(config: { secret: string | undefined; dataDir: str
   return { bytes: decodeSecret(encoded)!, source: 'generated', path };
 }
 
+/**
+ * A deployment (an https issuer, or NODE_ENV=production) must bring its own LATCHKEY_SECRET: a generated
+ * development secret lives in one instance's data folder, so a second instance, or a restart on a fresh
+ * volume, could not read the signing keys sealed under it.
+ */
+export function requireSecretInProduction(
+  config: { readonly secret: string | undefined; readonly issuer: string },
+  env: NodeJS.ProcessEnv,
+): void {
+  if (config.secret !== undefined) return;
+  const https = new URL(config.issuer).protocol === 'https:';
+  if (!https && env['NODE_ENV'] !== 'production') return;
+  const why = https ? `the issuer ${config.issuer} is https` : 'NODE_ENV is production';
+  throw new ConfigError(
+    'LATCHKEY_SECRET',
+    `is required in production (${why}). Make one with \`openssl rand -hex 32\`, keep it safe, and set ` +
+      'the same value on every instance: signing keys are encrypted under it.',
+  );
+}
+
 /** The warning printed whenever the development secret is in use. */
 export function devSecretWarning(secret: ResolvedSecret): string | undefined {
   if (secret.source === 'configured') return undefined;

@@ -30,6 +30,11 @@ export interface LoggingConfig {
 export interface ProviderConfig {
   /** Exactly the `iss` of every token and the `issuer` of discovery: no trailing slash, no query. */
   readonly issuer: string;
+  /**
+   * True when no issuer was configured: the issuer is the development issuer http://localhost:<port>,
+   * and startProvider makes it name the port actually listened on (port 0 picks one).
+   */
+  readonly issuerFollowsPort: boolean;
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string;
@@ -150,6 +155,7 @@ export interface UiConfig {
 export type ProviderConfigOverrides = Partial<
   Omit<
     ProviderConfig,
+    | 'issuerFollowsPort'
     | 'keys'
     | 'logging'
     | 'session'

@@ -87,6 +87,13 @@ export function planScheduledChange(
 export class RotationRefusedError extends Error {
   override readonly name = 'RotationRefusedError';
   readonly code = 'ERR_ROTATION_REFUSED';
+  constructor(
+    message: string,
+    /** Set when only the publication delay stands in the way: when it may run without forcing it. */
+    readonly retryAt?: number,
+  ) {
+    super(message);
+  }
 }
 
 export interface ForcedRotationOptions {
@@ -127,6 +134,7 @@ export function planForcedRotation(
           `it must be published for ${ready - next.createdAt}s (keys.jwksMaxAge + keys.reloadInterval) ` +
           `before it signs, so that verifiers' cached key sets contain it. Retry at ${new Date(ready * 1000).toISOString()}, ` +
           'or force it now (tokens it signs fail at verifiers with a stale cache until it expires).',
+        ready,
       );
     }
     plan.rotate(current, next, `${alg}: forced rotation`);

@@ -17,4 +17,8 @@ export function registerUiAssets(
       })
       .send(deps.theme.css),
   );
+  // Every browser asks for /favicon.ico on its own; "no icon" is an answer, a 404 is an error in its console.
+  app.get('/favicon.ico', (_request, reply) =>
+    reply.code(204).header('cache-control', 'public, max-age=86400').send(),
+  );
 }

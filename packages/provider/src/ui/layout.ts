@@ -10,7 +10,7 @@ export function layout(
   page: {
     readonly title: string;
     readonly content: SafeHtml;
-    /** A page of several sections (the account page) gets a wider card. */
+    /** A wider card, for pages of several sections, code or tokens (account, landing page, demo). */
     readonly wide?: boolean;
   },
 ): SafeHtml {
@@ -29,7 +29,7 @@ export function layout(
 <link rel="stylesheet" href="${theme.stylesheetHref}">
 </head>
 <body>
-<main class="card${page.wide ? ' wide' : ''}" aria-labelledby="page-title">
+<main class="card${page.wide === true ? ' wide' : ''}" aria-labelledby="page-title">
 <header class="brand">${brand}</header>
 <h1 id="page-title">${page.title}</h1>
 ${page.content}

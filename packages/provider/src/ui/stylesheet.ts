@@ -16,6 +16,9 @@ export function buildStylesheet(theme: { readonly primaryColor: string }): strin
   --danger: #b42318;
   --danger-bg: #fef3f2;
   --radius: 10px;
+  --link: #1d4ed8;
+  --ok: #067647;
+  --code-bg: #f6f7f9;
 }
 @media (prefers-color-scheme: dark) {
   :root {
@@ -26,6 +29,9 @@ export function buildStylesheet(theme: { readonly primaryColor: string }): strin
     --border: #363c4a;
     --danger: #fda29b;
     --danger-bg: #3a1d1b;
+    --link: #93b4ff;
+    --ok: #75e0a7;
+    --code-bg: #141820;
   }
 }
 *, *::before, *::after { box-sizing: border-box; }
@@ -115,11 +121,8 @@ input:focus-visible { outline-offset: 0; border-color: var(--primary); }
 .actions { display: grid; gap: .75rem; }
 h1 + .alert { margin-top: 1rem; }
 .error-code { margin: 1.25rem 0 0; font-size: .85rem; color: var(--muted); }
-.card.wide { max-width: 46rem; }
 .links { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .5rem 1rem; margin: 1.25rem 0 0; font-size: .925rem; }
 section { margin-top: 2rem; }
-h2 { font-size: 1.15rem; margin: 0 0 .5rem; font-weight: 650; }
-a { color: var(--primary); }
 .hint { margin: .35rem 0 .75rem; color: var(--muted); font-size: .9rem; }
 .notice {
   margin: 0 0 1rem; padding: .75rem .9rem; border-radius: 8px;
@@ -152,5 +155,23 @@ a { color: var(--primary); }
   .facts dd { margin-bottom: .5rem; }
 }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
+.card.wide { max-width: 46rem; }
+h2 { font-size: 1.1rem; line-height: 1.3; margin: 1.75rem 0 .5rem; font-weight: 650; }
+h3 { font-size: 1rem; margin: 1.25rem 0 .4rem; font-weight: 650; }
+p { margin: 0 0 .9rem; }
+a { color: var(--link); text-underline-offset: .15em; }
+a.button { text-decoration: none; }
+.links { margin: 0 0 1rem; padding-left: 1.2rem; }
+.links li { margin: .3rem 0; overflow-wrap: anywhere; }
+pre {
+  margin: 0 0 1rem; padding: .75rem .9rem;
+  background: var(--code-bg); border: 1px solid var(--border); border-radius: 8px;
+  overflow-x: auto; font-size: .85rem; line-height: 1.45;
+}
+pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
+.checks { list-style: none; margin: 0 0 1rem; padding: 0; }
+.checks li { display: flex; gap: .6rem; align-items: baseline; padding: .35rem 0; overflow-wrap: anywhere; }
+.checks li::before { content: "✓"; flex: none; font-weight: 700; color: var(--ok); }
+.checks strong { flex: none; min-width: 5.5rem; }
 `;
 }

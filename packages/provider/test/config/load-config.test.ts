@@ -164,6 +164,18 @@ describe('loadConfig', () => {
       key: 'DATABASE_URL',
     },
     {
+      name: 'a database URL that is a bare word, naming the value',
+      env: { DATABASE_URL: 'nonsense' },
+      key: 'DATABASE_URL',
+      text: /"nonsense" is not a database URL: expected sqlite:PATH/,
+    },
+    {
+      name: 'a database URL of an unknown scheme, naming it without its password',
+      env: { DATABASE_URL: 'mysql://u:hunter2@db/x' },
+      key: 'DATABASE_URL',
+      text: /"mysql:\/\/u@db\/x"/,
+    },
+    {
       name: 'a bad port in the file',
       file: 'port: "eighty"\n',
       key: 'port (in bad.yaml)',

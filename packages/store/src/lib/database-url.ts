@@ -1,7 +1,9 @@
 /**
  * Reads a database URL into what the connector needs, and redacts it for messages.
- * Accepted forms: `postgres://…`, `postgresql://…`, `sqlite:PATH`, `sqlite::memory:`, `file:PATH`,
- * or a plain file path. Passwords never leave this module in a message.
+ * Accepted forms: `postgres://…`, `postgresql://…`, `sqlite:PATH` and `sqlite::memory:`. Anything else
+ * is refused, a bare word included: `DATABASE_URL=nonsense` once silently created a SQLite file named
+ * `nonsense`, and an operator then edited a database no server used. Passwords never leave this module
+ * in a message.
  */
 
 export type DatabaseTarget =
@@ -10,6 +12,7 @@ export type DatabaseTarget =
 
 const SCHEME = /^([a-z][a-z0-9+.-]+):/i;
 const SQLITE_MEMORY = ':memory:';
+const EXPECTED = 'postgres://…, postgresql://…, sqlite:PATH or sqlite::memory:';
 
 /** Removes the password from a URL's user-info and from a `password` query parameter. */
 export function redactDatabaseUrl(url: string): string {
@@ -30,16 +33,14 @@ export function redactDatabaseUrl(url: string): string {
 /** Parses a database URL; throws an Error naming the (redacted) value when it is not one we accept. */
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   if (typeof url !== 'string' || url.trim() === '') {
-    throw new Error('Database URL is empty: expected postgres://…, sqlite:PATH, file:PATH or a file path');
+    throw new Error(`Database URL is empty: expected ${EXPECTED}`);
   }
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined) return sqliteTarget(url);
   switch (scheme) {
     case 'postgres':
     case 'postgresql':
       return postgresTarget(url);
     case 'sqlite':
-    case 'file':
       return sqliteTarget(stripSlashes(url.slice(scheme.length + 1)), url);
     default:
       throw unsupported(url);
@@ -57,20 +58,17 @@ function postgresTarget(url: string): DatabaseTarget {
   return { dialect: 'postgres', connectionString: url };
 }
 
-/** `sqlite:///abs/path` and `file:///abs/path` mean `/abs/path`; `sqlite://rel` means `rel`. */
+/** `sqlite:///abs/path` means `/abs/path`; `sqlite://rel` means `rel`. */
 function stripSlashes(path: string): string {
   return path.startsWith('//') ? path.slice(2) : path;
 }
 
-function sqliteTarget(path: string, original = path): DatabaseTarget {
+function sqliteTarget(path: string, original: string): DatabaseTarget {
   if (path === '' || path.includes('\0')) throw unsupported(original);
   const inMemory = path === SQLITE_MEMORY;
   return { dialect: 'sqlite', path, inMemory };
 }
 
 function unsupported(url: string): Error {
-  return new Error(
-    `Unsupported database URL "${redactDatabaseUrl(url)}": expected postgres://…, postgresql://…, ` +
-      'sqlite:PATH, sqlite::memory:, file:PATH or a file path',
-  );
+  return new Error(`Unsupported database URL "${redactDatabaseUrl(url)}": expected ${EXPECTED}`);
 }

@@ -16,7 +16,7 @@ export const keysList: Command = {
   options: { json: { type: 'boolean', description: 'print JSON' } },
   async run(values, _positionals, io) {
     const keys = await withStores(values, io, (stores, config) =>
-      createKeyManager({ config, stores }).list(),
+      createKeyManager({ config, stores, env: io.env }).list(),
     );
     if (values.json) {
       printJson(io.stdout, keys);

@@ -29,13 +29,13 @@ export const keysRotate: Command = {
     }
     const result = await withStores(values, io, async (stores, config) => {
       try {
-        return await createKeyManager({ config, stores }).rotate({
+        return await createKeyManager({ config, stores, env: io.env }).rotate({
           force: true,
           ...(algorithms.length > 0 ? { algorithms: algorithms as JwsAlgorithm[] } : {}),
           ignorePublicationDelay: values['ignore-publication-delay'] === true,
         });
       } catch (error) {
-        if (error instanceof RotationRefusedError) throw new CommandError(error.message);
+        if (error instanceof RotationRefusedError) throw new CommandError(refusal(error));
         throw error;
       }
     });
@@ -46,3 +46,10 @@ export const keysRotate: Command = {
     return 0;
   },
 };
+
+/** Names the flag that forces a rotation the publication delay holds back. */
+function refusal(error: RotationRefusedError): string {
+  return error.retryAt === undefined
+    ? error.message
+    : `${error.message} To force it now: latchkey keys rotate --ignore-publication-delay`;
+}

@@ -7,6 +7,7 @@ import { OAuthError } from '../../errors/index.js';
 import { RequestParams } from '../../lib/request-params.js';
 import type { ClientRecord } from '../../store/types.js';
 import { checkResourceParameter } from '../../tokens/audience.js';
+import { PAGE_ROUTE } from '../../ui/page-route.js';
 import { checkAcrValues } from './check-acr-values.js';
 import { checkClaimsParameter } from './check-claims-parameter.js';
 import { checkClient } from './check-client.js';
@@ -33,8 +34,8 @@ import { checkState } from './check-state.js';
  */
 export function registerAuthorization(app: FastifyInstance, context: SignInContext): void {
   const handler = (request: FastifyRequest, reply: FastifyReply) => authorize(context, request, reply);
-  app.get(context.paths.authorization, handler);
-  app.post(context.paths.authorization, handler);
+  app.get(context.paths.authorization, PAGE_ROUTE, handler);
+  app.post(context.paths.authorization, PAGE_ROUTE, handler);
 }
 
 async function authorize(context: SignInContext, request: FastifyRequest, reply: FastifyReply) {

@@ -7,6 +7,7 @@ import { guardInteraction } from '../../authorization/page-guard.js';
 import { sendAuthorizationError } from '../../authorization/respond.js';
 import { AccessDenied, OAuthError } from '../../errors/index.js';
 import type { SessionRecord } from '../../store/types.js';
+import { PAGE_ROUTE } from '../../ui/page-route.js';
 
 /**
  * GET /consent asks the signed-in person whether the client may have the requested scopes (OIDC Core
@@ -14,7 +15,7 @@ import type { SessionRecord } from '../../store/types.js';
  * (ConsentStore) and sends a code; `deny` sends `access_denied` to the client (RFC 6749 §4.1.2.1).
  */
 export function registerConsent(app: FastifyInstance, context: SignInContext): void {
-  app.get(context.paths.consent, async (request, reply) => {
+  app.get(context.paths.consent, PAGE_ROUTE, async (request, reply) => {
     const guarded = guardInteraction(context, request, reply);
     if (!guarded.ok) return guarded.reply;
     const session = await sessionOf(context, request, guarded.interaction);
@@ -22,7 +23,7 @@ export function registerConsent(app: FastifyInstance, context: SignInContext): v
     return showConsentPage(context, request, reply, guarded.interaction, session);
   });
 
-  app.post(context.paths.consent, async (request, reply) => {
+  app.post(context.paths.consent, PAGE_ROUTE, async (request, reply) => {
     const guarded = guardInteraction(context, request, reply);
     if (!guarded.ok) return guarded.reply;
     const { interaction, form } = guarded;

@@ -9,6 +9,7 @@ import { findScope } from '../../scopes/index.js';
 import { isSameOriginPost } from '../../sessions/origin-check.js';
 import type { DeviceCodeRecord, DeviceCodeStore, SessionRecord } from '../../store/types.js';
 import { pageCsp } from '../../ui/csp.js';
+import { PAGE_ROUTE } from '../../ui/page-route.js';
 import { loginPage } from '../../ui/pages/login.js';
 import { sendPage } from '../../ui/send-page.js';
 import { formatUserCode, normalizeUserCode } from '../device-authorization/user-code.js';
@@ -68,7 +69,7 @@ export function registerDevicePage(app: FastifyInstance, deps: DevicePageDeps): 
   ) =>
     show(reply, request, (csrfToken) => enterCodePage(signIn.theme, { action, csrfToken, ...input }), status);
 
-  app.get(action, async (request, reply) => {
+  app.get(action, PAGE_ROUTE, async (request, reply) => {
     let prefilled: string | undefined;
     try {
       prefilled = RequestParams.fromUrl(request.url).get('user_code');
@@ -83,7 +84,7 @@ export function registerDevicePage(app: FastifyInstance, deps: DevicePageDeps): 
     );
   });
 
-  app.post(action, async (request, reply) => {
+  app.post(action, PAGE_ROUTE, async (request, reply) => {
     const form = request.form;
     if (form === undefined) return fail(signIn, reply, 400, 'The form was not sent as a form.');
     if (!isSameOriginPost(request, signIn.issuerOrigin)) {

@@ -7,6 +7,7 @@ import { appendSetCookie, serializeCookie } from '../../sessions/cookies.js';
 import { isSameOriginPost } from '../../sessions/origin-check.js';
 import type { ClientRecord, ClientStore, SessionRecord } from '../../store/types.js';
 import { cspSourceFor, pageCsp } from '../../ui/csp.js';
+import { PAGE_ROUTE } from '../../ui/page-route.js';
 import { sendPage } from '../../ui/send-page.js';
 import type { IdTokenHintReader } from '../authorize/check-id-token-hint.js';
 import { ENDPOINT_PATHS } from '../paths.js';
@@ -53,7 +54,7 @@ export function registerEndSession(app: FastifyInstance, deps: EndSessionDeps): 
   const { signIn } = deps;
   const action = signIn.basePath + ENDPOINT_PATHS.endSession;
 
-  app.get(action, async (request, reply) => {
+  app.get(action, PAGE_ROUTE, async (request, reply) => {
     let checked: CheckedLogout;
     try {
       checked = await check(deps, RequestParams.fromUrl(request.url));
@@ -83,7 +84,7 @@ export function registerEndSession(app: FastifyInstance, deps: EndSessionDeps): 
     });
   });
 
-  app.post(action, async (request, reply) => {
+  app.post(action, PAGE_ROUTE, async (request, reply) => {
     const form = request.form;
     if (form === undefined) {
       return sendErrorPage(signIn, reply, {

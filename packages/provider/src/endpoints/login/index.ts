@@ -5,6 +5,7 @@ import { showFirstLoginPage, showLoginPage } from '../../authorization/login-pag
 import { guardInteraction } from '../../authorization/page-guard.js';
 import { OAuthError } from '../../errors/index.js';
 import { signInWithPassword } from '../../login/sign-in.js';
+import { PAGE_ROUTE } from '../../ui/page-route.js';
 
 /** Bounds on what the form may carry (rule 9); the password bound matches the user service's. */
 const MAX_USERNAME_LENGTH = 256;
@@ -16,13 +17,13 @@ const MAX_PASSWORD_LENGTH = 1024;
  * (S3) and moves the request on: to consent, or straight back to the client.
  */
 export function registerLogin(app: FastifyInstance, context: SignInContext): void {
-  app.get(context.paths.login, async (request, reply) => {
+  app.get(context.paths.login, PAGE_ROUTE, async (request, reply) => {
     const guarded = guardInteraction(context, request, reply);
     if (!guarded.ok) return guarded.reply;
     return showFirstLoginPage(context, request, reply, guarded.interaction);
   });
 
-  app.post(context.paths.login, async (request, reply) => {
+  app.post(context.paths.login, PAGE_ROUTE, async (request, reply) => {
     const guarded = guardInteraction(context, request, reply);
     if (!guarded.ok) return guarded.reply;
     const { interaction, form } = guarded;

@@ -1,0 +1,146 @@
+/**
+ * "Try it in one minute" in a real browser at phone width (390 px): headless Chromium opens the
+ * development provider's landing page, follows Try a sign-in through the login and consent pages, and
+ * lands on the demo's page with both tokens decoded and verified. Each page is checked with axe-core
+ * (its source evaluated in the page, which the pages' CSP would refuse as a script tag), must not
+ * scroll sideways, and is saved as a screenshot in the temp directory for a human to look at.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createUser } from '@latchkey/provider';
+import type { Page } from 'playwright-core';
+import { type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { startTestProvider, type TestProvider } from '../helpers/provider.js';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const PHONE = { width: 390, height: 844 };
+
+let op: TestProvider | undefined;
+let browser: LaunchedChromium | undefined;
+
+before(async () => {
+  op = await startTestProvider();
+  browser = await launchChromium({ viewport: PHONE });
+});
+
+after(async () => {
+  await browser?.close();
+  await op?.close();
+});
+
+interface AxeResult {
+  violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+}
+
+/** axe-core's WCAG 2.x A/AA rules and best practices on the page as it is; no violation passes. */
+async function assertAccessible(page: Page, name: string): Promise<void> {
+  await page.evaluate(axeSource);
+  const result = (await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run(): Promise<unknown> } }).axe.run(),
+  )) as AxeResult;
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+  assert.deepEqual(found, [], `${name}: accessibility violations`);
+}
+
+/** Nothing is wider than the phone: the page never scrolls sideways (code blocks scroll inside). */
+async function assertFitsPhone(page: Page, name: string): Promise<void> {
+  // Runs in the page; the test's own types have no DOM.
+  const width = await page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth,
+  );
+  assert.ok(width <= PHONE.width, `${name} is ${width}px wide`);
+}
+
+async function checkPage(page: Page, name: string): Promise<void> {
+  await assertAccessible(page, name);
+  await assertFitsPhone(page, name);
+  await page.screenshot({ path: join(tmpdir(), `latchkey-try-${name}.png`), fullPage: true });
+}
+
+test('from / through Try a sign-in to the decoded, verified tokens, accessible at 390 px', async () => {
+  const { issuer, provider } = op!;
+  const page = await browser!.context.newPage();
+  const blocked: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') blocked.push(message.text());
+  });
+
+  // No user yet: the landing page says how to make one.
+  await page.goto(`${issuer}/`);
+  assert.equal(await page.title(), 'Latchkey is running · Latchkey');
+  assert.match((await page.textContent('main')) ?? '', /npx latchkey user create --username alice/);
+  await checkPage(page, 'landing-no-user');
+
+  await createUser(provider.stores, {
+    username: 'alice',
+    password: 'correct horse battery staple',
+    email: 'alice@example.com',
+    name: 'Alice Liddell',
+  });
+  await page.reload();
+  assert.doesNotMatch((await page.textContent('main')) ?? '', /latchkey user create/);
+  await checkPage(page, 'landing');
+
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/authorize'),
+    page.getByRole('link', { name: 'Try a sign-in' }).click(),
+  ]);
+  assert.equal(await page.title(), 'Sign in · Latchkey');
+  assert.match((await page.textContent('main')) ?? '', /Latchkey demo/);
+  await checkPage(page, 'login');
+  await page.fill('input[name="username"]', 'alice');
+  await page.fill('input[name="password"]', 'correct horse battery staple');
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/consent'),
+    page.click('button[type="submit"]'),
+  ]);
+  await checkPage(page, 'consent');
+
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/demo/callback'),
+    page.click('button[name="decision"][value="approve"]'),
+  ]);
+  assert.equal(await page.title(), 'Signed in: the tokens · Latchkey');
+  for (const name of ['ID token', 'Access token']) {
+    const section = page.getByRole('region', { name });
+    const checks = await section.locator('.checks li strong').allTextContents();
+    for (const check of ['signature', 'iss', 'aud', 'exp', 'typ'])
+      assert.ok(checks.includes(check), `${name}: ${check}`);
+  }
+  const text = (await page.textContent('main')) ?? '';
+  assert.match(text, /"sub": "/);
+  assert.match(text, /"typ": "at\+jwt"/);
+  assert.match(text, /"aud": "latchkey-demo"/);
+  assert.match(text, /curl -H "Authorization: Bearer \$ACCESS_TOKEN" http:\/\/127\.0\.0\.1:\d+\/userinfo/);
+  assert.match(text, /npx latchkey jwt verify --issuer/);
+  await checkPage(page, 'tokens');
+  // The same page in the dark colour scheme keeps its contrast.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await checkPage(page, 'tokens-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  // The long page in pieces a person can read: each token, then what a developer would write.
+  await page
+    .getByRole('region', { name: 'ID token' })
+    .screenshot({ path: join(tmpdir(), 'latchkey-try-tokens-id.png') });
+  await page
+    .getByRole('region', { name: 'Access token' })
+    .screenshot({ path: join(tmpdir(), 'latchkey-try-tokens-access.png') });
+  await page
+    .getByRole('region', { name: 'Do the same yourself' })
+    .screenshot({ path: join(tmpdir(), 'latchkey-try-tokens-yourself.png') });
+  assert.deepEqual(blocked, [], 'no console errors (a CSP violation would be one)');
+
+  // An address that does not exist is a page in the same design too.
+  const missing = await page.goto(`${issuer}/no-such-page`);
+  assert.equal(missing?.status(), 404);
+  assert.equal(await page.title(), 'Page not found · Latchkey');
+  await checkPage(page, 'not-found');
+});
