@@ -1,7 +1,8 @@
-import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { pino } from 'pino';
 import { withAuditLog } from './audit/logged-audit-store.js';
-import { createSignInContext } from './authorization/context.js';
+import { createSignInContext, sendErrorPage } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
 import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { createCachedClientStore } from './clients/cache.js';
@@ -23,22 +24,12 @@ import { ENDPOINT_PATHS } from './endpoints/paths.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
-import {
-  errorResponse,
-  InvalidRequest,
-  MethodNotAllowed,
-  NotFound,
-  OAuthError,
-  RequestTooLarge,
-  ServerError,
-  TemporarilyUnavailable,
-  UnsupportedMediaType,
-} from './errors/index.js';
+import { NotFound } from './errors/index.js';
 import { GRANTS, type GrantDefinition } from './grants/index.js';
 import type { KeyManager } from './keys/key-manager.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/create-logger.js';
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './lib/database-unavailable.js';
+import { createErrorAnswers, type ErrorAnswers } from './lib/error-answers.js';
 import { registerFormParser } from './lib/form-parser.js';
 import { lazyChildLogger } from './lib/lazy-child-logger.js';
 import { secureRandomBytes } from './lib/random.js';
@@ -50,6 +41,7 @@ import { createLogout } from './logout/log-out.js';
 import { instrumentStores } from './metrics/instrument-stores.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { registerRequestMetrics } from './metrics/request-hooks.js';
+import { markDatabaseOutages } from './store/mark-outages.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
 import { createRefreshTokens } from './tokens/refresh-token.js';
@@ -107,6 +99,8 @@ export interface ProviderAppDeps {
  */
 export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   const { config } = deps;
+  // Assigned once the pages' theme exists; Fastify needs the callbacks at construction.
+  let errors: ErrorAnswers | undefined;
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
     // Two log lines per request cost ~30% of a cheap endpoint's throughput; opt-in (docs/ARCHITECTURE.md).
@@ -118,6 +112,9 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     // Rule 9: bounded input everywhere, also in the URL and headers.
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // Malformed URLs and the HTTP parser's errors (431, 400, 408) answer through the one error factory too.
+    frameworkErrors: (error, request, reply) => errors?.reply(request, reply, error),
+    clientErrorHandler: (error: Error, socket: Socket) => errors?.socket(error, socket),
     // No route declares a JSON schema: parameters are read by named checks (DESIGN rule 3). Without
     // this, Fastify loads ajv and fast-json-stringify at start (~85 modules, ~10 MB resident) for nothing.
     schemaController: {
@@ -129,33 +126,15 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   if (deps.metrics) registerRequestMetrics(app, deps.metrics);
   // Every audit event also goes to the structured log (and is counted); store calls are timed.
   const audited = { ...deps.stores, audit: withAuditLog(deps.stores.audit, app.log, deps.metrics) };
-  const stores = deps.metrics ? instrumentStores(audited, deps.metrics) : audited;
+  // Outermost: whatever an endpoint does with a store error, a database outage stays recognisable as one.
+  const stores = markDatabaseOutages(deps.metrics ? instrumentStores(audited, deps.metrics) : audited);
 
-  const headers = Object.entries(securityHeaders({ https: config.issuer.startsWith('https:') }));
+  const security = securityHeaders({ https: config.issuer.startsWith('https:') });
+  const headers = Object.entries(security);
   app.addHook('onSend', async (_request, reply, payload) => {
     // A page may set a stricter or page-specific value (its own CSP); everything else gets the default.
     for (const [name, value] of headers) if (!reply.hasHeader(name)) reply.header(name, value);
     return payload;
-  });
-
-  app.setNotFoundHandler((request, reply) => {
-    const error = new NotFound(
-      `No endpoint at ${request.method} ${new URL(request.url, 'http://x').pathname}`,
-    );
-    const response = errorResponse(error);
-    return reply.code(response.status).headers(response.headers).send(response.body);
-  });
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const wire = toWireError(error);
-    if (wire.status === 503)
-      request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
-    else if (wire.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ error: wire.error, debug: wire.debug }, 'request rejected');
-    const response = errorResponse(wire);
-    // RFC 9110 §10.2.3: tell clients (and load balancers) when to try again; the pool reconnects by itself.
-    if (response.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    return reply.code(response.status).headers(response.headers).send(response.body);
   });
 
   const clock = deps.clock ?? systemClock;
@@ -292,6 +271,14 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     }),
   });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
+  const answers = createErrorAnswers({
+    securityHeaders: security,
+    log: app.log,
+    errorPage: (reply, page) => sendErrorPage(signIn, reply, page),
+  });
+  errors = answers;
+  app.setNotFoundHandler((request, reply) => answers.reply(request, reply, new NotFound('Not found')));
+  app.setErrorHandler((error, request, reply) => answers.reply(request, reply, error));
   registerJwks(app, {
     issuer: config.issuer,
     jwks: () => deps.keyManager.jwks(),
@@ -307,30 +294,4 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
 
 function noSchemaCompiler(): never {
   throw new Error('Route schemas are not used by the provider; validate in named checks instead');
-}
-
-/**
- * Fastify's own errors (body too large, bad JSON, …) mapped to OAuth-shaped errors; a database that cannot
- * answer is a 503; anything else is a 500.
- */
-function toWireError(error: FastifyError): OAuthError {
-  if (error instanceof OAuthError) return error;
-  if (isDatabaseUnavailable(error)) {
-    return new TemporarilyUnavailable('The service is temporarily unavailable; try again shortly.');
-  }
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new RequestTooLarge('The request body is too large');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new UnsupportedMediaType('The request body has an unsupported content type');
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new InvalidRequest('The request body is malformed');
-    default:
-      if (error.statusCode === 405) return new MethodNotAllowed('Method not allowed');
-      if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-        return new InvalidRequest('The request is malformed');
-      }
-      return new ServerError('The server could not complete the request.');
-  }
 }

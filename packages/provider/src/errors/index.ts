@@ -1,1 +1,3 @@
+export * from './framework-errors.js';
+export * from './log-error.js';
 export * from './oauth-error.js';

@@ -1,0 +1,99 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  errorResponse,
+  fromFrameworkError,
+  InvalidRequest,
+  logErrorAnswer,
+  type OAuthError,
+  toOAuthError,
+} from '../errors/index.js';
+import type { Logger } from './logger.js';
+
+export interface ErrorAnswersOptions {
+  /** Headers every response carries (lib/security-headers.ts). */
+  readonly securityHeaders: Readonly<Record<string, string>>;
+  /** A finished HTML page (ui/pages/error.ts) for a browser that navigated here. */
+  readonly errorPage: (reply: FastifyReply, page: ErrorPage) => FastifyReply;
+  readonly log: Logger;
+}
+
+export interface ErrorPage {
+  readonly status: number;
+  readonly title: string;
+  readonly message: string;
+}
+
+/** The answers a person in a browser gets as a page; everything else (and every API client) gets JSON. */
+const PAGES: Readonly<Record<number, Omit<ErrorPage, 'status'>>> = {
+  404: { title: 'Page not found', message: 'There is nothing at this address.' },
+  503: {
+    title: 'Temporarily unavailable',
+    message: 'The sign-in service cannot answer right now. Wait a few seconds and try again.',
+  },
+};
+
+export interface ErrorAnswers {
+  /** The app's error handler, not-found handler and Fastify's `frameworkErrors` all answer through this. */
+  reply(request: FastifyRequest, reply: FastifyReply, thrown: unknown): FastifyReply;
+  /** Node's `clientError` (headers too large, unparsable request, request timeout): no request object exists. */
+  socket(error: Error & { code?: string }, socket: Socket): void;
+}
+
+/**
+ * The one way an error becomes an answer, whatever raised it (an endpoint, a store, Fastify, Node's HTTP
+ * parser): the error factory's status, headers and JSON body, plus the security headers, logged the same
+ * way. Nothing from the request (path, header) is echoed and the framework is never named.
+ */
+export function createErrorAnswers(options: ErrorAnswersOptions): ErrorAnswers {
+  const security = Object.entries(options.securityHeaders);
+  return {
+    reply(request, reply, thrown) {
+      const wire = fromFrameworkError(thrown) ?? toOAuthError(thrown);
+      logErrorAnswer(request.log, thrown, wire);
+      const response = errorResponse(wire);
+      for (const [name, value] of security) reply.header(name, value);
+      const page = PAGES[wire.status];
+      if (page !== undefined && wantsPage(request)) {
+        const { 'retry-after': retryAfter } = response.headers;
+        if (retryAfter !== undefined) reply.header('retry-after', retryAfter);
+        return options.errorPage(reply, { status: wire.status, ...page });
+      }
+      return reply.code(response.status).headers(response.headers).send(response.body);
+    },
+    socket(error, socket) {
+      // The client is gone (reset) or the socket cannot be written: nothing to answer.
+      if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const wire = fromFrameworkError(error) ?? new InvalidRequest('The request is malformed', error.code);
+      logErrorAnswer(options.log, error, wire);
+      socket.end(rawHttpResponse(wire, security));
+    },
+  };
+}
+
+/** A browser navigating (not a script or API client) asks for HTML first. */
+function wantsPage(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  return (
+    request.headers['sec-fetch-mode'] === 'navigate' || (request.headers.accept ?? '').includes('text/html')
+  );
+}
+
+/** RFC 9112 §4: a whole HTTP/1.1 response written to a socket no request object was made for; the connection closes. */
+function rawHttpResponse(wire: OAuthError, security: readonly (readonly [string, string])[]): string {
+  const response = errorResponse(wire);
+  const body = JSON.stringify(response.body);
+  const headers: (readonly [string, string])[] = [
+    ...security,
+    ...Object.entries(response.headers),
+    ['content-type', 'application/json; charset=utf-8'],
+    ['content-length', String(Buffer.byteLength(body))],
+    ['connection', 'close'],
+  ];
+  const lines = headers.map(([name, value]) => `${name}: ${value}`).join('\r\n');
+  return `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? 'Error'}\r\n${lines}\r\n\r\n${body}`;
+}
