@@ -16,7 +16,8 @@ export function logErrorAnswer(log: ErrorLog, thrown: unknown, wire: OAuthError)
   if (wire.status === 503) {
     const cause = (thrown as { cause?: unknown }).cause ?? thrown;
     const { message, code } = cause as { message?: unknown; code?: unknown };
-    log.warn({ err: { message, code } }, 'database unavailable');
+    // Not under `err`: pino's error serializer would add an (empty) stack.
+    log.warn({ database: { message, code } }, 'database unavailable');
   } else if (wire.status >= 500) log.error({ err: thrown }, 'request failed');
   else log.info({ error: wire.error, debug: wire.debug }, 'request rejected');
 }
