@@ -20,14 +20,16 @@ import { registerIntrospection } from './endpoints/introspection/index.js';
 import { createTokenInspector } from './endpoints/introspection/inspect-token.js';
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
-import { ENDPOINT_PATHS } from './endpoints/paths.js';
+import { ENDPOINT_PATHS, issuerBasePath } from './endpoints/paths.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
 import { NotFound } from './errors/index.js';
 import { GRANTS, type GrantDefinition } from './grants/index.js';
 import type { KeyManager } from './keys/key-manager.js';
+import { addressMatcher } from './lib/address-list.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { guardConnections } from './lib/connection-guard.js';
 import { createLogger } from './lib/create-logger.js';
 import { createErrorAnswers, type ErrorAnswers } from './lib/error-answers.js';
 import { registerFormParser } from './lib/form-parser.js';
@@ -122,6 +124,23 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     },
   }) as unknown as FastifyInstance;
 
+  // Checklist L2: slow headers and bodies are cut off, and one address cannot hold every connection.
+  guardConnections(app.server, {
+    headersTimeout: config.http.headersTimeout * 1000,
+    requestTimeout: config.http.requestTimeout * 1000,
+    keepAliveTimeout: config.http.keepAliveTimeout * 1000,
+    idleTimeout: config.http.idleTimeout * 1000,
+    maxConnectionsPerAddress: config.http.maxConnectionsPerAddress,
+    // A load balancer carries many clients' connections from its one address.
+    exempt: addressMatcher(config.trustedProxies),
+  });
+  // Per route: the browser forms (a sealed request, a CSRF token, a username and password) are small, so
+  // they take far less than the API endpoints' bodyLimit.
+  const base = issuerBasePath(config.issuer);
+  const pageForms = new Set(PAGE_FORM_PATHS.map((path) => base + path));
+  app.addHook('onRoute', (route) => {
+    if (pageForms.has(route.url)) route.bodyLimit = config.http.pageBodyLimit;
+  });
   registerFormParser(app);
   if (deps.metrics) registerRequestMetrics(app, deps.metrics);
   // Every audit event also goes to the structured log (and is counted); store calls are timed.
@@ -291,6 +310,14 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   });
   return app;
 }
+
+/** The routes that receive the browser's forms. */
+const PAGE_FORM_PATHS = [
+  ENDPOINT_PATHS.login,
+  ENDPOINT_PATHS.consent,
+  ENDPOINT_PATHS.device,
+  ENDPOINT_PATHS.endSession,
+] as const;
 
 function noSchemaCompiler(): never {
   throw new Error('Route schemas are not used by the provider; validate in named checks instead');

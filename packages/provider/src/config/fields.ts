@@ -10,6 +10,7 @@ import {
   parseByteSize,
   parseCodeLifetime,
   parseColor,
+  parseConnectionCount,
   parseDatabaseUrl,
   parseDeviceCodeLifetime,
   parseDurationValue,
@@ -21,6 +22,7 @@ import {
   parsePort,
   parseProductName,
   parsePublicUrl,
+  parseRequestTime,
   parseSigningAlgorithm,
   parseTrustedProxies,
 } from './parsers.js';
@@ -137,4 +139,36 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   { path: 'metrics.host', env: ['LATCHKEY_METRICS_HOST'], default: '127.0.0.1', parse: parseHost },
   { path: 'metrics.port', env: ['LATCHKEY_METRICS_PORT'], parse: parsePort },
   { path: 'shutdownTimeout', env: ['LATCHKEY_SHUTDOWN_TIMEOUT'], default: '10s', parse: parseDurationValue },
+  // Checklist L2: every connection is bounded in time, and one address cannot hold them all.
+  {
+    path: 'http.headersTimeout',
+    env: ['LATCHKEY_HTTP_HEADERS_TIMEOUT'],
+    default: '10s',
+    parse: parseRequestTime,
+  },
+  {
+    path: 'http.requestTimeout',
+    env: ['LATCHKEY_HTTP_REQUEST_TIMEOUT'],
+    default: '30s',
+    parse: parseRequestTime,
+  },
+  {
+    path: 'http.keepAliveTimeout',
+    env: ['LATCHKEY_HTTP_KEEP_ALIVE_TIMEOUT'],
+    default: '5s',
+    parse: parseRequestTime,
+  },
+  { path: 'http.idleTimeout', env: ['LATCHKEY_HTTP_IDLE_TIMEOUT'], default: '60s', parse: parseRequestTime },
+  {
+    path: 'http.maxConnectionsPerAddress',
+    env: ['LATCHKEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
+    default: 128,
+    parse: parseConnectionCount,
+  },
+  {
+    path: 'http.pageBodyLimit',
+    env: ['LATCHKEY_HTTP_PAGE_BODY_LIMIT'],
+    default: 16_384,
+    parse: parseByteSize,
+  },
 ];

@@ -49,6 +49,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ProviderConfig {
   const result = config as unknown as ProviderConfig;
   checkSchedule(result);
   checkTokenSettings(result);
+  checkHttpBounds(result);
   return result;
 }
 
@@ -72,6 +73,23 @@ function checkSchedule(config: ProviderConfig): void {
   }
   if (reloadInterval > 300) {
     throw new ConfigError('keys.reloadInterval', `${reloadInterval}s is longer than the 300s maximum`);
+  }
+}
+
+/** Node refuses a header time longer than the whole request's; a form body cannot exceed any body. */
+function checkHttpBounds(config: ProviderConfig): void {
+  const { headersTimeout, requestTimeout, pageBodyLimit } = config.http;
+  if (headersTimeout > requestTimeout) {
+    throw new ConfigError(
+      'http.headersTimeout',
+      `${headersTimeout}s is longer than http.requestTimeout (${requestTimeout}s)`,
+    );
+  }
+  if (pageBodyLimit > config.bodyLimit) {
+    throw new ConfigError(
+      'http.pageBodyLimit',
+      `${pageBodyLimit} is larger than bodyLimit (${config.bodyLimit})`,
+    );
   }
 }
 

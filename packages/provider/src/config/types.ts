@@ -57,6 +57,24 @@ export interface ProviderConfig {
   readonly metrics: MetricsConfig;
   /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
   readonly shutdownTimeout: number;
+  /** Bounds on connections and request times (checklist L2). */
+  readonly http: HttpConfig;
+}
+
+/** Connection and request bounds against slow and piled-up connections (checklist L2). Seconds. */
+export interface HttpConfig {
+  /** Time to receive a request's headers. */
+  readonly headersTimeout: number;
+  /** Time to receive a whole request, headers and body. */
+  readonly requestTimeout: number;
+  /** How long a kept-alive connection waits for its next request. */
+  readonly keepAliveTimeout: number;
+  /** A connection with no traffic either way this long is closed. */
+  readonly idleTimeout: number;
+  /** Open connections one client address may hold; 0 for no limit. Trusted proxies are exempt. */
+  readonly maxConnectionsPerAddress: number;
+  /** Largest body of the browser forms (sign-in, consent, device, logout), bytes; at most bodyLimit. */
+  readonly pageBodyLimit: number;
 }
 
 export interface TokensConfig {
@@ -114,7 +132,16 @@ export interface UiConfig {
 export type ProviderConfigOverrides = Partial<
   Omit<
     ProviderConfig,
-    'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens' | 'device' | 'clients' | 'metrics'
+    | 'keys'
+    | 'logging'
+    | 'session'
+    | 'authorization'
+    | 'ui'
+    | 'tokens'
+    | 'device'
+    | 'clients'
+    | 'metrics'
+    | 'http'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -126,4 +153,5 @@ export type ProviderConfigOverrides = Partial<
   readonly device?: Partial<DeviceConfig>;
   readonly metrics?: Partial<MetricsConfig>;
   readonly clients?: Partial<ClientsConfig>;
+  readonly http?: Partial<HttpConfig>;
 };

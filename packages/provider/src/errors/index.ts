@@ -1,3 +1,2 @@
-export * from './framework-errors.js';
-export * from './log-error.js';
+export { type ErrorResponse, errorResponse } from './error-response.js';
 export * from './oauth-error.js';

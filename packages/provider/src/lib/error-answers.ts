@@ -1,14 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  errorResponse,
-  fromFrameworkError,
-  InvalidRequest,
-  logErrorAnswer,
-  type OAuthError,
-  toOAuthError,
-} from '../errors/index.js';
+import { errorResponse, toOAuthError } from '../errors/error-response.js';
+import { fromFrameworkError } from '../errors/framework-errors.js';
+import { InvalidRequest, type OAuthError } from '../errors/index.js';
+import { logErrorAnswer } from '../errors/log-error.js';
 import type { Logger } from './logger.js';
 
 export interface ErrorAnswersOptions {

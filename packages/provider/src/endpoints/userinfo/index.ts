@@ -1,7 +1,9 @@
 import { bearerChallenge } from '@latchkey/oidc';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userClaims } from '../../claims/index.js';
-import { errorResponse, InvalidToken, logErrorAnswer, toOAuthError } from '../../errors/index.js';
+import { errorResponse, toOAuthError } from '../../errors/error-response.js';
+import { InvalidToken } from '../../errors/index.js';
+import { logErrorAnswer } from '../../errors/log-error.js';
 import { RequestParams } from '../../lib/request-params.js';
 import { claimsForScopes } from '../../scopes/index.js';
 import type { ProviderStores } from '../../store/types.js';
