@@ -4,7 +4,16 @@ import { runMigrations, sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
 import { type OpenedProviderStores, providerMigrations } from '../../src/store/index.js';
 import type { GrantRecord } from '../../src/store/types.js';
-import { authorizationCode, grant, NOW, openStoresOn, refreshToken, session, user } from './fixtures.js';
+import {
+  authorizationCode,
+  client,
+  grant,
+  NOW,
+  openStoresOn,
+  refreshToken,
+  session,
+  user,
+} from './fixtures.js';
 
 const ALL = providerMigrations.migrations.map((m) => m.name);
 const TABLES = [
@@ -81,6 +90,22 @@ describeEachDialect('provider migrations', (ctx) => {
     assert.deepEqual((await stores.grants.get(grant().id))?.resources, []);
     await stores.grants.create(grant({ id: 'g-api', resources: ['https://api.example'] }));
     assert.deepEqual((await stores.grants.get('g-api'))?.resources, ['https://api.example']);
+  });
+
+  test('upgrade a database from before consented claims: its consents named no claims', async (t) => {
+    const stores = await openStoresOn(await ctx.freshUrl(), t);
+    const before = providerMigrations.migrations.slice(0, ALL.indexOf('0010-consented-claims'));
+    await runMigrations(stores.database, { ...providerMigrations, migrations: before });
+    await stores.users.create(user());
+    await stores.clients.create(client());
+    await sql`insert into consents (user_id, client_id, scopes, granted_at)
+      values (${user().id}, ${client().clientId}, ${JSON.stringify(['openid', 'email'])}, ${NOW})`.execute(
+      stores.database.db,
+    );
+    assert.deepEqual(await stores.migrate(), { applied: ALL.slice(before.length) });
+    const consent = await stores.consents.get(user().id, client().clientId);
+    assert.deepEqual(consent?.scopes, ['openid', 'email']);
+    assert.deepEqual(consent?.claims, []);
   });
 
   test('succeed for two instances migrating one database at once', async (t) => {
