@@ -59,8 +59,10 @@ export function createErrorAnswers(options: ErrorAnswersOptions): ErrorAnswers {
       return reply.code(response.status).headers(response.headers).send(response.body);
     },
     socket(error, socket) {
-      // The client is gone (reset) or the socket cannot be written: nothing to answer.
-      if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+      // The client is gone (reset), the socket cannot be written, or the in-flight response has begun (a
+      // request timing out while its answer is written): nothing can be answered, only closed (as Node).
+      const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+      if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable || inFlight?.headersSent) {
         socket.destroy();
         return;
       }
