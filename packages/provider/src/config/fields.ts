@@ -155,10 +155,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   {
     path: 'http.keepAliveTimeout',
     env: ['LATCHKEY_HTTP_KEEP_ALIVE_TIMEOUT'],
-    default: '5s',
+    // Longer than the 60 s for which nginx and cloud load balancers keep an idle upstream connection,
+    // so the provider never closes a connection the balancer is about to reuse (a 502 on a POST).
+    default: '75s',
     parse: parseRequestTime,
   },
-  { path: 'http.idleTimeout', env: ['LATCHKEY_HTTP_IDLE_TIMEOUT'], default: '60s', parse: parseRequestTime },
+  { path: 'http.idleTimeout', env: ['LATCHKEY_HTTP_IDLE_TIMEOUT'], default: '120s', parse: parseRequestTime },
   {
     path: 'http.maxConnectionsPerAddress',
     env: ['LATCHKEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS'],

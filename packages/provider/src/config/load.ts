@@ -76,9 +76,19 @@ function checkSchedule(config: ProviderConfig): void {
   }
 }
 
-/** Node refuses a header time longer than the whole request's; a form body cannot exceed any body. */
+/**
+ * Node refuses a header time longer than the whole request's; the idle time must leave keep-alive its
+ * time; a form body cannot exceed any body.
+ */
 function checkHttpBounds(config: ProviderConfig): void {
-  const { headersTimeout, requestTimeout, pageBodyLimit } = config.http;
+  const { headersTimeout, requestTimeout, keepAliveTimeout, idleTimeout, pageBodyLimit } = config.http;
+  // The idle timer also runs between requests: shorter, it would end kept-alive connections early.
+  if (idleTimeout < keepAliveTimeout) {
+    throw new ConfigError(
+      'http.idleTimeout',
+      `${idleTimeout}s is shorter than http.keepAliveTimeout (${keepAliveTimeout}s)`,
+    );
+  }
   if (headersTimeout > requestTimeout) {
     throw new ConfigError(
       'http.headersTimeout',

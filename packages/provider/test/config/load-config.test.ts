@@ -29,8 +29,8 @@ describe('loadConfig', () => {
     assert.deepEqual(config.http, {
       headersTimeout: 10,
       requestTimeout: 30,
-      keepAliveTimeout: 5,
-      idleTimeout: 60,
+      keepAliveTimeout: 75,
+      idleTimeout: 120,
       maxConnectionsPerAddress: 128,
       pageBodyLimit: 16_384,
     });
@@ -200,6 +200,12 @@ describe('loadConfig', () => {
       env: { LATCHKEY_HTTP_HEADERS_TIMEOUT: '60s' },
       key: 'http.headersTimeout',
       text: /longer than http.requestTimeout/,
+    },
+    {
+      name: 'an idle time shorter than the keep-alive time',
+      env: { LATCHKEY_HTTP_IDLE_TIMEOUT: '30s' },
+      key: 'http.idleTimeout',
+      text: /shorter than http.keepAliveTimeout/,
     },
     {
       name: 'a negative connection limit',
