@@ -230,6 +230,14 @@ test('every database-backed endpoint answers 503 with Retry-After while PostgreS
     assert.equal(response.statusCode, 503, `${name}: ${response.statusCode} ${response.body.slice(0, 200)}`);
     assert.equal(response.headers['retry-after'], '5', `${name} carries Retry-After`);
   }
+  // A person in a browser gets a page saying so, not JSON.
+  const page = await signedIn.browser.get(`/authorize?${authorizeParams({ client_id: 'web' })}`, {
+    accept: 'text/html,application/xhtml+xml',
+  });
+  assert.equal(page.statusCode, 503);
+  assert.equal(page.headers['retry-after'], '5');
+  assert.match(String(page.headers['content-type']), /^text\/html/);
+  assert.match(page.body, /Temporarily unavailable/);
   const outageLog = logLines.slice(linesBefore).map((line) => JSON.parse(line) as Record<string, unknown>);
   assert.deepEqual(
     outageLog.filter((entry) => Number(entry['level']) >= 50).map((entry) => entry['msg']),
