@@ -47,7 +47,8 @@ export function createErrorAnswers(options: ErrorAnswersOptions): ErrorAnswers {
   return {
     reply(request, reply, thrown) {
       const wire = fromFrameworkError(thrown) ?? toOAuthError(thrown);
-      logErrorAnswer(request.log, thrown, wire);
+      // Unknown paths are mostly scanners: one log line each would let them fill the log (/metrics counts them).
+      if (wire.status !== 404) logErrorAnswer(request.log, thrown, wire);
       const response = errorResponse(wire);
       for (const [name, value] of security) reply.header(name, value);
       const page = PAGES[wire.status];
