@@ -37,9 +37,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// Phase 1: everything but test/cluster/, two files at a time. Phase 2: the cluster fault tests, one file
-// at a time and only after phase 1, because they restart the shared PostgreSQL server (which would break
-// any other file's database tests running beside them).
+// Phase 1: everything but test/cluster/, two files at a time. Phase 2: the cluster tests, one file at a
+// time and only after phase 1: each runs several provider processes under load and asserts recovery
+// times, which other files running beside them on a two-core machine would distort. No test stops or
+// restarts the machine's PostgreSQL: the restart test breaks a private server it starts itself
+// (test/helpers/private-postgres.ts), and the other cluster tests only use DATABASE_URL.
 const isCluster = (f) => f.startsWith('test/cluster/');
 const phases = [
   { files: files.filter((f) => !isCluster(f)), concurrency: 2 },

@@ -115,25 +115,33 @@ export interface Cluster {
 }
 
 /** A fresh schema, migrated once here (so instances starting together find nothing to migrate). */
-async function freshSchema(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = await openDatabase(POSTGRES_URL, { poolSize: 1 });
+async function freshSchema(postgresUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = await openDatabase(postgresUrl, { poolSize: 1 });
   const schema = `cluster_${randomBytes(6).toString('hex')}`;
   await sql`create schema ${sql.id(schema)}`.execute(admin.db);
   await admin.close();
-  const url = new URL(POSTGRES_URL);
+  const url = new URL(postgresUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
   return {
     url: url.toString(),
     async drop() {
-      const again = await openDatabase(POSTGRES_URL, { poolSize: 1 });
+      const again = await openDatabase(postgresUrl, { poolSize: 1 });
       await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(again.db);
       await again.close();
     },
   };
 }
 
-export async function startCluster(size = 3, extraEnv: NodeJS.ProcessEnv = {}): Promise<Cluster> {
-  const schema = await freshSchema();
+/**
+ * `postgresUrl`: the server the cluster shares, DATABASE_URL by default; a fault test passes the URL of
+ * its own private server (test/helpers/private-postgres.ts).
+ */
+export async function startCluster(
+  size = 3,
+  extraEnv: NodeJS.ProcessEnv = {},
+  postgresUrl = POSTGRES_URL,
+): Promise<Cluster> {
+  const schema = await freshSchema(postgresUrl);
   const stores = await openProviderStores(schema.url, { poolSize: 4 });
   await stores.migrate();
   const web = (

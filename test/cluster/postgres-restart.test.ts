@@ -1,27 +1,26 @@
 /**
- * PostgreSQL restarted under load (`pg_ctlcluster … restart`): requests during the outage get 503 with
- * Retry-After (never a 500, never a dropped connection), every instance serves again within seconds
- * without being restarted, and nothing issued before the restart is lost. This file restarts the shared
- * PostgreSQL server, so scripts/test.mjs runs it alone, after every other test file.
+ * PostgreSQL restarted under load: requests during the outage get 503 with Retry-After (never a 500,
+ * never a dropped connection), every instance serves again within seconds without being restarted, and
+ * nothing issued before the restart is lost. The server restarted is this test's own private one
+ * (test/helpers/private-postgres.ts), never the machine's PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
+import { type PrivatePostgres, startPrivatePostgres } from '../helpers/private-postgres.js';
 import { basicAuth, type Cluster, postToken, recordSignIn, startCluster } from './cluster.js';
 
-const run = promisify(execFile);
-/** The Debian cluster version (the only folder under /etc/postgresql). */
-const PG_VERSION = readdirSync('/etc/postgresql')[0]!;
-
+let postgres: PrivatePostgres;
 let cluster: Cluster;
 let web: string;
 before(async () => {
-  cluster = await startCluster(3);
+  postgres = await startPrivatePostgres();
+  cluster = await startCluster(3, {}, postgres.url);
   web = basicAuth('web', cluster.secrets.web);
 });
-after(() => cluster?.close());
+after(async () => {
+  await cluster?.close();
+  await postgres?.close();
+});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -80,9 +79,8 @@ test('PostgreSQL restarted during load: 503 with Retry-After during the outage, 
 
   await sleep(1000);
   restartedAt = Date.now();
-  await run('pg_ctlcluster', ['--skip-systemctl-redirect', PG_VERSION, 'main', 'restart'], {
-    timeout: 30_000,
-  });
+  await postgres.stop();
+  await postgres.start();
   restartDoneAt = Date.now();
   // Every instance must serve again within 10 s of the server being back.
   const deadline = restartDoneAt + 10_000;

@@ -1,9 +1,5 @@
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyRequest,
-  LogController,
-} from 'fastify';
+import type { Socket } from 'node:net';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { pino } from 'pino';
 import { DEFAULT_LINK_LIFETIME } from './account/email-links.js';
 import { registerAccount } from './account/index.js';
@@ -36,13 +32,14 @@ import { ENDPOINT_PATHS, issuerBasePath } from './endpoints/paths.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
-import { errorResponse, NotFound } from './errors/index.js';
-import { logRequestError, toWireError } from './errors/wire-error.js';
+import { NotFound } from './errors/index.js';
 import { GRANTS, type GrantDefinition } from './grants/index.js';
 import type { KeyManager } from './keys/key-manager.js';
+import { addressMatcher } from './lib/address-list.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { guardConnections } from './lib/connection-guard.js';
 import { createLogger } from './lib/create-logger.js';
-import { RETRY_AFTER_SECONDS } from './lib/database-unavailable.js';
+import { createErrorAnswers, type ErrorAnswers } from './lib/error-answers.js';
 import { registerFormParser } from './lib/form-parser.js';
 import { lazyChildLogger } from './lib/lazy-child-logger.js';
 import { secureRandomBytes } from './lib/random.js';
@@ -56,6 +53,7 @@ import { createLogout } from './logout/log-out.js';
 import { instrumentStores } from './metrics/instrument-stores.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { registerRequestMetrics } from './metrics/request-hooks.js';
+import { markDatabaseOutages } from './store/mark-outages.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
 import { createRefreshTokens } from './tokens/refresh-token.js';
@@ -122,6 +120,8 @@ export interface ProviderAppDeps {
  */
 export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   const { config } = deps;
+  // Assigned once the pages' theme exists; Fastify needs the callbacks at construction.
+  let errors: ErrorAnswers | undefined;
   const app = Fastify({
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
     // Two log lines per request cost ~30% of a cheap endpoint's throughput; opt-in (docs/ARCHITECTURE.md).
@@ -133,6 +133,9 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     // Rule 9: bounded input everywhere, also in the URL and headers.
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // Malformed URLs and the HTTP parser's errors (431, 400, 408) answer through the one error factory too.
+    frameworkErrors: (error, request, reply) => errors?.reply(request, reply, error),
+    clientErrorHandler: (error: Error, socket: Socket) => errors?.socket(error, socket),
     // No route declares a JSON schema: parameters are read by named checks (DESIGN rule 3). Without
     // this, Fastify loads ajv and fast-json-stringify at start (~85 modules, ~10 MB resident) for nothing.
     schemaController: {
@@ -140,13 +143,32 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     },
   }) as unknown as FastifyInstance;
 
+  // Checklist L2: slow headers and bodies are cut off, and one address cannot hold every connection.
+  guardConnections(app.server, {
+    headersTimeout: config.http.headersTimeout * 1000,
+    requestTimeout: config.http.requestTimeout * 1000,
+    keepAliveTimeout: config.http.keepAliveTimeout * 1000,
+    idleTimeout: config.http.idleTimeout * 1000,
+    maxConnectionsPerAddress: config.http.maxConnectionsPerAddress,
+    // A load balancer carries many clients' connections from its one address.
+    exempt: addressMatcher(config.trustedProxies),
+  });
+  // Per route: the browser forms (a sealed request, a CSRF token, a username and password) are small, so
+  // they take far less than the API endpoints' bodyLimit.
+  const base = issuerBasePath(config.issuer);
+  const pageForms = new Set(PAGE_FORM_PATHS.map((path) => base + path));
+  app.addHook('onRoute', (route) => {
+    if (pageForms.has(route.url)) route.bodyLimit = config.http.pageBodyLimit;
+  });
   registerFormParser(app);
   if (deps.metrics) registerRequestMetrics(app, deps.metrics);
   // Every audit event also goes to the structured log (and is counted); store calls are timed.
   const audited = { ...deps.stores, audit: withAuditLog(deps.stores.audit, app.log, deps.metrics) };
-  const stores = deps.metrics ? instrumentStores(audited, deps.metrics) : audited;
+  // Outermost: whatever an endpoint does with a store error, a database outage stays recognisable as one.
+  const stores = markDatabaseOutages(deps.metrics ? instrumentStores(audited, deps.metrics) : audited);
 
-  const headers = Object.entries(securityHeaders({ https: config.issuer.startsWith('https:') }));
+  const security = securityHeaders({ https: config.issuer.startsWith('https:') });
+  const headers = Object.entries(security);
   app.addHook('onSend', async (_request, reply, payload) => {
     // A page may set a stricter or page-specific value (its own CSP); everything else gets the default.
     for (const [name, value] of headers) if (!reply.hasHeader(name)) reply.header(name, value);
@@ -157,25 +179,6 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   const basePath = issuerBasePath(config.issuer);
   const theme = createTheme(config.ui, basePath);
   registerPageErrors(app, theme);
-
-  app.setNotFoundHandler((request, reply) => {
-    const error = new NotFound(
-      `No endpoint at ${request.method} ${new URL(request.url, 'http://x').pathname}`,
-    );
-    // A person who typed or followed an address gets a page; an API client keeps its JSON.
-    if (acceptsHtml(request)) return sendErrorPageFor(reply, theme, error);
-    const response = errorResponse(error);
-    return reply.code(response.status).headers(response.headers).send(response.body);
-  });
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const wire = toWireError(error);
-    logRequestError(request, error, wire);
-    const response = errorResponse(wire);
-    // RFC 9110 §10.2.3: tell clients (and load balancers) when to try again; the pool reconnects by itself.
-    if (response.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    return reply.code(response.status).headers(response.headers).send(response.body);
-  });
 
   const clock = deps.clock ?? systemClock;
   const grants = deps.grants ?? GRANTS;
@@ -371,6 +374,14 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     development,
     ...(demo ? { extra: () => demo.landingSection() } : {}),
   });
+  const answers = createErrorAnswers({
+    securityHeaders: security,
+    log: app.log,
+    errorPage: (reply, wire) => sendErrorPageFor(reply, theme, wire),
+  });
+  errors = answers;
+  app.setNotFoundHandler((request, reply) => answers.reply(request, reply, new NotFound('Not found')));
+  app.setErrorHandler((error, request, reply) => answers.reply(request, reply, error));
   registerJwks(app, {
     issuer: config.issuer,
     jwks: () => deps.keyManager.jwks(),
@@ -384,10 +395,13 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   return app;
 }
 
-/** A browser navigating: its Accept names text/html, which fetch, curl and API clients do not send. */
-function acceptsHtml(request: FastifyRequest): boolean {
-  return request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
-}
+/** The routes that receive the browser's forms. */
+const PAGE_FORM_PATHS = [
+  ENDPOINT_PATHS.login,
+  ENDPOINT_PATHS.consent,
+  ENDPOINT_PATHS.device,
+  ENDPOINT_PATHS.endSession,
+] as const;
 
 function noSchemaCompiler(): never {
   throw new Error('Route schemas are not used by the provider; validate in named checks instead');

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { describeClaim } from '../claims/index.js';
 import { findScope } from '../scopes/index.js';
 import type { ClientRecord, SessionRecord } from '../store/types.js';
 import { cspSourceFor, pageCsp } from '../ui/csp.js';
@@ -34,9 +35,13 @@ export async function showConsentPage(
       csrfToken: context.browser.csrfToken(browserId),
       clientName: client.name,
       account: user.profile.name ?? user.username,
-      permissions: interaction.request.scopes.map(
-        (scope) => findScope(scope)?.description ?? `Use the “${scope}” permission`,
-      ),
+      permissions: [
+        ...interaction.request.scopes.map(
+          (scope) => findScope(scope)?.description ?? `Use the “${scope}” permission`,
+        ),
+        // Claims asked for by name (OIDC Core §5.5) are shown one by one, as the person consents to them too.
+        ...(interaction.claims ?? []).map(describeClaim),
+      ],
     }),
     csp: pageCsp({
       imageSources: context.theme.imageSources,

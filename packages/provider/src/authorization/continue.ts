@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { claimsToConsent, consentedClaims } from '../claims/index.js';
 import type { ClientRecord, SessionRecord } from '../store/types.js';
 import { showConsentPage } from './consent-page.js';
 import type { SignInContext } from './context.js';
@@ -48,10 +49,13 @@ export async function continueAuthorization(
     session === undefined
       ? undefined
       : await context.stores.consents.get(session.userId, authorization.clientId);
+  const namedClaims = await claimsAskedByName(context, authorization, progress.client);
   const next = nextStep({
     request: authorization,
     session,
     consentedScopes: consent?.scopes,
+    namedClaims,
+    consentedClaims: consentedClaims(namedClaims, consent),
     now,
     justAuthenticated: progress.justAuthenticated,
   });
@@ -72,6 +76,7 @@ export async function continueAuthorization(
         expiresAt: progress.interaction?.expiresAt ?? now + INTERACTION_LIFETIME,
         browser: progress.interaction?.browser ?? progress.browser(),
         ...(next.step === 'consent' ? { sid: next.session.sid } : {}),
+        ...(next.step === 'consent' && namedClaims.length > 0 ? { claims: namedClaims } : {}),
       };
       // The first step of a GET to /authorize is this very answer, saving the browser a redirect to
       // /login or /consent. Everything else redirects, so a POSTed form is never replayed.
@@ -86,6 +91,17 @@ export async function continueAuthorization(
       return reply.code(303).headers({ location, 'cache-control': 'no-store' }).send();
     }
   }
+}
+
+/** The claims the request's `claims` parameter asks for beyond its scopes; the client is read only when there is one. */
+async function claimsAskedByName(
+  context: SignInContext,
+  authorization: AuthorizationRequest,
+  known: ClientRecord | undefined,
+): Promise<string[]> {
+  if (authorization.claims === undefined) return [];
+  const client = known ?? (await context.stores.clients.get(authorization.clientId));
+  return claimsToConsent(authorization.claims, authorization.scopes, client?.scopes ?? []);
 }
 
 /** Issues the code and sends it to the client (RFC 6749 §4.1.2). */

@@ -21,6 +21,8 @@ export interface Interaction {
   readonly browser: string;
   /** Set once the person is signed in: the session that may give consent. */
   readonly sid?: string;
+  /** Set with `sid` when consent is asked: the claims asked for by name that the page shows and the consent records. */
+  readonly claims?: readonly string[];
 }
 
 /** Long enough to type a password and read a consent page; short enough that a leaked URL dies soon. */

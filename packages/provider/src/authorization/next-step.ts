@@ -14,6 +14,10 @@ export interface NextStepInput {
   readonly session: SessionRecord | undefined;
   /** The scopes this user already granted this client (ConsentStore), if any. */
   readonly consentedScopes: readonly string[] | undefined;
+  /** Claims the request asks for by name beyond its scopes' (claims/claims-to-consent.ts). */
+  readonly namedClaims?: readonly string[];
+  /** Those of namedClaims an earlier consent covers (by name, or through a consented scope). */
+  readonly consentedClaims?: ReadonlySet<string>;
   readonly now: number;
   /** True right after the person signed in for this very request (the login form was just posted). */
   readonly justAuthenticated: boolean;
@@ -25,8 +29,8 @@ export interface NextStepInput {
  * - authentication (OIDC Core §3.1.2.3): a session is needed; `prompt=login` or `select_account`, and a
  *   `max_age` older than auth_time (max_age=0 always), ask for a fresh one; an id_token_hint must name the
  *   session's user (§3.1.2.1);
- * - consent (§3.1.2.4): needed when a requested scope was never granted to this client, and always
- *   with `prompt=consent`;
+ * - consent (§3.1.2.4): needed when a requested scope, or a claim asked for by name (§5.5) beyond the
+ *   scopes, was never granted to this client, and always with `prompt=consent`;
  * - `prompt=none` turns either need into `login_required` / `consent_required` (§3.1.2.6).
  */
 export function nextStep(input: NextStepInput): NextStep {
@@ -48,7 +52,10 @@ export function nextStep(input: NextStepInput): NextStep {
     return { step: 'login' };
   }
   const granted = new Set(input.consentedScopes ?? []);
-  const consentNeeded = request.prompt.includes('consent') || request.scopes.some((s) => !granted.has(s));
+  const consentNeeded =
+    request.prompt.includes('consent') ||
+    request.scopes.some((s) => !granted.has(s)) ||
+    (input.namedClaims ?? []).some((claim) => !input.consentedClaims?.has(claim));
   if (consentNeeded) {
     if (silent) return { step: 'error', error: new ConsentRequired('The user has not consented') };
     return { step: 'consent', session };

@@ -11,6 +11,7 @@ import {
   parseByteSize,
   parseCodeLifetime,
   parseColor,
+  parseConnectionCount,
   parseDatabaseUrl,
   parseDeviceCodeLifetime,
   parseDurationValue,
@@ -25,6 +26,7 @@ import {
   parseProductName,
   parsePublicUrl,
   parseRequestsPerMinute,
+  parseRequestTime,
   parseSigningAlgorithm,
   parseSmtpTls,
   parseTrustedProxies,
@@ -183,5 +185,39 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     env: ['LATCHKEY_REGISTRATION_ENABLED'],
     default: false,
     parse: parseBoolean,
+  },
+  // Checklist L2: every connection is bounded in time, and one address cannot hold them all.
+  {
+    path: 'http.headersTimeout',
+    env: ['LATCHKEY_HTTP_HEADERS_TIMEOUT'],
+    default: '10s',
+    parse: parseRequestTime,
+  },
+  {
+    path: 'http.requestTimeout',
+    env: ['LATCHKEY_HTTP_REQUEST_TIMEOUT'],
+    default: '30s',
+    parse: parseRequestTime,
+  },
+  {
+    path: 'http.keepAliveTimeout',
+    env: ['LATCHKEY_HTTP_KEEP_ALIVE_TIMEOUT'],
+    // Longer than the 60 s for which nginx and cloud load balancers keep an idle upstream connection,
+    // so the provider never closes a connection the balancer is about to reuse (a 502 on a POST).
+    default: '75s',
+    parse: parseRequestTime,
+  },
+  { path: 'http.idleTimeout', env: ['LATCHKEY_HTTP_IDLE_TIMEOUT'], default: '120s', parse: parseRequestTime },
+  {
+    path: 'http.maxConnectionsPerAddress',
+    env: ['LATCHKEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS'],
+    default: 128,
+    parse: parseConnectionCount,
+  },
+  {
+    path: 'http.pageBodyLimit',
+    env: ['LATCHKEY_HTTP_PAGE_BODY_LIMIT'],
+    default: 16_384,
+    parse: parseByteSize,
   },
 ];

@@ -55,6 +55,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ProviderConfig {
   checkSchedule(result);
   checkTokenSettings(result);
   checkEmail(result);
+  checkHttpBounds(result);
   return result;
 }
 
@@ -82,6 +83,33 @@ function checkSchedule(config: ProviderConfig): void {
   }
   if (reloadInterval > 300) {
     throw new ConfigError('keys.reloadInterval', `${reloadInterval}s is longer than the 300s maximum`);
+  }
+}
+
+/**
+ * Node refuses a header time longer than the whole request's; the idle time must leave keep-alive its
+ * time; a form body cannot exceed any body.
+ */
+function checkHttpBounds(config: ProviderConfig): void {
+  const { headersTimeout, requestTimeout, keepAliveTimeout, idleTimeout, pageBodyLimit } = config.http;
+  // The idle timer also runs between requests: shorter, it would end kept-alive connections early.
+  if (idleTimeout < keepAliveTimeout) {
+    throw new ConfigError(
+      'http.idleTimeout',
+      `${idleTimeout}s is shorter than http.keepAliveTimeout (${keepAliveTimeout}s)`,
+    );
+  }
+  if (headersTimeout > requestTimeout) {
+    throw new ConfigError(
+      'http.headersTimeout',
+      `${headersTimeout}s is longer than http.requestTimeout (${requestTimeout}s)`,
+    );
+  }
+  if (pageBodyLimit > config.bodyLimit) {
+    throw new ConfigError(
+      'http.pageBodyLimit',
+      `${pageBodyLimit} is larger than bodyLimit (${config.bodyLimit})`,
+    );
   }
 }
 

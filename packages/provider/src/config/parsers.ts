@@ -133,6 +133,21 @@ export function parseByteSize(raw: unknown): Parsed<number> {
     : bad('must be a number of bytes between 1024 and 16777216');
 }
 
+/** A connection or request time bound: never unbounded (0), at most 10 minutes. */
+export function parseRequestTime(raw: unknown): Parsed<number> {
+  const seconds = parseDuration(raw);
+  return seconds !== undefined && seconds <= 600 ? ok(seconds) : bad('must be a duration from 1s to 600s');
+}
+
+/** Connections per client address: 0 (no limit, e.g. behind a proxy that is not configured) to 100000. */
+export function parseConnectionCount(raw: unknown): Parsed<number> {
+  const n =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 && n <= 100_000
+    ? ok(n)
+    : bad('must be a whole number from 0 (no limit) to 100000');
+}
+
 /** RFC 6749 §4.1.2 recommends at most 10 minutes; checklist A2 asks for at most 60 seconds. */
 export function parseCodeLifetime(raw: unknown): Parsed<number> {
   const seconds = parseDuration(raw);

@@ -69,6 +69,8 @@ export interface ProviderConfig {
   readonly email?: EmailConfig | undefined;
   /** Self-registration on the account page (off by default; needs email, to verify the address). */
   readonly registration: RegistrationConfig;
+  /** Bounds on connections and request times (checklist L2). */
+  readonly http: HttpConfig;
 }
 
 export interface EmailConfig {
@@ -89,6 +91,22 @@ export interface EmailConfig {
 
 export interface RegistrationConfig {
   readonly enabled: boolean;
+}
+
+/** Connection and request bounds against slow and piled-up connections (checklist L2). Seconds. */
+export interface HttpConfig {
+  /** Time to receive a request's headers. */
+  readonly headersTimeout: number;
+  /** Time to receive a whole request, headers and body. */
+  readonly requestTimeout: number;
+  /** How long a kept-alive connection waits for its next request. */
+  readonly keepAliveTimeout: number;
+  /** A connection with no traffic either way this long is closed. */
+  readonly idleTimeout: number;
+  /** Open connections one client address may hold; 0 for no limit. Trusted proxies are exempt. */
+  readonly maxConnectionsPerAddress: number;
+  /** Largest body of the browser forms (sign-in, consent, device, logout), bytes; at most bodyLimit. */
+  readonly pageBodyLimit: number;
 }
 
 export interface TokensConfig {
@@ -167,6 +185,7 @@ export type ProviderConfigOverrides = Partial<
     | 'metrics'
     | 'passwords'
     | 'registration'
+    | 'http'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -180,4 +199,5 @@ export type ProviderConfigOverrides = Partial<
   readonly clients?: Partial<ClientsConfig>;
   readonly passwords?: Partial<PasswordsConfig>;
   readonly registration?: Partial<RegistrationConfig>;
+  readonly http?: Partial<HttpConfig>;
 };

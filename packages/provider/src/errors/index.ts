@@ -1,1 +1,2 @@
+export { type ErrorResponse, errorResponse } from './error-response.js';
 export * from './oauth-error.js';

@@ -115,24 +115,3 @@ export const NotFound = define('not_found', 404, 'NotFound');
 export const MethodNotAllowed = define('method_not_allowed', 405, 'MethodNotAllowed');
 export const RequestTooLarge = define('request_too_large', 413, 'RequestTooLarge');
 export const UnsupportedMediaType = define('unsupported_media_type', 415, 'UnsupportedMediaType');
-
-/** What an HTTP layer needs to send an error: status, headers, JSON body. */
-export interface ErrorResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: { error: OAuthErrorCode; error_description?: string };
-}
-
-/**
- * The one factory: any thrown value → the response to send. OAuthErrors keep their code; anything
- * else becomes a 500 `server_error` with no detail (stack traces stay in the log).
- */
-export function errorResponse(error: unknown): ErrorResponse {
-  const oauth =
-    error instanceof OAuthError ? error : new ServerError('The server could not complete the request.');
-  // RFC 6749 §5.1/§5.2: error responses, like token responses, must not be cached.
-  const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
-  // RFC 6749 §5.2: a 401 invalid_client carries a WWW-Authenticate challenge for the scheme the client used.
-  if (oauth.status === 401) headers['www-authenticate'] = 'Basic realm="latchkey", charset="UTF-8"';
-  return { status: oauth.status, headers, body: oauth.toJSON() };
-}

@@ -32,6 +32,25 @@ export const REDACTED_PATHS = [
   '*.id_token',
 ];
 
+/**
+ * The shapes of error codes a log line carries: Node's (`ECONNRESET`, `ERR_HTTP_REQUEST_TIMEOUT`), the
+ * HTTP parser's (`HPE_HEADER_OVERFLOW`), Fastify's (`FST_ERR_BAD_URL`), SQLite's (`SQLITE_BUSY`),
+ * PostgreSQL SQLSTATEs (`57P01`) and our own (`ERR_JWT_EXPIRED`, `ERR_DATABASE_UNAVAILABLE`).
+ */
+const ERROR_CODE = /^(?:E[A-Z]{2,15}|(?:ERR|FST|HPE|SQLITE)_[A-Z0-9_]{2,60}|[0-9A-Z]{5})$/;
+
+/**
+ * `*.code` must hide an OAuth authorization code (`{ query: { code } }`) but not an error's code, which
+ * is what tells an operator a database outage from a client that hung up. pino does not say which key
+ * a wildcard matched, so the value decides: an error code at a `code` key is kept, anything else is
+ * censored (a password never is kept, whatever it looks like). A code we
+ * issue is 43 base64url characters (256 random bits) and never has an error code's shape.
+ */
+export function censor(value: unknown, path: readonly (string | null)[]): unknown {
+  const errorCode = path.at(-1) === 'code' && typeof value === 'string' && ERROR_CODE.test(value);
+  return errorCode ? value : '[redacted]';
+}
+
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): pino.Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor } }, destination);
 }

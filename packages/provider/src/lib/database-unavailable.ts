@@ -49,3 +49,24 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
 
 /** Seconds a client should wait before retrying after a 503 (RFC 9110 §10.2.3): a database restart takes a few. */
 export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A store call failed because the database could not answer. Only the store wrapper
+ * (store/mark-outages.ts) makes one, so an outage is known by where the error came from: a client that
+ * drops its connection mid-request raises the same `ECONNRESET` from the request stream, and that is
+ * the client's doing, not an outage.
+ */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+  readonly code = 'ERR_DATABASE_UNAVAILABLE';
+  constructor(cause: unknown) {
+    super('database unavailable', { cause });
+  }
+}
+
+/** True when `error` is (or wraps, through `cause`) a store call that failed for want of a database. */
+export function isStoreOutage(error: unknown, depth = 0): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (typeof error !== 'object' || error === null || depth >= MAX_DEPTH) return false;
+  return isStoreOutage((error as { cause?: unknown }).cause, depth + 1);
+}

@@ -17,11 +17,16 @@ export function createConsentStore(db: Kysely<ProviderSchema>): ConsentStore {
       .executeTakeFirst();
 
   /**
-   * Writes the union only if the row is still what was read (absent, or the same scopes text), so two
+   * Writes the union only if the row is still what was read (absent, or the same scopes and claims text), so two
    * instances granting different scopes at once both end up in it: the loser reads again and retries.
    * Portable compare-and-set, no row locks (SQLite has no FOR UPDATE) and no vendor JSON functions.
    */
-  async function tryGrant(userId: string, clientId: string, scopes: readonly string[], at: number) {
+  async function tryGrant(
+    userId: string,
+    clientId: string,
+    granted: { readonly scopes: readonly string[]; readonly claims: readonly string[] },
+    at: number,
+  ) {
     const existing = await read(userId, clientId);
     if (existing === undefined) {
       const inserted = await db
@@ -29,20 +34,23 @@ export function createConsentStore(db: Kysely<ProviderSchema>): ConsentStore {
         .values({
           user_id: userId,
           client_id: clientId,
-          scopes: toJsonColumn(union([], scopes)),
+          scopes: toJsonColumn(union([], granted.scopes)),
+          claims: toJsonColumn(union([], granted.claims)),
           granted_at: at,
         })
         .onConflict((oc) => oc.columns(['user_id', 'client_id']).doNothing())
         .executeTakeFirst();
       return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
     }
-    const merged = union(fromJsonColumn<string[]>(existing.scopes), scopes);
+    const scopes = union(fromJsonColumn<string[]>(existing.scopes), granted.scopes);
+    const claims = union(fromJsonColumn<string[]>(existing.claims), granted.claims);
     const updated = await db
       .updateTable('consents')
-      .set({ scopes: toJsonColumn(merged), granted_at: at })
+      .set({ scopes: toJsonColumn(scopes), claims: toJsonColumn(claims), granted_at: at })
       .where('user_id', '=', userId)
       .where('client_id', '=', clientId)
       .where('scopes', '=', existing.scopes)
+      .where('claims', '=', existing.claims)
       .executeTakeFirst();
     return changedRows(updated) === 1;
   }
@@ -52,9 +60,10 @@ export function createConsentStore(db: Kysely<ProviderSchema>): ConsentStore {
       const row = await read(userId, clientId);
       return row === undefined ? undefined : fromRow(row);
     },
-    async grant(userId, clientId, scopes, at) {
+    async grant(userId, clientId, scopes, at, claims = []) {
       for (let attempt = 0; attempt < MAX_GRANT_ATTEMPTS; attempt++) {
-        if (await retryingSerializationFailures(() => tryGrant(userId, clientId, scopes, at))) return;
+        if (await retryingSerializationFailures(() => tryGrant(userId, clientId, { scopes, claims }, at)))
+          return;
       }
       throw new Error(`Consent kept changing under ${MAX_GRANT_ATTEMPTS} attempts to record a grant`);
     },
@@ -94,6 +103,7 @@ function fromRow(row: Selectable<ConsentsTable>): ConsentRecord {
     userId: row.user_id,
     clientId: row.client_id,
     scopes: fromJsonColumn<string[]>(row.scopes),
+    claims: fromJsonColumn<string[]>(row.claims),
     grantedAt: row.granted_at,
   };
 }

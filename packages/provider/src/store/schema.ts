@@ -88,6 +88,8 @@ export interface ConsentsTable {
   client_id: string;
   /** JSON array of strings. */
   scopes: string;
+  /** JSON array of strings: claims consented to by name, beyond the scopes' (0010). */
+  claims: string;
   granted_at: number;
 }
 

@@ -233,13 +233,21 @@ export interface ConsentRecord {
   readonly userId: string;
   readonly clientId: string;
   readonly scopes: readonly string[];
+  /** Claims consented to by name (the `claims` parameter), beyond those the scopes release. */
+  readonly claims: readonly string[];
   readonly grantedAt: number;
 }
 
 export interface ConsentStore {
   get(userId: string, clientId: string): Promise<ConsentRecord | undefined>;
-  /** Adds `scopes` to what was already granted (union) and sets grantedAt. */
-  grant(userId: string, clientId: string, scopes: readonly string[], at: number): Promise<void>;
+  /** Adds `scopes` and `claims` to what was already granted (union each) and sets grantedAt. */
+  grant(
+    userId: string,
+    clientId: string,
+    scopes: readonly string[],
+    at: number,
+    claims?: readonly string[],
+  ): Promise<void>;
   revoke(userId: string, clientId: string): Promise<boolean>;
   /** Deletes every consent of a user (user erasure); returns how many. */
   revokeAllForUser(userId: string): Promise<number>;

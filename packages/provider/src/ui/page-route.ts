@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toOAuthError } from '../errors/error-response.js';
+import { fromFrameworkError } from '../errors/framework-errors.js';
+import { logErrorAnswer } from '../errors/log-error.js';
 import type { OAuthError } from '../errors/oauth-error.js';
-import { logRequestError, toWireError } from '../errors/wire-error.js';
 import { RETRY_AFTER_SECONDS } from '../lib/database-unavailable.js';
 import { pageCsp } from './csp.js';
 import { errorPage } from './pages/error.js';
@@ -19,14 +21,14 @@ export const PAGE_ROUTE = { config: { page: true } } as const;
 
 /**
  * Gives every route declared with PAGE_ROUTE an error handler that answers the error page in the
- * pages' design, from the same error mapping as the APIs' JSON (errors/wire-error.ts): an outage is a
+ * pages' design, from the same error mapping as the APIs' JSON (errors/error-response.ts): an outage is a
  * 503 with Retry-After (RFC 9110 §10.2.3) and says to try again, a bad request says what was wrong.
  * Must be called before the page routes are registered.
  */
 export function registerPageErrors(app: FastifyInstance, theme: Theme): void {
   const handler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const wire = toWireError(error);
-    logRequestError(request, error, wire);
+    const wire = fromFrameworkError(error) ?? toOAuthError(error);
+    logErrorAnswer(request.log, error, wire);
     return sendErrorPageFor(reply, theme, wire);
   };
   app.addHook('onRoute', (route) => {

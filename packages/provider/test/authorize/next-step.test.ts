@@ -46,6 +46,8 @@ const cases: {
   request?: Partial<AuthorizationRequest>;
   session?: SessionRecord | undefined;
   consented?: string[] | undefined;
+  namedClaims?: string[];
+  consentedClaims?: string[];
   justAuthenticated?: boolean;
   expected: string;
 }[] = [
@@ -163,6 +165,30 @@ const cases: {
     justAuthenticated: true,
     expected: 'login_required',
   },
+  {
+    name: 'scopes consented, a claim asked for by name never consented → consent',
+    session: session(),
+    consented: ALL,
+    namedClaims: ['email'],
+    expected: 'consent',
+  },
+  {
+    name: 'scopes consented, a claim asked for by name never consented, prompt=none → consent_required',
+    session: session(),
+    consented: ALL,
+    namedClaims: ['email'],
+    request: { prompt: ['none'] },
+    expected: 'consent_required',
+  },
+  {
+    name: 'scopes and the claims asked for by name consented, prompt=none → issue',
+    session: session(),
+    consented: ALL,
+    namedClaims: ['email'],
+    consentedClaims: ['email'],
+    request: { prompt: ['none'] },
+    expected: 'issue',
+  },
 ];
 
 for (const c of cases) {
@@ -171,6 +197,8 @@ for (const c of cases) {
       request: request(c.request),
       session: 'session' in c ? c.session : undefined,
       consentedScopes: c.consented,
+      namedClaims: c.namedClaims ?? [],
+      consentedClaims: new Set(c.consentedClaims ?? []),
       now: NOW,
       justAuthenticated: c.justAuthenticated ?? false,
     });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseClaimsRequest, requestedClaimNames, userClaims } from '../../src/claims/index.js';
+import {
+  claimsToConsent,
+  consentedClaims,
+  describeClaim,
+  parseClaimsRequest,
+  requestedClaimNames,
+  userClaims,
+} from '../../src/claims/index.js';
 import { InvalidRequest } from '../../src/errors/index.js';
 import type { UserRecord } from '../../src/store/types.js';
 
@@ -104,5 +111,39 @@ describe('claims released', () => {
 
   test('email_verified is left out when the user has no email', () => {
     assert.deepEqual(userClaims({ ...user, email: null }, ['email', 'email_verified']), {});
+  });
+});
+
+describe('claims that need consent of their own (issue 20 item 2)', () => {
+  const request = JSON.stringify({
+    userinfo: { email: null, name: null },
+    id_token: { email: null, nickname: null },
+  });
+
+  test('are the released claims asked for by name that the requested scopes do not release', () => {
+    // profile is requested (covers name and nickname); email is released only through the claims parameter.
+    assert.deepEqual(claimsToConsent(request, ['openid', 'profile'], ['openid', 'profile', 'email']), [
+      'email',
+    ]);
+  });
+
+  test('never include a claim the client is not registered to receive (it is not released either)', () => {
+    assert.deepEqual(claimsToConsent(request, ['openid'], ['openid', 'profile']), ['name', 'nickname']);
+  });
+
+  test('are none without a claims parameter', () => {
+    assert.deepEqual(claimsToConsent(undefined, ['openid'], ['openid', 'email']), []);
+  });
+
+  test('are covered by an earlier consent by name or through a consented scope', () => {
+    const consent = { scopes: ['openid', 'profile'], claims: ['email'] };
+    assert.deepEqual([...consentedClaims(['email', 'name', 'phone_number'], consent)], ['email', 'name']);
+    assert.deepEqual([...consentedClaims(['email'], undefined)], []);
+  });
+
+  test('are described in plain words on the consent page', () => {
+    assert.equal(describeClaim('email'), 'See your email address');
+    assert.equal(describeClaim('phone_number_verified'), 'See whether your phone number is verified');
+    assert.equal(describeClaim('shoe_size'), 'See your “shoe_size”');
   });
 });

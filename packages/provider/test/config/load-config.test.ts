@@ -25,6 +25,15 @@ describe('loadConfig', () => {
     });
     assert.equal(config.logging.level, 'info');
     assert.equal(config.bodyLimit, 65_536);
+    // L2: no connection is unbounded in time by default.
+    assert.deepEqual(config.http, {
+      headersTimeout: 10,
+      requestTimeout: 30,
+      keepAliveTimeout: 75,
+      idleTimeout: 120,
+      maxConnectionsPerAddress: 128,
+      pageBodyLimit: 16_384,
+    });
   });
 
   test('derives the default database from the data directory', () => {
@@ -193,6 +202,33 @@ describe('loadConfig', () => {
       key: 'keys.rotation (in bad.yaml)',
     },
     { name: 'a file that is not a mapping', file: '- 1\n- 2\n', key: '--config' },
+    {
+      name: 'an unbounded request time (L2)',
+      env: { LATCHKEY_HTTP_REQUEST_TIMEOUT: '0' },
+      key: 'LATCHKEY_HTTP_REQUEST_TIMEOUT',
+    },
+    {
+      name: 'a header time longer than the request time',
+      env: { LATCHKEY_HTTP_HEADERS_TIMEOUT: '60s' },
+      key: 'http.headersTimeout',
+      text: /longer than http.requestTimeout/,
+    },
+    {
+      name: 'an idle time shorter than the keep-alive time',
+      env: { LATCHKEY_HTTP_IDLE_TIMEOUT: '30s' },
+      key: 'http.idleTimeout',
+      text: /shorter than http.keepAliveTimeout/,
+    },
+    {
+      name: 'a negative connection limit',
+      env: { LATCHKEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '-1' },
+      key: 'LATCHKEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS',
+    },
+    {
+      name: 'a form body limit over bodyLimit',
+      env: { LATCHKEY_HTTP_PAGE_BODY_LIMIT: '100000' },
+      key: 'http.pageBodyLimit',
+    },
   ];
   for (const bad of badValues) {
     test(`refuses ${bad.name} with an error naming the key`, () => {

@@ -142,3 +142,63 @@ describe('the consent page', () => {
     assert.equal((await browser.submitConsent(page, 'approve')).statusCode, 303);
   });
 });
+
+describe('claims asked for by name (OIDC Core §5.5) and consent', () => {
+  // The exact request of issue 20, item 2.
+  const EMAIL_BY_NAME = JSON.stringify({
+    userinfo: { email: null },
+    id_token: { email: { essential: true } },
+  });
+
+  test('the consent page shows a claim asked for through the claims parameter, in plain words', async () => {
+    const { page } = await consentPage({ scope: 'openid', claims: EMAIL_BY_NAME });
+    assert.match(page.body, /<li>Sign you in and know who you are<\/li>/);
+    assert.match(page.body, /<li>See your email address<\/li>/);
+  });
+
+  test('approving remembers the claims with the scopes, and prompt=none with them then issues a code', async () => {
+    const { browser, page } = await consentPage({ scope: 'openid', claims: EMAIL_BY_NAME });
+    assert.ok(clientParams(await browser.submitConsent(page, 'approve')).get('code'));
+    const consent = await h.stores.consents.get(h.userId, CLIENT_ID);
+    assert.deepEqual(consent?.scopes, ['openid']);
+    assert.deepEqual(consent?.claims, ['email']);
+    const silent = await browser.authorize(
+      authorizeParams({ scope: 'openid', claims: EMAIL_BY_NAME, prompt: 'none' }),
+    );
+    assert.ok(clientParams(silent).get('code'));
+  });
+
+  test('prompt=none with a claim never consented answers consent_required, though openid is remembered', async () => {
+    const { browser, page } = await consentPage({ scope: 'openid' });
+    assert.ok(clientParams(await browser.submitConsent(page, 'approve')).get('code'));
+    const silent = await browser.authorize(
+      authorizeParams({ scope: 'openid', claims: EMAIL_BY_NAME, prompt: 'none' }),
+    );
+    const params = clientParams(silent);
+    assert.equal(params.get('error'), 'consent_required');
+    assert.equal(params.get('code'), null);
+    // Without prompt=none the person is asked, with the claim on the page.
+    const asked = await browser.authorize(authorizeParams({ scope: 'openid', claims: EMAIL_BY_NAME }));
+    assert.ok(isConsentForm(asked), `status ${asked.statusCode}`);
+    assert.match(asked.body, /<li>See your email address<\/li>/);
+  });
+
+  test('a claim a consented scope already releases needs no consent of its own', async () => {
+    const { browser, page } = await consentPage({ scope: 'openid email' });
+    assert.ok(clientParams(await browser.submitConsent(page, 'approve')).get('code'));
+    const silent = await browser.authorize(
+      authorizeParams({ scope: 'openid', claims: EMAIL_BY_NAME, prompt: 'none' }),
+    );
+    assert.ok(clientParams(silent).get('code'));
+  });
+
+  test('consenting to one claim by name does not cover another', async () => {
+    const { browser, page } = await consentPage({ scope: 'openid', claims: EMAIL_BY_NAME });
+    assert.ok(clientParams(await browser.submitConsent(page, 'approve')).get('code'));
+    const phone = JSON.stringify({ userinfo: { phone_number: null } });
+    const silent = await browser.authorize(
+      authorizeParams({ scope: 'openid', claims: phone, prompt: 'none' }),
+    );
+    assert.equal(clientParams(silent).get('error'), 'consent_required');
+  });
+});

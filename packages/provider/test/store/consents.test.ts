@@ -24,6 +24,7 @@ describeEachDialect('consent store', (ctx) => {
       userId: ALICE,
       clientId: APP,
       scopes: ['openid', 'profile'],
+      claims: [],
       grantedAt: NOW,
     });
   });
@@ -37,8 +38,19 @@ describeEachDialect('consent store', (ctx) => {
       userId: ALICE,
       clientId: APP,
       scopes: ['openid', 'profile', 'email'],
+      claims: [],
       grantedAt: NOW + 20,
     });
+  });
+
+  test('remembers claims consented to by name, and adds those of a later grant once each', async (t) => {
+    const { consents } = await openStoresWithUserAndClient(ctx, t);
+    await consents.grant(ALICE, APP, ['openid'], NOW, ['email']);
+    await consents.grant(ALICE, APP, ['openid'], NOW + 10, ['phone_number', 'email']);
+    await consents.grant(ALICE, APP, ['profile'], NOW + 20);
+    const consent = await consents.get(ALICE, APP);
+    assert.deepEqual(consent?.scopes, ['openid', 'profile']);
+    assert.deepEqual(consent?.claims, ['email', 'phone_number']);
   });
 
   test('keeps consents of different users and clients apart', async (t) => {
@@ -116,6 +128,25 @@ describeEachDialect('consent store', (ctx) => {
       ]);
     });
   }
+
+  test('keeps the claims of both of two instances granting the same scopes with different claims at once', async (t) => {
+    const { url, one, two } = await twoInstances(ctx, t);
+    await one.users.create(user());
+    await one.clients.create(client());
+    await one.consents.grant(ALICE, APP, ['openid'], NOW);
+    // Same scopes text on both sides: only the claims differ, and neither write may drop the other's.
+    const hold = lockRows('consents', sql`user_id = ${ALICE}`);
+    await contended(ctx, url, t, { hold, table: 'consents', racers: 2 }, () =>
+      Promise.all([
+        one.consents.grant(ALICE, APP, ['openid'], NOW + 1, ['email']),
+        two.consents.grant(ALICE, APP, ['openid'], NOW + 1, ['phone_number']),
+      ]),
+    );
+    assert.deepEqual([...((await one.consents.get(ALICE, APP))?.claims ?? [])].sort(), [
+      'email',
+      'phone_number',
+    ]);
+  });
 
   test('keeps the scopes of both of two instances granting a first consent at once', async (t) => {
     const { one, two } = await twoInstances(ctx, t);

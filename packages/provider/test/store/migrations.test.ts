@@ -114,6 +114,22 @@ describeEachDialect('provider migrations', (ctx) => {
     assert.deepEqual(await stores.groups.list(), []);
   });
 
+  test('upgrade a database from before consented claims: its consents named no claims', async (t) => {
+    const stores = await openStoresOn(await ctx.freshUrl(), t);
+    const before = providerMigrations.migrations.slice(0, ALL.indexOf('0010-consented-claims'));
+    await runMigrations(stores.database, { ...providerMigrations, migrations: before });
+    await stores.users.create(user());
+    await stores.clients.create(client());
+    await sql`insert into consents (user_id, client_id, scopes, granted_at)
+      values (${user().id}, ${client().clientId}, ${JSON.stringify(['openid', 'email'])}, ${NOW})`.execute(
+      stores.database.db,
+    );
+    assert.deepEqual(await stores.migrate(), { applied: ALL.slice(before.length) });
+    const consent = await stores.consents.get(user().id, client().clientId);
+    assert.deepEqual(consent?.scopes, ['openid', 'email']);
+    assert.deepEqual(consent?.claims, []);
+  });
+
   test('succeed for two instances migrating one database at once', async (t) => {
     const url = await ctx.freshUrl();
     const one = await openStoresOn(url, t);

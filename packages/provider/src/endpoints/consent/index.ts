@@ -43,7 +43,7 @@ export function registerConsent(app: FastifyInstance, context: SignInContext): v
         at: now,
         userId: session.userId,
         clientId: authorization.clientId,
-        details: { scopes: [...authorization.scopes] },
+        details: consentDetails(interaction),
       });
       return sendAuthorizationError(
         reply,
@@ -59,16 +59,30 @@ export function registerConsent(app: FastifyInstance, context: SignInContext): v
         message: 'Choose Allow or Deny.',
       });
     }
-    await context.stores.consents.grant(session.userId, authorization.clientId, authorization.scopes, now);
+    // The claims shown on the page by name are remembered with the scopes (OIDC Core §5.5).
+    await context.stores.consents.grant(
+      session.userId,
+      authorization.clientId,
+      authorization.scopes,
+      now,
+      interaction.claims ?? [],
+    );
     await context.stores.audit.append({
       type: 'consent.granted',
       at: now,
       userId: session.userId,
       clientId: authorization.clientId,
-      details: { scopes: [...authorization.scopes] },
+      details: consentDetails(interaction),
     });
     return issueAndRespond(context, reply, authorization, session);
   });
+}
+
+/** What the audit event records: the scopes, and the claims asked for by name when there were any. */
+function consentDetails(interaction: Interaction): Record<string, unknown> {
+  const { scopes } = interaction.request;
+  const claims = interaction.claims ?? [];
+  return claims.length === 0 ? { scopes: [...scopes] } : { scopes: [...scopes], claims: [...claims] };
 }
 
 /** Consent is given by the very session that signed in for this request, and by no other. */

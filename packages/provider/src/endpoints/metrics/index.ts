@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { guardConnections } from '../../lib/connection-guard.js';
 
 export interface MetricsServerOptions {
   readonly host: string;
@@ -43,9 +44,14 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
     );
   });
-  // Bounded like every input (DESIGN rule 9): a scrape is one small GET.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 10_000;
+  // Bounded like every input (DESIGN rule 9, checklist L2): a scrape is one small GET from one scraper.
+  guardConnections(server, {
+    headersTimeout: 10_000,
+    requestTimeout: 10_000,
+    keepAliveTimeout: 5_000,
+    idleTimeout: 30_000,
+    maxConnectionsPerAddress: 16,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

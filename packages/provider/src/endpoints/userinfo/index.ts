@@ -1,7 +1,9 @@
 import { bearerChallenge } from '@latchkey/oidc';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userClaims, withGroupsIfReleased } from '../../claims/index.js';
-import { errorResponse, InvalidToken, OAuthError } from '../../errors/index.js';
+import { errorResponse, toOAuthError } from '../../errors/error-response.js';
+import { InvalidToken } from '../../errors/index.js';
+import { logErrorAnswer } from '../../errors/log-error.js';
 import { RequestParams } from '../../lib/request-params.js';
 import { claimsForScopes } from '../../scopes/index.js';
 import type { ClientStore, ProviderStores } from '../../store/types.js';
@@ -74,12 +76,9 @@ function sendBearerError(
   deps: UserInfoDeps,
   withErrorCode: boolean,
 ) {
-  const response = errorResponse(error);
-  if (response.status >= 500) request.log.error({ err: error }, 'userinfo failed');
-  else {
-    const debug = error instanceof OAuthError ? error.debug : undefined;
-    request.log.info({ error: response.body.error, debug }, 'userinfo refused');
-  }
+  const wire = toOAuthError(error);
+  logErrorAnswer(request.log, error, wire);
+  const response = errorResponse(wire);
   const { 'www-authenticate': _basic, ...headers }: Record<string, string> = response.headers;
   const code = response.body.error;
   if (code === 'invalid_token' || code === 'insufficient_scope' || code === 'invalid_request') {
