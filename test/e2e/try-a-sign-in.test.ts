@@ -6,18 +6,14 @@
  * scroll sideways, and is saved as a screenshot in the temp directory for a human to look at.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createUser } from '@latchkey/provider';
 import type { Page } from 'playwright-core';
 import { type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { checkPage as checkPageIn, PHONE } from '../helpers/page-checks.js';
 import { startTestProvider, type TestProvider } from '../helpers/provider.js';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const PHONE = { width: 390, height: 844 };
 
 let op: TestProvider | undefined;
 let browser: LaunchedChromium | undefined;
@@ -32,38 +28,7 @@ after(async () => {
   await op?.close();
 });
 
-interface AxeResult {
-  violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
-}
-
-/** axe-core's WCAG 2.x A/AA rules and best practices on the page as it is; no violation passes. */
-async function assertAccessible(page: Page, name: string): Promise<void> {
-  await page.evaluate(axeSource);
-  const result = (await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run(): Promise<unknown> } }).axe.run(),
-  )) as AxeResult;
-  const found = result.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
-  assert.deepEqual(found, [], `${name}: accessibility violations`);
-}
-
-/** Nothing is wider than the phone: the page never scrolls sideways (code blocks scroll inside). */
-async function assertFitsPhone(page: Page, name: string): Promise<void> {
-  // Runs in the page; the test's own types have no DOM.
-  const width = await page.evaluate(
-    () =>
-      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
-        .documentElement.scrollWidth,
-  );
-  assert.ok(width <= PHONE.width, `${name} is ${width}px wide`);
-}
-
-async function checkPage(page: Page, name: string): Promise<void> {
-  await assertAccessible(page, name);
-  await assertFitsPhone(page, name);
-  await page.screenshot({ path: join(tmpdir(), `latchkey-try-${name}.png`), fullPage: true });
-}
+const checkPage = (page: Page, name: string) => checkPageIn(page, 'try', name);
 
 test('from / through Try a sign-in to the decoded, verified tokens, accessible at 390 px', async () => {
   const { issuer, provider } = op!;

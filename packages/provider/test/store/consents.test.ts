@@ -167,8 +167,8 @@ describeEachDialect('consent store', (ctx) => {
     await consents.grant(ALICE, 'other-app', ['openid', 'email'], NOW + 5);
     await consents.grant('u-bob', APP, ['profile'], NOW + 9);
     assert.deepEqual(await consents.listByUser(ALICE), [
-      { userId: ALICE, clientId: 'other-app', scopes: ['openid', 'email'], grantedAt: NOW + 5 },
-      { userId: ALICE, clientId: APP, scopes: ['openid'], grantedAt: NOW },
+      { userId: ALICE, clientId: 'other-app', scopes: ['openid', 'email'], claims: [], grantedAt: NOW + 5 },
+      { userId: ALICE, clientId: APP, scopes: ['openid'], claims: [], grantedAt: NOW },
     ]);
     assert.deepEqual(await consents.listByUser('u-nobody'), []);
   });
