@@ -6,8 +6,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { supportedNode } from './supported-node.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+// The tests run on a supported Node even when `npm test` was started by an older one (the pretest step
+// installed Node 24 then; this finds it again), with that Node first on PATH for the processes they start.
+let runtime;
+try {
+  runtime = supportedNode();
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
+console.log(`# Node ${runtime.version} (${runtime.node})`);
 const roots = ['packages', 'test'];
 
 function collect(dir, out) {
@@ -69,7 +80,7 @@ for (const [index, phase] of phases.entries()) {
       `\n# ${phase === phases[0] ? 'phase 1' : 'phase 2: test/cluster (serial)'}: ${phase.files.length} files`,
     );
   const result = spawnSync(
-    process.execPath,
+    runtime.node,
     [
       '--import',
       'tsx',
@@ -82,7 +93,7 @@ for (const [index, phase] of phases.entries()) {
       `--test-reporter-destination=${join(tapDir, `phase-${index + 1}.tap`)}`,
       ...phase.files,
     ],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+    { cwd: root, stdio: 'inherit', env: { ...runtime.env, NODE_ENV: 'test' } },
   );
   outcomes.push(result.status === 0);
   addTotals(join(tapDir, `phase-${index + 1}.tap`));
