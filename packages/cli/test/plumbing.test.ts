@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { COMMANDS } from '../src/commands/index.js';
+import { commandHelp } from '../src/lib/help.js';
+import { cli, tempWorkspace } from './run-cli.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+  version: string;
+  bin: Record<string, string>;
+};
+
+describe('latchkey: version, help and the installed command', () => {
+  const ws = tempWorkspace();
+  after(() => ws.cleanup());
+
+  for (const flag of ['--version', '-V']) {
+    test(`latchkey ${flag} prints the package version and exits 0`, async () => {
+      const r = await cli([flag], ws.env);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, `${manifest.version}\n`);
+    });
+  }
+
+  test('every repeatable option says "(repeatable)" exactly once in its command help', () => {
+    for (const command of COMMANDS) {
+      const help = commandHelp(command).split('\n');
+      for (const [name, spec] of Object.entries(command.options)) {
+        const line = help.find((l) => l.includes(`--${name} `) || l.endsWith(`--${name}`));
+        assert.ok(line, `latchkey ${command.path.join(' ')} --help shows --${name}`);
+        const count = line.split('repeatable').length - 1;
+        assert.equal(count, spec.multiple ? 1 : 0, `latchkey ${command.path.join(' ')} --${name}: ${line}`);
+      }
+    }
+  });
+
+  // npm links a workspace's bins before `prepare` builds dist/: a bin inside dist/ is never linked.
+  test('the latchkey bin is a committed file outside dist/, so npm ci can link it', () => {
+    const bin = manifest.bin.latchkey;
+    assert.ok(bin, 'package.json names a latchkey bin');
+    assert.doesNotMatch(bin, /(^|\/)dist\//);
+    assert.ok(existsSync(join(packageDir, bin)), `${bin} exists`);
+    assert.match(readFileSync(join(packageDir, bin), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+  });
+
+  test('the latchkey bin runs the built CLI', () => {
+    const r = spawnSync(process.execPath, [join(packageDir, manifest.bin.latchkey!), '--version'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${manifest.version}\n`);
+  });
+
+  test('the latchkey bin says how to build the CLI when dist/ is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-bin-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      const bin = join(dir, 'bin', 'latchkey.js');
+      copyFileSync(join(packageDir, manifest.bin.latchkey!), bin);
+      const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /the CLI is not built yet .*dist\/main\.js is missing.*npm run build/);
+      assert.equal(r.stdout, '');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
