@@ -48,6 +48,14 @@ describe('latchkey: version, help and the installed command', () => {
     assert.match(readFileSync(join(packageDir, bin), 'utf8'), /^#!\/usr\/bin\/env node\n/);
   });
 
+  test('package-lock.json records the same bin, because npm ci links what the lock says', () => {
+    const lock = JSON.parse(readFileSync(join(packageDir, '..', '..', 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { bin?: Record<string, string> }>;
+    };
+    const locked = lock.packages['packages/cli']?.bin?.latchkey;
+    assert.equal(locked?.replace(/^\.\//, ''), manifest.bin.latchkey?.replace(/^\.\//, ''));
+  });
+
   test('the latchkey bin runs the built CLI', () => {
     const r = spawnSync(process.execPath, [join(packageDir, manifest.bin.latchkey!), '--version'], {
       encoding: 'utf8',
