@@ -48,13 +48,24 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// Phase 1: everything but test/cluster/, two files at a time. Phase 2: the cluster fault tests, one file
-// at a time and only after phase 1, because they restart the shared PostgreSQL server (which would break
-// any other file's database tests running beside them).
+// Phase 1: everything but test/quickstart/ and test/cluster/, two files at a time. Then the README's quick
+// start in a fresh clone (test/quickstart/: slow, it runs npm ci), on its own. Last the cluster fault
+// tests, one file at a time and only after the others, because they restart the shared PostgreSQL server
+// (which would break any other file's database tests running beside them).
+const isQuickstart = (f) => f.startsWith('test/quickstart/');
 const isCluster = (f) => f.startsWith('test/cluster/');
 const phases = [
-  { files: files.filter((f) => !isCluster(f)), concurrency: 2 },
-  { files: files.filter(isCluster), concurrency: 1 },
+  {
+    name: 'packages and end-to-end tests',
+    files: files.filter((f) => !isCluster(f) && !isQuickstart(f)),
+    concurrency: 2,
+  },
+  {
+    name: 'test/quickstart (the README in a fresh clone)',
+    files: files.filter(isQuickstart),
+    concurrency: 1,
+  },
+  { name: 'test/cluster (serial)', files: files.filter(isCluster), concurrency: 1 },
 ].filter((phase) => phase.files.length > 0);
 
 // Each phase also writes a TAP copy of its results, so the run can end with one total for all phases.
@@ -75,10 +86,7 @@ function addTotals(tapFile) {
 
 const outcomes = [];
 for (const [index, phase] of phases.entries()) {
-  if (phases.length > 1)
-    console.log(
-      `\n# ${phase === phases[0] ? 'phase 1' : 'phase 2: test/cluster (serial)'}: ${phase.files.length} files`,
-    );
+  if (phases.length > 1) console.log(`\n# phase ${index + 1}: ${phase.name}: ${phase.files.length} files`);
   const result = spawnSync(
     runtime.node,
     [
