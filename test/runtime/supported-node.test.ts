@@ -23,7 +23,7 @@ function fakeRegistry(options: { fail?: boolean } = {}) {
   mkdirSync(bin, { recursive: true });
   const calls = join(dir, 'calls.log');
   const install = options.fail
-    ? 'echo "npm error 404 Not Found" >&2; exit 1'
+    ? 'echo "(fake npm for a test: install refused)" >&2; exit 1'
     : [
         'while [ "$1" != "--prefix" ]; do shift; done; prefix="$2"',
         `pkg="$prefix/node_modules/${packageName}"`,
