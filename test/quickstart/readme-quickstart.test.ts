@@ -141,6 +141,18 @@ describe('the README quick start, in a fresh clone with nothing beside it', { ti
     assert.ok(existsSync(join(clone, 'packages/cli/dist/main.js')), 'the CLI is built');
   });
 
+  // Not a README command, but the clone is the place to prove it: nothing beside it holds a file the
+  // tests read (the Wycheproof and RFC 7520 vectors once came from ../shared/).
+  test('the test vectors are in the repository: their tests pass in the clone', async () => {
+    const run = await sh(
+      'node --import tsx --conditions=latchkey-source --test ' +
+        'packages/oidc/test/jose/wycheproof.test.ts packages/oidc/test/jose/rfc7520.test.ts',
+      60_000,
+    );
+    assert.equal(run.status, 0, `${run.stdout.slice(-3000)}\n${run.stderr}`);
+    assert.match(run.stdout, /^# fail 0$|ℹ fail 0/m);
+  });
+
   test('npm start serves the provider, and the discovery curl shows its issuer', async () => {
     server = spawn('bash', ['-c', quickStart()[1]!], { cwd: clone, env, detached: true });
     server.stdout?.on('data', (chunk: Buffer) => (serverOutput += chunk));
