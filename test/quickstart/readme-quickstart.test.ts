@@ -119,9 +119,12 @@ describe('the README quick start, in a fresh clone with nothing beside it', { ti
   after(async () => {
     await browser?.close();
     if (server?.pid !== undefined && server.exitCode === null) {
+      const group = -server.pid; // npm start and the node it runs
       const exited = new Promise((r) => server!.once('exit', r));
-      process.kill(-server.pid, 'SIGTERM'); // npm start and the node it runs: the whole group
+      process.kill(group, 'SIGTERM');
+      const stuck = setTimeout(() => process.kill(group, 'SIGKILL'), 10_000);
       await exited;
+      clearTimeout(stuck);
     }
     rmSync(work, { recursive: true, force: true });
   });
