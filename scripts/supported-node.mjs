@@ -1,22 +1,25 @@
 #!/usr/bin/env node
-// Finds a Node.js that Latchkey supports (>= 22.12; Node 24 LTS is what we test on), installing Node 24
-// from the npm registry when the one on PATH is older: the registry ships Node itself as a binary inside
-// the package node-<platform>-<arch>. Used by scripts/pretest.mjs and scripts/test.mjs, and by .ci/run
+// Finds a Node.js that Latchkey supports (package.json `engines`, >= 22.12; Node 24 LTS is what we test
+// on), installing Node 24 from the npm registry when the one on PATH is older: the registry ships Node
+// itself as a binary inside the package node-<platform>-<arch>. Used by scripts/pretest.mjs and scripts/test.mjs, and by .ci/run
 // through `node scripts/supported-node.mjs --shell`, which prints the exports for a POSIX shell.
 // This file must itself run on old Node versions: plain JavaScript, standard library only.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { meetsMinimum, minimumOf } from '../packages/cli/bin/node-version.js';
 
-export const MINIMUM = [22, 12];
+/** The oldest supported Node, [major, minor]: the root package.json's `engines.node`. */
+export const MINIMUM = minimumOf(
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).engines.node,
+);
 const INSTALL_MAJOR = 24;
 
 /** True when a version string like `v20.19.2` or `20.19.2` is at least MINIMUM. */
 export function isSupported(version) {
-  const [major, minor] = version.replace(/^v/, '').split('.').map(Number);
-  return major > MINIMUM[0] || (major === MINIMUM[0] && minor >= MINIMUM[1]);
+  return meetsMinimum(version, MINIMUM);
 }
 
 /** Where Node 24 is installed: LATCHKEY_NODE_DIR, else ~/.cache/latchkey-node24. */

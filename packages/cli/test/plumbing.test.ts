@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { meetsMinimum, minimumOf } from '../bin/node-version.js';
 import { COMMANDS } from '../src/commands/index.js';
 import { commandHelp } from '../src/lib/help.js';
 import { cli, tempWorkspace } from './run-cli.js';
@@ -12,6 +21,7 @@ import { cli, tempWorkspace } from './run-cli.js';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
   version: string;
+  engines: { node: string };
   bin: Record<string, string>;
 };
 
@@ -64,12 +74,36 @@ describe('latchkey: version, help and the installed command', () => {
     assert.equal(r.stdout, `${manifest.version}\n`);
   });
 
+  test('the latchkey bin refuses a Node older than its engines, naming both versions', () => {
+    // The bin reads process.version; a preloaded module makes this Node claim to be 20.19.0.
+    const olderNode = "data:text/javascript,Object.defineProperty(process,'version',{value:'v20.19.0'})";
+    const r = spawnSync(
+      process.execPath,
+      ['--import', olderNode, join(packageDir, manifest.bin.latchkey!), '--version'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /Node 20\.19\.0 \(.+\) is too old: latchkey needs Node 22\.12 or later/);
+  });
+
+  test('node-version.js reads engines ranges and compares versions', () => {
+    assert.deepEqual(minimumOf(manifest.engines.node), [22, 12]);
+    assert.throws(() => minimumOf('^22'), /not of the form >=MAJOR\.MINOR/);
+    assert.equal(meetsMinimum('v22.12.0', [22, 12]), true);
+    assert.equal(meetsMinimum('22.11.5', [22, 12]), false);
+    assert.equal(meetsMinimum('v24.0.0', [22, 12]), true);
+    assert.equal(meetsMinimum('v21.9.0', [22, 12]), false);
+  });
+
   test('the latchkey bin says how to build the CLI when dist/ is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'latchkey-bin-'));
     try {
       mkdirSync(join(dir, 'bin'));
       const bin = join(dir, 'bin', 'latchkey.js');
       copyFileSync(join(packageDir, manifest.bin.latchkey!), bin);
+      copyFileSync(join(packageDir, 'bin', 'node-version.js'), join(dir, 'bin', 'node-version.js'));
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ engines: manifest.engines }));
       const r = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
       assert.equal(r.status, 1);
       assert.match(r.stderr, /the CLI is not built yet .*dist\/main\.js is missing.*npm run build/);
