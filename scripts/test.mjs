@@ -6,8 +6,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { supportedNode } from './supported-node.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
+// The tests run on a supported Node even when `npm test` was started by an older one (the pretest step
+// installed Node 24 then; this finds it again), with that Node first on PATH for the processes they start.
+let runtime;
+try {
+  runtime = supportedNode();
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
+console.log(`# Node ${runtime.version} (${runtime.node})`);
 const roots = ['packages', 'test'];
 
 function collect(dir, out) {
@@ -37,15 +48,26 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// Phase 1: everything but test/cluster/, two files at a time. Phase 2: the cluster tests, one file at a
-// time and only after phase 1: each runs several provider processes under load and asserts recovery
-// times, which other files running beside them on a two-core machine would distort. No test stops or
-// restarts the machine's PostgreSQL: the restart test breaks a private server it starts itself
+// Phase 1: everything but test/quickstart/ and test/cluster/, two files at a time. Then the README's quick
+// start in a fresh clone (test/quickstart/: slow, it runs npm ci), on its own. Last the cluster tests, one
+// file at a time and only after the others: each runs several provider processes under load and asserts
+// recovery times, which other files running beside them on a two-core machine would distort. No test
+// stops or restarts the machine's PostgreSQL: the restart test breaks a private server it starts itself
 // (test/helpers/private-postgres.ts), and the other cluster tests only use DATABASE_URL.
+const isQuickstart = (f) => f.startsWith('test/quickstart/');
 const isCluster = (f) => f.startsWith('test/cluster/');
 const phases = [
-  { files: files.filter((f) => !isCluster(f)), concurrency: 2 },
-  { files: files.filter(isCluster), concurrency: 1 },
+  {
+    name: 'packages and end-to-end tests',
+    files: files.filter((f) => !isCluster(f) && !isQuickstart(f)),
+    concurrency: 2,
+  },
+  {
+    name: 'test/quickstart (the README in a fresh clone)',
+    files: files.filter(isQuickstart),
+    concurrency: 1,
+  },
+  { name: 'test/cluster (serial)', files: files.filter(isCluster), concurrency: 1 },
 ].filter((phase) => phase.files.length > 0);
 
 // Each phase also writes a TAP copy of its results, so the run can end with one total for all phases.
@@ -66,12 +88,9 @@ function addTotals(tapFile) {
 
 const outcomes = [];
 for (const [index, phase] of phases.entries()) {
-  if (phases.length > 1)
-    console.log(
-      `\n# ${phase === phases[0] ? 'phase 1' : 'phase 2: test/cluster (serial)'}: ${phase.files.length} files`,
-    );
+  if (phases.length > 1) console.log(`\n# phase ${index + 1}: ${phase.name}: ${phase.files.length} files`);
   const result = spawnSync(
-    process.execPath,
+    runtime.node,
     [
       '--import',
       'tsx',
@@ -84,7 +103,7 @@ for (const [index, phase] of phases.entries()) {
       `--test-reporter-destination=${join(tapDir, `phase-${index + 1}.tap`)}`,
       ...phase.files,
     ],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+    { cwd: root, stdio: 'inherit', env: { ...runtime.env, NODE_ENV: 'test' } },
   );
   outcomes.push(result.status === 0);
   addTotals(join(tapDir, `phase-${index + 1}.tap`));

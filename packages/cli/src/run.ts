@@ -6,6 +6,7 @@ import type { Command } from './lib/command.js';
 import { CommandError, UsageError } from './lib/errors.js';
 import { commandHelp, overviewHelp } from './lib/help.js';
 import { type CommandIo, println } from './lib/io.js';
+import { cliVersion } from './lib/version.js';
 
 /** Finds the command whose words start argv, longest match first. */
 function findCommand(argv: readonly string[]): { command: Command; rest: string[] } | undefined {
@@ -21,6 +22,10 @@ function findCommand(argv: readonly string[]): { command: Command; rest: string[
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     println(io.stdout, overviewHelp(COMMANDS));
+    return 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    println(io.stdout, cliVersion());
     return 0;
   }
   const found = findCommand(argv);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { signJwt } from '@latchkey/oidc';
+import { freePort } from '../../../test/helpers/free-port.js';
 import { startTestProvider, type TestProvider } from '../../../test/helpers/provider.js';
 import { cli, tempWorkspace } from './run-cli.js';
 
@@ -86,6 +87,31 @@ describe('latchkey jwt decode|verify against a running provider', () => {
       assert.ok(!r.stderr.includes(t), 'the token is not echoed');
     });
   }
+
+  test('jwt verify shows both issuers when the token names another one', async () => {
+    const other = sign({ iss: 'https://evil.example', sub: 'u', aud: 'a', iat: now(), exp: now() + 60 });
+    const r = await cli(['jwt', 'verify', other, '--issuer', issuer], ws.env);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /claim iss/);
+    assert.ok(
+      r.stderr.includes(`the token's iss is "https://evil.example", --issuer is "${issuer}"`),
+      r.stderr,
+    );
+  });
+
+  test('jwt verify against an issuer nobody serves names the discovery URL that failed', async () => {
+    const unreachable = `http://127.0.0.1:${await freePort()}`;
+    const r = await cli(['jwt', 'verify', token, '--issuer', unreachable], ws.env);
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `OpenID discovery at ${unreachable}/\\.well-known/openid-configuration failed: .*ECONNREFUSED`,
+      ),
+    );
+    assert.match(r.stderr, /Check --issuer and that the provider is running/);
+    assert.doesNotMatch(r.stderr, /invalid token|ERR_JWKS_FETCH_FAILED/);
+  });
 
   test('jwt verify without --issuer is a usage error', async () => {
     const r = await cli(['jwt', 'verify', token], ws.env);

@@ -46,7 +46,7 @@ export type { JwtVerifierOptions, VerifiedJwt, VerifyJwtOptions } from './jwt/ve
 export type { VerifiedTokenCacheOptions } from './jwt/verified-cache.js';
 export { createJwtVerifier, JwtVerifier, verifyJwt } from './jwt/verify.js';
 export type { FetchDiscoveryOptions, ProviderMetadata } from './keys/discovery.js';
-export { fetchDiscovery } from './keys/discovery.js';
+export { discoveryUrl, fetchDiscovery } from './keys/discovery.js';
 export type { KeySelector, LocalKeySetFromJwksOptions } from './keys/local.js';
 export { LocalKeySet } from './keys/local.js';
 export type { JwksUrlSource, RemoteKeySetOptions } from './keys/remote.js';

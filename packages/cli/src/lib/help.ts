@@ -33,7 +33,7 @@ export function overviewHelp(commands: readonly Command[], prefix: readonly stri
     'Commands:',
     ...shown.map((c) => `  ${c.path.join(' ').padEnd(width)}${c.summary}`),
     '',
-    "Run 'latchkey <command> --help' for a command's options.",
+    "Run 'latchkey <command> --help' for a command's options, 'latchkey --version' for the version.",
   ];
   return lines.join('\n');
 }

@@ -33,9 +33,7 @@ export async function fetchDiscovery(
   options: FetchDiscoveryOptions = {},
 ): Promise<ProviderMetadata> {
   const issuerUrl = checkIssuerUrl(issuer);
-  // OIDC Discovery §4.1: strip one trailing `/`, then append the well-known path.
-  const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
-  const url = new URL(`${base}/.well-known/openid-configuration`);
+  const url = discoveryUrl(issuer);
 
   const { body } = await fetchJson(url, {
     fetch: fetchOption(options.fetch),
@@ -57,6 +55,12 @@ export async function fetchDiscovery(
     jwksUrl.protocol === 'https:' || (issuerUrl.protocol === 'http:' && isSecureOrLoopback(jwksUrl));
   if (!allowed) throw new JoseError('ERR_DISCOVERY_INVALID', 'jwks_uri must be an https URL');
   return body as ProviderMetadata;
+}
+
+/** Where `issuer`'s discovery document is: OIDC Discovery §4.1, one trailing `/` stripped, then the well-known path. */
+export function discoveryUrl(issuer: string): URL {
+  const base = issuer.endsWith('/') ? issuer.slice(0, -1) : issuer;
+  return new URL(`${base}/.well-known/openid-configuration`);
 }
 
 /** Checks an issuer identifier (TypeError): an https URL, or http on loopback, with no query or fragment. */

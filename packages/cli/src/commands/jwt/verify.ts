@@ -1,16 +1,10 @@
-import {
-  fetchDiscovery,
-  isJoseError,
-  isJwsAlgorithm,
-  type JwsAlgorithm,
-  RemoteKeySet,
-  verifyJwt,
-} from '@latchkey/oidc';
+import { isJoseError, isJwsAlgorithm, type JwsAlgorithm, RemoteKeySet, verifyJwt } from '@latchkey/oidc';
 import { optionalString, requireString, stringList } from '../../lib/args.js';
 import type { Command } from '../../lib/command.js';
 import { CommandError, UsageError } from '../../lib/errors.js';
 import { println } from '../../lib/io.js';
 import { printJson } from '../../lib/output.js';
+import { discover, explainFailure } from './explain.js';
 import { tokenArgument } from './token-argument.js';
 
 export const jwtVerify: Command = {
@@ -50,9 +44,10 @@ export const jwtVerify: Command = {
         throw new UsageError(`--algorithm ${JSON.stringify(alg)} is not a JWS algorithm`);
     }
     const token = await tokenArgument(argument!, io);
+    // The JWKS location comes only from the issuer's own discovery document (checklist K6).
+    const metadata = await discover(issuer);
     try {
-      // The JWKS location comes only from the issuer's own discovery document (checklist K6).
-      const keySet = new RemoteKeySet(async () => (await fetchDiscovery(issuer)).jwks_uri);
+      const keySet = new RemoteKeySet(metadata.jwks_uri);
       const { claims, header } = await verifyJwt(token, keySet, {
         issuer,
         ...(audience === undefined ? {} : { audience }),
@@ -67,10 +62,7 @@ export const jwtVerify: Command = {
       return 0;
     } catch (error) {
       if (error instanceof TypeError) throw new UsageError(error.message);
-      if (isJoseError(error)) {
-        const claim = error.claim === undefined ? '' : ` (claim ${error.claim})`;
-        throw new CommandError(`invalid token: ${error.code}: ${error.message}${claim}`);
-      }
+      if (isJoseError(error)) throw new CommandError(explainFailure(error, token, issuer, metadata.jwks_uri));
       throw error;
     }
   },

@@ -58,13 +58,13 @@ export function createTokenDeviceCommand(deps: TokenDeviceDeps = {}): Command {
         type: 'string',
         multiple: true,
         valueName: 'S',
-        description: 'a scope to ask for (repeatable; default: the provider default, openid)',
+        description: 'a scope to ask for (default: the provider default, openid)',
       },
       resource: {
         type: 'string',
         multiple: true,
         valueName: 'R',
-        description: 'a resource (API) the access tokens are for (RFC 8707; repeatable)',
+        description: 'a resource (API) the access tokens are for (RFC 8707)',
       },
     },
     async run(values, _positionals, io) {

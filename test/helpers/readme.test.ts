@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { blocksUnder, blockUnder, inlineUnder, parseReadme, shellCommands } from './readme.js';
+
+const markdown = [
+  '# Project',
+  '',
+  'Run `npm ci` first.',
+  '',
+  '## Quick start',
+  '',
+  '```sh',
+  'npm ci      # installs',
+  'npm start',
+  '```',
+  '',
+  '### Sign in',
+  '',
+  'Then `npx tool verify TOKEN --issuer http://x` works.',
+  '',
+  '```sh',
+  "echo 'a # not a comment' | npx tool create \\",
+  '  --name "My # app" --flag',
+  '# a whole-line comment',
+  '',
+  'curl -s http://x/#frag',
+  '```',
+  '',
+  '```',
+  'http://x/authorize?a=1',
+  '```',
+  '',
+  '## Library',
+  '',
+  '```ts',
+  "const x = '```';",
+  '```',
+].join('\n');
+
+describe('test/helpers/readme.ts: the code a README shows', () => {
+  const readme = parseReadme(markdown);
+
+  test('finds fenced blocks with their language and the headings above them', () => {
+    assert.deepEqual(
+      readme.blocks.map((b) => [b.lang, b.headings.join(' > '), b.line]),
+      [
+        ['sh', 'Project > Quick start', 7],
+        ['sh', 'Project > Quick start > Sign in', 16],
+        ['', 'Project > Quick start > Sign in', 24],
+        ['ts', 'Project > Library', 30],
+      ],
+    );
+    assert.equal(blockUnder(readme, 'Library', 'ts').code, "const x = '```';");
+    assert.equal(blocksUnder(readme, 'Quick start').length, 1, 'a subsection’s blocks are not its parent’s');
+  });
+
+  test('finds inline code in the prose but not inside fenced blocks', () => {
+    assert.deepEqual(
+      readme.inline.map((s) => s.code),
+      ['npm ci', 'npx tool verify TOKEN --issuer http://x'],
+    );
+    assert.equal(
+      inlineUnder(readme, 'Sign in', 'npx tool verify'),
+      'npx tool verify TOKEN --issuer http://x',
+    );
+    assert.throws(() => inlineUnder(readme, 'Sign in', 'npm start'), /expected one inline `npm start…`/);
+  });
+
+  test('splits a shell block into commands: continuations joined, comments dropped, quoted # kept', () => {
+    assert.deepEqual(shellCommands(blockUnder(readme, 'Quick start', 'sh').code), ['npm ci', 'npm start']);
+    assert.deepEqual(shellCommands(blockUnder(readme, 'Sign in', 'sh').code), [
+      `echo 'a # not a comment' | npx tool create --name "My # app" --flag`,
+      'curl -s http://x/#frag',
+    ]);
+  });
+});
