@@ -61,9 +61,11 @@ async function signInThroughTheDemo(page: Page): Promise<void> {
 
 test('the account area is accessible and fits a phone and a desktop', async () => {
   const page = await browser!.context.newPage();
-  const errors: string[] = [];
+  // A refused form answers 400, which Chromium also logs as an error: only CSP refusals count here.
+  const blocked: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
+    if (message.type() === 'error' && /Content Security Policy|Refused to/.test(message.text()))
+      blocked.push(message.text());
   });
 
   await page.goto(`${op!.issuer}/account`);
@@ -99,5 +101,5 @@ test('the account area is accessible and fits a phone and a desktop', async () =
   await checkPage(page, 'account', 'page-desktop');
   await page.emulateMedia({ colorScheme: 'dark' });
   await checkPage(page, 'account', 'page-dark');
-  assert.deepEqual(errors, [], 'no console errors (a CSP violation would be one)');
+  assert.deepEqual(blocked, [], 'nothing refused by the Content-Security-Policy');
 });

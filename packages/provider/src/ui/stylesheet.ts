@@ -35,6 +35,8 @@ export function buildStylesheet(theme: { readonly primaryColor: string }): strin
   }
 }
 *, *::before, *::after { box-sizing: border-box; }
+/* The hidden attribute wins over display rules below (the username field kept for password managers). */
+[hidden] { display: none !important; }
 html { font-size: 100%; }
 body {
   margin: 0;
@@ -131,6 +133,7 @@ section { margin-top: 2rem; }
 .facts { display: grid; grid-template-columns: minmax(7rem, max-content) 1fr; gap: .4rem 1rem; margin: 0; }
 .facts dt { font-weight: 600; color: var(--muted); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
+.facts + form { margin-top: 1rem; }
 .tag {
   display: inline-block; margin-left: .35rem; padding: 0 .45rem; border-radius: 999px;
   border: 1px solid var(--border); font-size: .8rem; color: var(--muted);
