@@ -45,7 +45,7 @@ export function registerDeviceAuthorization(app: FastifyInstance, deps: DeviceAu
     );
     checkDeviceGrantAllowed(client);
     const scopes = checkDeviceScope(params, client);
-    const resources = checkResourceParameter(params, client);
+    const resources = checkResourceParameter(params, client, deps.issuer);
 
     const deviceCode = deps.random(DEVICE_CODE_BYTES).toString('base64url');
     const now = deps.clock();
