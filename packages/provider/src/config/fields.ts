@@ -134,6 +134,13 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: '30s',
     parse: parseDurationValue,
   },
+  {
+    path: 'outbound.allowedAddresses',
+    env: ['LATCHKEY_OUTBOUND_ALLOWED_ADDRESSES'],
+    default: [],
+    parse: parseTrustedProxies,
+  },
+  { path: 'outbound.timeout', env: ['LATCHKEY_OUTBOUND_TIMEOUT'], default: '5s', parse: parseDurationValue },
   { path: 'metrics.host', env: ['LATCHKEY_METRICS_HOST'], default: '127.0.0.1', parse: parseHost },
   { path: 'metrics.port', env: ['LATCHKEY_METRICS_PORT'], parse: parsePort },
   { path: 'shutdownTimeout', env: ['LATCHKEY_SHUTDOWN_TIMEOUT'], default: '10s', parse: parseDurationValue },

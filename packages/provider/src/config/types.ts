@@ -55,6 +55,8 @@ export interface ProviderConfig {
   readonly clients: ClientsConfig;
   /** The Prometheus listener; off unless metrics.port is set. */
   readonly metrics: MetricsConfig;
+  /** Requests the provider makes to URLs that clients or configuration name (outbound/). */
+  readonly outbound: OutboundConfig;
   /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
   readonly shutdownTimeout: number;
 }
@@ -81,6 +83,16 @@ export interface MetricsConfig {
 export interface ClientsConfig {
   /** How long (seconds) a client registration read on the token path is kept in memory. */
   readonly cacheTtl: number;
+}
+
+export interface OutboundConfig {
+  /**
+   * Address ranges (CIDR) outbound requests may reach although they are loopback, private or
+   * link-local; none by default. `127.0.0.1/32` for tests and development.
+   */
+  readonly allowedAddresses: readonly string[];
+  /** Deadline of one outbound request, seconds. */
+  readonly timeout: number;
 }
 
 export interface DeviceConfig {
@@ -114,7 +126,16 @@ export interface UiConfig {
 export type ProviderConfigOverrides = Partial<
   Omit<
     ProviderConfig,
-    'keys' | 'logging' | 'session' | 'authorization' | 'ui' | 'tokens' | 'device' | 'clients' | 'metrics'
+    | 'keys'
+    | 'logging'
+    | 'session'
+    | 'authorization'
+    | 'ui'
+    | 'tokens'
+    | 'device'
+    | 'clients'
+    | 'metrics'
+    | 'outbound'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -126,4 +147,5 @@ export type ProviderConfigOverrides = Partial<
   readonly device?: Partial<DeviceConfig>;
   readonly metrics?: Partial<MetricsConfig>;
   readonly clients?: Partial<ClientsConfig>;
+  readonly outbound?: Partial<OutboundConfig>;
 };
