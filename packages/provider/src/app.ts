@@ -5,6 +5,9 @@ import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
 import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { createCachedClientStore } from './clients/cache.js';
+import { withClientSources } from './clients/client-sources.js';
+import { createMetadataDocumentSource } from './clients/metadata-document-source.js';
+import { withUnrememberedConsents } from './clients/unremembered-consents.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
@@ -50,6 +53,7 @@ import { createLogout } from './logout/log-out.js';
 import { instrumentStores } from './metrics/instrument-stores.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { registerRequestMetrics } from './metrics/request-hooks.js';
+import { createOutboundFetcher, type OutboundTestHooks } from './outbound/create.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
 import { createRefreshTokens } from './tokens/refresh-token.js';
@@ -99,6 +103,8 @@ export interface ProviderAppDeps {
   readonly loginLimits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
   /** Prometheus metrics (metrics/provider-metrics.ts). Default: none, and no hook on the request path. */
   readonly metrics?: ProviderMetrics;
+  /** The guarded fetcher's resolver and extra trust anchors (tests); default: the system's. */
+  readonly outbound?: OutboundTestHooks;
 }
 
 /**
@@ -168,8 +174,17 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   });
 
+  // Every client lookup sees registered clients first, then metadata documents (clients/client-sources.ts).
+  const clientSources = [
+    createMetadataDocumentSource({
+      fetcher: createOutboundFetcher(config.outbound, clock, deps.outbound),
+      policies: config.clients.metadataDocuments,
+      now: clock,
+    }),
+  ];
   registerDiscovery(app, {
     issuer: config.issuer,
+    clientIdMetadataDocumentSupported: config.clients.metadataDocuments.length > 0,
     signingAlgorithms: deps.keyManager.algorithms,
     grants,
     authMethods,
@@ -185,7 +200,10 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     },
   });
   // The token path reads clients from memory (client_credentials then touches no database at all).
-  const clients = createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock });
+  const clients = withClientSources(
+    createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock }),
+    clientSources,
+  );
   const refreshTokens = createRefreshTokens({
     store: stores.refreshTokens,
     settings: config.tokens,
@@ -252,7 +270,11 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   });
   const signIn = createSignInContext({
     config,
-    stores,
+    stores: {
+      ...stores,
+      clients: withClientSources(stores.clients, clientSources),
+      consents: withUnrememberedConsents(stores.consents),
+    },
     keyManager: deps.keyManager,
     clock,
     random: deps.random ?? secureRandomBytes,

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isLoopbackHost } from '../config/parsers.js';
 import { findScope } from '../scopes/index.js';
 import type { ClientRecord, SessionRecord } from '../store/types.js';
 import { cspSourceFor, pageCsp } from '../ui/csp.js';
@@ -37,12 +38,34 @@ export async function showConsentPage(
       permissions: interaction.request.scopes.map(
         (scope) => findScope(scope)?.description ?? `Use the “${scope}” permission`,
       ),
+      ...clientIdentity(client),
+      resources: interaction.request.resources,
     }),
     csp: pageCsp({
       imageSources: context.theme.imageSources,
       formTargets: [cspSourceFor(interaction.request.redirectUri)],
     }),
   });
+}
+
+/**
+ * For clients nobody registered by hand: the host that vouches for them, and whether every redirect
+ * URI is on loopback (then any local program could be the client: CIMD draft §8.3).
+ */
+function clientIdentity(client: ClientRecord): { clientHost?: string; localhostOnly?: boolean } {
+  if (client.origin === undefined) return {};
+  const localhostOnly = client.redirectUris.every((uri) => {
+    const { protocol, hostname } = new URL(uri);
+    return (protocol === 'http:' || protocol === 'https:') && isLoopbackAddress(hostname);
+  });
+  return {
+    ...(client.origin === 'metadata-document' ? { clientHost: new URL(client.clientId).host } : {}),
+    localhostOnly,
+  };
+}
+
+function isLoopbackAddress(hostname: string): boolean {
+  return isLoopbackHost(hostname) || /^127\./.test(hostname);
 }
 
 /** The page for a consent whose session ended or changed hands since the request started. */

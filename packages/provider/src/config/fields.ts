@@ -3,6 +3,8 @@
  * variable, its default and its parser. docs/configuration.md documents this table; the loader, the
  * defaults and the error messages all come from it, so they cannot drift apart.
  */
+
+import { parseClientPolicies } from './client-policies.js';
 import {
   type Parsed,
   parseAlgorithms,
@@ -133,6 +135,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     env: ['LATCHKEY_CLIENTS_CACHE_TTL'],
     default: '30s',
     parse: parseDurationValue,
+  },
+  {
+    path: 'clients.metadataDocuments',
+    env: ['LATCHKEY_CLIENTS_METADATA_DOCUMENTS'],
+    default: [],
+    parse: parseClientPolicies,
   },
   {
     path: 'outbound.allowedAddresses',

@@ -1,4 +1,5 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
+import type { ClientPolicy } from '../clients/client-policy.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -83,6 +84,11 @@ export interface MetricsConfig {
 export interface ClientsConfig {
   /** How long (seconds) a client registration read on the token path is kept in memory. */
   readonly cacheTtl: number;
+  /**
+   * Trust policies for Client ID Metadata Documents: a client_id URL whose host one of them matches is
+   * admitted, with that policy's scopes and resources. None (the default): CIMD is off.
+   */
+  readonly metadataDocuments: readonly ClientPolicy[];
 }
 
 export interface OutboundConfig {

@@ -33,6 +33,11 @@ export interface ClientRecord {
   readonly backchannelLogoutUri: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * Where the client came from when nobody registered it by hand (clients/client-sources.ts): its
+   * Client ID Metadata Document, or dynamic registration. Absent for clients the operator registered.
+   */
+  readonly origin?: 'metadata-document' | 'dynamic';
 }
 
 export interface ClientStore {

@@ -26,6 +26,8 @@ export interface DiscoveryInputs {
   };
   /** Default: the scope registry. */
   readonly scopes?: readonly ScopeDefinition[];
+  /** A client_id may be the URL of its metadata document (CIMD draft §6): some trust policy exists. */
+  readonly clientIdMetadataDocumentSupported?: boolean;
 }
 
 /** The protocol claims an ID token may carry (OIDC Core §2), besides the end-user claims of the scopes. */
@@ -115,6 +117,8 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     document['request_uri_parameter_supported'] = false;
     // OIDC Discovery §3: the pages are in English only for now.
     document['ui_locales_supported'] = ['en'];
+    // CIMD draft §6: clients may use the URL of their metadata document as client_id.
+    if (inputs.clientIdMetadataDocumentSupported) document['client_id_metadata_document_supported'] = true;
   }
   return document;
 }

@@ -1,0 +1,57 @@
+import type { ClientPolicy } from '../clients/client-policy.js';
+import type { Parsed } from './parsers.js';
+
+const HOST_PATTERN = /^(\*|(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$/;
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * A list of client trust policies (clients/client-policy.ts): in a file, a list of mappings; in the
+ * environment, the same as JSON. Each has `hosts` (required), `scopes` and `resources` (default none).
+ */
+export function parseClientPolicies(raw: unknown): Parsed<readonly ClientPolicy[]> {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { ok: false, problem: 'must be a JSON list of policies' };
+    }
+  }
+  if (!Array.isArray(value)) return { ok: false, problem: 'must be a list of policies' };
+  const policies: ClientPolicy[] = [];
+  for (const [i, item] of value.entries()) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      return { ok: false, problem: `has entry ${i}, which is not a mapping` };
+    }
+    const { hosts, scopes = [], resources = [], ...rest } = item as Record<string, unknown>;
+    const unknown = Object.keys(rest)[0];
+    if (unknown !== undefined) return { ok: false, problem: `entry ${i} has an unknown key "${unknown}"` };
+    if (!isStringList(hosts) || hosts.length === 0 || !hosts.every((h) => HOST_PATTERN.test(h))) {
+      return { ok: false, problem: `entry ${i}: hosts must list "*", "*.example.com" or host names` };
+    }
+    if (!isStringList(scopes) || !scopes.every((s) => SCOPE_TOKEN.test(s))) {
+      return { ok: false, problem: `entry ${i}: scopes must be a list of scope names` };
+    }
+    if (!isStringList(resources) || !resources.every(isResourceIndicator)) {
+      return { ok: false, problem: `entry ${i}: resources must be absolute URIs without a fragment` };
+    }
+    policies.push({ hosts, scopes, resources });
+  }
+  return { ok: true, value: policies };
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+/** RFC 8707 §2: an absolute URI without a fragment. */
+function isResourceIndicator(value: string): boolean {
+  if (value.includes('#')) return false;
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
