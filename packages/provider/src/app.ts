@@ -23,6 +23,7 @@ import { createTokenInspector } from './endpoints/introspection/inspect-token.js
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
 import { ENDPOINT_PATHS } from './endpoints/paths.js';
+import { registerRegistration } from './endpoints/registration/index.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
@@ -75,6 +76,8 @@ export interface ProviderAppDeps {
     | 'deviceCodes'
     | 'replayCache'
     | 'throttles'
+    | 'clientRegistrations'
+    | 'initialAccessTokens'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -197,6 +200,9 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       revocation: config.issuer + ENDPOINT_PATHS.revocation,
       deviceAuthorization: config.issuer + ENDPOINT_PATHS.deviceAuthorization,
       endSession: config.issuer + ENDPOINT_PATHS.endSession,
+      ...(config.registration.mode === 'disabled'
+        ? {}
+        : { registration: config.issuer + ENDPOINT_PATHS.registration }),
     },
   });
   // The token path reads clients from memory (client_credentials then touches no database at all).
@@ -257,6 +263,16 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     clock,
     random: deps.random ?? secureRandomBytes,
     settings: config.device,
+  });
+  registerRegistration(app, {
+    issuer: config.issuer,
+    settings: config.registration,
+    stores,
+    grants,
+    authMethods,
+    clock,
+    random: deps.random ?? secureRandomBytes,
+    onClientChanged: (clientId) => clients.invalidate(clientId),
   });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
   registerRevocation(app, {

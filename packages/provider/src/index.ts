@@ -9,6 +9,8 @@ export {
   createClient,
   deleteClient,
   getClient,
+  type IssuedInitialAccessToken,
+  issueInitialAccessToken,
   listClients,
   verifyClientSecret,
 } from './clients/index.js';

@@ -120,6 +120,7 @@ export async function startProvider(
       now: options.now ?? systemClock,
       instanceId: options.instanceId ?? randomUUID(),
       logger,
+      unusedClientLifetime: config.registration.unusedClientLifetime,
     });
     housekeeping.start();
     const manager = keyManager;

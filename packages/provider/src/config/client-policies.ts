@@ -55,3 +55,55 @@ function isResourceIndicator(value: string): boolean {
     return false;
   }
 }
+
+export type RegistrationMode = 'disabled' | 'token' | 'open';
+
+/** `registration.mode`: who may register clients at the registration endpoint. */
+export function parseRegistrationMode(raw: unknown): Parsed<RegistrationMode> {
+  return raw === 'disabled' || raw === 'token' || raw === 'open'
+    ? { ok: true, value: raw }
+    : { ok: false, problem: 'must be disabled, token or open' };
+}
+
+/** A list of scope names (comma- or space-separated in the environment). */
+export function parseScopeList(raw: unknown): Parsed<readonly string[]> {
+  const items = listOf(raw);
+  return items?.every((s) => SCOPE_TOKEN.test(s))
+    ? { ok: true, value: items }
+    : { ok: false, problem: 'must be a list of scope names' };
+}
+
+/** A list of RFC 8707 resource indicators (comma-separated in the environment). */
+export function parseResourceList(raw: unknown): Parsed<readonly string[]> {
+  const items = listOf(raw);
+  return items?.every(isResourceIndicator)
+    ? { ok: true, value: items }
+    : { ok: false, problem: 'must be a list of absolute URIs without a fragment' };
+}
+
+/** Grant types a dynamically registered client may ask for. */
+export function parseRegistrationGrantTypes(raw: unknown): Parsed<readonly string[]> {
+  const allowed = new Set([
+    'authorization_code',
+    'refresh_token',
+    'urn:ietf:params:oauth:grant-type:device_code',
+  ]);
+  const items = listOf(raw);
+  return items !== undefined && items.length > 0 && items.every((g) => allowed.has(g))
+    ? { ok: true, value: items }
+    : { ok: false, problem: `must list grant types among ${[...allowed].join(', ')}` };
+}
+
+/** A count of 1 to 10000 (registrations per address per hour). */
+export function parseRegistrationRate(raw: unknown): Parsed<number> {
+  const n =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isInteger(n) && n >= 1 && n <= 10_000
+    ? { ok: true, value: n }
+    : { ok: false, problem: 'must be a whole number from 1 to 10000' };
+}
+
+function listOf(raw: unknown): string[] | undefined {
+  if (typeof raw === 'string') return raw.split(/[\s,]+/).filter((s) => s !== '');
+  return isStringList(raw) ? raw : undefined;
+}

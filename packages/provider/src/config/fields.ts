@@ -4,7 +4,14 @@
  * defaults and the error messages all come from it, so they cannot drift apart.
  */
 
-import { parseClientPolicies } from './client-policies.js';
+import {
+  parseClientPolicies,
+  parseRegistrationGrantTypes,
+  parseRegistrationMode,
+  parseRegistrationRate,
+  parseResourceList,
+  parseScopeList,
+} from './client-policies.js';
 import {
   type Parsed,
   parseAlgorithms,
@@ -141,6 +148,42 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     env: ['LATCHKEY_CLIENTS_METADATA_DOCUMENTS'],
     default: [],
     parse: parseClientPolicies,
+  },
+  {
+    path: 'registration.mode',
+    env: ['LATCHKEY_REGISTRATION_MODE'],
+    default: 'disabled',
+    parse: parseRegistrationMode,
+  },
+  {
+    path: 'registration.scopes',
+    env: ['LATCHKEY_REGISTRATION_SCOPES'],
+    default: ['openid'],
+    parse: parseScopeList,
+  },
+  {
+    path: 'registration.resources',
+    env: ['LATCHKEY_REGISTRATION_RESOURCES'],
+    default: [],
+    parse: parseResourceList,
+  },
+  {
+    path: 'registration.grantTypes',
+    env: ['LATCHKEY_REGISTRATION_GRANT_TYPES'],
+    default: ['authorization_code', 'refresh_token'],
+    parse: parseRegistrationGrantTypes,
+  },
+  {
+    path: 'registration.rateLimit',
+    env: ['LATCHKEY_REGISTRATION_RATE_LIMIT'],
+    default: 10,
+    parse: parseRegistrationRate,
+  },
+  {
+    path: 'registration.unusedClientLifetime',
+    env: ['LATCHKEY_REGISTRATION_UNUSED_CLIENT_LIFETIME'],
+    default: '30d',
+    parse: parseDurationValue,
   },
   {
     path: 'outbound.allowedAddresses',

@@ -1,5 +1,6 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
 import type { ClientPolicy } from '../clients/client-policy.js';
+import type { RegistrationMode } from './client-policies.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -58,6 +59,8 @@ export interface ProviderConfig {
   readonly metrics: MetricsConfig;
   /** Requests the provider makes to URLs that clients or configuration name (outbound/). */
   readonly outbound: OutboundConfig;
+  /** Dynamic client registration (RFC 7591, RFC 7592). */
+  readonly registration: RegistrationConfig;
   /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
   readonly shutdownTimeout: number;
 }
@@ -89,6 +92,21 @@ export interface ClientsConfig {
    * admitted, with that policy's scopes and resources. None (the default): CIMD is off.
    */
   readonly metadataDocuments: readonly ClientPolicy[];
+}
+
+export interface RegistrationConfig {
+  /** `disabled` (no endpoint), `token` (an initial access token per registration) or `open` (rate-limited). */
+  readonly mode: RegistrationMode;
+  /** Scopes every dynamically registered client may be granted (the policy decides, not the client). */
+  readonly scopes: readonly string[];
+  /** RFC 8707 resources every dynamically registered client may ask tokens for. */
+  readonly resources: readonly string[];
+  /** Grant types a client may register. */
+  readonly grantTypes: readonly string[];
+  /** Open registrations allowed per client address per hour. */
+  readonly rateLimit: number;
+  /** A dynamically registered client with no grant and no refresh token this long (seconds) is deleted. */
+  readonly unusedClientLifetime: number;
 }
 
 export interface OutboundConfig {
@@ -142,6 +160,7 @@ export type ProviderConfigOverrides = Partial<
     | 'clients'
     | 'metrics'
     | 'outbound'
+    | 'registration'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -154,4 +173,5 @@ export type ProviderConfigOverrides = Partial<
   readonly metrics?: Partial<MetricsConfig>;
   readonly clients?: Partial<ClientsConfig>;
   readonly outbound?: Partial<OutboundConfig>;
+  readonly registration?: Partial<RegistrationConfig>;
 };

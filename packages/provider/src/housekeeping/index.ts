@@ -4,7 +4,14 @@ import type { ProviderStores } from '../store/types.js';
 
 type ExpiringStores = Pick<
   ProviderStores,
-  'authorizationCodes' | 'refreshTokens' | 'deviceCodes' | 'replayCache' | 'leases' | 'throttles'
+  | 'authorizationCodes'
+  | 'refreshTokens'
+  | 'deviceCodes'
+  | 'replayCache'
+  | 'leases'
+  | 'throttles'
+  | 'clientRegistrations'
+  | 'initialAccessTokens'
 >;
 
 export interface HousekeepingDeps {
@@ -14,6 +21,11 @@ export interface HousekeepingDeps {
   readonly logger?: Logger;
   /** Seconds between runs. Default 10 minutes. */
   readonly interval?: number;
+  /**
+   * Dynamically registered clients with no grant and no refresh token for this long (seconds) are
+   * deleted (config `registration.unusedClientLifetime`). Default 30 days.
+   */
+  readonly unusedClientLifetime?: number;
 }
 
 export interface Housekeeping {
@@ -25,6 +37,7 @@ export interface Housekeeping {
 
 const LEASE = 'housekeeping';
 const DEFAULT_INTERVAL = 600;
+const DEFAULT_UNUSED_CLIENT_LIFETIME = 30 * 86_400;
 /**
  * Throttle rows idle this long are deleted: every backoff policy forgets failures sooner (an hour;
  * checked by a test), so a deleted row never held a wait.
@@ -33,7 +46,8 @@ export const THROTTLE_IDLE_LIMIT = 86_400;
 
 /**
  * Deletes expired single-use rows (codes, refresh-token families past their absolute end, device codes,
- * replay-cache entries, idle throttle counts) so the tables do not grow without bound. In a cluster
+ * replay-cache entries, idle throttle counts, expired initial access tokens, dynamically registered
+ * clients left unused) so the tables do not grow without bound. In a cluster
  * one instance does it at a time, under a lease row (portable SQL, no advisory locks). Nothing here decides validity: every
  * reader checks expiry itself, so a late pass never lets anything expired through.
  */
@@ -53,6 +67,10 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
       deps.stores.deviceCodes.deleteExpired(now),
       deps.stores.replayCache.deleteExpired(now),
       deps.stores.throttles.deleteIdleSince(now - THROTTLE_IDLE_LIMIT),
+      deps.stores.initialAccessTokens.deleteExpired(now),
+      deps.stores.clientRegistrations.deleteUnusedSince(
+        now - (deps.unusedClientLifetime ?? DEFAULT_UNUSED_CLIENT_LIFETIME),
+      ),
     ]);
     const deleted = counts.reduce((a, b) => a + b, 0);
     if (deleted > 0) deps.logger?.info({ deleted }, 'housekeeping deleted expired rows');

@@ -33,7 +33,7 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
   };
 }
 
-function toRow(client: ClientRecord): ClientsTable {
+export function toRow(client: ClientRecord): ClientsTable {
   return {
     client_id: client.clientId,
     name: client.name,
@@ -54,7 +54,7 @@ function toRow(client: ClientRecord): ClientsTable {
   };
 }
 
-function fromRow(row: Selectable<ClientsTable>): ClientRecord {
+export function fromRow(row: Selectable<ClientsTable>): ClientRecord {
   return {
     clientId: row.client_id,
     name: row.name,

@@ -1,6 +1,7 @@
 import { type Database, type Kysely, openDatabase, runMigrations, sql } from '@latchkey/store';
 import { createAuditStore } from './audit.js';
 import { createAuthorizationCodeStore } from './authorization-codes.js';
+import { createClientRegistrationStore, createInitialAccessTokenStore } from './client-registrations.js';
 import { createClientStore } from './clients.js';
 import { createConsentStore } from './consents.js';
 import { createDeviceCodeStore } from './device-codes.js';
@@ -49,6 +50,8 @@ export async function openProviderStores(
     deviceCodes: createDeviceCodeStore(db),
     replayCache: createReplayCache(db),
     throttles: createThrottleStore(db),
+    clientRegistrations: createClientRegistrationStore(db),
+    initialAccessTokens: createInitialAccessTokenStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

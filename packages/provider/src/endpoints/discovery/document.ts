@@ -23,6 +23,7 @@ export interface DiscoveryInputs {
     readonly revocation?: string;
     readonly deviceAuthorization?: string;
     readonly endSession?: string;
+    readonly registration?: string;
   };
   /** Default: the scope registry. */
   readonly scopes?: readonly ScopeDefinition[];
@@ -102,6 +103,8 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     document['backchannel_logout_supported'] = true;
     document['backchannel_logout_session_supported'] = true;
   }
+  // RFC 8414 §2 / RFC 7591 §3: where clients register themselves.
+  if (inputs.endpoints.registration) document['registration_endpoint'] = inputs.endpoints.registration;
   if (inputs.endpoints.authorization) {
     // RFC 9207 §3: the authorization response carries `iss`.
     document['authorization_response_iss_parameter_supported'] = true;
