@@ -132,10 +132,13 @@ for (const adapter of ADAPTERS) {
       });
     });
 
-    test('a request without a token gets 401 pointing at the metadata (resource_metadata)', async () => {
+    test('a request without a token gets 401 naming the route scopes and pointing at the metadata', async () => {
       const response = await send(server.origin, { path: '/tools' });
       assert.equal(response.status, 401);
-      assert.equal(response.headers['www-authenticate'], `Bearer resource_metadata="${METADATA_URL}"`);
+      assert.equal(
+        response.headers['www-authenticate'],
+        `Bearer scope="mcp:tools", resource_metadata="${METADATA_URL}"`,
+      );
     });
 
     test('a token with the scope reaches the handler', async () => {
