@@ -54,6 +54,7 @@ import { createLogout } from './logout/log-out.js';
 import { instrumentStores } from './metrics/instrument-stores.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { registerRequestMetrics } from './metrics/request-hooks.js';
+import { asFetch } from './outbound/as-fetch.js';
 import { createOutboundFetcher, type OutboundTestHooks } from './outbound/create.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
@@ -169,18 +170,23 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
 
   const clock = deps.clock ?? systemClock;
   const grants = deps.grants ?? GRANTS;
+  const outbound = createOutboundFetcher(config.outbound, clock, deps.outbound);
   const authMethods = withPrivateKeyJwt(deps.authMethods ?? CLIENT_AUTH_METHODS, {
     issuer: config.issuer,
     tokenEndpoint: config.issuer + ENDPOINT_PATHS.token,
     replayCache: stores.replayCache,
     now: clock,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+    guardedFetch: asFetch(outbound, {
+      accept: ['application/json', 'application/jwk-set+json'],
+      maxBytes: 65_536,
+    }),
   });
 
   // Every client lookup sees registered clients first, then metadata documents (clients/client-sources.ts).
   const clientSources = [
     createMetadataDocumentSource({
-      fetcher: createOutboundFetcher(config.outbound, clock, deps.outbound),
+      fetcher: outbound,
       policies: config.clients.metadataDocuments,
       now: clock,
     }),

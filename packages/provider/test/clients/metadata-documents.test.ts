@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { exportJwk, generateKeyPair, signJwt } from '@latchkey/oidc';
 import { createUser } from '@latchkey/provider';
 import type { LightMyRequestResponse } from 'fastify';
+import { createClientKeySets } from '../../src/client-auth/client-key-sets.js';
 import { Browser, hiddenInput, PASSWORD, pkcePair, responseParams } from '../authorize/harness.js';
 import { type DocumentServer, jsonDocument, startDocumentServer } from '../helpers/document-server.js';
 import { testProviderApp } from '../helpers/fixtures.js';
@@ -251,5 +254,77 @@ describe('Client ID Metadata Documents', () => {
     const second = await browser.consentForm(await authorize(browser, clientId));
     assert.ok(second, 'consent asked again');
     assert.ok(hiddenInput(second.body, 'interaction'));
+  });
+
+  describe('private_key_jwt clients, keys at their jwks_uri', () => {
+    /** A document naming a jwks_uri on the document server, and an assertion signed with its key. */
+    async function keyedClient(path: string) {
+      const { privateKey, publicKey } = await generateKeyPair('ES256', { kid: 'agent-key' });
+      docs.serve(`${path}.jwks`, jsonDocument({ keys: [exportJwk(publicKey)] }));
+      const clientId = publish(`${path}.json`, {
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks_uri: docs.url(`${path}.jwks`),
+      });
+      const assertion = (app: typeof p) =>
+        signJwt(
+          {
+            iss: clientId,
+            sub: clientId,
+            aud: app.config.issuer,
+            iat: app.clock.now(),
+            exp: app.clock.now() + 60,
+            jti: randomBytes(16).toString('base64url'),
+          },
+          privateKey,
+        );
+      const token = (app: typeof p) =>
+        app.app.inject({
+          method: 'POST',
+          url: '/token',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: 'not-a-code',
+            redirect_uri: REDIRECT,
+            code_verifier: 'v'.repeat(43),
+            client_id: clientId,
+            client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+            client_assertion: assertion(app),
+          }).toString(),
+        });
+      return { path, token };
+    }
+
+    test('the client authenticates with the key its document points at, fetched through the guarded fetcher', async () => {
+      const client = await keyedClient('/agents/keyed');
+      const response = await client.token(p);
+      // Authenticated: the grant is what fails (the code is made up), not the client.
+      assert.equal(response.json().error, 'invalid_grant', response.body);
+      assert.equal(docs.hits('/agents/keyed.jwks'), 1);
+    });
+
+    test('M1: the jwks_uri of a metadata-document client is fetched by the guarded fetcher, an operator client by the plain one', async () => {
+      const used: string[] = [];
+      const fake =
+        (name: string): typeof fetch =>
+        async () => {
+          used.push(name);
+          return Response.json({ keys: [] });
+        };
+      const keySets = createClientKeySets({
+        algorithms: ['ES256'],
+        nowMs: () => 0,
+        fetch: fake('plain'),
+        guardedFetch: fake('guarded'),
+      });
+      const base = { jwks: null, jwksUri: 'https://keys.example/jwks' };
+      const resolve = (client: Parameters<typeof keySets.forClient>[0]) =>
+        Promise.resolve()
+          .then(() => keySets.forClient(client)!.resolve({ alg: 'ES256', kid: 'x' }))
+          .catch(() => undefined);
+      await resolve({ ...base, clientId: 'a', origin: 'metadata-document' });
+      await resolve({ ...base, clientId: 'b' });
+      assert.deepEqual(used, ['guarded', 'plain']);
+    });
   });
 });

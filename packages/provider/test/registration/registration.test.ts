@@ -139,6 +139,11 @@ describe('dynamic client registration (RFC 7591)', () => {
       'invalid_client_metadata',
     ],
     [
+      'a jwks_uri (the provider would fetch a URL anybody chose)',
+      metadata({ token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'https://127.0.0.1/jwks' }),
+      'invalid_client_metadata',
+    ],
+    [
       'a software statement',
       metadata({ software_statement: 'eyJ.e30.sig' }),
       'unapproved_software_statement',

@@ -44,7 +44,10 @@ export function readClientMetadata(body: unknown, policy: RegistrationPolicy): C
     throw new InvalidRedirectUri('Redirect URIs are compared exactly: wildcards are not allowed');
   }
   const jwks = m['jwks'];
-  const jwksUri = optionalString(m, 'jwks_uri');
+  // A jwks_uri would make the provider fetch a URL anybody may register; keys come inline instead.
+  if (m['jwks_uri'] !== undefined) {
+    throw new InvalidClientMetadata('jwks_uri is not accepted at registration: send the public keys as jwks');
+  }
   return {
     name: optionalString(m, 'client_name')?.trim() || DEFAULT_NAME,
     public: method === 'none',
@@ -54,7 +57,6 @@ export function readClientMetadata(body: unknown, policy: RegistrationPolicy): C
     allowedResources: [...policy.resources],
     tokenEndpointAuthMethod: method as CreateClientInput['tokenEndpointAuthMethod'] & string,
     ...(jwks === undefined ? {} : { jwks: jwks as NonNullable<CreateClientInput['jwks']> }),
-    ...(jwksUri === undefined ? {} : { jwksUri }),
   };
 }
 
