@@ -3,6 +3,7 @@ import { auditTail } from './audit/tail.js';
 import { clientCreate } from './client/create.js';
 import { clientDelete } from './client/delete.js';
 import { clientList } from './client/list.js';
+import { clientRegistrationToken } from './client/registration-token.js';
 import { gateway } from './gateway.js';
 import { jwtDecode } from './jwt/decode.js';
 import { jwtVerify } from './jwt/verify.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   clientCreate,
   clientList,
   clientDelete,
+  clientRegistrationToken,
   userCreate,
   userList,
   userDisable,
