@@ -20,8 +20,9 @@ import {
 } from '../../packages/provider/test/helpers/document-server.js';
 import { type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
 import { connect, InMemoryAgentAuth, transportFor } from './agent.js';
+import { authorizeInBrowser as authorizeUser, signInAgent as signInWithBrowser } from './browser-user.js';
 import { ADMIN_SCOPE, type RunningMcpServer, startMcpServer, TOOLS_SCOPE } from './mcp-server.js';
-import { freePort, type McpProvider, PASSWORD, startMcpProvider } from './provider.js';
+import { freePort, type McpProvider, startMcpProvider } from './provider.js';
 
 const DOCUMENT_HOST = 'cimd.test';
 
@@ -40,7 +41,7 @@ before(async () => {
   op = await startMcpProvider({
     issuerPort,
     documentHost: DOCUMENT_HOST,
-    resource: mcp.resource,
+    resources: [mcp.resource],
     scopes: [TOOLS_SCOPE, ADMIN_SCOPE],
   });
   callback = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('done'));
@@ -81,44 +82,14 @@ const clientMetadata = (name: string): OAuthClientMetadata => ({
   token_endpoint_auth_method: 'none',
 });
 
-/** Plays the user: signs in if asked, approves consent; returns the code and the consent page text. */
-async function authorizeInBrowser(url: URL): Promise<{ code: string; consent: string }> {
-  const page = await browser.context.newPage();
-  try {
-    await page.goto(url.href);
-    if ((await page.locator('input[name="username"]').count()) > 0) {
-      await page.fill('input[name="username"]', 'alice');
-      await page.fill('input[name="password"]', PASSWORD);
-      await Promise.all([
-        page.waitForURL((u) => u.pathname === '/consent'),
-        page.click('button[type="submit"]'),
-      ]);
-    }
-    const consent = (await page.textContent('main')) ?? '';
-    await Promise.all([
-      page.waitForURL((u) => u.href.startsWith(redirectUrl)),
-      page.click('button[name="decision"][value="approve"]'),
-    ]);
-    const landed = new URL(page.url());
-    assert.equal(landed.searchParams.get('iss'), op.issuer, 'RFC 9207 iss in the response');
-    return { code: landed.searchParams.get('code') ?? assert.fail('no code'), consent };
-  } finally {
-    await page.close();
-  }
-}
+const expected = () => ({ redirectUrl, issuer: op.issuer });
+const authorizeInBrowser = (url: URL) => authorizeUser(browser, url, expected());
 
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
 const textOf = (result: Awaited<ReturnType<Awaited<ReturnType<typeof connect>>['client']['callTool']>>) =>
   (result.content as { type: string; text: string }[])[0]?.text;
 
-/** Connects; the first attempt needs the user: authorize in the browser, hand the code over, connect again. */
-async function signInAgent(auth: InMemoryAgentAuth) {
-  await assert.rejects(connect(mcp.resource, auth), UnauthorizedError);
-  const first = auth.takeAuthorizationUrl() ?? assert.fail('the SDK asked for no authorization');
-  const { code, consent } = await authorizeInBrowser(first);
-  await transportFor(mcp.resource, auth).finishAuth(code);
-  return { first, consent, ...(await connect(mcp.resource, auth)) };
-}
+const signInAgent = (auth: InMemoryAgentAuth) => signInWithBrowser(browser, mcp.resource, auth, expected());
 
 /** The step-up: a 403 insufficient_scope makes the SDK ask for the user again, with the wider scope. */
 async function stepUp(auth: InMemoryAgentAuth, client: Awaited<ReturnType<typeof connect>>['client']) {

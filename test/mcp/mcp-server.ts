@@ -28,19 +28,27 @@ export interface RunningMcpServer {
   close(): Promise<void>;
 }
 
-export async function startMcpServer(issuer: string): Promise<RunningMcpServer> {
+/**
+ * `issuer`: protected in-process by @latchkey/oidc, trusting that authorization server. Without one the
+ * server checks nothing itself: it is the upstream of `latchkey gateway`, which does the checking and
+ * names the user in `X-Auth-Request-User`.
+ */
+export async function startMcpServer(issuer?: string): Promise<RunningMcpServer> {
   const port = await freePort();
   const resource = `http://127.0.0.1:${port}/mcp`;
-  const mcp = createProtectedResource({
-    resource,
-    authorizationServers: [issuer],
-    scopesSupported: [TOOLS_SCOPE, ADMIN_SCOPE],
-    resourceName: 'Latchkey test MCP server',
-  });
-  const metadata = protectedResourceMetadata(mcp);
-  const tools = bearerAuth(mcp.bearer([TOOLS_SCOPE]));
+  const mcp =
+    issuer === undefined
+      ? undefined
+      : createProtectedResource({
+          resource,
+          authorizationServers: [issuer],
+          scopesSupported: [TOOLS_SCOPE, ADMIN_SCOPE],
+          resourceName: 'Latchkey test MCP server',
+        });
+  const metadata = mcp === undefined ? () => false : protectedResourceMetadata(mcp);
+  const tools = mcp === undefined ? undefined : bearerAuth(mcp.bearer([TOOLS_SCOPE]));
   // RFC 6750 §3: the step-up challenge names every scope the call needs, so nothing is lost.
-  const admin = bearerAuth(mcp.bearer([TOOLS_SCOPE, ADMIN_SCOPE]));
+  const admin = mcp === undefined ? undefined : bearerAuth(mcp.bearer([TOOLS_SCOPE, ADMIN_SCOPE]));
   const accepted: JwtClaims[] = [];
   const tokens: string[] = [];
 
@@ -50,18 +58,28 @@ export async function startMcpServer(issuer: string): Promise<RunningMcpServer> 
       if (new URL(req.url ?? '/', 'http://x').pathname !== '/mcp') return void res.writeHead(404).end();
       const body = req.method === 'POST' ? JSON.parse(await readBody(req)) : undefined;
       const needsAdmin = body?.method === 'tools/call' && body?.params?.name === 'admin_stats';
-      const claims = await (needsAdmin ? admin : tools)(req, res);
-      if (claims === undefined) return;
-      accepted.push(claims);
-      const token = String(req.headers.authorization).slice('Bearer '.length);
-      tokens.push(token);
-      // The SDK hands `req.auth` to tool handlers as `extra.authInfo`.
-      (req as IncomingMessage & { auth?: unknown }).auth = {
-        token,
-        clientId: String(claims['client_id']),
-        scopes: String(claims.scope ?? '').split(' '),
-        extra: { sub: claims.sub },
-      };
+      const check = needsAdmin ? admin : tools;
+      if (check !== undefined) {
+        const claims = await check(req, res);
+        if (claims === undefined) return;
+        accepted.push(claims);
+        const token = String(req.headers.authorization).slice('Bearer '.length);
+        tokens.push(token);
+        // The SDK hands `req.auth` to tool handlers as `extra.authInfo`.
+        (req as IncomingMessage & { auth?: unknown }).auth = {
+          token,
+          clientId: String(claims['client_id']),
+          scopes: String(claims.scope ?? '').split(' '),
+          extra: { sub: claims.sub },
+        };
+      } else {
+        (req as IncomingMessage & { auth?: unknown }).auth = {
+          token: '',
+          clientId: '',
+          scopes: [],
+          extra: { sub: req.headers['x-auth-request-user'] },
+        };
+      }
       const mcpServer = new McpServer({ name: 'latchkey-test', version: '1.0.0' });
       mcpServer.registerTool('whoami', { description: 'Who the token is about' }, async (extra) => ({
         content: [{ type: 'text', text: `sub=${String(extra.authInfo?.extra?.['sub'])}` }],

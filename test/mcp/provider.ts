@@ -31,12 +31,13 @@ export interface McpProvider {
 export async function startMcpProvider(options: {
   readonly issuerPort: number;
   readonly documentHost: string;
-  readonly resource: string;
+  /** The MCP servers' resource identifiers every agent may ask tokens for. */
+  readonly resources: readonly string[];
   readonly scopes: readonly string[];
 }): Promise<McpProvider> {
   const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-mcp-'));
   const issuer = `http://127.0.0.1:${options.issuerPort}`;
-  const policy = { scopes: [...options.scopes], resources: [options.resource] };
+  const policy = { scopes: [...options.scopes], resources: [...options.resources] };
   const overrides: ProviderConfigOverrides = {
     issuer,
     port: options.issuerPort,
