@@ -38,7 +38,7 @@ export async function showConsentPage(
       permissions: interaction.request.scopes.map(
         (scope) => findScope(scope)?.description ?? `Use the “${scope}” permission`,
       ),
-      ...clientIdentity(client),
+      ...clientIdentity(client, await originOf(context, client)),
       resources: interaction.request.resources,
     }),
     csp: pageCsp({
@@ -52,16 +52,27 @@ export async function showConsentPage(
  * For clients nobody registered by hand: the host that vouches for them, and whether every redirect
  * URI is on loopback (then any local program could be the client: CIMD draft §8.3).
  */
-function clientIdentity(client: ClientRecord): { clientHost?: string; localhostOnly?: boolean } {
-  if (client.origin === undefined) return {};
+function clientIdentity(
+  client: ClientRecord,
+  origin: ClientRecord['origin'],
+): { clientHost?: string; localhostOnly?: boolean } {
+  if (origin === undefined) return {};
   const localhostOnly = client.redirectUris.every((uri) => {
     const { protocol, hostname } = new URL(uri);
     return (protocol === 'http:' || protocol === 'https:') && isLoopbackAddress(hostname);
   });
   return {
-    ...(client.origin === 'metadata-document' ? { clientHost: new URL(client.clientId).host } : {}),
+    ...(origin === 'metadata-document' ? { clientHost: new URL(client.clientId).host } : {}),
     localhostOnly,
   };
+}
+
+/** A registered client read from the database carries no origin: its registration row tells (only here, not per request). */
+async function originOf(context: SignInContext, client: ClientRecord): Promise<ClientRecord['origin']> {
+  if (client.origin !== undefined) return client.origin;
+  return (await context.stores.clientRegistrations.get(client.clientId)) === undefined
+    ? undefined
+    : 'dynamic';
 }
 
 function isLoopbackAddress(hostname: string): boolean {

@@ -25,7 +25,15 @@ import { createInteractionSealer, type InteractionSealer } from './interaction.j
 /** The stores the sign-in flow reads and writes. */
 export type SignInStores = Pick<
   ProviderStores,
-  'clients' | 'users' | 'sessions' | 'consents' | 'grants' | 'authorizationCodes' | 'audit' | 'throttles'
+  | 'clients'
+  | 'users'
+  | 'sessions'
+  | 'consents'
+  | 'grants'
+  | 'authorizationCodes'
+  | 'audit'
+  | 'throttles'
+  | 'clientRegistrations'
 >;
 
 /**

@@ -333,3 +333,31 @@ describe('L3: rows created without authentication are bounded', () => {
     assert.ok(await p.stores.clients.get('manual-2'));
   });
 });
+
+describe('consent for dynamically registered clients', () => {
+  test('M3: every redirect URI on localhost: the consent page warns; an https redirect URI: no warning', async () => {
+    const { createUser } = await import('@latchkey/provider');
+    const { Browser, PASSWORD, pkcePair } = await import('../authorize/harness.js');
+    const p = await provider({ mode: 'open', rateLimit: 1000 });
+    await createUser(p.stores, { username: 'alice', password: PASSWORD });
+    const consentFor = async (redirectUri: string) => {
+      const { client_id } = (await register(p, metadata({ redirect_uris: [redirectUri] }))).json();
+      const browser = new Browser(p.app);
+      const params = new URLSearchParams({
+        response_type: 'code',
+        client_id,
+        redirect_uri: redirectUri,
+        scope: 'mcp:tools',
+        code_challenge: pkcePair().challenge,
+        code_challenge_method: 'S256',
+      });
+      const login = await browser.loginForm(await browser.authorize(params));
+      assert.ok(login);
+      const consent = await browser.consentForm(await browser.submitLogin(login, 'alice', PASSWORD));
+      assert.ok(consent);
+      return consent.body;
+    };
+    assert.match(await consentFor('http://127.0.0.1:33418/callback'), /only returns to this computer/);
+    assert.doesNotMatch(await consentFor('https://agent.example/callback'), /only returns to this computer/);
+  });
+});
