@@ -2,6 +2,7 @@ import type { OutboundConfig } from '../config/types.js';
 import type { Clock } from '../lib/clock.js';
 import { createAddressPolicy } from './address-policy.js';
 import { createGuardedFetcher, type GuardedFetcher, type Resolver } from './guarded-fetch.js';
+import { withHostBudget } from './host-budget.js';
 import { withHttpCache } from './http-cache.js';
 
 /** What tests may swap in: a resolver (names that exist only in the test) and their own CA. */
@@ -12,8 +13,8 @@ export interface OutboundTestHooks {
 
 /**
  * The provider's one outbound fetcher from its configuration: the address policy with the allowed
- * ranges, the deadline, and an HTTP cache kept between 1 minute and 1 day (5 minutes when the answer
- * says nothing), for at most 1,000 documents.
+ * ranges, the deadline, at most 60 network requests per host per minute, and an HTTP cache kept
+ * between 1 minute and 1 day (5 minutes when the answer says nothing), for at most 1,000 documents.
  */
 export function createOutboundFetcher(
   config: OutboundConfig,
@@ -26,5 +27,6 @@ export function createOutboundFetcher(
     ...(hooks.resolve === undefined ? {} : { resolve: hooks.resolve }),
     ...(hooks.ca === undefined ? {} : { ca: hooks.ca }),
   });
-  return withHttpCache(fetcher, { now, minTtl: 60, maxTtl: 86_400, defaultTtl: 300, maxEntries: 1000 });
+  const budgeted = withHostBudget(fetcher, { now, perWindow: 60, window: 60, maxHosts: 10_000 });
+  return withHttpCache(budgeted, { now, minTtl: 60, maxTtl: 86_400, defaultTtl: 300, maxEntries: 1000 });
 }

@@ -8,7 +8,8 @@ export type OutboundErrorCode =
   | 'ERR_OUTBOUND_CONTENT_TYPE'
   | 'ERR_OUTBOUND_TOO_LARGE'
   | 'ERR_OUTBOUND_TIMEOUT'
-  | 'ERR_OUTBOUND_NETWORK';
+  | 'ERR_OUTBOUND_NETWORK'
+  | 'ERR_OUTBOUND_BUDGET';
 
 /**
  * An outbound request that did not give a usable answer. The message names the URL's host at most,

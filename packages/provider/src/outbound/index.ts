@@ -8,4 +8,5 @@ export {
   type OutboundResponse,
   type Resolver,
 } from './guarded-fetch.js';
+export { type HostBudgetOptions, withHostBudget } from './host-budget.js';
 export { cacheLifetime, type HttpCacheOptions, withHttpCache } from './http-cache.js';

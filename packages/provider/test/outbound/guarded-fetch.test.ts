@@ -9,6 +9,7 @@ import {
   createGuardedFetcher,
   type GuardedFetcherOptions,
   type Resolver,
+  withHostBudget,
   withHttpCache,
 } from '../../src/outbound/index.js';
 import { testCertificates } from '../helpers/test-ca.js';
@@ -261,5 +262,45 @@ describe('HTTP caching within bounds', () => {
     handler = json('{}');
     now += 1;
     await get(cached, '/fails');
+  });
+});
+
+describe('L3: a budget of network requests per host', () => {
+  test('L3: 20 parallel misses to one host with a budget of 5: exactly 5 reach it; another host has its own; the window ends', async () => {
+    handler = json('{}');
+    let now = 1000;
+    const budgeted = withHostBudget(fetcher(), { now: () => now, perWindow: 5, window: 60, maxHosts: 100 });
+    hits = 0;
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => get(budgeted, `/doc-${i}`)),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 5);
+    assert.equal(hits, 5);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.equal(refused.reason.code, 'ERR_OUTBOUND_BUDGET');
+    const other = await budgeted.get({
+      url: `https://rebind.test:${port}/doc`,
+      accept: ['application/json'],
+      maxBytes: 100,
+    });
+    assert.equal(other.body.toString(), '{}');
+    now += 60;
+    await get(budgeted, '/doc-after');
+    assert.equal(hits, 7);
+  });
+
+  test('cache hits do not spend the budget', async () => {
+    handler = json('{}', { 'cache-control': 'max-age=600' });
+    const now = 1000;
+    const budgeted = withHostBudget(fetcher(), { now: () => now, perWindow: 1, window: 60, maxHosts: 100 });
+    const cached = withHttpCache(budgeted, {
+      now: () => now,
+      minTtl: 60,
+      maxTtl: 86_400,
+      defaultTtl: 300,
+      maxEntries: 10,
+    });
+    for (let i = 0; i < 5; i++) await get(cached, '/same');
+    await assert.rejects(get(cached, '/another'), { code: 'ERR_OUTBOUND_BUDGET' });
   });
 });
