@@ -1,3 +1,4 @@
+import { type JwkSet, LocalKeySet } from '@latchkey/oidc';
 import type { ClientPolicy } from '../clients/client-policy.js';
 import type { Parsed } from './parsers.js';
 
@@ -106,4 +107,37 @@ export function parseRegistrationRate(raw: unknown): Parsed<number> {
 function listOf(raw: unknown): string[] | undefined {
   if (typeof raw === 'string') return raw.split(/[\s,]+/).filter((s) => s !== '');
   return isStringList(raw) ? raw : undefined;
+}
+
+/** An issuer of software statements (RFC 7591 §2.3) and the public keys its statements are signed with. */
+export interface SoftwareStatementIssuer {
+  readonly issuer: string;
+  readonly jwks: JwkSet;
+}
+
+/** `registration.softwareStatementIssuers`: a list of `{issuer, jwks}` (JSON in the environment). */
+export function parseSoftwareStatementIssuers(raw: unknown): Parsed<readonly SoftwareStatementIssuer[]> {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { ok: false, problem: 'must be a JSON list of {issuer, jwks}' };
+    }
+  }
+  if (!Array.isArray(value)) return { ok: false, problem: 'must be a list of {issuer, jwks}' };
+  const issuers: SoftwareStatementIssuer[] = [];
+  for (const [i, item] of value.entries()) {
+    const { issuer, jwks } = (item ?? {}) as Record<string, unknown>;
+    if (typeof issuer !== 'string' || issuer === '') {
+      return { ok: false, problem: `entry ${i}: issuer must be a non-empty string` };
+    }
+    try {
+      LocalKeySet.fromJwks(jwks);
+    } catch {
+      return { ok: false, problem: `entry ${i}: jwks must be a JWK set of public signing keys` };
+    }
+    issuers.push({ issuer, jwks: jwks as JwkSet });
+  }
+  return { ok: true, value: issuers };
 }

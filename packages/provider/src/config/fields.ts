@@ -11,6 +11,7 @@ import {
   parseRegistrationRate,
   parseResourceList,
   parseScopeList,
+  parseSoftwareStatementIssuers,
 } from './client-policies.js';
 import {
   type Parsed,
@@ -184,6 +185,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     env: ['LATCHKEY_REGISTRATION_UNUSED_CLIENT_LIFETIME'],
     default: '30d',
     parse: parseDurationValue,
+  },
+  {
+    path: 'registration.softwareStatementIssuers',
+    env: ['LATCHKEY_REGISTRATION_SOFTWARE_STATEMENT_ISSUERS'],
+    default: [],
+    parse: parseSoftwareStatementIssuers,
   },
   {
     path: 'outbound.allowedAddresses',

@@ -1,6 +1,6 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
 import type { ClientPolicy } from '../clients/client-policy.js';
-import type { RegistrationMode } from './client-policies.js';
+import type { RegistrationMode, SoftwareStatementIssuer } from './client-policies.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -107,6 +107,8 @@ export interface RegistrationConfig {
   readonly rateLimit: number;
   /** A dynamically registered client with no grant and no refresh token this long (seconds) is deleted. */
   readonly unusedClientLifetime: number;
+  /** Whose software statements (RFC 7591 §2.3) are accepted; none: every statement is refused. */
+  readonly softwareStatementIssuers: readonly SoftwareStatementIssuer[];
 }
 
 export interface OutboundConfig {

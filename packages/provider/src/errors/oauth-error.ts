@@ -40,6 +40,7 @@ export type OAuthErrorCode =
   // RFC 7591 §3.2.2: errors of the registration endpoint.
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
+  | 'invalid_software_statement'
   | 'unapproved_software_statement';
 
 /**
@@ -125,6 +126,7 @@ export const InvalidRedirectUri = define('invalid_redirect_uri', 400, 'InvalidRe
 export const InvalidClientMetadata = define('invalid_client_metadata', 400, 'InvalidClientMetadata');
 // RFC 6585 §4: too many registrations from one address (checklist L3); sent with Retry-After.
 export const TooManyRequests = define('temporarily_unavailable', 429, 'TooManyRequests');
+export const InvalidSoftwareStatement = define('invalid_software_statement', 400, 'InvalidSoftwareStatement');
 export const UnapprovedSoftwareStatement = define(
   'unapproved_software_statement',
   400,

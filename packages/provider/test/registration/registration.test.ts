@@ -361,3 +361,59 @@ describe('consent for dynamically registered clients', () => {
     assert.doesNotMatch(await consentFor('https://agent.example/callback'), /only returns to this computer/);
   });
 });
+
+describe('software statements (RFC 7591 §2.3)', () => {
+  const VENDOR = 'https://vendor.example';
+  let p: App;
+  let sign: (claims: Record<string, unknown>, key?: 'vendor' | 'other') => string;
+  before(async () => {
+    const { exportJwk, generateKeyPair, signJwt } = await import('@latchkey/oidc');
+    const vendor = await generateKeyPair('ES256', { kid: 'vendor-1' });
+    const other = await generateKeyPair('ES256', { kid: 'vendor-1' });
+    p = await provider({
+      mode: 'open',
+      rateLimit: 1000,
+      softwareStatementIssuers: [{ issuer: VENDOR, jwks: { keys: [exportJwk(vendor.publicKey)] } }],
+    });
+    sign = (claims, key = 'vendor') =>
+      signJwt(
+        { iss: VENDOR, iat: p.clock.now(), exp: p.clock.now() + 600, ...claims },
+        (key === 'vendor' ? vendor : other).privateKey,
+      );
+  });
+
+  test("a statement by a configured issuer is verified and its metadata wins over the request's", async () => {
+    const statement = sign({ client_name: 'Vouched Agent', redirect_uris: ['https://vendor.example/cb'] });
+    const response = await register(
+      p,
+      metadata({ client_name: 'Self-named', software_statement: statement }),
+    );
+    assert.equal(response.statusCode, 201, response.body);
+    assert.equal(response.json().client_name, 'Vouched Agent');
+    assert.deepEqual(response.json().redirect_uris, ['https://vendor.example/cb']);
+  });
+
+  const refused: [string, () => string, string][] = [
+    ['signed with another key', () => sign({ client_name: 'x' }, 'other'), 'invalid_software_statement'],
+    [
+      'expired',
+      () => sign({ iat: p.clock.now() - 700, exp: p.clock.now() - 120 }),
+      'invalid_software_statement',
+    ],
+    [
+      'by an issuer nobody configured',
+      () => sign({ iss: 'https://evil.example' }),
+      'unapproved_software_statement',
+    ],
+    ['not a JWT', () => 'not-a-jwt', 'unapproved_software_statement'],
+  ];
+  for (const [name, statement, error] of refused) {
+    test(`M3: a statement ${name} is ${error}, and nothing is registered`, async () => {
+      const before = (await p.stores.clients.list()).length;
+      const response = await register(p, metadata({ software_statement: statement() }));
+      assert.equal(response.statusCode, 400, response.body);
+      assert.equal(response.json().error, error);
+      assert.equal((await p.stores.clients.list()).length, before);
+    });
+  }
+});

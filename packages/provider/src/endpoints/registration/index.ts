@@ -16,6 +16,7 @@ import {
   REGISTRATION_WINDOW,
 } from './checks.js';
 import { clientMetadataResponse, isAdminError, readClientMetadata, registrationError } from './metadata.js';
+import { applySoftwareStatement } from './software-statement.js';
 
 export interface RegistrationDeps {
   readonly issuer: string;
@@ -44,6 +45,7 @@ const REGISTRATION_TOKEN_BYTES = 32;
 export function registerRegistration(app: FastifyInstance, deps: RegistrationDeps): void {
   if (deps.settings.mode === 'disabled') return;
   const path = issuerBasePath(deps.issuer) + ENDPOINT_PATHS.registration;
+  const nowMs = () => deps.clock() * 1000;
   const clientUri = (clientId: string) =>
     `${deps.issuer}${ENDPOINT_PATHS.registration}/${encodeURIComponent(clientId)}`;
 
@@ -53,7 +55,12 @@ export function registerRegistration(app: FastifyInstance, deps: RegistrationDep
       if (deps.settings.mode === 'open') {
         await checkRegistrationRate(deps.stores.throttles, request.ip, deps.settings.rateLimit, now);
       }
-      const client = await validatedClient(deps, readClientMetadata(jsonBody(request), deps.settings));
+      const body = await applySoftwareStatement(
+        jsonBody(request),
+        deps.settings.softwareStatementIssuers,
+        nowMs,
+      );
+      const client = await validatedClient(deps, readClientMetadata(body, deps.settings));
       // Only a valid request spends its initial access token: bad input changes nothing.
       if (deps.settings.mode === 'token') {
         await checkInitialAccessToken(deps.stores.initialAccessTokens, request.headers.authorization, now);
@@ -102,7 +109,11 @@ export function registerRegistration(app: FastifyInstance, deps: RegistrationDep
         request.params.clientId,
         request.headers.authorization,
       );
-      const body = jsonBody(request);
+      const body = await applySoftwareStatement(
+        jsonBody(request),
+        deps.settings.softwareStatementIssuers,
+        nowMs,
+      );
       // RFC 7592 §2.2: the body names the client it replaces.
       if ((body as Record<string, unknown>)['client_id'] !== current.clientId) {
         throw new InvalidClientMetadata('client_id must name the client being updated');

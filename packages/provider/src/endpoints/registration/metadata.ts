@@ -17,8 +17,8 @@ const DEFAULT_NAME = 'Unnamed application';
  * RFC 7591 §2: the client metadata of a registration request, as the client service's input. The
  * client asks; the policy decides: grant types must be among the policy's, and the scopes and
  * resources the client may use are the policy's whatever `scope` says (a later step-up asks for more
- * than the first registration named). Unknown metadata is ignored (§2). No software statement is
- * trusted yet (§2.3): one is refused rather than silently ignored.
+ * than the first registration named). Unknown metadata is ignored (§2). A software statement has been
+ * applied before (software-statement.ts); one still here was never checked and is refused.
  */
 export function readClientMetadata(body: unknown, policy: RegistrationPolicy): CreateClientInput {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -26,7 +26,7 @@ export function readClientMetadata(body: unknown, policy: RegistrationPolicy): C
   }
   const m = body as Record<string, unknown>;
   if (m['software_statement'] !== undefined) {
-    throw new UnapprovedSoftwareStatement('Software statements are not accepted by this server');
+    throw new UnapprovedSoftwareStatement('The software statement was not checked');
   }
   const method = optionalString(m, 'token_endpoint_auth_method') ?? 'client_secret_basic';
   const grantTypes = optionalStrings(m, 'grant_types') ?? ['authorization_code'];
