@@ -24,7 +24,7 @@ before(async () => {
       LATCHKEY_EMAIL_SMTP_HOST: '127.0.0.1',
       LATCHKEY_EMAIL_SMTP_PORT: '9',
       LATCHKEY_EMAIL_SMTP_TLS: 'none',
-      LATCHKEY_REGISTRATION_ENABLED: 'true',
+      LATCHKEY_SELF_REGISTRATION_ENABLED: 'true',
     },
   });
   await createUser(op.provider.stores, {

@@ -75,7 +75,13 @@ export { createBearerAuthenticator } from './http/authenticate.js';
 export type { BearerExtraction, BearerRequest } from './http/bearer.js';
 export { extractBearerToken } from './http/bearer.js';
 export type { NodeBearerAuth } from './http/node.js';
-export { bearerAuth, withBearerAuth } from './http/node.js';
+export { bearerAuth, protectedResourceMetadata, withBearerAuth } from './http/node.js';
+export type {
+  MetadataResponse,
+  ProtectedResource,
+  ProtectedResourceOptions,
+} from './http/protected-resource.js';
+export { createProtectedResource, PROTECTED_RESOURCE_WELL_KNOWN } from './http/protected-resource.js';
 export type { BearerAuthOptions, TokenVerifier } from './http/options.js';
 export type { ScopeCheck } from './http/scopes.js';
 export { requireScopes } from './http/scopes.js';

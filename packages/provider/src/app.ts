@@ -9,7 +9,10 @@ import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
 import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { createCachedClientStore } from './clients/cache.js';
+import { withClientSources } from './clients/client-sources.js';
 import { endpointClients } from './clients/endpoint-view.js';
+import { createMetadataDocumentSource } from './clients/metadata-document-source.js';
+import { withUnrememberedConsents } from './clients/unremembered-consents.js';
 import { isDevelopmentIssuer } from './config/development-issuer.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
@@ -29,6 +32,7 @@ import { createTokenInspector } from './endpoints/introspection/inspect-token.js
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
 import { ENDPOINT_PATHS, issuerBasePath } from './endpoints/paths.js';
+import { registerRegistration } from './endpoints/registration/index.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
@@ -53,6 +57,8 @@ import { createLogout } from './logout/log-out.js';
 import { instrumentStores } from './metrics/instrument-stores.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { registerRequestMetrics } from './metrics/request-hooks.js';
+import { asFetch } from './outbound/as-fetch.js';
+import { createOutboundFetcher, type OutboundTestHooks } from './outbound/create.js';
 import { markDatabaseOutages } from './store/mark-outages.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
@@ -80,6 +86,8 @@ export interface ProviderAppDeps {
     | 'emailLinks'
     | 'requestRates'
     | 'groups'
+    | 'clientRegistrations'
+    | 'initialAccessTokens'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -112,6 +120,8 @@ export interface ProviderAppDeps {
   readonly metrics?: ProviderMetrics;
   /** Email delivery. Default: SMTP from config.email (none when it is not configured). */
   readonly mailer?: Mailer;
+  /** The guarded fetcher's resolver and extra trust anchors (tests); default: the system's. */
+  readonly outbound?: OutboundTestHooks;
 }
 
 /**
@@ -182,16 +192,30 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
 
   const clock = deps.clock ?? systemClock;
   const grants = deps.grants ?? GRANTS;
+  const outbound = createOutboundFetcher(config.outbound, clock, deps.outbound);
   const authMethods = withPrivateKeyJwt(deps.authMethods ?? CLIENT_AUTH_METHODS, {
     issuer: config.issuer,
     tokenEndpoint: config.issuer + ENDPOINT_PATHS.token,
     replayCache: stores.replayCache,
     now: clock,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+    guardedFetch: asFetch(outbound, {
+      accept: ['application/json', 'application/jwk-set+json'],
+      maxBytes: 65_536,
+    }),
   });
 
+  // Every client lookup sees registered clients first, then metadata documents (clients/client-sources.ts).
+  const clientSources = [
+    createMetadataDocumentSource({
+      fetcher: outbound,
+      policies: config.clients.metadataDocuments,
+      now: clock,
+    }),
+  ];
   registerDiscovery(app, {
     issuer: config.issuer,
+    clientIdMetadataDocumentSupported: config.clients.metadataDocuments.length > 0,
     signingAlgorithms: deps.keyManager.algorithms,
     grants,
     authMethods,
@@ -204,12 +228,19 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       revocation: config.issuer + ENDPOINT_PATHS.revocation,
       deviceAuthorization: config.issuer + ENDPOINT_PATHS.deviceAuthorization,
       endSession: config.issuer + ENDPOINT_PATHS.endSession,
+      ...(config.registration.mode === 'disabled'
+        ? {}
+        : { registration: config.issuer + ENDPOINT_PATHS.registration }),
     },
   });
   // The token path reads clients from memory (client_credentials then touches no database at all).
-  // Endpoints see disabled clients as unknown, and a rotated-out secret only during its overlap.
+  // Endpoints see disabled clients as unknown, and a rotated-out secret only during its overlap;
+  // registered, dynamically registered and metadata-document clients answer the one lookup.
   const clients = endpointClients(
-    createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock }),
+    withClientSources(
+      createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock }),
+      clientSources,
+    ),
     clock,
   );
   const refreshTokens = createRefreshTokens({
@@ -279,6 +310,16 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       ),
     },
   });
+  registerRegistration(app, {
+    issuer: config.issuer,
+    settings: config.registration,
+    stores,
+    grants,
+    authMethods,
+    clock,
+    random: deps.random ?? secureRandomBytes,
+    onClientChanged: (clientId) => clients.invalidate(clientId),
+  });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
   registerRevocation(app, {
     issuer: config.issuer,
@@ -293,7 +334,11 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   const random = deps.random ?? secureRandomBytes;
   const signIn = createSignInContext({
     config,
-    stores: { ...stores, clients: endpointClients(stores.clients, clock) },
+    stores: {
+      ...stores,
+      clients: endpointClients(withClientSources(stores.clients, clientSources), clock),
+      consents: withUnrememberedConsents(stores.consents),
+    },
     keyManager: deps.keyManager,
     clock,
     random,
@@ -340,7 +385,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     signIn,
     logout,
     passwordPolicy: config.passwords,
-    registration: config.registration.enabled,
+    registration: config.selfRegistration.enabled,
     mail:
       mailer === undefined
         ? undefined

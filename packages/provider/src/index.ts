@@ -3,7 +3,11 @@
 export * from './admin/index.js';
 export { createProviderApp, type ProviderAppDeps } from './app.js';
 export { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
-export { verifyClientSecret } from './clients/index.js';
+export {
+  type IssuedInitialAccessToken,
+  issueInitialAccessToken,
+  verifyClientSecret,
+} from './clients/index.js';
 export {
   CONFIG_FIELDS,
   ConfigError,

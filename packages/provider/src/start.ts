@@ -150,6 +150,7 @@ export async function startProvider(
       now: options.now ?? systemClock,
       instanceId: options.instanceId ?? randomUUID(),
       logger,
+      unusedClientLifetime: config.registration.unusedClientLifetime,
     });
     housekeeping.start();
     const manager = keyManager;

@@ -6,6 +6,7 @@ import { clientDelete } from './client/delete.js';
 import { clientDisable } from './client/disable.js';
 import { clientEnable } from './client/enable.js';
 import { clientList } from './client/list.js';
+import { clientRegistrationToken } from './client/registration-token.js';
 import { clientSecretRotate } from './client/secret-rotate.js';
 import { clientShow } from './client/show.js';
 import { clientUpdate } from './client/update.js';
@@ -45,6 +46,7 @@ export const COMMANDS: readonly Command[] = [
   clientDisable,
   clientEnable,
   clientDelete,
+  clientRegistrationToken,
   userCreate,
   userList,
   userShow,

@@ -66,7 +66,11 @@ export function createBearerAuthenticator<C>(options: BearerAuthOptions<C>): Bea
   const settings = checkOptions(options);
   return async (request) => {
     const extraction = extractBearerToken(request);
-    if (extraction.kind === 'missing') return challenge(settings, 401, undefined, undefined);
+    // MCP authorization (2025-11-25, scope selection): a 401 names the scopes the route needs, so a
+    // client asks for those rather than everything the metadata lists; RFC 6750 §3 allows `scope` here.
+    if (extraction.kind === 'missing') {
+      return challenge(settings, 401, undefined, undefined, settings.requiredScopes);
+    }
     if (extraction.kind === 'invalid_request') {
       return challenge(settings, 400, 'invalid_request', extraction.description);
     }

@@ -12,6 +12,7 @@ import type { JwtClaims } from '../jwt/claims.js';
 import { createBearerAuthenticator } from './authenticate.js';
 import { bearerRequestFromNode, writeFailure } from './node-request.js';
 import type { BearerAuthOptions } from './options.js';
+import type { ProtectedResource } from './protected-resource.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -29,5 +30,23 @@ export function expressBearerAuth<C extends JwtClaims>(options: BearerAuthOption
       req.auth = result.claims;
       next();
     }, next);
+  };
+}
+
+/**
+ * Serves the resource's RFC 9728 metadata at its well-known path; every other request goes on.
+ * `app.use(expressProtectedResource(mcp)); app.post('/mcp', expressBearerAuth(mcp.bearer(['mcp:tools'])), …)`
+ */
+export function expressProtectedResource(resource: ProtectedResource): RequestHandler {
+  return (req, res, next) => {
+    const response = resource.metadataResponse(
+      req.method,
+      new URL(req.originalUrl, 'http://localhost').pathname,
+    );
+    if (response === undefined) return next();
+    res
+      .status(response.status)
+      .set(response.headers)
+      .send(req.method === 'HEAD' ? undefined : response.body);
   };
 }

@@ -9,11 +9,12 @@
  * Use it as a `preHandler` (after body parsing) so a form-body token is seen and refused (bearer.ts);
  * as an `onRequest` hook it works the same but cannot see the body.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JwtClaims } from '../jwt/claims.js';
 import { createBearerAuthenticator } from './authenticate.js';
 import { bearerRequestFromNode } from './node-request.js';
 import type { BearerAuthOptions } from './options.js';
+import type { ProtectedResource } from './protected-resource.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,4 +38,15 @@ export function fastifyBearerAuth<C extends JwtClaims>(options: BearerAuthOption
     // hook's promise resolves stops the chain: the route handler never runs.
     reply.code(result.status).headers(result.headers).send(JSON.stringify(result.body));
   };
+}
+
+/**
+ * Adds the GET route of the resource's RFC 9728 metadata to `app`.
+ * `fastifyProtectedResource(app, mcp); app.post('/mcp', { preHandler: fastifyBearerAuth(mcp.bearer(['mcp:tools'])) }, …)`
+ */
+export function fastifyProtectedResource(app: FastifyInstance, resource: ProtectedResource): void {
+  app.get(resource.metadataPath, async (_request, reply) => {
+    const response = resource.metadataResponse('GET', resource.metadataPath)!;
+    return reply.code(response.status).headers(response.headers).send(response.body);
+  });
 }

@@ -15,6 +15,7 @@ import type { JwtClaims } from '../jwt/claims.js';
 import { createBearerAuthenticator } from './authenticate.js';
 import { authorizationValues } from './bearer.js';
 import type { BearerAuthOptions } from './options.js';
+import type { ProtectedResource } from './protected-resource.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -43,4 +44,17 @@ function authorizationHeaders(env: unknown, headers: Headers): string[] {
   if (Array.isArray(incoming?.rawHeaders)) return authorizationValues(incoming.rawHeaders);
   const value = headers.get('authorization');
   return value === null ? [] : [value];
+}
+
+/**
+ * Serves the resource's RFC 9728 metadata at its well-known path; every other request goes on.
+ * `app.use(honoProtectedResource(mcp)); app.use('/mcp', honoBearerAuth(mcp.bearer(['mcp:tools'])))`
+ */
+export function honoProtectedResource(resource: ProtectedResource): MiddlewareHandler {
+  return async (c, next) => {
+    const response = resource.metadataResponse(c.req.method, new URL(c.req.url).pathname);
+    if (response === undefined) return next();
+    if (c.req.method === 'HEAD') return c.body(null, response.status, response.headers);
+    return c.body(response.body, response.status, response.headers);
+  };
 }

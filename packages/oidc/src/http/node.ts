@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBearerAuthenticator } from './authenticate.js';
 import { bearerRequestFromNode, writeFailure } from './node-request.js';
 import type { BearerAuthOptions } from './options.js';
+import type { ProtectedResource } from './protected-resource.js';
 
 /** Checks the request's token: resolves to its claims, or answers the failure itself and resolves to undefined. */
 export type NodeBearerAuth<C> = (req: IncomingMessage, res: ServerResponse) => Promise<C | undefined>;
@@ -42,5 +43,32 @@ export function withBearerAuth<C>(
   return async (req, res) => {
     const claims = await auth(req, res);
     if (claims !== undefined) await handler(req, res, claims);
+  };
+}
+
+/**
+ * Serves a protected resource's RFC 9728 metadata: answers and resolves true for a request of it,
+ * false (nothing sent) for any other request.
+ *
+ * ```ts
+ * const mcp = createProtectedResource({ resource: 'https://mcp.example.com/mcp', authorizationServers: [issuer] });
+ * const metadata = protectedResourceMetadata(mcp);
+ * const tools = bearerAuth(mcp.bearer(['mcp:tools']));
+ * http.createServer(async (req, res) => {
+ *   if (metadata(req, res)) return;
+ *   const claims = await tools(req, res);
+ *   …
+ * });
+ * ```
+ */
+export function protectedResourceMetadata(
+  resource: ProtectedResource,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const response = resource.metadataResponse(req.method ?? 'GET', path);
+    if (response === undefined) return false;
+    res.writeHead(response.status, response.headers).end(req.method === 'HEAD' ? undefined : response.body);
+    return true;
   };
 }

@@ -27,7 +27,7 @@ export interface AccountDeps {
   readonly logout: Logout;
   /** Email delivery; without it there is no verification, password reset or registration. */
   readonly mail?: AccountMail | undefined;
-  /** Self-registration (config registration.enabled; needs mail). */
+  /** Self-registration (config selfRegistration.enabled; needs mail). */
   readonly registration?: boolean;
   /** config.passwords: the rules for a new password. */
   readonly passwordPolicy: PasswordPolicy;

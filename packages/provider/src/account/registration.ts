@@ -26,7 +26,7 @@ const CHECK_EMAIL =
   'We sent a link to your email address. Open it to confirm the address; then sign in with your new account.';
 
 /**
- * Self-registration (`registration.enabled`, off by default): a username, an email address and a
+ * Self-registration (`selfRegistration.enabled`, off by default): a username, an email address and a
  * password under the password rules. The answer never tells whether the address already has an
  * account (F5): both get "check your email", and the address's owner gets an email saying so instead
  * of a second account. A taken username is said, as every username form says it.

@@ -13,6 +13,7 @@ export {
 } from './clients/create.js';
 export { deleteClient } from './clients/delete.js';
 export { getClient, listClients, requireClient } from './clients/read.js';
+export { createRegistrationToken } from './clients/registration-token.js';
 export { type RotatedSecret, rotateClientSecret } from './clients/secret.js';
 export { disableClient, enableClient } from './clients/status.js';
 export { type UpdateClientInput, type UpdatedClient, updateClient } from './clients/update.js';

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describeClaim } from '../claims/index.js';
+import { isLoopbackHost } from '../config/parsers.js';
 import { findScope } from '../scopes/index.js';
 import type { ClientRecord, SessionRecord } from '../store/types.js';
 import { cspSourceFor, pageCsp } from '../ui/csp.js';
@@ -42,12 +43,45 @@ export async function showConsentPage(
         // Claims asked for by name (OIDC Core §5.5) are shown one by one, as the person consents to them too.
         ...(interaction.claims ?? []).map(describeClaim),
       ],
+      ...clientIdentity(client, await originOf(context, client)),
+      resources: interaction.request.resources,
     }),
     csp: pageCsp({
       imageSources: context.theme.imageSources,
       formTargets: [cspSourceFor(interaction.request.redirectUri)],
     }),
   });
+}
+
+/**
+ * For clients nobody registered by hand: the host that vouches for them, and whether every redirect
+ * URI is on loopback (then any local program could be the client: CIMD draft §8.3).
+ */
+function clientIdentity(
+  client: ClientRecord,
+  origin: ClientRecord['origin'],
+): { clientHost?: string; localhostOnly?: boolean } {
+  if (origin === undefined) return {};
+  const localhostOnly = client.redirectUris.every((uri) => {
+    const { protocol, hostname } = new URL(uri);
+    return (protocol === 'http:' || protocol === 'https:') && isLoopbackAddress(hostname);
+  });
+  return {
+    ...(origin === 'metadata-document' ? { clientHost: new URL(client.clientId).host } : {}),
+    localhostOnly,
+  };
+}
+
+/** A registered client read from the database carries no origin: its registration row tells (only here, not per request). */
+async function originOf(context: SignInContext, client: ClientRecord): Promise<ClientRecord['origin']> {
+  if (client.origin !== undefined) return client.origin;
+  return (await context.stores.clientRegistrations.get(client.clientId)) === undefined
+    ? undefined
+    : 'dynamic';
+}
+
+function isLoopbackAddress(hostname: string): boolean {
+  return isLoopbackHost(hostname) || /^127\./.test(hostname);
 }
 
 /** The page for a consent whose session ended or changed hands since the request started. */

@@ -38,6 +38,7 @@ export type SignInStores = Pick<
   | 'throttles'
   | 'emailLinks'
   | 'groups'
+  | 'clientRegistrations'
 >;
 
 /**
@@ -118,7 +119,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     }),
     accountLinks: {
       forgotPassword: config.email === undefined ? undefined : basePath + ACCOUNT_PATHS.forgotPassword,
-      register: config.registration.enabled ? basePath + ACCOUNT_PATHS.register : undefined,
+      register: config.selfRegistration.enabled ? basePath + ACCOUNT_PATHS.register : undefined,
     },
     limits: deps.limits ?? {
       account: createStoreRateLimiter(deps.stores.throttles, ACCOUNT_POLICY, 'sign-in-account'),

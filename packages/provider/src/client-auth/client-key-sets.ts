@@ -4,7 +4,7 @@ import type { ClientRecord } from '../store/types.js';
 /** Where a client's assertion keys come from: only what it registered (checklist C5). */
 export interface ClientKeySets {
   /** The client's key set, or undefined when it registered neither `jwks` nor `jwks_uri`. */
-  forClient(client: Pick<ClientRecord, 'clientId' | 'jwks' | 'jwksUri'>): KeySet | undefined;
+  forClient(client: Pick<ClientRecord, 'clientId' | 'jwks' | 'jwksUri' | 'origin'>): KeySet | undefined;
 }
 
 export interface ClientKeySetsDeps {
@@ -13,6 +13,11 @@ export interface ClientKeySetsDeps {
   /** Epoch milliseconds, like Date.now (the unit @latchkey/oidc's RemoteKeySet uses). */
   readonly nowMs: () => number;
   readonly fetch?: typeof fetch;
+  /**
+   * Reads the `jwks_uri` of clients nobody registered by hand (`origin` set: a metadata document):
+   * the guarded fetcher (checklist M1), since that URL is the client's choice, not the operator's.
+   */
+  readonly guardedFetch?: typeof fetch;
   /** Remote key sets kept at once (rule 9); the least recently used goes first. Default 1000. */
   readonly maxEntries?: number;
 }
@@ -35,13 +40,14 @@ const DEFAULT_MAX_ENTRIES = 1000;
 export function createClientKeySets(deps: ClientKeySetsDeps): ClientKeySets {
   const maxEntries = deps.maxEntries ?? DEFAULT_MAX_ENTRIES;
   const entries = new Map<string, Entry>();
-  const build = (client: Pick<ClientRecord, 'jwks' | 'jwksUri'>): KeySet | undefined => {
+  const build = (client: Pick<ClientRecord, 'jwks' | 'jwksUri' | 'origin'>): KeySet | undefined => {
     if (client.jwks !== null) return LocalKeySet.fromJwks(client.jwks, { algorithms: deps.algorithms });
     if (client.jwksUri !== null) {
+      const fetchFn = client.origin !== undefined && deps.guardedFetch ? deps.guardedFetch : deps.fetch;
       return new RemoteKeySet(client.jwksUri, {
         algorithms: deps.algorithms,
         now: deps.nowMs,
-        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+        ...(fetchFn === undefined ? {} : { fetch: fetchFn }),
       });
     }
     return undefined;

@@ -92,6 +92,8 @@ export interface PrivateKeyJwtDeps {
   /** Default: built from the clients' registrations with `fetch` (for jwks_uri). */
   readonly keySets?: ClientKeySets;
   readonly fetch?: typeof fetch;
+  /** For the jwks_uri of clients nobody registered by hand (client-key-sets.ts). */
+  readonly guardedFetch?: typeof fetch;
 }
 
 /** The private_key_jwt method with its dependencies: the one the token endpoint calls. */
@@ -103,6 +105,7 @@ export function createPrivateKeyJwt(deps: PrivateKeyJwtDeps): ClientAuthMethod {
       algorithms: CLIENT_ASSERTION_ALGORITHMS,
       nowMs,
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      ...(deps.guardedFetch === undefined ? {} : { guardedFetch: deps.guardedFetch }),
     });
   const audiences = [deps.issuer, deps.tokenEndpoint];
   // J1–J3: the algorithms are ours, never the token's; every claim named here must be present.

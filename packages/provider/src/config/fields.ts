@@ -4,6 +4,16 @@
  * defaults and the error messages all come from it, so they cannot drift apart.
  */
 import { redactDatabaseUrl } from '@latchkey/store';
+
+import {
+  parseClientPolicies,
+  parseRegistrationGrantTypes,
+  parseRegistrationMode,
+  parseRegistrationRate,
+  parseResourceList,
+  parseScopeList,
+  parseSoftwareStatementIssuers,
+} from './client-policies.js';
 import {
   type Parsed,
   parseAlgorithms,
@@ -164,6 +174,61 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: '30s',
     parse: parseDurationValue,
   },
+  {
+    path: 'clients.metadataDocuments',
+    env: ['LATCHKEY_CLIENTS_METADATA_DOCUMENTS'],
+    default: [],
+    parse: parseClientPolicies,
+  },
+  {
+    path: 'registration.mode',
+    env: ['LATCHKEY_REGISTRATION_MODE'],
+    default: 'disabled',
+    parse: parseRegistrationMode,
+  },
+  {
+    path: 'registration.scopes',
+    env: ['LATCHKEY_REGISTRATION_SCOPES'],
+    default: ['openid'],
+    parse: parseScopeList,
+  },
+  {
+    path: 'registration.resources',
+    env: ['LATCHKEY_REGISTRATION_RESOURCES'],
+    default: [],
+    parse: parseResourceList,
+  },
+  {
+    path: 'registration.grantTypes',
+    env: ['LATCHKEY_REGISTRATION_GRANT_TYPES'],
+    default: ['authorization_code', 'refresh_token'],
+    parse: parseRegistrationGrantTypes,
+  },
+  {
+    path: 'registration.rateLimit',
+    env: ['LATCHKEY_REGISTRATION_RATE_LIMIT'],
+    default: 10,
+    parse: parseRegistrationRate,
+  },
+  {
+    path: 'registration.unusedClientLifetime',
+    env: ['LATCHKEY_REGISTRATION_UNUSED_CLIENT_LIFETIME'],
+    default: '30d',
+    parse: parseDurationValue,
+  },
+  {
+    path: 'registration.softwareStatementIssuers',
+    env: ['LATCHKEY_REGISTRATION_SOFTWARE_STATEMENT_ISSUERS'],
+    default: [],
+    parse: parseSoftwareStatementIssuers,
+  },
+  {
+    path: 'outbound.allowedAddresses',
+    env: ['LATCHKEY_OUTBOUND_ALLOWED_ADDRESSES'],
+    default: [],
+    parse: parseTrustedProxies,
+  },
+  { path: 'outbound.timeout', env: ['LATCHKEY_OUTBOUND_TIMEOUT'], default: '5s', parse: parseDurationValue },
   { path: 'metrics.host', env: ['LATCHKEY_METRICS_HOST'], default: '127.0.0.1', parse: parseHost },
   { path: 'metrics.port', env: ['LATCHKEY_METRICS_PORT'], parse: parsePort },
   { path: 'shutdownTimeout', env: ['LATCHKEY_SHUTDOWN_TIMEOUT'], default: '10s', parse: parseDurationValue },
@@ -181,8 +246,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   },
   { path: 'email.linkLifetime', env: ['LATCHKEY_EMAIL_LINK_LIFETIME'], parse: parseDurationValue },
   {
-    path: 'registration.enabled',
-    env: ['LATCHKEY_REGISTRATION_ENABLED'],
+    path: 'selfRegistration.enabled',
+    env: ['LATCHKEY_SELF_REGISTRATION_ENABLED'],
     default: false,
     parse: parseBoolean,
   },

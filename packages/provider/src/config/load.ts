@@ -148,9 +148,9 @@ function checkEmail(config: ProviderConfig): void {
       throw new ConfigError('email.smtp.password', 'email.smtp.username and email.smtp.password go together');
     }
   }
-  if (config.registration.enabled && email === undefined) {
+  if (config.selfRegistration.enabled && email === undefined) {
     throw new ConfigError(
-      'registration.enabled',
+      'selfRegistration.enabled',
       'needs email.* configured: new accounts verify their address',
     );
   }

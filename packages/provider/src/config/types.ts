@@ -1,4 +1,6 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
+import type { ClientPolicy } from '../clients/client-policy.js';
+import type { RegistrationMode, SoftwareStatementIssuer } from './client-policies.js';
 import type { SmtpTlsMode } from './parsers.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -63,12 +65,16 @@ export interface ProviderConfig {
   readonly clients: ClientsConfig;
   /** The Prometheus listener; off unless metrics.port is set. */
   readonly metrics: MetricsConfig;
+  /** Requests the provider makes to URLs that clients or configuration name (outbound/). */
+  readonly outbound: OutboundConfig;
+  /** Dynamic client registration (RFC 7591, RFC 7592). */
+  readonly registration: RegistrationConfig;
   /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
   readonly shutdownTimeout: number;
   /** Email delivery (verification and password-reset links); undefined: no email is sent. */
   readonly email?: EmailConfig | undefined;
   /** Self-registration on the account page (off by default; needs email, to verify the address). */
-  readonly registration: RegistrationConfig;
+  readonly selfRegistration: SelfRegistrationConfig;
   /** Bounds on connections and request times (checklist L2). */
   readonly http: HttpConfig;
 }
@@ -89,7 +95,7 @@ export interface EmailConfig {
   readonly linkLifetime?: number;
 }
 
-export interface RegistrationConfig {
+export interface SelfRegistrationConfig {
   readonly enabled: boolean;
 }
 
@@ -131,6 +137,38 @@ export interface MetricsConfig {
 export interface ClientsConfig {
   /** How long (seconds) a client registration read on the token path is kept in memory. */
   readonly cacheTtl: number;
+  /**
+   * Trust policies for Client ID Metadata Documents: a client_id URL whose host one of them matches is
+   * admitted, with that policy's scopes and resources. None (the default): CIMD is off.
+   */
+  readonly metadataDocuments: readonly ClientPolicy[];
+}
+
+export interface RegistrationConfig {
+  /** `disabled` (no endpoint), `token` (an initial access token per registration) or `open` (rate-limited). */
+  readonly mode: RegistrationMode;
+  /** Scopes every dynamically registered client may be granted (the policy decides, not the client). */
+  readonly scopes: readonly string[];
+  /** RFC 8707 resources every dynamically registered client may ask tokens for. */
+  readonly resources: readonly string[];
+  /** Grant types a client may register. */
+  readonly grantTypes: readonly string[];
+  /** Open registrations allowed per client address per hour. */
+  readonly rateLimit: number;
+  /** A dynamically registered client with no grant and no refresh token this long (seconds) is deleted. */
+  readonly unusedClientLifetime: number;
+  /** Whose software statements (RFC 7591 §2.3) are accepted; none: every statement is refused. */
+  readonly softwareStatementIssuers: readonly SoftwareStatementIssuer[];
+}
+
+export interface OutboundConfig {
+  /**
+   * Address ranges (CIDR) outbound requests may reach although they are loopback, private or
+   * link-local; none by default. `127.0.0.1/32` for tests and development.
+   */
+  readonly allowedAddresses: readonly string[];
+  /** Deadline of one outbound request, seconds. */
+  readonly timeout: number;
 }
 
 export interface DeviceConfig {
@@ -185,7 +223,9 @@ export type ProviderConfigOverrides = Partial<
     | 'metrics'
     | 'passwords'
     | 'registration'
+    | 'selfRegistration'
     | 'http'
+    | 'outbound'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -199,5 +239,7 @@ export type ProviderConfigOverrides = Partial<
   readonly clients?: Partial<ClientsConfig>;
   readonly passwords?: Partial<PasswordsConfig>;
   readonly registration?: Partial<RegistrationConfig>;
+  readonly selfRegistration?: Partial<SelfRegistrationConfig>;
   readonly http?: Partial<HttpConfig>;
+  readonly outbound?: Partial<OutboundConfig>;
 };

@@ -36,7 +36,12 @@ export type OAuthErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'request_too_large'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  // RFC 7591 §3.2.2: errors of the registration endpoint.
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement'
+  | 'unapproved_software_statement';
 
 /**
  * An OAuth error is an answer to a bad request, not a fault: where it was thrown is in `debug`, and its
@@ -115,3 +120,15 @@ export const NotFound = define('not_found', 404, 'NotFound');
 export const MethodNotAllowed = define('method_not_allowed', 405, 'MethodNotAllowed');
 export const RequestTooLarge = define('request_too_large', 413, 'RequestTooLarge');
 export const UnsupportedMediaType = define('unsupported_media_type', 415, 'UnsupportedMediaType');
+
+// RFC 7591 §3.2.2
+export const InvalidRedirectUri = define('invalid_redirect_uri', 400, 'InvalidRedirectUri');
+export const InvalidClientMetadata = define('invalid_client_metadata', 400, 'InvalidClientMetadata');
+// RFC 6585 §4: too many registrations from one address (checklist L3); sent with Retry-After.
+export const TooManyRequests = define('temporarily_unavailable', 429, 'TooManyRequests');
+export const InvalidSoftwareStatement = define('invalid_software_statement', 400, 'InvalidSoftwareStatement');
+export const UnapprovedSoftwareStatement = define(
+  'unapproved_software_statement',
+  400,
+  'UnapprovedSoftwareStatement',
+);

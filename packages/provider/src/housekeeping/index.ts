@@ -12,6 +12,8 @@ type ExpiringStores = Pick<
   | 'throttles'
   | 'emailLinks'
   | 'requestRates'
+  | 'clientRegistrations'
+  | 'initialAccessTokens'
 >;
 
 export interface HousekeepingDeps {
@@ -21,6 +23,11 @@ export interface HousekeepingDeps {
   readonly logger?: Logger;
   /** Seconds between runs. Default 10 minutes. */
   readonly interval?: number;
+  /**
+   * Dynamically registered clients with no grant and no refresh token for this long (seconds) are
+   * deleted (config `registration.unusedClientLifetime`). Default 30 days.
+   */
+  readonly unusedClientLifetime?: number;
 }
 
 export interface Housekeeping {
@@ -32,6 +39,7 @@ export interface Housekeeping {
 
 const LEASE = 'housekeeping';
 const DEFAULT_INTERVAL = 600;
+const DEFAULT_UNUSED_CLIENT_LIFETIME = 30 * 86_400;
 /**
  * Throttle rows idle this long are deleted: every backoff policy forgets failures sooner (an hour;
  * checked by a test), so a deleted row never held a wait.
@@ -47,7 +55,9 @@ export const MAX_BATCHES_PER_PASS = 100;
 
 /**
  * Deletes expired single-use rows (codes, refresh-token families past their absolute end, device codes,
- * replay-cache entries, idle throttle counts, recovered request rates), in bounded batches, so the tables do not grow without bound. In a cluster
+ * replay-cache entries, idle throttle counts, recovered request rates, expired initial access tokens,
+ * dynamically registered clients left unused), in bounded batches, so the tables do not grow without
+ * bound. In a cluster
  * one instance does it at a time, under a lease row (portable SQL, no advisory locks). Nothing here decides validity: every
  * reader checks expiry itself, so a late pass never lets anything expired through.
  */
@@ -69,6 +79,11 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
       (limit) => deps.stores.throttles.deleteIdleSince(now - THROTTLE_IDLE_LIMIT, limit),
       (limit) => deps.stores.requestRates.deleteIdleSince(now * 1000, limit),
       (limit) => deps.stores.emailLinks.deleteExpired(now, limit),
+      () => deps.stores.initialAccessTokens.deleteExpired(now),
+      () =>
+        deps.stores.clientRegistrations.deleteUnusedSince(
+          now - (deps.unusedClientLifetime ?? DEFAULT_UNUSED_CLIENT_LIFETIME),
+        ),
     ];
     const counts: number[] = [];
     for (const task of tasks) counts.push(await inBatches(task));

@@ -49,7 +49,7 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
   };
 }
 
-function toRow(client: ClientRecord): ClientsTable {
+export function toRow(client: ClientRecord): ClientsTable {
   return {
     client_id: client.clientId,
     name: client.name,
@@ -73,7 +73,7 @@ function toRow(client: ClientRecord): ClientsTable {
   };
 }
 
-function fromRow(row: Selectable<ClientsTable>): ClientRecord {
+export function fromRow(row: Selectable<ClientsTable>): ClientRecord {
   return {
     clientId: row.client_id,
     name: row.name,

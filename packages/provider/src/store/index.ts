@@ -1,6 +1,7 @@
 import { type Database, type Kysely, openDatabase, runMigrations, sql } from '@latchkey/store';
 import { createAuditStore } from './audit.js';
 import { createAuthorizationCodeStore } from './authorization-codes.js';
+import { createClientRegistrationStore, createInitialAccessTokenStore } from './client-registrations.js';
 import { createClientStore } from './clients.js';
 import { createConsentStore } from './consents.js';
 import { createDeviceCodeStore } from './device-codes.js';
@@ -55,6 +56,8 @@ export async function openProviderStores(
     emailLinks: createEmailLinkStore(db),
     requestRates: createRequestRateStore(db),
     groups: createGroupStore(db),
+    clientRegistrations: createClientRegistrationStore(db),
+    initialAccessTokens: createInitialAccessTokenStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

@@ -228,6 +228,21 @@ export interface EmailLinksTable {
   consumed_at: number | null;
 }
 
+export interface ClientRegistrationsTable {
+  client_id: string;
+  /** SHA-256 of the registration access token, base64url. */
+  registration_token_hash: string;
+  created_at: number;
+}
+
+export interface InitialAccessTokensTable {
+  /** SHA-256 of the token, base64url. */
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
@@ -246,6 +261,8 @@ export interface ProviderSchema {
   request_rates: RequestRatesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  client_registrations: ClientRegistrationsTable;
+  initial_access_tokens: InitialAccessTokensTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */

@@ -40,6 +40,11 @@ export interface ClientRecord {
   readonly previousSecret: { readonly hash: string; readonly expiresAt: number } | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /**
+   * Where the client came from when nobody registered it by hand (clients/client-sources.ts): its
+   * Client ID Metadata Document, or dynamic registration. Absent for clients the operator registered.
+   */
+  readonly origin?: 'metadata-document' | 'dynamic';
 }
 
 export interface ClientStore {
@@ -377,6 +382,8 @@ export interface ProviderStores {
   readonly emailLinks: EmailLinkStore;
   readonly requestRates: RequestRateStore;
   readonly groups: GroupStore;
+  readonly clientRegistrations: ClientRegistrationStore;
+  readonly initialAccessTokens: InitialAccessTokenStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -542,6 +549,42 @@ export interface RequestRateStore {
   ): Promise<number>;
   /** Deletes at most `limit` keys whose rate has fully recovered by `beforeMs`; returns how many. */
   deleteIdleSince(beforeMs: number, limit?: number): Promise<number>;
+}
+
+/** A dynamically registered client (RFC 7591) and what RFC 7592 management needs. */
+export interface RegistrationRecord {
+  readonly client: ClientRecord;
+  /** SHA-256 of the registration access token (DESIGN rule 6). */
+  readonly registrationTokenHash: string;
+  readonly createdAt: number;
+}
+
+/**
+ * Dynamically registered clients (RFC 7591, RFC 7592): the client row and its registration row are
+ * written together, so there is never a registered client without its access token, nor the reverse.
+ */
+export interface ClientRegistrationStore {
+  /** Inserts the client and its registration in one transaction. */
+  create(registration: RegistrationRecord): Promise<void>;
+  /** The registration of a dynamically registered client; undefined for any other client id. */
+  get(clientId: string): Promise<RegistrationRecord | undefined>;
+  /** RFC 7592 §2.2: replaces the client's metadata; false when it is not a registered client (any more). */
+  replaceClient(client: ClientRecord): Promise<boolean>;
+  /** RFC 7592 §2.3: deletes the client and its registration; false when there was none. */
+  delete(clientId: string): Promise<boolean>;
+  /**
+   * Deletes the dynamically registered clients registered before `before` that have had no grant and
+   * no refresh token since (unused clients expire, checklist L3); returns how many.
+   */
+  deleteUnusedSince(before: number): Promise<number>;
+}
+
+/** Initial access tokens (RFC 7591 §3): handed out by an operator, each good for one registration. */
+export interface InitialAccessTokenStore {
+  create(tokenHash: string, createdAt: number, expiresAt: number): Promise<void>;
+  /** Marks the token used, atomically: true for exactly one caller, and only before it expires. */
+  consume(tokenHash: string, at: number): Promise<boolean>;
+  deleteExpired(before: number): Promise<number>;
 }
 
 /**

@@ -14,17 +14,14 @@ export function userinfoAudience(issuer: string): string {
 }
 
 /**
- * An access token's audiences: the resources asked for (RFC 8707), and UserInfo whenever `openid` was
- * granted (OIDC Core §5.3: that token is what the client presents there) or nothing else was asked for.
+ * An access token's audiences: exactly the resources it was issued for (RFC 8707 §2; MCP: a resource
+ * server "MUST reject tokens not issued for them"), or UserInfo when none was asked for. Never both: a
+ * token asked for one API must not also be valid at UserInfo. A client that wants to call UserInfo as
+ * well reads the ID token, or asks for a second token with `resource=<issuer>/userinfo` (or none).
  */
-export function accessTokenAudience(
-  issuer: string,
-  scopes: readonly string[],
-  resources: readonly string[],
-): string[] {
-  const audience = [...resources];
-  if (scopes.includes('openid') || audience.length === 0) audience.push(userinfoAudience(issuer));
-  return [...new Set(audience)];
+export function accessTokenAudience(issuer: string, resources: readonly string[]): string[] {
+  if (resources.length === 0) return [userinfoAudience(issuer)];
+  return [...new Set(resources)];
 }
 
 /**
@@ -35,8 +32,11 @@ export function accessTokenAudience(
 export function checkAddressableResources(
   requested: readonly string[],
   client: Pick<ClientRecord, 'allowedResources'>,
+  /** UserInfo (`<issuer>/userinfo`) may always be named: it is what a token without resource is for. */
+  issuer?: string,
 ): string[] {
-  if (requested.some((resource) => !client.allowedResources.includes(resource))) {
+  const own = issuer === undefined ? undefined : userinfoAudience(issuer);
+  if (requested.some((resource) => resource !== own && !client.allowedResources.includes(resource))) {
     throw new InvalidTarget('The client may not request a token for this resource');
   }
   return [...requested];
@@ -44,13 +44,15 @@ export function checkAddressableResources(
 
 /**
  * The repeatable `resource` parameter (RFC 8707 §2.1) of an authorization or device authorization
- * request, checked by checkAddressableResources. None: the access tokens are for UserInfo only.
+ * request, checked by checkAddressableResources (UserInfo allowed). None: the access tokens are for
+ * UserInfo only.
  */
 export function checkResourceParameter(
   params: RequestParams,
   client: Pick<ClientRecord, 'allowedResources'>,
+  issuer: string,
 ): string[] {
-  return checkAddressableResources(params.all('resource'), client);
+  return checkAddressableResources(params.all('resource'), client, issuer);
 }
 
 /**

@@ -86,7 +86,7 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
         accessTokenClaims({
           issuer: settings.issuer,
           subject: input.user.id,
-          audience: accessTokenAudience(settings.issuer, input.scopes, input.resources),
+          audience: accessTokenAudience(settings.issuer, input.resources),
           clientId: input.client.clientId,
           scopes: input.scopes,
           jti: random(JTI_BYTES).toString('base64url'),

@@ -18,7 +18,7 @@ before(async () => {
       from: 'Latchkey <no-reply@id.example>',
       smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none' },
     },
-    registration: { enabled: true },
+    selfRegistration: { enabled: true },
   });
 });
 after(async () => {

@@ -13,6 +13,7 @@ import {
   hiddenInput,
   isLoginForm,
   OTHER_REDIRECT_URI,
+  PASSWORD,
   pkcePair,
   REDIRECT_URI,
   responseParams,
@@ -104,6 +105,27 @@ describe('the happy path', () => {
     // Through the login and consent pages, the request travels sealed: the resources with it.
     const signingIn = await codeRecord(await new Browser(h.app).signIn(params));
     assert.deepEqual(signingIn.resources, [API_RESOURCE, 'https://reports.example.com']);
+  });
+
+  test('a request without openid is a plain OAuth authorization: the same login and consent pages, then a code for the scopes asked', async () => {
+    const browser = new Browser(h.app);
+    // Scopes nobody in this file granted yet, so consent is asked.
+    const first = await browser.authorize(authorizeParams({ scope: 'address phone', nonce: undefined }));
+    const login = await browser.loginForm(first);
+    assert.ok(login, 'the login page is shown');
+    const consent = await browser.consentForm(await browser.submitLogin(login, 'alice', PASSWORD));
+    assert.ok(consent, 'the consent page is shown');
+    assert.match(consent.body, /postal address/);
+    const record = await codeRecord(await browser.submitConsent(consent, 'approve'));
+    assert.deepEqual(record.scopes, ['address', 'phone']);
+  });
+
+  test('RFC 8707: resource=<issuer>/userinfo is accepted for every client, without registering it', async () => {
+    const browser = await signedInBrowser();
+    const params = authorizeParams();
+    params.append('resource', `${h.config.issuer}/userinfo`);
+    const record = await codeRecord(await browser.authorize(params));
+    assert.deepEqual(record.resources, [`${h.config.issuer}/userinfo`]);
   });
 
   test('J23: the nonce is carried into the code unchanged, and its absence is fine for the code flow', async () => {
@@ -216,7 +238,7 @@ describe('errors sent back to the client, with state and iss (A8)', () => {
     ['oidcc-response-type-missing: no response_type', { response_type: undefined }, 'invalid_request'],
     ['response_type=token', { response_type: 'token' }, 'unsupported_response_type'],
     ['response_type=code id_token', { response_type: 'code id_token' }, 'unsupported_response_type'],
-    ['no openid scope', { scope: 'profile' }, 'invalid_scope'],
+    ['no scope the client may be granted (and no openid)', { scope: 'no-such-scope' }, 'invalid_scope'],
     ['A5: no code_challenge', { code_challenge: undefined }, 'invalid_request'],
     ['A5: code_challenge_method=plain', { code_challenge_method: 'plain' }, 'invalid_request'],
     ['prompt=none with login', { prompt: 'none login' }, 'invalid_request'],

@@ -141,7 +141,9 @@ describe('checkScope', () => {
     ['openid unknown profile', ['openid', 'profile']],
     ['openid email', ['openid']],
     ['openid api:read openid', ['openid', 'api:read']],
-    ['profile', 'invalid_scope'],
+    ['profile', ['profile']],
+    ['api:read unknown', ['api:read']],
+    ['email unknown', 'invalid_scope'],
     ['', 'invalid_scope'],
   ];
   for (const [scope, expected] of cases) {

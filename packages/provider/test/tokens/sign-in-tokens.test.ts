@@ -178,10 +178,16 @@ describe('access token (RFC 9068)', () => {
       'https://api.example',
     ],
     [
-      'a resource with openid: the resource and UserInfo',
+      'a resource with openid: the resource alone (RFC 8707 §2, single audience)',
       ['openid'],
       ['https://api.example'],
-      ['https://api.example', `${ISSUER}/userinfo`],
+      'https://api.example',
+    ],
+    [
+      'two resources: exactly those two',
+      ['openid'],
+      ['https://api.example', 'https://reports.example'],
+      ['https://api.example', 'https://reports.example'],
     ],
     ['nothing asked: UserInfo', ['api:read'], [], `${ISSUER}/userinfo`],
   ];

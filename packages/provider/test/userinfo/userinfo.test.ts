@@ -164,4 +164,28 @@ describe('UserInfo (OIDC Core §5.3)', () => {
     assert.equal(response.statusCode, 403);
     assert.match(String(response.headers['www-authenticate']), /error="insufficient_scope"/);
   });
+
+  test('a code granted without openid (plain OAuth) gives an access token and no ID token', async () => {
+    const { body } = await f.signIn({ scopes: ['profile'], nonce: null });
+    assert.equal(body.scope, 'profile');
+    assert.equal(body.id_token, undefined);
+    assert.equal(typeof body.access_token, 'string');
+  });
+
+  test('M4: a token issued for a resource is refused at UserInfo even with openid (invalid_token)', async () => {
+    const api = 'https://api.example.com';
+    const { body } = await f.signIn({ scopes: ['openid', 'profile'], resources: [api] });
+    const claims = JSON.parse(Buffer.from(body.access_token.split('.')[1]!, 'base64url').toString());
+    assert.equal(claims.aud, api, 'the token names exactly the resource it was issued for');
+    const response = await f.userinfo(body.access_token);
+    assert.equal(response.statusCode, 401);
+    assert.match(String(response.headers['www-authenticate']), /error="invalid_token"/);
+  });
+
+  test('a token issued for resource=<issuer>/userinfo is accepted at UserInfo', async () => {
+    const userinfo = `${f.config.issuer}/userinfo`;
+    const { body } = await f.signIn({ scopes: ['openid'], resources: [userinfo] });
+    const response = await f.userinfo(body.access_token);
+    assert.equal(response.statusCode, 200, response.body);
+  });
 });

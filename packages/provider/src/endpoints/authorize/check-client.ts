@@ -1,3 +1,4 @@
+import { MAX_CLIENT_ID_URL_LENGTH } from '../../clients/metadata-document.js';
 import { InvalidClient } from '../../errors/index.js';
 import type { RequestParams } from '../../lib/request-params.js';
 import type { ClientRecord, ClientStore } from '../../store/types.js';
@@ -11,7 +12,7 @@ export async function checkClient(
   clients: Pick<ClientStore, 'get'>,
 ): Promise<ClientRecord> {
   const clientId = params.require('client_id');
-  const client = clientId.length <= 255 ? await clients.get(clientId) : undefined;
+  const client = clientId.length <= MAX_CLIENT_ID_URL_LENGTH ? await clients.get(clientId) : undefined;
   if (client === undefined) throw new InvalidClient('The client_id does not name a registered client');
   return client;
 }

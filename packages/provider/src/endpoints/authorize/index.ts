@@ -80,7 +80,7 @@ async function authorize(context: SignInContext, request: FastifyRequest, reply:
       ...target,
       clientId: client.clientId,
       scopes: checkScope(params, client),
-      resources: checkResourceParameter(params, client),
+      resources: checkResourceParameter(params, client, context.issuer),
       codeChallenge: checkPkce(params),
       nonce: checkNonce(params),
       prompt: checkPrompt(params),

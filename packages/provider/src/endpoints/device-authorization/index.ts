@@ -48,7 +48,7 @@ export function registerDeviceAuthorization(app: FastifyInstance, deps: DeviceAu
     );
     checkDeviceGrantAllowed(client);
     const scopes = checkDeviceScope(params, client);
-    const resources = checkResourceParameter(params, client);
+    const resources = checkResourceParameter(params, client, deps.issuer);
     const now = deps.clock();
     await checkDeviceAuthorizationRate(
       deps.limits,

@@ -23,9 +23,12 @@ export interface DiscoveryInputs {
     readonly revocation?: string;
     readonly deviceAuthorization?: string;
     readonly endSession?: string;
+    readonly registration?: string;
   };
   /** Default: the scope registry. */
   readonly scopes?: readonly ScopeDefinition[];
+  /** A client_id may be the URL of its metadata document (CIMD draft §6): some trust policy exists. */
+  readonly clientIdMetadataDocumentSupported?: boolean;
 }
 
 /** The protocol claims an ID token may carry (OIDC Core §2), besides the end-user claims of the scopes. */
@@ -100,6 +103,8 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     document['backchannel_logout_supported'] = true;
     document['backchannel_logout_session_supported'] = true;
   }
+  // RFC 8414 §2 / RFC 7591 §3: where clients register themselves.
+  if (inputs.endpoints.registration) document['registration_endpoint'] = inputs.endpoints.registration;
   if (inputs.endpoints.authorization) {
     // RFC 9207 §3: the authorization response carries `iss`.
     document['authorization_response_iss_parameter_supported'] = true;
@@ -115,6 +120,8 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     document['request_uri_parameter_supported'] = false;
     // OIDC Discovery §3: the pages are in English only for now.
     document['ui_locales_supported'] = ['en'];
+    // CIMD draft §6: clients may use the URL of their metadata document as client_id.
+    if (inputs.clientIdMetadataDocumentSupported) document['client_id_metadata_document_supported'] = true;
   }
   return document;
 }

@@ -16,6 +16,7 @@ export interface DiscoveryDeps {
   readonly maxAge: number;
   /** Absolute URLs of the endpoints the app serves besides the JWKS. */
   readonly endpoints?: Omit<DiscoveryInputs['endpoints'], 'jwks'>;
+  readonly clientIdMetadataDocumentSupported?: boolean;
 }
 
 /**
@@ -32,6 +33,7 @@ export function registerDiscovery(app: FastifyInstance, deps: DiscoveryDeps): vo
       grants: deps.grants,
       authMethods: deps.authMethods,
       endpoints: { ...deps.endpoints, jwks: deps.issuer + ENDPOINT_PATHS.jwks },
+      clientIdMetadataDocumentSupported: deps.clientIdMetadataDocumentSupported ?? false,
     }),
   );
   const headers = {

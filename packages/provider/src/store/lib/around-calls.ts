@@ -22,6 +22,8 @@ const STORE_SET: Record<Exclude<keyof ProviderStores, 'ping' | 'close'>, true> =
   requestRates: true,
   groups: true,
   emailLinks: true,
+  clientRegistrations: true,
+  initialAccessTokens: true,
 };
 const STORE_NAMES = Object.keys(STORE_SET) as (keyof typeof STORE_SET)[];
 

@@ -7,6 +7,7 @@ import { throttles } from './0005-throttles.js';
 import { attemptLimits } from './0006-attempt-limits.js';
 
 import { adminModel } from './0007-admin-model.js';
+import { clientRegistrations } from './0008-client-registrations.js';
 import { consentedClaims } from './0010-consented-claims.js';
 import { auditByUser } from './0011-audit-by-user.js';
 import { emailLinks } from './0012-email-links.js';
@@ -22,6 +23,7 @@ export const providerMigrations: MigrationSet = {
     throttles,
     attemptLimits,
     adminModel,
+    clientRegistrations,
     consentedClaims,
     auditByUser,
     emailLinks,
