@@ -236,13 +236,8 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   // The token path reads clients from memory (client_credentials then touches no database at all).
   // Endpoints see disabled clients as unknown, and a rotated-out secret only during its overlap;
   // registered, dynamically registered and metadata-document clients answer the one lookup.
-  const clients = endpointClients(
-    withClientSources(
-      createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock }),
-      clientSources,
-    ),
-    clock,
-  );
+  const cachedClients = createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock });
+  const clients = endpointClients(withClientSources(cachedClients, clientSources), clock);
   const refreshTokens = createRefreshTokens({
     store: stores.refreshTokens,
     settings: config.tokens,
@@ -318,7 +313,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     authMethods,
     clock,
     random: deps.random ?? secureRandomBytes,
-    onClientChanged: (clientId) => clients.invalidate(clientId),
+    onClientChanged: (clientId) => cachedClients.invalidate(clientId),
   });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
   registerRevocation(app, {
