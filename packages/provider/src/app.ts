@@ -7,6 +7,7 @@ import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { createCachedClientStore } from './clients/cache.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { createSenderConstraint } from './dpop/sender-constraint.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
 import { registerConsent } from './endpoints/consent/index.js';
@@ -168,7 +169,16 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   });
 
+  const secret = deps.secret ?? resolveSecret(config).bytes;
+  const dpop = createSenderConstraint({
+    issuer: config.issuer,
+    replayCache: stores.replayCache,
+    now: clock,
+    secret,
+    requireNonce: config.tokens.dpopRequireNonce,
+  });
   registerDiscovery(app, {
+    dpopSigningAlgorithms: dpop.algorithms,
     issuer: config.issuer,
     signingAlgorithms: deps.keyManager.algorithms,
     grants,
@@ -196,6 +206,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     clients,
     grants,
     authMethods,
+    dpop,
     ...(deps.metrics ? { onIssued: deps.metrics.tokenIssued } : {}),
     services: {
       stores,
@@ -211,6 +222,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerUserInfo(app, {
     issuer: config.issuer,
     stores,
+    dpop,
     verifyAccessToken: createAccessTokenVerifier({
       issuer: config.issuer,
       audience: userinfoAudience(config.issuer),
@@ -256,7 +268,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     keyManager: deps.keyManager,
     clock,
     random: deps.random ?? secureRandomBytes,
-    secret: deps.secret ?? resolveSecret(config).bytes,
+    secret,
     ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
   });
   registerAuthorization(app, signIn);

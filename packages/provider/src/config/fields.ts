@@ -129,6 +129,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     parse: parseDurationValue,
   },
   {
+    path: 'tokens.dpopRequireNonce',
+    env: ['LATCHKEY_TOKENS_DPOP_REQUIRE_NONCE'],
+    default: false,
+    parse: parseBoolean,
+  },
+  {
     path: 'clients.cacheTtl',
     env: ['LATCHKEY_CLIENTS_CACHE_TTL'],
     default: '30s',

@@ -70,6 +70,8 @@ export interface TokensConfig {
   readonly refreshTokenIdleLifetime: number;
   /** A refresh token family ends this long (seconds) after the sign-in, however often it is rotated. */
   readonly refreshTokenAbsoluteLifetime: number;
+  /** RFC 9449 §8: every DPoP proof must carry a server nonce. */
+  readonly dpopRequireNonce: boolean;
 }
 
 export interface MetricsConfig {

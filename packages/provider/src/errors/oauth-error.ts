@@ -36,7 +36,10 @@ export type OAuthErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'request_too_large'
-  | 'unsupported_media_type';
+  | 'unsupported_media_type'
+  // RFC 9449 §5, §7.1, §12.2: DPoP proofs at the token endpoint and protected resources.
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /**
  * An OAuth error is an answer to a bad request, not a fault: where it was thrown is in `debug`, and its
@@ -62,6 +65,11 @@ export class OAuthError extends Error {
   ) {
     super(withoutStackTrace(description ?? error));
     Error.stackTraceLimit = stackTraceLimit;
+  }
+
+  /** Headers the answer must carry besides the usual ones (e.g. `DPoP-Nonce`). */
+  responseHeaders(): Readonly<Record<string, string>> {
+    return {};
   }
 
   /** The RFC 6749 §5.2 body. */
@@ -115,6 +123,21 @@ export const NotFound = define('not_found', 404, 'NotFound');
 export const MethodNotAllowed = define('method_not_allowed', 405, 'MethodNotAllowed');
 export const RequestTooLarge = define('request_too_large', 413, 'RequestTooLarge');
 export const UnsupportedMediaType = define('unsupported_media_type', 415, 'UnsupportedMediaType');
+// RFC 9449 §5 (token endpoint: 400) and §7.1 (protected resources answer 401 with a DPoP challenge).
+export const InvalidDpopProof = define('invalid_dpop_proof', 400, 'InvalidDpopProof');
+/** RFC 9449 §8: the client must retry with the nonce sent in `DPoP-Nonce`. */
+export class UseDpopNonce extends OAuthError {
+  override readonly name = 'UseDpopNonce';
+  constructor(
+    readonly nonce: string,
+    description = 'Authorization server requires nonce in DPoP proof',
+  ) {
+    super('use_dpop_nonce', 400, description);
+  }
+  override responseHeaders(): Readonly<Record<string, string>> {
+    return { 'dpop-nonce': this.nonce };
+  }
+}
 
 /** What an HTTP layer needs to send an error: status, headers, JSON body. */
 export interface ErrorResponse {
@@ -134,5 +157,5 @@ export function errorResponse(error: unknown): ErrorResponse {
   const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
   // RFC 6749 §5.2: a 401 invalid_client carries a WWW-Authenticate challenge for the scheme the client used.
   if (oauth.status === 401) headers['www-authenticate'] = 'Basic realm="latchkey", charset="UTF-8"';
-  return { status: oauth.status, headers, body: oauth.toJSON() };
+  return { status: oauth.status, headers: { ...headers, ...oauth.responseHeaders() }, body: oauth.toJSON() };
 }

@@ -7,7 +7,8 @@ import type { RefreshTokens } from '../tokens/refresh-token.js';
 /** The successful token response, RFC 6749 §5.1 (and OIDC Core §3.1.3.3 for `id_token`). */
 export interface TokenResponseBody {
   readonly access_token: string;
-  readonly token_type: 'Bearer';
+  /** `DPoP` when the token endpoint bound the access token to a proof's key (RFC 9449 §5). */
+  readonly token_type: 'Bearer' | 'DPoP';
   readonly expires_in: number;
   readonly id_token?: string;
   readonly refresh_token?: string;
@@ -18,6 +19,8 @@ export interface TokenResponseBody {
 export interface GrantRequest {
   readonly client: ClientRecord;
   readonly params: RequestParams;
+  /** The thumbprint of the request's valid DPoP proof key (RFC 9449 §5), if it had one. */
+  readonly dpopJkt?: string | undefined;
 }
 
 /** What grant handlers may use; each reads only the part it needs. */

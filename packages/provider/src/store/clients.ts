@@ -49,6 +49,7 @@ function toRow(client: ClientRecord): ClientsTable {
     jwks_uri: client.jwksUri,
     allowed_resources: toJsonColumn(client.allowedResources),
     backchannel_logout_uri: client.backchannelLogoutUri,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens === true ? 1 : 0,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };
@@ -70,6 +71,8 @@ function fromRow(row: Selectable<ClientsTable>): ClientRecord {
     jwksUri: row.jwks_uri,
     allowedResources: fromJsonColumn<string[]>(row.allowed_resources),
     backchannelLogoutUri: row.backchannel_logout_uri,
+    // Present only when set, like every optional registration field.
+    ...(Number(row.dpop_bound_access_tokens) === 1 ? { dpopBoundAccessTokens: true } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

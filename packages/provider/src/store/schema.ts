@@ -26,6 +26,8 @@ export interface ClientsTable {
   backchannel_logout_uri: string | null;
   created_at: number;
   updated_at: number;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`, 0/1 (migration 0009). */
+  dpop_bound_access_tokens: number;
 }
 
 export interface UsersTable {
@@ -147,6 +149,8 @@ export interface RefreshTokensTable {
   idle_expires_at: number;
   absolute_expires_at: number;
   rotated_at: number | null;
+  /** RFC 9449 §5: the key thumbprint a public client's refresh tokens are bound to (migration 0009). */
+  dpop_jkt: string | null;
 }
 
 export interface DeviceCodesTable {

@@ -31,6 +31,8 @@ export interface ClientRecord {
   /** RFC 8707 resource indicators this client may ask tokens for. */
   readonly allowedResources: readonly string[];
   readonly backchannelLogoutUri: string | null;
+  /** RFC 9449 §5.2: every token request of this client must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens?: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -343,6 +345,8 @@ export interface RefreshTokenRecord {
   readonly absoluteExpiresAt: number;
   /** Set when it was exchanged for a successor. */
   readonly rotatedAt: number | null;
+  /** RFC 9449 §5: a public client's refresh token is usable only with a proof by this key. */
+  readonly dpopJkt?: string | null;
 }
 
 export type RotateRefreshTokenResult =

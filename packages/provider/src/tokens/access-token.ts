@@ -34,6 +34,8 @@ export interface AccessTokenInput {
   /** null for a client's own token (client_credentials): no grant, nothing for UserInfo to look up. */
   readonly grantId: string | null;
   readonly userinfoClaims: readonly string[];
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to. */
+  readonly dpopJkt?: string | undefined;
 }
 
 /** The claims of a JWT access token, RFC 9068 §2.2 (and §2.2.1 for auth_time, acr, amr). */
@@ -52,6 +54,7 @@ export function accessTokenClaims(input: AccessTokenInput): Record<string, unkno
     ...(input.amr.length === 0 ? {} : { amr: [...input.amr] }),
     ...(input.grantId === null ? {} : { [GRANT_ID_CLAIM]: input.grantId }),
     ...(input.userinfoClaims.length === 0 ? {} : { [USERINFO_CLAIMS_CLAIM]: [...input.userinfoClaims] }),
+    ...(input.dpopJkt === undefined ? {} : { cnf: { jkt: input.dpopJkt } }),
   };
 }
 

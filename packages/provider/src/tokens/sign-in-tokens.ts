@@ -38,6 +38,8 @@ export interface SignInTokenInput {
   readonly amr: readonly string[];
   readonly sid: string | null;
   readonly claimsRequest: ClaimsRequest;
+  /** RFC 9449 §6.1: bind the access token to this DPoP key thumbprint. */
+  readonly dpopJkt?: string | undefined;
 }
 
 export interface IssuedTokens {
@@ -55,6 +57,8 @@ export interface ClientTokenInput {
   readonly scopes: readonly string[];
   /** RFC 8707 resources, already checked against the client's allowed resources. */
   readonly audience: readonly string[];
+  /** RFC 9449 §6.1: bind the access token to this DPoP key thumbprint. */
+  readonly dpopJkt?: string | undefined;
 }
 
 export interface TokenIssuer {
@@ -96,6 +100,7 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
           amr: input.amr,
           grantId: input.grantId,
           userinfoClaims: requestedClaimNames(input.claimsRequest.userinfo, input.client.scopes),
+          dpopJkt: input.dpopJkt,
         }),
         deps.signingKey(settings.accessTokenAlg),
       );
@@ -148,6 +153,7 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
           amr: [],
           grantId: null,
           userinfoClaims: [],
+          dpopJkt: input.dpopJkt,
         }),
         deps.signingKey(settings.accessTokenAlg),
       );

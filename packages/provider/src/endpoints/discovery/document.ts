@@ -26,6 +26,8 @@ export interface DiscoveryInputs {
   };
   /** Default: the scope registry. */
   readonly scopes?: readonly ScopeDefinition[];
+  /** DPoP proof algorithms the token endpoint accepts (RFC 9449 §5.1); absent without DPoP. */
+  readonly dpopSigningAlgorithms?: readonly JwsAlgorithm[];
 }
 
 /** The protocol claims an ID token may carry (OIDC Core §2), besides the end-user claims of the scopes. */
@@ -76,6 +78,9 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     if (authMethods.some((m) => m.requiresClientKeys)) {
       // OIDC Discovery §3: the algorithms a private_key_jwt assertion may be signed with (RFC 7523).
       document['token_endpoint_auth_signing_alg_values_supported'] = [...CLIENT_ASSERTION_ALGORITHMS];
+    }
+    if (inputs.dpopSigningAlgorithms !== undefined) {
+      document['dpop_signing_alg_values_supported'] = [...inputs.dpopSigningAlgorithms];
     }
   }
   // RFC 8414 §2: introspection needs a confidential client (RFC 7662 §2.1); revocation takes every

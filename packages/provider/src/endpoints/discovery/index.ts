@@ -16,6 +16,7 @@ export interface DiscoveryDeps {
   readonly maxAge: number;
   /** Absolute URLs of the endpoints the app serves besides the JWKS. */
   readonly endpoints?: Omit<DiscoveryInputs['endpoints'], 'jwks'>;
+  readonly dpopSigningAlgorithms?: readonly JwsAlgorithm[];
 }
 
 /**
@@ -32,6 +33,9 @@ export function registerDiscovery(app: FastifyInstance, deps: DiscoveryDeps): vo
       grants: deps.grants,
       authMethods: deps.authMethods,
       endpoints: { ...deps.endpoints, jwks: deps.issuer + ENDPOINT_PATHS.jwks },
+      ...(deps.dpopSigningAlgorithms === undefined
+        ? {}
+        : { dpopSigningAlgorithms: deps.dpopSigningAlgorithms }),
     }),
   );
   const headers = {

@@ -1,6 +1,7 @@
-import { bearerChallenge } from '@latchkey/oidc';
+import { bearerChallenge, dpopChallenge } from '@latchkey/oidc';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userClaims } from '../../claims/index.js';
+import { dpopHeaderValues, type SenderConstraint } from '../../dpop/sender-constraint.js';
 import { errorResponse, InvalidToken, OAuthError } from '../../errors/index.js';
 import { RequestParams } from '../../lib/request-params.js';
 import { claimsForScopes } from '../../scopes/index.js';
@@ -11,6 +12,7 @@ import {
   checkAccessToken,
   checkGrantNotRevoked,
   checkOpenidScope,
+  checkSenderConstraint,
   checkUserActive,
   extractAccessToken,
   grantIdOf,
@@ -21,6 +23,7 @@ export interface UserInfoDeps {
   readonly issuer: string;
   readonly verifyAccessToken: AccessTokenVerifier;
   readonly stores: Pick<ProviderStores, 'grants' | 'users'>;
+  readonly dpop: SenderConstraint;
 }
 
 /**
@@ -31,16 +34,23 @@ export interface UserInfoDeps {
 export function registerUserInfo(app: FastifyInstance, deps: UserInfoDeps): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      const { token } = extractAccessToken(
+      const presented = extractAccessToken(
         request.headers.authorization,
         request.form,
         RequestParams.fromUrl(request.url),
       );
+      const { token } = presented;
       if (token === undefined) {
         // RFC 6750 §3.1: a request with no token at all gets a challenge without an error code.
         return sendBearerError(request, reply, new InvalidToken('An access token is required'), deps, false);
       }
       const claims = await checkAccessToken(token, deps.verifyAccessToken);
+      await checkSenderConstraint(
+        claims,
+        { token, ...(presented.scheme === undefined ? {} : { scheme: presented.scheme }) },
+        { method: request.method, url: request.url, proofs: dpopHeaderValues(request.raw.rawHeaders) },
+        deps.dpop,
+      );
       const scopes = checkOpenidScope(claims);
       checkGrantNotRevoked(await deps.stores.grants.get(grantIdOf(claims)), claims);
       const user = checkUserActive(await deps.stores.users.getById(String(claims.sub)));
@@ -77,11 +87,20 @@ function sendBearerError(
   }
   const { 'www-authenticate': _basic, ...headers }: Record<string, string> = response.headers;
   const code = response.body.error;
-  if (code === 'invalid_token' || code === 'insufficient_scope' || code === 'invalid_request') {
+  let status = response.status;
+  if (code === 'invalid_dpop_proof' || code === 'use_dpop_nonce') {
+    // RFC 9449 §7.1, §9: a protected resource answers proof problems with 401 and a DPoP challenge.
+    status = 401;
+    headers['www-authenticate'] = dpopChallenge({
+      realm: deps.issuer,
+      ...(withErrorCode ? { error: code, errorDescription: response.body.error_description } : {}),
+      algs: deps.dpop.algorithms,
+    });
+  } else if (code === 'invalid_token' || code === 'insufficient_scope' || code === 'invalid_request') {
     headers['www-authenticate'] = bearerChallenge({
       realm: deps.issuer,
       ...(withErrorCode ? { error: code, errorDescription: response.body.error_description } : {}),
     });
   }
-  return reply.code(response.status).headers(headers).send(response.body);
+  return reply.code(status).headers(headers).send(response.body);
 }
