@@ -21,6 +21,7 @@ import { createTokenInspector } from './endpoints/introspection/inspect-token.js
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
 import { ENDPOINT_PATHS } from './endpoints/paths.js';
+import { registerPushedAuthorization } from './endpoints/pushed-authorization/index.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
@@ -72,6 +73,7 @@ export interface ProviderAppDeps {
     | 'deviceCodes'
     | 'replayCache'
     | 'throttles'
+    | 'pushedRequests'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -179,6 +181,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   });
   registerDiscovery(app, {
     dpopSigningAlgorithms: dpop.algorithms,
+    requirePushedRequests: config.authorization.requirePushedRequests,
     issuer: config.issuer,
     signingAlgorithms: deps.keyManager.algorithms,
     grants,
@@ -191,6 +194,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       introspection: config.issuer + ENDPOINT_PATHS.introspection,
       revocation: config.issuer + ENDPOINT_PATHS.revocation,
       deviceAuthorization: config.issuer + ENDPOINT_PATHS.deviceAuthorization,
+      pushedAuthorization: config.issuer + ENDPOINT_PATHS.pushedAuthorization,
       endSession: config.issuer + ENDPOINT_PATHS.endSession,
     },
   });
@@ -251,6 +255,15 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     clock,
     random: deps.random ?? secureRandomBytes,
     settings: config.device,
+  });
+  registerPushedAuthorization(app, {
+    issuer: config.issuer,
+    clients,
+    authMethods,
+    pushedRequests: stores.pushedRequests,
+    now: clock,
+    random: deps.random ?? secureRandomBytes,
+    lifetime: config.authorization.pushedRequestLifetime,
   });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
   registerRevocation(app, {

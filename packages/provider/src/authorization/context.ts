@@ -25,7 +25,15 @@ import { createInteractionSealer, type InteractionSealer } from './interaction.j
 /** The stores the sign-in flow reads and writes. */
 export type SignInStores = Pick<
   ProviderStores,
-  'clients' | 'users' | 'sessions' | 'consents' | 'grants' | 'authorizationCodes' | 'audit' | 'throttles'
+  | 'clients'
+  | 'users'
+  | 'sessions'
+  | 'consents'
+  | 'grants'
+  | 'authorizationCodes'
+  | 'audit'
+  | 'throttles'
+  | 'pushedRequests'
 >;
 
 /**
@@ -41,6 +49,8 @@ export interface SignInContext {
   readonly clock: Clock;
   readonly random: (n: number) => Buffer;
   readonly codeLifetime: number;
+  /** RFC 9126 §5: every authorization request must be pushed first (config). */
+  readonly requirePushedRequests: boolean;
   readonly theme: Theme;
   readonly sessions: SessionManager;
   readonly browser: BrowserBinding;
@@ -78,6 +88,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     clock: deps.clock,
     random: deps.random,
     codeLifetime: config.authorization.codeLifetime,
+    requirePushedRequests: config.authorization.requirePushedRequests,
     theme: createTheme(config.ui, basePath),
     sessions: createSessionManager({
       store: deps.stores.sessions,

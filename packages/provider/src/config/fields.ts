@@ -21,6 +21,7 @@ import {
   parsePort,
   parseProductName,
   parsePublicUrl,
+  parsePushedRequestLifetime,
   parseSigningAlgorithm,
   parseTrustedProxies,
 } from './parsers.js';
@@ -91,6 +92,18 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     env: ['LATCHKEY_AUTHORIZATION_CODE_LIFETIME'],
     default: '60s',
     parse: parseCodeLifetime,
+  },
+  {
+    path: 'authorization.pushedRequestLifetime',
+    env: ['LATCHKEY_AUTHORIZATION_PUSHED_REQUEST_LIFETIME'],
+    default: '60s',
+    parse: parsePushedRequestLifetime,
+  },
+  {
+    path: 'authorization.requirePushedRequests',
+    env: ['LATCHKEY_AUTHORIZATION_REQUIRE_PUSHED_REQUESTS'],
+    default: false,
+    parse: parseBoolean,
   },
   { path: 'ui.productName', env: ['LATCHKEY_UI_PRODUCT_NAME'], default: 'Latchkey', parse: parseProductName },
   { path: 'ui.logoUrl', env: ['LATCHKEY_UI_LOGO_URL'], parse: parsePublicUrl },

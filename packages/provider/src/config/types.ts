@@ -102,6 +102,10 @@ export interface SessionConfig {
 export interface AuthorizationConfig {
   /** Lifetime of an authorization code, seconds (at most 60: checklist A2). */
   readonly codeLifetime: number;
+  /** Lifetime of a pushed authorization request's `request_uri`, seconds (RFC 9126 §2.2). */
+  readonly pushedRequestLifetime: number;
+  /** Every authorization request must be pushed first (RFC 9126 §5). */
+  readonly requirePushedRequests: boolean;
 }
 
 export interface UiConfig {

@@ -15,6 +15,7 @@ export const ENDPOINT_PATHS = {
   introspection: '/introspect',
   revocation: '/revoke',
   deviceAuthorization: '/device_authorization',
+  pushedAuthorization: '/par',
   device: '/device',
   healthz: '/healthz',
   readyz: '/readyz',

@@ -39,6 +39,8 @@ export type OAuthErrorCode =
   | 'unsupported_media_type'
   // RFC 9449 §5, §7.1, §12.2: DPoP proofs at the token endpoint and protected resources.
   | 'invalid_dpop_proof'
+  // RFC 9126 §4 / OIDC Core §3.1.2.6: a pushed request's request_uri that cannot be used.
+  | 'invalid_request_uri'
   | 'use_dpop_nonce';
 
 /**

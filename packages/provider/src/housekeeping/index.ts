@@ -5,7 +5,8 @@ import type { ProviderStores } from '../store/types.js';
 type ExpiringStores = Pick<
   ProviderStores,
   'authorizationCodes' | 'refreshTokens' | 'deviceCodes' | 'replayCache' | 'leases' | 'throttles'
->;
+> &
+  Partial<Pick<ProviderStores, 'pushedRequests'>>;
 
 export interface HousekeepingDeps {
   readonly stores: ExpiringStores;
@@ -53,6 +54,7 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
       deps.stores.deviceCodes.deleteExpired(now),
       deps.stores.replayCache.deleteExpired(now),
       deps.stores.throttles.deleteIdleSince(now - THROTTLE_IDLE_LIMIT),
+      deps.stores.pushedRequests?.deleteExpired(now) ?? 0,
     ]);
     const deleted = counts.reduce((a, b) => a + b, 0);
     if (deleted > 0) deps.logger?.info({ deleted }, 'housekeeping deleted expired rows');

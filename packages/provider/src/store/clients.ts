@@ -50,6 +50,7 @@ function toRow(client: ClientRecord): ClientsTable {
     allowed_resources: toJsonColumn(client.allowedResources),
     backchannel_logout_uri: client.backchannelLogoutUri,
     dpop_bound_access_tokens: client.dpopBoundAccessTokens === true ? 1 : 0,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests === true ? 1 : 0,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };
@@ -73,6 +74,9 @@ function fromRow(row: Selectable<ClientsTable>): ClientRecord {
     backchannelLogoutUri: row.backchannel_logout_uri,
     // Present only when set, like every optional registration field.
     ...(Number(row.dpop_bound_access_tokens) === 1 ? { dpopBoundAccessTokens: true } : {}),
+    ...(Number(row.require_pushed_authorization_requests) === 1
+      ? { requirePushedAuthorizationRequests: true }
+      : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -7,6 +7,7 @@ import { createDeviceCodeStore } from './device-codes.js';
 import { createGrantStore } from './grants.js';
 import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
+import { createPushedRequestStore } from './pushed-requests.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createReplayCache } from './replay-cache.js';
 import type { ProviderSchema } from './schema.js';
@@ -49,6 +50,7 @@ export async function openProviderStores(
     deviceCodes: createDeviceCodeStore(db),
     replayCache: createReplayCache(db),
     throttles: createThrottleStore(db),
+    pushedRequests: createPushedRequestStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

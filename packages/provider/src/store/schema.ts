@@ -28,6 +28,8 @@ export interface ClientsTable {
   updated_at: number;
   /** RFC 9449 §5.2 `dpop_bound_access_tokens`, 0/1 (migration 0009). */
   dpop_bound_access_tokens: number;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`, 0/1 (migration 0009). */
+  require_pushed_authorization_requests: number;
 }
 
 export interface UsersTable {
@@ -202,6 +204,18 @@ export interface ProviderSchema {
   device_codes: DeviceCodesTable;
   replay_cache: ReplayCacheTable;
   throttles: ThrottlesTable;
+  pushed_authorization_requests: PushedAuthorizationRequestsTable;
+}
+
+/** RFC 9126: pushed authorization requests (migration 0009). */
+export interface PushedAuthorizationRequestsTable {
+  /** SHA-256 of the `request_uri`, base64url. */
+  request_uri_hash: string;
+  client_id: string;
+  /** JSON array of [name, value] pairs, as pushed (repeated names kept). */
+  params: string;
+  expires_at: number;
+  consumed_at: number | null;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */

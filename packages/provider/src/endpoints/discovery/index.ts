@@ -17,6 +17,7 @@ export interface DiscoveryDeps {
   /** Absolute URLs of the endpoints the app serves besides the JWKS. */
   readonly endpoints?: Omit<DiscoveryInputs['endpoints'], 'jwks'>;
   readonly dpopSigningAlgorithms?: readonly JwsAlgorithm[];
+  readonly requirePushedRequests?: boolean;
 }
 
 /**
@@ -36,6 +37,9 @@ export function registerDiscovery(app: FastifyInstance, deps: DiscoveryDeps): vo
       ...(deps.dpopSigningAlgorithms === undefined
         ? {}
         : { dpopSigningAlgorithms: deps.dpopSigningAlgorithms }),
+      ...(deps.requirePushedRequests === undefined
+        ? {}
+        : { requirePushedRequests: deps.requirePushedRequests }),
     }),
   );
   const headers = {

@@ -4,10 +4,10 @@ import { signIn } from './0002-sign-in.js';
 import { tokenLifecycle } from './0003-token-lifecycle.js';
 import { grantResources } from './0004-grant-resources.js';
 import { throttles } from './0005-throttles.js';
-import { dpopBinding } from './0009-dpop-binding.js';
+import { machineIdentity } from './0009-machine-identity.js';
 
 /** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
 export const providerMigrations: MigrationSet = {
   namespace: 'provider',
-  migrations: [initial, signIn, tokenLifecycle, grantResources, throttles, dpopBinding],
+  migrations: [initial, signIn, tokenLifecycle, grantResources, throttles, machineIdentity],
 };
