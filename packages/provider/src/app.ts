@@ -37,6 +37,7 @@ import {
   UnsupportedMediaType,
 } from './errors/index.js';
 import { GRANTS, type GrantDefinition } from './grants/index.js';
+import { createMachineIdentityServices } from './grants/machine-identity.js';
 import type { KeyManager } from './keys/key-manager.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createLogger } from './lib/create-logger.js';
@@ -220,6 +221,14 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
         settings: { issuer: config.issuer, ...config.tokens },
         signingKey: (alg) => deps.keyManager.signingKey(alg),
         now: clock,
+      }),
+      machine: createMachineIdentityServices({
+        config,
+        jwks: () => deps.keyManager.jwks(),
+        algorithms: deps.keyManager.algorithms,
+        replayCache: stores.replayCache,
+        now: clock,
+        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
       }),
     },
   });

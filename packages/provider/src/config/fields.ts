@@ -3,6 +3,7 @@
  * variable, its default and its parser. docs/configuration.md documents this table; the loader, the
  * defaults and the error messages all come from it, so they cannot drift apart.
  */
+import { parseTokenExchangePolicies, parseWorkloadTrustRules } from './machine-identity.js';
 import {
   type Parsed,
   parseAlgorithms,
@@ -155,5 +156,17 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   },
   { path: 'metrics.host', env: ['LATCHKEY_METRICS_HOST'], default: '127.0.0.1', parse: parseHost },
   { path: 'metrics.port', env: ['LATCHKEY_METRICS_PORT'], parse: parsePort },
+  {
+    path: 'tokenExchange.clients',
+    env: ['LATCHKEY_TOKEN_EXCHANGE_CLIENTS'],
+    default: {},
+    parse: parseTokenExchangePolicies,
+  },
+  {
+    path: 'workloadIdentity.trust',
+    env: ['LATCHKEY_WORKLOAD_IDENTITY_TRUST'],
+    default: [],
+    parse: parseWorkloadTrustRules,
+  },
   { path: 'shutdownTimeout', env: ['LATCHKEY_SHUTDOWN_TIMEOUT'], default: '10s', parse: parseDurationValue },
 ];

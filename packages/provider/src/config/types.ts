@@ -1,4 +1,5 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
+import type { TokenExchangePolicy, WorkloadTrustRule } from './machine-identity.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -57,6 +58,10 @@ export interface ProviderConfig {
   readonly metrics: MetricsConfig;
   /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
   readonly shutdownTimeout: number;
+  /** RFC 8693: which client may exchange which tokens, for what (none by default). */
+  readonly tokenExchange: { readonly clients: Readonly<Record<string, TokenExchangePolicy>> };
+  /** RFC 7523 §2.1: external issuers whose tokens stand for machine clients (none by default). */
+  readonly workloadIdentity: { readonly trust: readonly WorkloadTrustRule[] };
 }
 
 export interface TokensConfig {

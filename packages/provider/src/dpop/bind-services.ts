@@ -18,6 +18,7 @@ export function bindGrantServices(
       ...tokens,
       issueSignInTokens: (input) => tokens.issueSignInTokens({ ...input, dpopJkt: jkt }),
       issueClientToken: (input) => tokens.issueClientToken({ ...input, dpopJkt: jkt }),
+      issueMachineToken: (input) => tokens.issueMachineToken({ ...input, dpopJkt: jkt }),
     },
     refreshTokens:
       client.type === 'public'

@@ -36,6 +36,8 @@ export interface AccessTokenInput {
   readonly userinfoClaims: readonly string[];
   /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to. */
   readonly dpopJkt?: string | undefined;
+  /** RFC 8693 §4.1: who acts for the subject (nested for a chain of delegations). */
+  readonly act?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The claims of a JWT access token, RFC 9068 §2.2 (and §2.2.1 for auth_time, acr, amr). */
@@ -55,6 +57,7 @@ export function accessTokenClaims(input: AccessTokenInput): Record<string, unkno
     ...(input.grantId === null ? {} : { [GRANT_ID_CLAIM]: input.grantId }),
     ...(input.userinfoClaims.length === 0 ? {} : { [USERINFO_CLAIMS_CLAIM]: [...input.userinfoClaims] }),
     ...(input.dpopJkt === undefined ? {} : { cnf: { jkt: input.dpopJkt } }),
+    ...(input.act === undefined ? {} : { act: input.act }),
   };
 }
 

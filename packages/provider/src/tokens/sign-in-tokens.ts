@@ -61,9 +61,27 @@ export interface ClientTokenInput {
   readonly dpopJkt?: string | undefined;
 }
 
+/**
+ * An access token a machine gets for a subject by token exchange (RFC 8693: the subject's `sub` and
+ * the acting client's `client_id`, `act` for delegation) or for itself by a workload assertion
+ * (RFC 7523 §2.1: `sub` = the client). It never outlives `expiresAtMost` (the subject token's `exp`).
+ */
+export interface MachineTokenInput {
+  readonly subject: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly audience: readonly string[];
+  readonly act?: Readonly<Record<string, unknown>> | undefined;
+  readonly expiresAtMost?: number | undefined;
+  /** The subject's grant, so revoking it (logout) is seen at UserInfo; null for a client's own token. */
+  readonly grantId: string | null;
+  readonly dpopJkt?: string | undefined;
+}
+
 export interface TokenIssuer {
   issueSignInTokens(input: SignInTokenInput): IssuedTokens;
   issueClientToken(input: ClientTokenInput): IssuedTokens;
+  issueMachineToken(input: MachineTokenInput): IssuedTokens;
 }
 
 /** 128 bits: `jti` only needs to be unique (RFC 7519 §4.1.7). */
@@ -135,6 +153,34 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
         expiresIn: settings.accessTokenLifetime,
         scope: input.scopes.join(' '),
       };
+    },
+    issueMachineToken(input) {
+      const issuedAt = deps.now();
+      const lifetime = Math.min(
+        settings.accessTokenLifetime,
+        input.expiresAtMost === undefined ? Number.POSITIVE_INFINITY : input.expiresAtMost - issuedAt,
+      );
+      const accessToken = signAccessToken(
+        accessTokenClaims({
+          issuer: settings.issuer,
+          subject: input.subject,
+          audience: input.audience,
+          clientId: input.clientId,
+          scopes: input.scopes,
+          jti: random(JTI_BYTES).toString('base64url'),
+          issuedAt,
+          lifetime,
+          authTime: null,
+          acr: null,
+          amr: [],
+          grantId: input.grantId,
+          userinfoClaims: [],
+          dpopJkt: input.dpopJkt,
+          act: input.act,
+        }),
+        deps.signingKey(settings.accessTokenAlg),
+      );
+      return { accessToken, idToken: undefined, expiresIn: lifetime, scope: input.scopes.join(' ') };
     },
     issueClientToken(input) {
       const accessToken = signAccessToken(
