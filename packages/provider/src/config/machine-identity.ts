@@ -28,7 +28,7 @@ export interface WorkloadTrustRule {
   /** The external issuer (`iss`), exactly. */
   readonly issuer: string;
   /** Its JWKS; default from its discovery document. */
-  readonly jwksUri: string | undefined;
+  readonly jwksUri?: string | undefined;
   /** The audience the assertion must carry (`aud`). */
   readonly audience: string;
   /** Conditions on the assertion's claims; every one must hold. */
