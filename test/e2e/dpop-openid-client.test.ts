@@ -217,6 +217,10 @@ describe('DPoP with openid-client against the provider', () => {
     const replay = await post(proof);
     assert.equal(replay.status, 400);
     assert.equal(((await replay.json()) as { error: string }).error, 'invalid_dpop_proof');
+    // The database replay cache decides: of parallel uses of one fresh proof, exactly one gets a token.
+    const fresh = createDpopProof(keys, { htm: 'POST', htu: `${issuer}/token` });
+    const parallel = await Promise.all(Array.from({ length: 10 }, () => post(fresh)));
+    assert.equal(parallel.filter((r) => r.status === 200).length, 1);
     const elsewhere = await post(createDpopProof(keys, { htm: 'POST', htu: `${issuer}/introspect` }));
     assert.equal(((await elsewhere.json()) as { error: string }).error, 'invalid_dpop_proof');
   });

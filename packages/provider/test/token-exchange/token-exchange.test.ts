@@ -3,6 +3,7 @@
 // Checklist D2: audience or scope outside policy, a revoked subject token, impersonation not allowed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { isJoseError, LocalKeySet, verifyJwt } from '@latchkey/oidc';
 import { createClient, createUser } from '@latchkey/provider';
 import { recordAuthorizationCode, recordSession } from '../helpers/authorization.js';
 import { basicAuth } from '../helpers/basic-auth.js';
@@ -133,6 +134,38 @@ describe('token exchange', () => {
     const [event] = await f.stores.audit.list({ limit: 1, type: 'token.exchanged' });
     assert.equal(event?.clientId, 'service-a');
     assert.equal(event?.details?.mode, 'delegation');
+  });
+
+  test('M4: the exchanged token is accepted by the API it names and refused by another (no passthrough)', async () => {
+    const { access_token } = await userTokens();
+    const exchanged = (
+      await exchange('service-a', {
+        subject_token: access_token,
+        actor_token: await ownToken('service-a'),
+        actor_token_type: ACCESS_TOKEN,
+        audience: ORDERS,
+      })
+    ).json().access_token as string;
+    const keys = LocalKeySet.fromJwks((await f.app.inject({ url: '/jwks' })).json());
+    const at = (audience: string) =>
+      verifyJwt(exchanged, keys, {
+        issuer: f.config.issuer,
+        audience,
+        typ: 'at+jwt',
+        now: () => f.clock.now() * 1000,
+      });
+    assert.equal((await at(ORDERS)).claims.sub, userId);
+    await assert.rejects(at(BILLING), (error: unknown) => isJoseError(error, 'ERR_JWT_CLAIM_INVALID'));
+    // The user's own token, forwarded as it is, is not valid at the orders API either.
+    await assert.rejects(
+      verifyJwt(access_token, keys, {
+        issuer: f.config.issuer,
+        audience: ORDERS,
+        typ: 'at+jwt',
+        now: () => f.clock.now() * 1000,
+      }),
+      (error: unknown) => isJoseError(error, 'ERR_JWT_CLAIM_INVALID'),
+    );
   });
 
   test('D2: a chain of delegations nests act, the latest actor outermost', async () => {
