@@ -263,6 +263,8 @@ describe('DPoP with openid-client against the provider', () => {
       (error: client.WWWAuthenticateChallengeError) => {
         assert.equal(error.status, 401);
         assert.equal(error.cause[0]?.parameters.error, 'invalid_token');
+        // RFC 9449 §7.1: a request made with the DPoP scheme is answered with a DPoP challenge.
+        assert.equal(error.cause[0]?.scheme, 'dpop');
         return true;
       },
     );

@@ -1,4 +1,4 @@
-import { bearerChallenge, dpopChallenge } from '@latchkey/oidc';
+import { bearerChallenge, type DpopErrorCode, dpopChallenge } from '@latchkey/oidc';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userClaims } from '../../claims/index.js';
 import { dpopHeaderValues, type SenderConstraint } from '../../dpop/sender-constraint.js';
@@ -87,13 +87,18 @@ function sendBearerError(
   }
   const { 'www-authenticate': _basic, ...headers }: Record<string, string> = response.headers;
   const code = response.body.error;
+  const errorParams = withErrorCode
+    ? { error: code as DpopErrorCode, errorDescription: response.body.error_description }
+    : {};
   let status = response.status;
-  if (code === 'invalid_dpop_proof' || code === 'use_dpop_nonce') {
-    // RFC 9449 §7.1, §9: a protected resource answers proof problems with 401 and a DPoP challenge.
-    status = 401;
+  // RFC 9449 §7.1: a request made with the DPoP scheme, or a proof problem, gets a DPoP challenge
+  // (proof problems with 401, §9); anything else the RFC 6750 Bearer challenge.
+  const usedDpop = /^dpop(\s|$)/i.test(request.headers.authorization ?? '');
+  if (code === 'invalid_dpop_proof' || code === 'use_dpop_nonce') status = 401;
+  if (status === 401 && (usedDpop || code === 'invalid_dpop_proof' || code === 'use_dpop_nonce')) {
     headers['www-authenticate'] = dpopChallenge({
       realm: deps.issuer,
-      ...(withErrorCode ? { error: code, errorDescription: response.body.error_description } : {}),
+      ...errorParams,
       algs: deps.dpop.algorithms,
     });
   } else if (code === 'invalid_token' || code === 'insufficient_scope' || code === 'invalid_request') {
