@@ -36,6 +36,31 @@ async function thumbprintOf(keyPair: client.CryptoKeyPair): Promise<string> {
   return jwkThumbprint({ kty: jwk.kty!, crv: jwk.crv, x: jwk.x, y: jwk.y });
 }
 
+/** A session, a grant and a code of the public client `native`, as /authorize records them; the callback URL. */
+async function recordedCallback(
+  provider: RunningProvider,
+  issuer: string,
+  userId: string,
+  { verifier, nonce, state }: { verifier: string; nonce: string; state: string },
+): Promise<URL> {
+  const now = Math.floor(Date.now() / 1000);
+  const sid = await recordSession(provider.stores.sessions, { userId, authTime: now, now });
+  const { code } = await recordAuthorizationCode(provider.stores, {
+    clientId: 'native',
+    userId,
+    redirectUri: REDIRECT_URI,
+    scopes: SCOPES,
+    nonce,
+    codeChallenge: await client.calculatePKCECodeChallenge(verifier),
+    sid,
+    authTime: now,
+    createdAt: now,
+  });
+  const url = new URL(REDIRECT_URI);
+  url.search = new URLSearchParams({ code, state, iss: issuer }).toString();
+  return url;
+}
+
 describe('DPoP with openid-client against the provider', () => {
   let op: TestProvider;
   let provider: RunningProvider;
@@ -78,24 +103,8 @@ describe('DPoP with openid-client against the provider', () => {
   const service = () =>
     client.discovery(new URL(issuer), 'billing', {}, client.ClientSecretBasic(serviceSecret), options);
 
-  async function callback(verifier: string, nonce: string, state: string): Promise<URL> {
-    const now = Math.floor(Date.now() / 1000);
-    const sid = await recordSession(provider.stores.sessions, { userId, authTime: now, now });
-    const { code } = await recordAuthorizationCode(provider.stores, {
-      clientId: 'native',
-      userId,
-      redirectUri: REDIRECT_URI,
-      scopes: SCOPES,
-      nonce,
-      codeChallenge: await client.calculatePKCECodeChallenge(verifier),
-      sid,
-      authTime: now,
-      createdAt: now,
-    });
-    const url = new URL(REDIRECT_URI);
-    url.search = new URLSearchParams({ code, state, iss: issuer }).toString();
-    return url;
-  }
+  const callback = (verifier: string, nonce: string, state: string) =>
+    recordedCallback(provider, issuer, userId, { verifier, nonce, state });
 
   async function signIn(config: client.Configuration, dpop?: client.DPoPHandle) {
     const verifier = client.randomPKCECodeVerifier();
@@ -300,8 +309,20 @@ describe('DPoP with openid-client against the provider', () => {
 describe('DPoP server nonces with openid-client', () => {
   let op: TestProvider;
   let secret: string;
+  let userId: string;
   before(async () => {
     op = await startTestProvider({ env: { LATCHKEY_TOKENS_DPOP_REQUIRE_NONCE: 'true' } });
+    await createClient(op.provider.stores, {
+      name: 'Native app',
+      clientId: 'native',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      scopes: SCOPES,
+    });
+    userId = (
+      await createUser(op.provider.stores, { username: 'bob', password: 'correct horse battery staple' })
+    ).id;
     secret = (
       await createClient(op.provider.stores, {
         name: 'Billing',
@@ -342,5 +363,34 @@ describe('DPoP server nonces with openid-client', () => {
     const DPoP = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
     const tokens = await client.clientCredentialsGrant(config, { resource: API }, { DPoP });
     assert.equal(tokens.token_type, 'dpop');
+  });
+
+  test('our relying-party client retries with the nonce it was given, and its next proofs carry it', async () => {
+    const keys = await generateKeyPair('ES256');
+    const rp = createOidcClient({
+      issuer: op.issuer,
+      clientId: 'native',
+      redirectUri: REDIRECT_URI,
+      scopes: SCOPES,
+      dpop: keys,
+    });
+    const codeVerifier = client.randomPKCECodeVerifier();
+    const nonce = client.randomNonce();
+    const state = client.randomState();
+    const url = await recordedCallback(op.provider, op.issuer, userId, {
+      verifier: codeVerifier,
+      nonce,
+      state,
+    });
+    const tokens = await rp.handleCallback(url.searchParams, { state, nonce, codeVerifier });
+    assert.equal(tokens.tokenType, 'DPoP');
+    const userinfo = `${op.issuer}/userinfo`;
+    const response = await fetch(userinfo, {
+      headers: {
+        authorization: `DPoP ${tokens.accessToken}`,
+        dpop: rp.dpopProver!.proof('GET', userinfo, tokens.accessToken),
+      },
+    });
+    assert.equal(response.status, 200, await response.clone().text());
   });
 });

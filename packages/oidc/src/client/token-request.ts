@@ -35,9 +35,9 @@ export async function postTokenRequest(
     const password = formEncode(options.clientSecret);
     headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
-  let { response, bytes, error } = await post(endpoint, headers, form, options);
+  let { response, bytes, error, newNonce } = await post(endpoint, headers, form, options);
   // RFC 9449 §8: a server that wants a nonce answers use_dpop_nonce with one; retry once with it.
-  if (error === 'use_dpop_nonce' && options.dpop?.rememberNonce(endpoint, response.headers) === true) {
+  if (error === 'use_dpop_nonce' && newNonce) {
     ({ response, bytes, error } = await post(endpoint, headers, form, options));
   }
   if (!response.ok) {
@@ -65,7 +65,7 @@ async function post(
   headers: Record<string, string>,
   form: URLSearchParams,
   options: TokenRequestOptions,
-): Promise<{ response: Response; bytes: Uint8Array; error: string | undefined }> {
+): Promise<{ response: Response; bytes: Uint8Array; error: string | undefined; newNonce: boolean }> {
   const dpop = options.dpop;
   let response: Response;
   try {
@@ -81,7 +81,7 @@ async function post(
       cause,
     });
   }
-  dpop?.rememberNonce(endpoint, response.headers);
+  const newNonce = dpop?.rememberNonce(endpoint, response.headers) === true;
   const bytes = await readBounded(response, options.maxBytes);
   // RFC 6749 §5.2: the error body names the OAuth error code; only that code is kept.
   let error: string | undefined;
@@ -90,7 +90,7 @@ async function post(
       error = safeErrorCode(parseJsonObject(bytes, 'ERR_JWT_INVALID', 'the error response')['error']);
     } catch {}
   }
-  return { response, bytes, error };
+  return { response, bytes, error, newNonce };
 }
 
 // RFC 6749 §2.3.1 / Appendix B: application/x-www-form-urlencoded, so a space is `+`.
