@@ -63,9 +63,12 @@ describe('API mode', () => {
   test('no token: 401 with a challenge pointing at the protected resource metadata (RFC 9728)', async () => {
     const response = await fetch(url('/api/orders'));
     assert.equal(response.status, 401);
+    // Both schemes the route accepts (RFC 9449 §7.1), each pointing at the metadata.
     assert.equal(
       response.headers.get('www-authenticate'),
-      'Bearer resource_metadata="http://localhost/.well-known/oauth-protected-resource/api"',
+      'Bearer resource_metadata="http://localhost/.well-known/oauth-protected-resource/api", ' +
+        'DPoP resource_metadata="http://localhost/.well-known/oauth-protected-resource/api", ' +
+        'algs="ES256 ES384 PS256 RS256 EdDSA"',
     );
     const metadata = await fetch(url('/.well-known/oauth-protected-resource/api'));
     assert.deepEqual(await metadata.json(), {

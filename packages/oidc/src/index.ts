@@ -88,7 +88,21 @@ export { requireScopes } from './http/scopes.js';
 export type { BearerChallengeParams, BearerErrorCode } from './http/www-authenticate.js';
 export { bearerChallenge } from './http/www-authenticate.js';
 
+// --- dpop: sender-constrained tokens (RFC 9449) ---
+export type { DpopNonceSource, DpopNoncesOptions } from './dpop/nonce.js';
+export { createDpopNonces } from './dpop/nonce.js';
+export type { DpopOptions } from './dpop/options.js';
+export type { DpopReplayCache, MemoryReplayCacheOptions } from './dpop/replay-cache.js';
+export { MemoryReplayCache } from './dpop/replay-cache.js';
+export type { DpopProofPolicy, DpopProofRequest, VerifiedDpopProof } from './dpop/verify-proof.js';
+export { accessTokenHash, DEFAULT_DPOP_ALGORITHMS, verifyDpopProof } from './dpop/verify-proof.js';
+export { normaliseHtu } from './dpop/htu.js';
+export type { DpopChallengeParams, DpopErrorCode } from './http/www-authenticate.js';
+export { dpopChallenge } from './http/www-authenticate.js';
+
 // --- client: relying party ---
+export type { CreateDpopProofOptions, DpopKeyPair } from './client/dpop.js';
+export { createDpopProof, DpopProver } from './client/dpop.js';
 export { tokenHash } from './client/claim-hash.js';
 export type {
   AuthorizationStart,

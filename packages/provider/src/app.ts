@@ -17,6 +17,7 @@ import { isDevelopmentIssuer } from './config/development-issuer.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
 import { registerDemo } from './demo/index.js';
+import { createSenderConstraint } from './dpop/sender-constraint.js';
 import { createSmtpMailer, type Mailer } from './email/mailer.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
@@ -32,12 +33,14 @@ import { createTokenInspector } from './endpoints/introspection/inspect-token.js
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
 import { ENDPOINT_PATHS, issuerBasePath } from './endpoints/paths.js';
+import { registerPushedAuthorization } from './endpoints/pushed-authorization/index.js';
 import { registerRegistration } from './endpoints/registration/index.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
 import { NotFound } from './errors/index.js';
 import { GRANTS, type GrantDefinition } from './grants/index.js';
+import { createMachineIdentityServices } from './grants/machine-identity.js';
 import type { KeyManager } from './keys/key-manager.js';
 import { addressMatcher } from './lib/address-list.js';
 import { type Clock, systemClock } from './lib/clock.js';
@@ -88,6 +91,7 @@ export interface ProviderAppDeps {
     | 'groups'
     | 'clientRegistrations'
     | 'initialAccessTokens'
+    | 'pushedRequests'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -213,7 +217,17 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       now: clock,
     }),
   ];
+  const secret = deps.secret ?? resolveSecret(config).bytes;
+  const dpop = createSenderConstraint({
+    issuer: config.issuer,
+    replayCache: stores.replayCache,
+    now: clock,
+    secret,
+    requireNonce: config.tokens.dpopRequireNonce,
+  });
   registerDiscovery(app, {
+    dpopSigningAlgorithms: dpop.algorithms,
+    requirePushedRequests: config.authorization.requirePushedRequests,
     issuer: config.issuer,
     clientIdMetadataDocumentSupported: config.clients.metadataDocuments.length > 0,
     signingAlgorithms: deps.keyManager.algorithms,
@@ -227,6 +241,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       introspection: config.issuer + ENDPOINT_PATHS.introspection,
       revocation: config.issuer + ENDPOINT_PATHS.revocation,
       deviceAuthorization: config.issuer + ENDPOINT_PATHS.deviceAuthorization,
+      pushedAuthorization: config.issuer + ENDPOINT_PATHS.pushedAuthorization,
       endSession: config.issuer + ENDPOINT_PATHS.endSession,
       ...(config.registration.mode === 'disabled'
         ? {}
@@ -248,6 +263,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     clients,
     grants,
     authMethods,
+    dpop,
     ...(deps.metrics ? { onIssued: deps.metrics.tokenIssued } : {}),
     services: {
       stores,
@@ -258,12 +274,21 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
         signingKey: (alg) => deps.keyManager.signingKey(alg),
         now: clock,
       }),
+      machine: createMachineIdentityServices({
+        config,
+        jwks: () => deps.keyManager.jwks(),
+        algorithms: deps.keyManager.algorithms,
+        replayCache: stores.replayCache,
+        now: clock,
+        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+      }),
     },
   });
   registerUserInfo(app, {
     issuer: config.issuer,
     stores,
     clients,
+    dpop,
     verifyAccessToken: createAccessTokenVerifier({
       issuer: config.issuer,
       audience: userinfoAudience(config.issuer),
@@ -315,6 +340,15 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     random: deps.random ?? secureRandomBytes,
     onClientChanged: (clientId) => cachedClients.invalidate(clientId),
   });
+  registerPushedAuthorization(app, {
+    issuer: config.issuer,
+    clients,
+    authMethods,
+    pushedRequests: stores.pushedRequests,
+    now: clock,
+    random: deps.random ?? secureRandomBytes,
+    lifetime: config.authorization.pushedRequestLifetime,
+  });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
   registerRevocation(app, {
     issuer: config.issuer,
@@ -325,7 +359,6 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     audit: stores.audit,
     now: clock,
   });
-  const secret = deps.secret ?? resolveSecret(config).bytes;
   const random = deps.random ?? secureRandomBytes;
   const signIn = createSignInContext({
     config,

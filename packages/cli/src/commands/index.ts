@@ -20,6 +20,7 @@ import { jwtDecode } from './jwt/decode.js';
 import { jwtVerify } from './jwt/verify.js';
 import { keysList } from './keys/list.js';
 import { keysRotate } from './keys/rotate.js';
+import { KUBE_COMMANDS } from './kube/index.js';
 import { migrate } from './migrate.js';
 import { serve } from './serve.js';
 import { tokenClientCredentials } from './token/client-credentials.js';
@@ -68,4 +69,5 @@ export const COMMANDS: readonly Command[] = [
   jwtVerify,
   tokenClientCredentials,
   auditTail,
+  ...KUBE_COMMANDS,
 ];

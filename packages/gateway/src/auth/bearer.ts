@@ -6,6 +6,7 @@ import {
   createVerifier,
   JoseError,
   type JwtClaims,
+  MemoryReplayCache,
   type Verifier,
 } from '@latchkey/oidc';
 import type { ProviderConfig, RouteConfig } from '../config/types.js';
@@ -27,6 +28,12 @@ export class BearerChecks {
   readonly #verifiers = new Map<string, Verifier>();
   readonly #authenticators = new Map<RouteConfig, BearerAuthenticator<JwtClaims>>();
   readonly #deps: BearerDeps;
+  /**
+   * DPoP proof `jti`s seen by this gateway process (RFC 9449 §11.1). Per process: gateways behind one
+   * load balancer do not share it, so a proof replayed to another instance within its 60 s window is
+   * not caught there (the token is still bound to the client's key).
+   */
+  readonly #replayCache = new MemoryReplayCache();
 
   constructor(providers: readonly ProviderConfig[], deps: BearerDeps) {
     this.#providers = new Map(providers.map((p) => [p.id, p]));
@@ -41,6 +48,12 @@ export class BearerChecks {
       authenticator = createBearerAuthenticator<JwtClaims>({
         verifier: { verify: (token) => verifyWithIssuer(token, verifiers) },
         resourceMetadata,
+        // RFC 9449 §7: DPoP-bound tokens with their proofs; the proof names the route's public origin.
+        dpop: {
+          replayCache: this.#replayCache,
+          origin: new URL(route.resource).origin,
+          ...(this.#deps.now === undefined ? {} : { now: this.#deps.now }),
+        },
       });
       this.#authenticators.set(route, authenticator);
     }

@@ -90,7 +90,15 @@ export function createDecider(deps: DeciderDeps): Decider {
       route.mode === 'api' ||
       (route.mode === 'both' && (authorization.some(isBearer) || /[?&]access_token=/.test(url)))
     ) {
-      const result = await deps.bearer.for(route, metadataUrl!)({ authorization, url });
+      const result = await deps.bearer.for(
+        route,
+        metadataUrl!,
+      )({
+        authorization,
+        url,
+        method,
+        dpopProofs: headerValues(req.rawHeaders, 'dpop'),
+      });
       if (!result.ok) return { kind: 'bearer', failure: result };
       return tokenOutcome(route, result.claims, authorization);
     }
@@ -138,15 +146,21 @@ function isNavigation(req: IncomingMessage, method: string): boolean {
 
 /** Every Authorization value (Node keeps only the first in req.headers; RFC 6750 §2 wants them all). */
 export function authorizationValues(raw: readonly string[]): string[] {
+  return headerValues(raw, 'authorization');
+}
+
+function headerValues(raw: readonly string[], lowerCaseName: string): string[] {
   const values: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'authorization') values.push(raw[i + 1]!);
+    if (raw[i]!.length === lowerCaseName.length && raw[i]!.toLowerCase() === lowerCaseName)
+      values.push(raw[i + 1]!);
   }
   return values;
 }
 
+/** Bearer (RFC 6750) or DPoP (RFC 9449 §7.1) credentials: judged by the token alone. */
 function isBearer(value: string): boolean {
-  return /^bearer(\s|$)/i.test(value);
+  return /^(bearer|dpop)(\s|$)/i.test(value);
 }
 
 function bearerToken(values: readonly string[]): string | undefined {

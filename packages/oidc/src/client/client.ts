@@ -7,6 +7,7 @@ import { checkAlgorithmsOption } from '../lib/algorithms-option.js';
 import { type FetchLimitOptions, fetchLimits, fetchOption } from '../lib/fetch-json.js';
 import { isSecureOrLoopback, secureUrlOption } from '../lib/secure-url.js';
 import { checkAuthorizationResponse } from './callback.js';
+import { type DpopKeyPair, DpopProver } from './dpop.js';
 import { OidcClientError } from './errors.js';
 import { checkIdTokenBindings } from './id-token.js';
 import { checkLogoutTokenClaims, type LogoutTokenClaims } from './logout-token.js';
@@ -31,6 +32,8 @@ export interface OidcClientOptions extends FetchLimitOptions {
   /** The clock, epoch milliseconds. */
   now?: () => number;
   randomBytes?: RandomBytes;
+  /** Ask for DPoP-bound tokens (RFC 9449 §5) with this key pair; `dpopProver` then makes proofs for APIs. */
+  dpop?: DpopKeyPair;
 }
 
 /** What to keep (server-side, bound to this browser) between the redirect and the callback. */
@@ -66,6 +69,8 @@ export interface TokenSet {
   /** The verified ID token's claims, when an ID token came with the response. */
   readonly claims: IdTokenClaims | undefined;
   readonly scope: string | undefined;
+  /** `DPoP` when the client has a DPoP key (the token is bound to it), else `Bearer`. */
+  readonly tokenType?: 'Bearer' | 'DPoP';
 }
 
 export interface LoginTokenSet extends TokenSet {
@@ -95,6 +100,8 @@ export interface OidcClient {
   endSessionUrl(options?: EndSessionOptions): Promise<string | undefined>;
   /** Verifies a back-channel logout token (OIDC Back-Channel Logout §2.6). */
   verifyLogoutToken(token: string): Promise<LogoutTokenClaims>;
+  /** Makes the DPoP proofs for calls with a DPoP-bound access token; undefined without `dpop`. */
+  readonly dpopProver: DpopProver | undefined;
 }
 
 const MAX_TOKEN_RESPONSE = 64 * 1024;
@@ -133,6 +140,8 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
   const limits = fetchLimits(options);
   const random = options.randomBytes ?? defaultRandomBytes;
   const now = options.now ?? Date.now;
+  const dpopProver =
+    options.dpop === undefined ? undefined : new DpopProver(options.dpop, { now, randomBytes: random });
   const shared = {
     issuer,
     audience: clientId,
@@ -178,6 +187,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       maxBytes: Math.max(limits.maxBytes, MAX_TOKEN_RESPONSE),
       clientId,
       clientSecret,
+      dpop: dpopProver,
     });
   const nowSeconds = () => Math.floor(now() / 1000);
 
@@ -186,6 +196,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
     clientId,
     redirectUri,
     metadata,
+    dpopProver,
 
     async startAuthorization(start = {}) {
       const endpoint = new URL((await metadata()).authorization_endpoint as string);
@@ -221,7 +232,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
         redirect_uri: redirectUri,
         code_verifier: pending.codeVerifier,
       });
-      const tokens = readTokenResponse(body, nowSeconds());
+      const tokens = readTokenResponse(body, nowSeconds(), dpopProver !== undefined);
       if (tokens.idToken === undefined) {
         throw new OidcClientError('ERR_CLIENT_TOKEN_RESPONSE_INVALID', 'the token response has no id_token');
       }
@@ -238,7 +249,7 @@ export function createOidcClient(options: OidcClientOptions): OidcClient {
       if (typeof refreshToken !== 'string' || refreshToken === '')
         throw new TypeError('refreshToken is required');
       const body = await tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken });
-      const tokens = readTokenResponse(body, nowSeconds());
+      const tokens = readTokenResponse(body, nowSeconds(), dpopProver !== undefined);
       if (tokens.idToken === undefined) return tokens;
       const verified = await idTokens.verify(tokens.idToken, keySet);
       // OIDC Core §12.2: same iss (checked by the verifier) and same sub as the original ID token.
@@ -305,14 +316,16 @@ function checkEndpoint(value: unknown, name: string, required: boolean): void {
 }
 
 /** RFC 6749 §5.1: access_token and a Bearer token_type are required; the rest is typed when present. */
-function readTokenResponse(body: Record<string, unknown>, nowSeconds: number): TokenSet {
+function readTokenResponse(body: Record<string, unknown>, nowSeconds: number, dpop: boolean): TokenSet {
   const invalid = (why: string) =>
     new OidcClientError('ERR_CLIENT_TOKEN_RESPONSE_INVALID', `the token response ${why}`);
   const { access_token, token_type, expires_in, refresh_token, id_token, scope } = body;
   if (typeof access_token !== 'string' || access_token === '') throw invalid('has no access_token');
-  // RFC 6749 §7.1: the type is case-insensitive. DPoP-bound tokens are not supported here.
-  if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {
-    throw invalid('has a token_type other than Bearer');
+  // RFC 6749 §7.1: the type is case-insensitive. RFC 9449 §5: a client that sent a proof takes only
+  // a DPoP token (a Bearer answer would be a downgrade), and a client that did not, only Bearer.
+  const expected = dpop ? 'DPoP' : 'Bearer';
+  if (typeof token_type !== 'string' || token_type.toLowerCase() !== expected.toLowerCase()) {
+    throw invalid(`has a token_type other than ${expected}`);
   }
   if (
     expires_in !== undefined &&
@@ -334,5 +347,6 @@ function readTokenResponse(body: Record<string, unknown>, nowSeconds: number): T
     idToken: id_token as string | undefined,
     claims: undefined,
     scope: scope as string | undefined,
+    tokenType: expected,
   };
 }

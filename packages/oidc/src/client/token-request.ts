@@ -1,5 +1,6 @@
 import { parseJsonObject } from '../jose/json.js';
 import { readBoundedBody } from '../lib/read-bounded-body.js';
+import type { DpopProver } from './dpop.js';
 import { OidcClientError, safeErrorCode } from './errors.js';
 
 export interface TokenRequestOptions {
@@ -8,6 +9,8 @@ export interface TokenRequestOptions {
   readonly maxBytes: number;
   readonly clientId: string;
   readonly clientSecret: string | undefined;
+  /** Sends a DPoP proof with the request (RFC 9449 §5). */
+  readonly dpop?: DpopProver | undefined;
 }
 
 /**
@@ -32,27 +35,12 @@ export async function postTokenRequest(
     const password = formEncode(options.clientSecret);
     headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   }
-  let response: Response;
-  try {
-    response = await options.fetch(endpoint, {
-      method: 'POST',
-      headers,
-      body: form.toString(),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-  } catch (cause) {
-    throw new OidcClientError('ERR_CLIENT_TOKEN_REQUEST_FAILED', 'the token endpoint could not be reached', {
-      cause,
-    });
+  let { response, bytes, error, newNonce } = await post(endpoint, headers, form, options);
+  // RFC 9449 §8: a server that wants a nonce answers use_dpop_nonce with one; retry once with it.
+  if (error === 'use_dpop_nonce' && newNonce) {
+    ({ response, bytes, error } = await post(endpoint, headers, form, options));
   }
-  const bytes = await readBounded(response, options.maxBytes);
   if (!response.ok) {
-    // RFC 6749 §5.2: the error body names the OAuth error code; only that code is kept.
-    let error: string | undefined;
-    try {
-      error = safeErrorCode(parseJsonObject(bytes, 'ERR_JWT_INVALID', 'the error response')['error']);
-    } catch {}
     throw new OidcClientError(
       'ERR_CLIENT_TOKEN_REQUEST_FAILED',
       `the token endpoint answered HTTP ${response.status}${error === undefined ? '' : ` (${error})`}`,
@@ -70,6 +58,39 @@ export async function postTokenRequest(
       },
     );
   }
+}
+
+async function post(
+  endpoint: string,
+  headers: Record<string, string>,
+  form: URLSearchParams,
+  options: TokenRequestOptions,
+): Promise<{ response: Response; bytes: Uint8Array; error: string | undefined; newNonce: boolean }> {
+  const dpop = options.dpop;
+  let response: Response;
+  try {
+    response = await options.fetch(endpoint, {
+      method: 'POST',
+      headers: dpop === undefined ? headers : { ...headers, dpop: dpop.proof('POST', endpoint) },
+      body: form.toString(),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch (cause) {
+    throw new OidcClientError('ERR_CLIENT_TOKEN_REQUEST_FAILED', 'the token endpoint could not be reached', {
+      cause,
+    });
+  }
+  const newNonce = dpop?.rememberNonce(endpoint, response.headers) === true;
+  const bytes = await readBounded(response, options.maxBytes);
+  // RFC 6749 §5.2: the error body names the OAuth error code; only that code is kept.
+  let error: string | undefined;
+  if (!response.ok) {
+    try {
+      error = safeErrorCode(parseJsonObject(bytes, 'ERR_JWT_INVALID', 'the error response')['error']);
+    } catch {}
+  }
+  return { response, bytes, error, newNonce };
 }
 
 // RFC 6749 §2.3.1 / Appendix B: application/x-www-form-urlencoded, so a space is `+`.

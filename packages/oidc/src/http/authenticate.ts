@@ -3,24 +3,33 @@
  * HTTP failure (status, headers, JSON body) out. Each adapter (node, express, fastify, hono) only
  * gathers a `BearerRequest` and writes the failure.
  */
+
+import type { DpopSettings } from '../dpop/options.js';
+import { verifyDpopProof } from '../dpop/verify-proof.js';
 import { isJoseError, JOSE_ERROR_CODES, type JoseErrorCode } from '../jose/errors.js';
-import { type BearerRequest, extractBearerToken } from './bearer.js';
+import { authScheme, type BearerRequest, extractBearerToken } from './bearer.js';
 import { type BearerAuthOptions, checkOptions, type Settings } from './options.js';
-import { type BearerErrorCode, bearerChallenge, descriptionText } from './www-authenticate.js';
+import {
+  type BearerErrorCode,
+  bearerChallenge,
+  type DpopErrorCode,
+  descriptionText,
+  dpopChallenge,
+} from './www-authenticate.js';
 
 /**
  * The JSON body of a failure. The description never contains the token. `error` is absent only when the
  * request had no token, mirroring the challenge (RFC 6750 §3.1).
  */
 export interface BearerErrorBody {
-  readonly error?: BearerErrorCode | 'temporarily_unavailable' | 'server_error';
+  readonly error?: DpopErrorCode | 'temporarily_unavailable' | 'server_error';
   readonly error_description?: string;
 }
 
 export interface BearerFailure {
   readonly ok: false;
   readonly status: 400 | 401 | 403 | 500 | 503;
-  /** Lower-case header names: `content-type`, `cache-control`, and `www-authenticate` or `retry-after`. */
+  /** Lower-case header names: `content-type`, `cache-control`, and `www-authenticate` (with `dpop-nonce`) or `retry-after`. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: BearerErrorBody;
 }
@@ -56,6 +65,8 @@ const DISPOSITION: Readonly<Record<JoseErrorCode, 'invalid_token' | 'unavailable
   ERR_JWKS_TIMEOUT: 'unavailable',
   ERR_JWKS_FETCH_FAILED: 'unavailable',
   ERR_DISCOVERY_INVALID: 'unavailable',
+  ERR_DPOP_PROOF_INVALID: 'invalid_token',
+  ERR_DPOP_NONCE_REQUIRED: 'invalid_token',
 };
 
 /**
@@ -65,42 +76,155 @@ const DISPOSITION: Readonly<Record<JoseErrorCode, 'invalid_token' | 'unavailable
 export function createBearerAuthenticator<C>(options: BearerAuthOptions<C>): BearerAuthenticator<C> {
   const settings = checkOptions(options);
   return async (request) => {
+    if (settings.dpop !== undefined && request.authorization.some((value) => authScheme(value) === 'dpop')) {
+      return authenticateDpop(settings, settings.dpop, request);
+    }
     const extraction = extractBearerToken(request);
     // MCP authorization (2025-11-25, scope selection): a 401 names the scopes the route needs, so a
     // client asks for those rather than everything the metadata lists; RFC 6750 §3 allows `scope` here.
     if (extraction.kind === 'missing') {
-      return challenge(settings, 401, undefined, undefined, settings.requiredScopes);
+      return challenge(settings, 'Bearer', 401, undefined, undefined, settings.requiredScopes);
     }
     if (extraction.kind === 'invalid_request') {
-      return challenge(settings, 400, 'invalid_request', extraction.description);
+      return challenge(settings, 'Bearer', 400, 'invalid_request', extraction.description);
     }
     const { token } = extraction;
+    if (settings.dpop?.required === true) {
+      return challenge(
+        settings,
+        'DPoP',
+        401,
+        'invalid_token',
+        'this resource accepts DPoP-bound access tokens only',
+      );
+    }
     try {
       const claims = await settings.verifier.verify(token);
-      if (settings.scopes !== undefined && settings.scopes(claims).length > 0) {
-        // RFC 6750 §3: `scope` names every scope this resource needs, not only the missing ones.
-        const description = 'the access token does not grant the required scope';
-        return challenge(settings, 403, 'insufficient_scope', description, settings.requiredScopes);
-      }
-      if (settings.claims !== undefined && (await settings.claims(claims)) !== true) {
+      // RFC 9449 §7.2: a token bound to a key is worthless without a proof by that key, so it is
+      // never accepted as a Bearer token — whether or not this resource accepts DPoP.
+      if (boundJkt(claims) !== undefined) {
         return challenge(
           settings,
-          403,
-          'insufficient_scope',
-          'the access token does not grant access to this resource',
+          'DPoP',
+          401,
+          'invalid_token',
+          'a DPoP-bound access token must be sent with the DPoP scheme and a proof',
         );
       }
-      return { ok: true, claims };
+      return await authorize(settings, 'Bearer', claims);
     } catch (error) {
-      return failureFor(settings, error, token);
+      return failureFor(settings, 'Bearer', error, token);
     }
   };
 }
 
-function failureFor<C>(settings: Settings<C>, error: unknown, token: string): BearerFailure {
+// RFC 9449 §7.1: `Authorization: DPoP <token>` plus exactly one `DPoP` proof header for it.
+async function authenticateDpop<C>(
+  settings: Settings<C>,
+  dpop: DpopSettings,
+  request: BearerRequest,
+): Promise<BearerAuthResult<C>> {
+  const match = request.authorization.length === 1 ? DPOP_CREDENTIALS.exec(request.authorization[0]!) : null;
+  if (match === null) {
+    return challenge(
+      settings,
+      'DPoP',
+      400,
+      'invalid_request',
+      'the Authorization header must be sent once, as "DPoP" and one token',
+    );
+  }
+  const token = match[1]!;
+  const proofs = request.dpopProofs ?? [];
+  if (proofs.length !== 1) {
+    const description =
+      proofs.length === 0 ? 'a DPoP proof header is required' : 'send exactly one DPoP header';
+    return challenge(settings, 'DPoP', 401, 'invalid_dpop_proof', description);
+  }
+  const url = absoluteUrl(request, dpop.origin);
+  if (url === undefined || request.method === undefined) {
+    return challenge(settings, 'DPoP', 401, 'invalid_dpop_proof', 'the request URI is unknown');
+  }
+  try {
+    const claims = await settings.verifier.verify(token);
+    const jkt = boundJkt(claims);
+    if (jkt === undefined) {
+      return challenge(settings, 'DPoP', 401, 'invalid_token', 'the access token is not bound to a DPoP key');
+    }
+    await verifyDpopProof(
+      proofs[0]!,
+      { method: request.method, url, accessToken: token, expectedJkt: jkt },
+      dpop,
+    );
+    return await authorize(settings, 'DPoP', claims);
+  } catch (error) {
+    if (isJoseError(error, 'ERR_DPOP_NONCE_REQUIRED') && dpop.nonces !== undefined) {
+      // RFC 9449 §9: the fresh nonce goes in DPoP-Nonce; the client retries with it.
+      const failed = challenge(settings, 'DPoP', 401, 'use_dpop_nonce', error.message);
+      return { ...failed, headers: { ...failed.headers, 'dpop-nonce': dpop.nonces.current() } };
+    }
+    if (isJoseError(error, 'ERR_DPOP_PROOF_INVALID')) {
+      return challenge(
+        settings,
+        'DPoP',
+        401,
+        'invalid_dpop_proof',
+        safeDescription(error.message, error.code, token),
+      );
+    }
+    return failureFor(settings, 'DPoP', error, token);
+  }
+}
+
+// RFC 9449 §7.1: token68-like credentials after the DPoP scheme, as RFC 6750 §2.1 for Bearer.
+const DPOP_CREDENTIALS = /^DPoP +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+async function authorize<C>(settings: Settings<C>, scheme: Scheme, claims: C): Promise<BearerAuthResult<C>> {
+  if (settings.scopes !== undefined && settings.scopes(claims).length > 0) {
+    // RFC 6750 §3: `scope` names every scope this resource needs, not only the missing ones.
+    const description = 'the access token does not grant the required scope';
+    return challenge(settings, scheme, 403, 'insufficient_scope', description, settings.requiredScopes);
+  }
+  if (settings.claims !== undefined && (await settings.claims(claims)) !== true) {
+    return challenge(
+      settings,
+      scheme,
+      403,
+      'insufficient_scope',
+      'the access token does not grant access to this resource',
+    );
+  }
+  return { ok: true, claims };
+}
+
+/** The `cnf.jkt` a token is bound to (RFC 9449 §6.1), if any. */
+function boundJkt(claims: unknown): string | undefined {
+  const cnf = typeof claims === 'object' && claims !== null ? (claims as { cnf?: unknown }).cnf : undefined;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as { jkt?: unknown }).jkt : undefined;
+  return typeof jkt === 'string' ? jkt : undefined;
+}
+
+/** The request's absolute URI for `htu`: the configured origin wins over what the request says. */
+function absoluteUrl(request: BearerRequest, origin: string | undefined): string | undefined {
+  const isAbsolute = /^https?:\/\//i.test(request.url);
+  if (isAbsolute && !URL.canParse(request.url)) return undefined;
+  const target = isAbsolute ? new URL(request.url) : undefined;
+  const path = target === undefined ? request.url : `${target.pathname}${target.search}`;
+  const base = origin ?? target?.origin ?? request.origin;
+  if (base === undefined || !path.startsWith('/')) return undefined;
+  return URL.canParse(`${base}${path}`) ? `${base}${path}` : undefined;
+}
+
+function failureFor<C>(settings: Settings<C>, scheme: Scheme, error: unknown, token: string): BearerFailure {
   const disposition = isJoseError(error) ? DISPOSITION[error.code] : 'server_error';
   if (disposition === 'invalid_token' && isJoseError(error)) {
-    return challenge(settings, 401, 'invalid_token', safeDescription(error.message, error.code, token));
+    return challenge(
+      settings,
+      scheme,
+      401,
+      'invalid_token',
+      safeDescription(error.message, error.code, token),
+    );
   }
   report(settings, error);
   if (disposition === 'unavailable') {
@@ -132,20 +256,40 @@ function report<C>(settings: Settings<C>, error: unknown): void {
   }
 }
 
+type Scheme = 'Bearer' | 'DPoP';
+
+/**
+ * The failure with its challenge in the scheme that failed. A request with no credentials learns
+ * every scheme this resource accepts (RFC 9110 §11.6.1: one header may list several challenges).
+ */
 function challenge<C>(
   settings: Settings<C>,
+  scheme: Scheme,
   status: 400 | 401 | 403,
-  error: BearerErrorCode | undefined,
+  error: DpopErrorCode | undefined,
   description: string | undefined,
   scope?: readonly string[],
 ): BearerFailure {
-  const header = bearerChallenge({
+  const params = {
     realm: settings.realm,
     error,
     errorDescription: description,
     scope,
     resourceMetadata: settings.resourceMetadata,
-  });
+  };
+  const dpop = settings.dpop;
+  const dpopHeader = dpop === undefined ? undefined : dpopChallenge({ ...params, algs: dpop.algorithms });
+  let header: string;
+  if (error === undefined && dpop !== undefined) {
+    header = dpop.required
+      ? dpopHeader!
+      : `${bearerChallenge({ ...params, error: undefined })}, ${dpopHeader!}`;
+  } else if (scheme === 'DPoP') {
+    header = dpopHeader ?? dpopChallenge(params);
+  } else {
+    // Only RFC 6750 codes are ever raised under the Bearer scheme.
+    header = bearerChallenge({ ...params, error: error as BearerErrorCode | undefined });
+  }
   // RFC 6750 §3.1: no error code when the request had no token at all (a client that did not know
   // authentication was needed); the body still says what to do.
   const body: BearerErrorBody =

@@ -25,6 +25,12 @@ export interface BearerRequest {
   readonly url: string;
   /** True when a parsed `application/x-www-form-urlencoded` body has an `access_token` field. */
   readonly formBodyHasToken?: boolean;
+  /** The request method; needed for DPoP (`htm`, RFC 9449 §4.2). */
+  readonly method?: string;
+  /** Every `DPoP` header value, in order (RFC 9449 §4.1). */
+  readonly dpopProofs?: readonly string[];
+  /** `scheme://host` as this server received the request, when `url` is only a path (DPoP `htu`). */
+  readonly origin?: string;
 }
 
 /** What the request carries: a token, nothing usable, or a malformed request (400 `invalid_request`). */
@@ -80,8 +86,12 @@ export function extractBearerToken(request: BearerRequest): BearerExtraction {
 }
 
 function isBearerScheme(value: string): boolean {
-  const scheme = SCHEME.exec(value)?.[1];
-  return scheme !== undefined && scheme.toLowerCase() === 'bearer';
+  return authScheme(value) === 'bearer';
+}
+
+/** The auth-scheme of credentials, lower-cased (RFC 9110 §11.1: case-insensitive). */
+export function authScheme(value: string): string | undefined {
+  return SCHEME.exec(value)?.[1]?.toLowerCase();
 }
 
 function queryHasToken(url: string): boolean {
@@ -98,10 +108,17 @@ function queryHasToken(url: string): boolean {
  * second token from us.
  */
 export function authorizationValues(rawHeaders: readonly string[]): string[] {
+  return headerValues(rawHeaders, 'authorization');
+}
+
+/** Every value of the header `lowerCaseName` in Node's `rawHeaders`, duplicates included. */
+export function headerValues(rawHeaders: readonly string[], lowerCaseName: string): string[] {
   const values: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
-    if (name.length === 13 && name.toLowerCase() === 'authorization') values.push(rawHeaders[i + 1]!);
+    if (name.length === lowerCaseName.length && name.toLowerCase() === lowerCaseName) {
+      values.push(rawHeaders[i + 1]!);
+    }
   }
   return values;
 }

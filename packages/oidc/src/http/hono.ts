@@ -13,7 +13,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { JwtClaims } from '../jwt/claims.js';
 import { createBearerAuthenticator } from './authenticate.js';
-import { authorizationValues } from './bearer.js';
+import { headerValues } from './bearer.js';
 import type { BearerAuthOptions } from './options.js';
 import type { ProtectedResource } from './protected-resource.js';
 
@@ -29,8 +29,10 @@ export function honoBearerAuth<C extends JwtClaims>(options: BearerAuthOptions<C
   const authenticate = createBearerAuthenticator(options);
   return async (c, next) => {
     const result = await authenticate({
-      authorization: authorizationHeaders(c.env, c.req.raw.headers),
+      authorization: headersNamed(c.env, c.req.raw.headers, 'authorization'),
       url: c.req.url,
+      method: c.req.method,
+      dpopProofs: headersNamed(c.env, c.req.raw.headers, 'dpop'),
     });
     if (!result.ok) return c.body(JSON.stringify(result.body), result.status, result.headers);
     c.set('auth', result.claims);
@@ -38,11 +40,11 @@ export function honoBearerAuth<C extends JwtClaims>(options: BearerAuthOptions<C
   };
 }
 
-function authorizationHeaders(env: unknown, headers: Headers): string[] {
+function headersNamed(env: unknown, headers: Headers, name: string): string[] {
   // @hono/node-server's bindings: env.incoming is the IncomingMessage.
   const incoming = (env as { incoming?: { rawHeaders?: unknown } } | undefined)?.incoming;
-  if (Array.isArray(incoming?.rawHeaders)) return authorizationValues(incoming.rawHeaders);
-  const value = headers.get('authorization');
+  if (Array.isArray(incoming?.rawHeaders)) return headerValues(incoming.rawHeaders, name);
+  const value = headers.get(name);
   return value === null ? [] : [value];
 }
 

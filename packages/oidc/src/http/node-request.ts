@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BearerFailure } from './authenticate.js';
-import { authorizationValues, type BearerRequest, formBodyHasToken } from './bearer.js';
+import { authorizationValues, type BearerRequest, formBodyHasToken, headerValues } from './bearer.js';
 
 /**
  * `url` defaults to `req.url`; Express passes `originalUrl` (a mounted router rewrites `req.url`).
@@ -15,10 +15,15 @@ export function bearerRequestFromNode(
   url = req.url ?? '/',
   parsedBody?: unknown,
 ): BearerRequest {
+  const host = req.headers.host;
   return {
     authorization: authorizationValues(req.rawHeaders),
     url,
     formBodyHasToken: formBodyHasToken(req.headers['content-type'], parsedBody),
+    method: req.method,
+    dpopProofs: headerValues(req.rawHeaders, 'dpop'),
+    // Behind a proxy this is the proxy's view; DPoP users there set `dpop.origin`.
+    ...(host === undefined ? {} : { origin: `${isTls(req) ? 'https' : 'http'}://${host}` }),
   };
 }
 
@@ -26,4 +31,8 @@ export function bearerRequestFromNode(
 export function writeFailure(res: ServerResponse, failure: BearerFailure): void {
   if (res.headersSent) return;
   res.writeHead(failure.status, failure.headers).end(JSON.stringify(failure.body));
+}
+
+function isTls(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
 }

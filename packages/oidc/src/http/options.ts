@@ -2,6 +2,7 @@
  * The options of the Bearer middleware, checked once when a middleware is built: a misconfigured
  * service fails at start with a TypeError naming the option, before any request.
  */
+import { checkDpopOptions, type DpopOptions, type DpopSettings } from '../dpop/options.js';
 import { requireScopes, type ScopeCheck, validScopes } from './scopes.js';
 
 /** Anything that turns a token into its verified claims; `createVerifier(…)` satisfies it. */
@@ -24,6 +25,8 @@ export interface BearerAuthOptions<C> {
   readonly retryAfter?: number;
   /** Told about every 500 and 503 (the client gets no detail), e.g. to log it. Its own errors are ignored. */
   readonly onError?: (error: unknown) => void;
+  /** Accept DPoP-bound tokens with their proofs (RFC 9449 §7); `{ required: true }` refuses Bearer. */
+  readonly dpop?: DpopOptions;
 }
 
 const DEFAULT_RETRY_AFTER = 10;
@@ -39,11 +42,12 @@ export interface Settings<C> {
   readonly resourceMetadata: string | undefined;
   readonly retryAfter: number;
   readonly onError: ((error: unknown) => void) | undefined;
+  readonly dpop: DpopSettings | undefined;
 }
 
 export function checkOptions<C>(options: BearerAuthOptions<C>): Settings<C> {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const { verifier, scopes, claims, realm, resourceMetadata, retryAfter, onError } = options;
+  const { verifier, scopes, claims, realm, resourceMetadata, retryAfter, onError, dpop } = options;
   if (typeof verifier !== 'object' || verifier === null || typeof verifier.verify !== 'function') {
     throw new TypeError('options.verifier must be an object with a verify(token) method');
   }
@@ -80,6 +84,7 @@ export function checkOptions<C>(options: BearerAuthOptions<C>): Settings<C> {
     resourceMetadata,
     retryAfter: retryAfter ?? DEFAULT_RETRY_AFTER,
     onError,
+    dpop: dpop === undefined ? undefined : checkDpopOptions(dpop, 'options.dpop'),
   };
 }
 

@@ -22,8 +22,26 @@ export interface BearerChallengeParams {
 // header line short however long a message grows.
 const MAX_DESCRIPTION = 200;
 
+/** The error codes of RFC 9449 §7.1 and §12.2, besides those of RFC 6750. */
+export type DpopErrorCode = BearerErrorCode | 'invalid_dpop_proof' | 'use_dpop_nonce';
+
+export interface DpopChallengeParams extends Omit<BearerChallengeParams, 'error'> {
+  readonly error?: DpopErrorCode | undefined;
+  /** The proof algorithms accepted (RFC 9449 §7.1 `algs`). */
+  readonly algs?: readonly string[] | undefined;
+}
+
 /** Builds the `WWW-Authenticate` value, e.g. `Bearer realm="api", error="invalid_token", error_description="…"`. */
 export function bearerChallenge(params: BearerChallengeParams = {}): string {
+  return challengeOf('Bearer', params);
+}
+
+/** The `DPoP …` challenge (RFC 9449 §7.1), e.g. `DPoP error="invalid_dpop_proof", algs="ES256 RS256"`. */
+export function dpopChallenge(params: DpopChallengeParams = {}): string {
+  return challengeOf('DPoP', params);
+}
+
+function challengeOf(scheme: string, params: DpopChallengeParams): string {
   const parts: string[] = [];
   if (params.realm !== undefined) parts.push(param('realm', params.realm));
   if (params.error !== undefined) {
@@ -36,7 +54,8 @@ export function bearerChallenge(params: BearerChallengeParams = {}): string {
   if (params.scope !== undefined && params.scope.length > 0)
     parts.push(param('scope', params.scope.join(' ')));
   if (params.resourceMetadata !== undefined) parts.push(param('resource_metadata', params.resourceMetadata));
-  return parts.length === 0 ? 'Bearer' : `Bearer ${parts.join(', ')}`;
+  if (params.algs !== undefined && params.algs.length > 0) parts.push(param('algs', params.algs.join(' ')));
+  return parts.length === 0 ? scheme : `${scheme} ${parts.join(', ')}`;
 }
 
 // RFC 9110 §5.6.4 quoted-string: a backslash escapes `"` and `\`. Any other character that cannot

@@ -37,6 +37,10 @@ export const JOSE_ERROR_CODES = {
   ERR_JWKS_FETCH_FAILED: 'fetching the key set failed',
   /** The discovery document is malformed or its `issuer` differs from the configured one. */
   ERR_DISCOVERY_INVALID: 'the discovery document is invalid',
+  /** A DPoP proof (RFC 9449 §4) is missing, malformed, replayed, or not for this request or key. */
+  ERR_DPOP_PROOF_INVALID: 'the DPoP proof is invalid',
+  /** The DPoP proof lacks the server's current nonce (RFC 9449 §8, §9): retry with `DPoP-Nonce`. */
+  ERR_DPOP_NONCE_REQUIRED: 'the DPoP proof must carry the current server nonce',
 } as const;
 
 export type JoseErrorCode = keyof typeof JOSE_ERROR_CODES;

@@ -85,6 +85,8 @@ const EXPECTED_STATUS: Readonly<Record<JoseErrorCode, number>> = {
   ERR_JWKS_TIMEOUT: 503,
   ERR_JWKS_FETCH_FAILED: 503,
   ERR_DISCOVERY_INVALID: 503,
+  ERR_DPOP_PROOF_INVALID: 401,
+  ERR_DPOP_NONCE_REQUIRED: 401,
 };
 
 for (const code of Object.keys(JOSE_ERROR_CODES) as JoseErrorCode[]) {

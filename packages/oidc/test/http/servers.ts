@@ -33,8 +33,13 @@ type Route = 'me' | 'admin' | 'tenant' | 'down' | 'slow' | 'crash';
 type RouteOptions = Readonly<Record<Route, Options>>;
 const ROUTES: readonly Route[] = ['me', 'admin', 'tenant', 'down', 'slow', 'crash'];
 
-function routeOptions(verifiers: Verifiers): RouteOptions {
-  const base: Options = { verifier: verifiers.good, realm: 'api', resourceMetadata: RESOURCE_METADATA };
+function routeOptions(verifiers: Verifiers, extra: Partial<Options>): RouteOptions {
+  const base: Options = {
+    verifier: verifiers.good,
+    realm: 'api',
+    resourceMetadata: RESOURCE_METADATA,
+    ...extra,
+  };
   return {
     me: base,
     admin: { ...base, scopes: ['admin'] },
@@ -47,8 +52,13 @@ function routeOptions(verifiers: Verifiers): RouteOptions {
 
 type View = (claims: JwtClaims | undefined) => { sub: string | undefined; scope: string | undefined };
 
-export async function startServer(adapter: AdapterName, verifiers: Verifiers): Promise<RunningServer> {
-  const options = routeOptions(verifiers);
+/** `extra` options apply to every route (e.g. `dpop`). */
+export async function startServer(
+  adapter: AdapterName,
+  verifiers: Verifiers,
+  extra: Partial<Options> = {},
+): Promise<RunningServer> {
+  const options = routeOptions(verifiers, extra);
   let handled = 0;
   // What every route handler answers. Reading `sub` and `scope` type-checks only because each adapter
   // types its claims.

@@ -39,6 +39,7 @@ export type SignInStores = Pick<
   | 'emailLinks'
   | 'groups'
   | 'clientRegistrations'
+  | 'pushedRequests'
 >;
 
 /**
@@ -54,6 +55,8 @@ export interface SignInContext {
   readonly clock: Clock;
   readonly random: (n: number) => Buffer;
   readonly codeLifetime: number;
+  /** RFC 9126 §5: every authorization request must be pushed first (config). */
+  readonly requirePushedRequests: boolean;
   readonly theme: Theme;
   readonly sessions: SessionManager;
   readonly browser: BrowserBinding;
@@ -101,6 +104,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     clock: deps.clock,
     random: deps.random,
     codeLifetime: config.authorization.codeLifetime,
+    requirePushedRequests: config.authorization.requirePushedRequests,
     theme: deps.theme ?? createTheme(config.ui, basePath),
     sessions: createSessionManager({
       store: deps.stores.sessions,

@@ -14,6 +14,7 @@ import {
   parseScopeList,
   parseSoftwareStatementIssuers,
 } from './client-policies.js';
+import { parseTokenExchangePolicies, parseWorkloadTrustRules } from './machine-identity.js';
 import {
   type Parsed,
   parseAlgorithms,
@@ -35,6 +36,7 @@ import {
   parsePort,
   parseProductName,
   parsePublicUrl,
+  parsePushedRequestLifetime,
   parseRequestsPerMinute,
   parseRequestTime,
   parseSigningAlgorithm,
@@ -120,6 +122,18 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: '60s',
     parse: parseCodeLifetime,
   },
+  {
+    path: 'authorization.pushedRequestLifetime',
+    env: ['LATCHKEY_AUTHORIZATION_PUSHED_REQUEST_LIFETIME'],
+    default: '60s',
+    parse: parsePushedRequestLifetime,
+  },
+  {
+    path: 'authorization.requirePushedRequests',
+    env: ['LATCHKEY_AUTHORIZATION_REQUIRE_PUSHED_REQUESTS'],
+    default: false,
+    parse: parseBoolean,
+  },
   { path: 'ui.productName', env: ['LATCHKEY_UI_PRODUCT_NAME'], default: 'Latchkey', parse: parseProductName },
   { path: 'ui.logoUrl', env: ['LATCHKEY_UI_LOGO_URL'], parse: parsePublicUrl },
   { path: 'ui.primaryColor', env: ['LATCHKEY_UI_PRIMARY_COLOR'], default: '#2f5bd3', parse: parseColor },
@@ -167,6 +181,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     env: ['LATCHKEY_TOKENS_REFRESH_TOKEN_ABSOLUTE_LIFETIME'],
     default: '30d',
     parse: parseDurationValue,
+  },
+  {
+    path: 'tokens.dpopRequireNonce',
+    env: ['LATCHKEY_TOKENS_DPOP_REQUIRE_NONCE'],
+    default: false,
+    parse: parseBoolean,
   },
   {
     path: 'clients.cacheTtl',
@@ -231,6 +251,18 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
   { path: 'outbound.timeout', env: ['LATCHKEY_OUTBOUND_TIMEOUT'], default: '5s', parse: parseDurationValue },
   { path: 'metrics.host', env: ['LATCHKEY_METRICS_HOST'], default: '127.0.0.1', parse: parseHost },
   { path: 'metrics.port', env: ['LATCHKEY_METRICS_PORT'], parse: parsePort },
+  {
+    path: 'tokenExchange.clients',
+    env: ['LATCHKEY_TOKEN_EXCHANGE_CLIENTS'],
+    default: {},
+    parse: parseTokenExchangePolicies,
+  },
+  {
+    path: 'workloadIdentity.trust',
+    env: ['LATCHKEY_WORKLOAD_IDENTITY_TRUST'],
+    default: [],
+    parse: parseWorkloadTrustRules,
+  },
   { path: 'shutdownTimeout', env: ['LATCHKEY_SHUTDOWN_TIMEOUT'], default: '10s', parse: parseDurationValue },
   // No defaults under email.*: the section exists only when an operator configures delivery.
   { path: 'email.from', env: ['LATCHKEY_EMAIL_FROM'], parse: parseMailbox },

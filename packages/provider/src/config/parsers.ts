@@ -154,6 +154,14 @@ export function parseCodeLifetime(raw: unknown): Parsed<number> {
   return seconds !== undefined && seconds <= 60 ? ok(seconds) : bad('must be a duration of at most 60s');
 }
 
+/** RFC 9126 §2.2: a `request_uri` is short-lived (the RFC suggests 5 to 600 seconds). */
+export function parsePushedRequestLifetime(raw: unknown): Parsed<number> {
+  const seconds = parseDuration(raw);
+  return seconds !== undefined && seconds >= 5 && seconds <= 600
+    ? ok(seconds)
+    : bad('must be a duration from 5s to 600s');
+}
+
 /**
  * RFC 8628 §3.2 `expires_in` of a device code: long enough to walk to a computer and sign in, short
  * enough that a leaked user code dies soon (it is only 8 characters: RFC 8628 §5.1).

@@ -1,6 +1,7 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
 import type { ClientPolicy } from '../clients/client-policy.js';
 import type { RegistrationMode, SoftwareStatementIssuer } from './client-policies.js';
+import type { TokenExchangePolicy, WorkloadTrustRule } from './machine-identity.js';
 import type { SmtpTlsMode } from './parsers.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -77,6 +78,10 @@ export interface ProviderConfig {
   readonly selfRegistration: SelfRegistrationConfig;
   /** Bounds on connections and request times (checklist L2). */
   readonly http: HttpConfig;
+  /** RFC 8693: which client may exchange which tokens, for what (none by default). */
+  readonly tokenExchange: { readonly clients: Readonly<Record<string, TokenExchangePolicy>> };
+  /** RFC 7523 §2.1: external issuers whose tokens stand for machine clients (none by default). */
+  readonly workloadIdentity: { readonly trust: readonly WorkloadTrustRule[] };
 }
 
 export interface EmailConfig {
@@ -126,6 +131,8 @@ export interface TokensConfig {
   readonly refreshTokenIdleLifetime: number;
   /** A refresh token family ends this long (seconds) after the sign-in, however often it is rotated. */
   readonly refreshTokenAbsoluteLifetime: number;
+  /** RFC 9449 §8: every DPoP proof must carry a server nonce. */
+  readonly dpopRequireNonce: boolean;
 }
 
 export interface MetricsConfig {
@@ -197,6 +204,10 @@ export interface PasswordsConfig {
 export interface AuthorizationConfig {
   /** Lifetime of an authorization code, seconds (at most 60: checklist A2). */
   readonly codeLifetime: number;
+  /** Lifetime of a pushed authorization request's `request_uri`, seconds (RFC 9126 §2.2). */
+  readonly pushedRequestLifetime: number;
+  /** Every authorization request must be pushed first (RFC 9126 §5). */
+  readonly requirePushedRequests: boolean;
 }
 
 export interface UiConfig {

@@ -16,6 +16,7 @@ export const ENDPOINT_PATHS = {
   revocation: '/revoke',
   deviceAuthorization: '/device_authorization',
   registration: '/register',
+  pushedAuthorization: '/par',
   device: '/device',
   healthz: '/healthz',
   readyz: '/readyz',

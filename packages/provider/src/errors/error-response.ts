@@ -22,7 +22,7 @@ export function errorResponse(error: unknown): ErrorResponse {
   if (oauth.status === 401) headers['www-authenticate'] = 'Basic realm="latchkey", charset="UTF-8"';
   // RFC 9110 §10.2.3: tell clients (and load balancers) when to try again.
   if (oauth.status === 503) headers['retry-after'] = String(RETRY_AFTER_SECONDS);
-  return { status: oauth.status, headers, body: oauth.toJSON() };
+  return { status: oauth.status, headers: { ...headers, ...oauth.responseHeaders() }, body: oauth.toJSON() };
 }
 
 /** What a thrown value means on the wire (see errorResponse). */

@@ -41,7 +41,12 @@ export type OAuthErrorCode =
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
   | 'invalid_software_statement'
-  | 'unapproved_software_statement';
+  | 'unapproved_software_statement'
+  // RFC 9449 §5, §7.1, §12.2: DPoP proofs at the token endpoint and protected resources.
+  | 'invalid_dpop_proof'
+  // RFC 9126 §4 / OIDC Core §3.1.2.6: a pushed request's request_uri that cannot be used.
+  | 'invalid_request_uri'
+  | 'use_dpop_nonce';
 
 /**
  * An OAuth error is an answer to a bad request, not a fault: where it was thrown is in `debug`, and its
@@ -67,6 +72,11 @@ export class OAuthError extends Error {
   ) {
     super(withoutStackTrace(description ?? error));
     Error.stackTraceLimit = stackTraceLimit;
+  }
+
+  /** Headers the answer must carry besides the usual ones (e.g. `DPoP-Nonce`). */
+  responseHeaders(): Readonly<Record<string, string>> {
+    return {};
   }
 
   /** The RFC 6749 §5.2 body. */
@@ -120,6 +130,21 @@ export const NotFound = define('not_found', 404, 'NotFound');
 export const MethodNotAllowed = define('method_not_allowed', 405, 'MethodNotAllowed');
 export const RequestTooLarge = define('request_too_large', 413, 'RequestTooLarge');
 export const UnsupportedMediaType = define('unsupported_media_type', 415, 'UnsupportedMediaType');
+// RFC 9449 §5 (token endpoint: 400) and §7.1 (protected resources answer 401 with a DPoP challenge).
+export const InvalidDpopProof = define('invalid_dpop_proof', 400, 'InvalidDpopProof');
+/** RFC 9449 §8: the client must retry with the nonce sent in `DPoP-Nonce`. */
+export class UseDpopNonce extends OAuthError {
+  override readonly name = 'UseDpopNonce';
+  constructor(
+    readonly nonce: string,
+    description = 'Authorization server requires nonce in DPoP proof',
+  ) {
+    super('use_dpop_nonce', 400, description);
+  }
+  override responseHeaders(): Readonly<Record<string, string>> {
+    return { 'dpop-nonce': this.nonce };
+  }
+}
 
 // RFC 7591 §3.2.2
 export const InvalidRedirectUri = define('invalid_redirect_uri', 400, 'InvalidRedirectUri');

@@ -3,21 +3,27 @@ import type { RequestParams } from '../lib/request-params.js';
 import type { ClientRecord, ProviderStores } from '../store/types.js';
 import type { TokenIssuer } from '../tokens/index.js';
 import type { RefreshTokens } from '../tokens/refresh-token.js';
+import type { MachineIdentityServices } from './machine-identity.js';
 
 /** The successful token response, RFC 6749 §5.1 (and OIDC Core §3.1.3.3 for `id_token`). */
 export interface TokenResponseBody {
   readonly access_token: string;
-  readonly token_type: 'Bearer';
+  /** `DPoP` when the token endpoint bound the access token to a proof's key (RFC 9449 §5). */
+  readonly token_type: 'Bearer' | 'DPoP';
   readonly expires_in: number;
   readonly id_token?: string;
   readonly refresh_token?: string;
   readonly scope: string;
+  /** RFC 8693 §2.2.1: what a token exchange issued. */
+  readonly issued_token_type?: string;
 }
 
 /** One token request, after the client has been authenticated and allowed this grant. */
 export interface GrantRequest {
   readonly client: ClientRecord;
   readonly params: RequestParams;
+  /** The thumbprint of the request's valid DPoP proof key (RFC 9449 §5), if it had one. */
+  readonly dpopJkt?: string | undefined;
 }
 
 /** What grant handlers may use; each reads only the part it needs. */
@@ -30,6 +36,8 @@ export interface GrantServices {
   /** Refresh-token families (issue, look up, rotate): the store behind them and their lifetimes. */
   readonly refreshTokens: RefreshTokens;
   readonly now: Clock;
+  /** Token exchange and workload identity (grants/machine-identity.ts); absent, those grants refuse. */
+  readonly machine?: MachineIdentityServices;
 }
 
 /**

@@ -2,7 +2,9 @@ import { authorizationCodeGrant } from './authorization-code.js';
 import { clientCredentialsGrant } from './client-credentials.js';
 import { deviceCodeGrant } from './device-code.js';
 import type { GrantDefinition } from './grant.js';
+import { jwtBearerGrant } from './jwt-bearer.js';
 import { refreshTokenGrant } from './refresh-token.js';
+import { tokenExchangeGrant } from './token-exchange.js';
 
 export type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
 
@@ -12,6 +14,8 @@ export const GRANTS: readonly GrantDefinition[] = [
   refreshTokenGrant,
   clientCredentialsGrant,
   deviceCodeGrant,
+  tokenExchangeGrant,
+  jwtBearerGrant,
 ];
 
 export function findGrant(

@@ -1,5 +1,5 @@
 import { parseClaimsRequest } from '../claims/index.js';
-import { InvalidGrant, InvalidScope } from '../errors/index.js';
+import { InvalidDpopProof, InvalidGrant, InvalidScope } from '../errors/index.js';
 import { narrowGranted } from '../lib/narrow.js';
 import type {
   ClientRecord,
@@ -26,6 +26,21 @@ export function checkRefreshTokenFound(token: RefreshTokenRecord | undefined): R
 export function checkRefreshTokenClient(token: RefreshTokenRecord, client: ClientRecord): void {
   if (token.clientId !== client.clientId) {
     throw new InvalidGrant(DEAD_TOKEN, 'refresh token of another client');
+  }
+}
+
+/**
+ * RFC 9449 §5: a refresh token bound to a DPoP key (a public client's) is usable only with a proof by
+ * that key, so a stolen copy is worthless. Checked before rotation: a failed attempt spends nothing.
+ */
+export function checkRefreshTokenBinding(token: RefreshTokenRecord, dpopJkt: string | undefined): void {
+  const bound = token.dpopJkt ?? null;
+  if (bound !== null && bound !== dpopJkt) {
+    throw new InvalidDpopProof(
+      dpopJkt === undefined
+        ? 'The refresh token is DPoP-bound: send a DPoP proof by its key'
+        : 'The DPoP proof is not by the key the refresh token is bound to',
+    );
   }
 }
 
@@ -93,7 +108,7 @@ async function rejectReuse(
  * token is exchanged for its successor atomically, and only the winner of that exchange gets tokens.
  */
 async function refresh(
-  { client, params }: GrantRequest,
+  { client, params, dpopJkt }: GrantRequest,
   services: GrantServices,
 ): Promise<TokenResponseBody> {
   const { stores, now } = services;
@@ -103,6 +118,7 @@ async function refresh(
 
   const token = checkRefreshTokenFound(await services.refreshTokens.find(presented));
   checkRefreshTokenClient(token, client);
+  checkRefreshTokenBinding(token, dpopJkt);
   if (token.rotatedAt !== null) await rejectReuse(token, client, services, at);
   checkRefreshTokenNotExpired(token, at);
   const scopes = checkRefreshScope(requestedScopes, token.scopes);

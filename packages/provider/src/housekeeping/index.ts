@@ -14,7 +14,8 @@ type ExpiringStores = Pick<
   | 'requestRates'
   | 'clientRegistrations'
   | 'initialAccessTokens'
->;
+> &
+  Partial<Pick<ProviderStores, 'pushedRequests'>>;
 
 export interface HousekeepingDeps {
   readonly stores: ExpiringStores;
@@ -84,6 +85,7 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
         deps.stores.clientRegistrations.deleteUnusedSince(
           now - (deps.unusedClientLifetime ?? DEFAULT_UNUSED_CLIENT_LIFETIME),
         ),
+      () => deps.stores.pushedRequests?.deleteExpired(now) ?? Promise.resolve(0),
     ];
     const counts: number[] = [];
     for (const task of tasks) counts.push(await inBatches(task));

@@ -68,6 +68,8 @@ export function toRow(client: ClientRecord): ClientsTable {
     disabled: toFlag(client.disabled),
     previous_secret_hash: client.previousSecret?.hash ?? null,
     previous_secret_expires_at: client.previousSecret?.expiresAt ?? null,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens === true ? 1 : 0,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests === true ? 1 : 0,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };
@@ -94,6 +96,11 @@ export function fromRow(row: Selectable<ClientsTable>): ClientRecord {
       row.previous_secret_hash === null || row.previous_secret_expires_at === null
         ? null
         : { hash: row.previous_secret_hash, expiresAt: row.previous_secret_expires_at },
+    // Present only when set, like every optional registration field.
+    ...(Number(row.dpop_bound_access_tokens) === 1 ? { dpopBoundAccessTokens: true } : {}),
+    ...(Number(row.require_pushed_authorization_requests) === 1
+      ? { requirePushedAuthorizationRequests: true }
+      : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -10,6 +10,7 @@ import { createGrantStore } from './grants.js';
 import { createGroupStore } from './groups.js';
 import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
+import { createPushedRequestStore } from './pushed-requests.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createReplayCache } from './replay-cache.js';
 import { createRequestRateStore } from './request-rates.js';
@@ -58,6 +59,7 @@ export async function openProviderStores(
     groups: createGroupStore(db),
     clientRegistrations: createClientRegistrationStore(db),
     initialAccessTokens: createInitialAccessTokenStore(db),
+    pushedRequests: createPushedRequestStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

@@ -82,6 +82,7 @@ function toRow(token: RefreshTokenRecord): RefreshTokensTable {
     idle_expires_at: token.idleExpiresAt,
     absolute_expires_at: token.absoluteExpiresAt,
     rotated_at: token.rotatedAt,
+    dpop_jkt: token.dpopJkt ?? null,
   };
 }
 
@@ -96,5 +97,6 @@ function fromRow(row: Selectable<RefreshTokensTable>): RefreshTokenRecord {
     idleExpiresAt: row.idle_expires_at,
     absoluteExpiresAt: row.absolute_expires_at,
     rotatedAt: row.rotated_at,
+    ...(row.dpop_jkt === null ? {} : { dpopJkt: row.dpop_jkt }),
   };
 }

@@ -31,6 +31,10 @@ export interface ClientsTable {
   /** The secret replaced by the last rotation, SHA-256 base64url, valid until the time below (0007). */
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`, 0/1 (migration 0009). */
+  dpop_bound_access_tokens: number;
+  /** RFC 9126 §6 `require_pushed_authorization_requests`, 0/1 (migration 0009). */
+  require_pushed_authorization_requests: number;
 }
 
 export interface UsersTable {
@@ -156,6 +160,8 @@ export interface RefreshTokensTable {
   idle_expires_at: number;
   absolute_expires_at: number;
   rotated_at: number | null;
+  /** RFC 9449 §5: the key thumbprint a public client's refresh tokens are bound to (migration 0009). */
+  dpop_jkt: string | null;
 }
 
 export interface DeviceCodesTable {
@@ -263,6 +269,18 @@ export interface ProviderSchema {
   group_members: GroupMembersTable;
   client_registrations: ClientRegistrationsTable;
   initial_access_tokens: InitialAccessTokensTable;
+  pushed_authorization_requests: PushedAuthorizationRequestsTable;
+}
+
+/** RFC 9126: pushed authorization requests (migration 0009). */
+export interface PushedAuthorizationRequestsTable {
+  /** SHA-256 of the `request_uri`, base64url. */
+  request_uri_hash: string;
+  client_id: string;
+  /** JSON array of [name, value] pairs, as pushed (repeated names kept). */
+  params: string;
+  expires_at: number;
+  consumed_at: number | null;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */

@@ -38,6 +38,10 @@ export interface ClientRecord {
    * so apps can be redeployed with the new one). Null when there is none.
    */
   readonly previousSecret: { readonly hash: string; readonly expiresAt: number } | null;
+  /** RFC 9449 §5.2: every token request of this client must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens?: boolean;
+  /** RFC 9126 §6: this client's authorization requests must come through the PAR endpoint. */
+  readonly requirePushedAuthorizationRequests?: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
   /**
@@ -384,9 +388,29 @@ export interface ProviderStores {
   readonly groups: GroupStore;
   readonly clientRegistrations: ClientRegistrationStore;
   readonly initialAccessTokens: InitialAccessTokenStore;
+  readonly pushedRequests: PushedRequestStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A pushed authorization request (RFC 9126 §2), stored under the SHA-256 of its `request_uri`. */
+export interface PushedRequestRecord {
+  readonly requestUriHash: string;
+  readonly clientId: string;
+  /** The pushed parameters, in order, repeated names kept. */
+  readonly params: readonly (readonly [string, string])[];
+  readonly expiresAt: number;
+}
+
+export interface PushedRequestStore {
+  create(request: PushedRequestRecord): Promise<void>;
+  /**
+   * Takes the request for use, once (RFC 9126 §4: "one-time use"): of concurrent calls for one hash at
+   * most one gets the record. Undefined when unknown, already used, or expired at `at`.
+   */
+  consume(requestUriHash: string, at: number): Promise<PushedRequestRecord | undefined>;
+  deleteExpired(before: number): Promise<number>;
 }
 
 /** A unique constraint was violated (duplicate client id, username, …). */
@@ -421,6 +445,8 @@ export interface RefreshTokenRecord {
   readonly absoluteExpiresAt: number;
   /** Set when it was exchanged for a successor. */
   readonly rotatedAt: number | null;
+  /** RFC 9449 §5: a public client's refresh token is usable only with a proof by this key. */
+  readonly dpopJkt?: string | null;
 }
 
 export type RotateRefreshTokenResult =

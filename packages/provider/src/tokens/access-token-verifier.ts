@@ -49,8 +49,17 @@ export function createAccessTokenVerifier(deps: AccessTokenVerifierDeps): Access
     // A new key set (the JWKS changed) is another source: its first use of a token verifies afresh.
     cache: { maxEntries: VERIFIED_TOKENS_CACHED },
   });
+  const keySet = ourKeySet(deps);
+  return async (token) => (await verifier.verify(token, keySet())).claims;
+}
+
+/**
+ * Our published keys as a key set, rebuilt only when the JWKS changes (its ETag). Shared by every
+ * verifier of tokens we issued (access tokens here, ID tokens as token-exchange subjects).
+ */
+export function ourKeySet(deps: Pick<AccessTokenVerifierDeps, 'jwks' | 'algorithms'>): () => LocalKeySet {
   let cached: { etag: string; keys: LocalKeySet } | undefined;
-  const keySet = (): LocalKeySet => {
+  return () => {
     const document = deps.jwks();
     if (cached?.etag !== document.etag) {
       cached = {
@@ -60,5 +69,4 @@ export function createAccessTokenVerifier(deps: AccessTokenVerifierDeps): Access
     }
     return cached.keys;
   };
-  return async (token) => (await verifier.verify(token, keySet())).claims;
 }

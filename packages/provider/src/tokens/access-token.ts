@@ -36,6 +36,10 @@ export interface AccessTokenInput {
   readonly userinfoClaims: readonly string[];
   /** The `groups` claim, when the `groups` scope was granted (undefined: no claim). */
   readonly groups: readonly string[] | undefined;
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to. */
+  readonly dpopJkt?: string | undefined;
+  /** RFC 8693 §4.1: who acts for the subject (nested for a chain of delegations). */
+  readonly act?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The claims of a JWT access token, RFC 9068 §2.2 (and §2.2.1 for auth_time, acr, amr). */
@@ -55,6 +59,8 @@ export function accessTokenClaims(input: AccessTokenInput): Record<string, unkno
     ...(input.grantId === null ? {} : { [GRANT_ID_CLAIM]: input.grantId }),
     ...(input.userinfoClaims.length === 0 ? {} : { [USERINFO_CLAIMS_CLAIM]: [...input.userinfoClaims] }),
     ...(input.groups === undefined ? {} : { groups: [...input.groups] }),
+    ...(input.dpopJkt === undefined ? {} : { cnf: { jkt: input.dpopJkt } }),
+    ...(input.act === undefined ? {} : { act: input.act }),
   };
 }
 

@@ -13,6 +13,7 @@ export {
   type ClientTokenInput,
   createTokenIssuer,
   type IssuedTokens,
+  type MachineTokenInput,
   type SignInTokenInput,
   type TokenIssuer,
   type TokenSettings,

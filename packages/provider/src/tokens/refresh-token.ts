@@ -17,6 +17,8 @@ export interface RefreshTokenFamily {
   readonly clientId: string;
   readonly userId: string | null;
   readonly scopes: readonly string[];
+  /** RFC 9449 §5: the DPoP key a public client's family is bound to; rotation keeps it. */
+  readonly dpopJkt?: string | null | undefined;
 }
 
 export type RefreshTokenRotation =
@@ -86,6 +88,7 @@ export function createRefreshTokens(deps: RefreshTokensDeps): RefreshTokens {
         idleExpiresAt: Math.min(at + idle, absoluteExpiresAt),
         absoluteExpiresAt,
         rotatedAt: null,
+        dpopJkt: family.dpopJkt ?? null,
       },
     };
   };

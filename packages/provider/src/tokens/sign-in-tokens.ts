@@ -39,6 +39,8 @@ export interface SignInTokenInput {
   readonly amr: readonly string[];
   readonly sid: string | null;
   readonly claimsRequest: ClaimsRequest;
+  /** RFC 9449 §6.1: bind the access token to this DPoP key thumbprint. */
+  readonly dpopJkt?: string | undefined;
 }
 
 export interface IssuedTokens {
@@ -56,11 +58,31 @@ export interface ClientTokenInput {
   readonly scopes: readonly string[];
   /** RFC 8707 resources, already checked against the client's allowed resources. */
   readonly audience: readonly string[];
+  /** RFC 9449 §6.1: bind the access token to this DPoP key thumbprint. */
+  readonly dpopJkt?: string | undefined;
+}
+
+/**
+ * An access token a machine gets for a subject by token exchange (RFC 8693: the subject's `sub` and
+ * the acting client's `client_id`, `act` for delegation) or for itself by a workload assertion
+ * (RFC 7523 §2.1: `sub` = the client). It never outlives `expiresAtMost` (the subject token's `exp`).
+ */
+export interface MachineTokenInput {
+  readonly subject: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  readonly audience: readonly string[];
+  readonly act?: Readonly<Record<string, unknown>> | undefined;
+  readonly expiresAtMost?: number | undefined;
+  /** The subject's grant, so revoking it (logout) is seen at UserInfo; null for a client's own token. */
+  readonly grantId: string | null;
+  readonly dpopJkt?: string | undefined;
 }
 
 export interface TokenIssuer {
   issueSignInTokens(input: SignInTokenInput): IssuedTokens;
   issueClientToken(input: ClientTokenInput): IssuedTokens;
+  issueMachineToken(input: MachineTokenInput): IssuedTokens;
 }
 
 /** 128 bits: `jti` only needs to be unique (RFC 7519 §4.1.7). */
@@ -100,6 +122,7 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
           // The groups scope puts the groups in the access token too, for APIs and gateways that
           // authorize by group without calling UserInfo.
           groups: input.scopes.includes(GROUPS_CLAIM) ? input.user.groups : undefined,
+          dpopJkt: input.dpopJkt,
         }),
         deps.signingKey(settings.accessTokenAlg),
       );
@@ -135,6 +158,36 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
         scope: input.scopes.join(' '),
       };
     },
+    issueMachineToken(input) {
+      const issuedAt = deps.now();
+      const lifetime = Math.min(
+        settings.accessTokenLifetime,
+        input.expiresAtMost === undefined ? Number.POSITIVE_INFINITY : input.expiresAtMost - issuedAt,
+      );
+      const accessToken = signAccessToken(
+        accessTokenClaims({
+          issuer: settings.issuer,
+          subject: input.subject,
+          audience: input.audience,
+          clientId: input.clientId,
+          // A machine token is no person's: no groups claim.
+          groups: undefined,
+          scopes: input.scopes,
+          jti: random(JTI_BYTES).toString('base64url'),
+          issuedAt,
+          lifetime,
+          authTime: null,
+          acr: null,
+          amr: [],
+          grantId: input.grantId,
+          userinfoClaims: [],
+          dpopJkt: input.dpopJkt,
+          act: input.act,
+        }),
+        deps.signingKey(settings.accessTokenAlg),
+      );
+      return { accessToken, idToken: undefined, expiresIn: lifetime, scope: input.scopes.join(' ') };
+    },
     issueClientToken(input) {
       const accessToken = signAccessToken(
         accessTokenClaims({
@@ -153,6 +206,7 @@ export function createTokenIssuer(deps: TokenIssuerDeps): TokenIssuer {
           grantId: null,
           userinfoClaims: [],
           groups: undefined,
+          dpopJkt: input.dpopJkt,
         }),
         deps.signingKey(settings.accessTokenAlg),
       );

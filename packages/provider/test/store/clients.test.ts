@@ -57,6 +57,13 @@ describeEachDialect('client store', (ctx) => {
     assert.equal(await clients.get('nobody'), undefined);
   });
 
+  test('keeps a client registered to always use DPoP (RFC 9449 §5.2)', async (t) => {
+    const { clients } = await openMigratedStores(ctx, t);
+    const bound = client({ clientId: 'dpop-app', dpopBoundAccessTokens: true });
+    await clients.create(bound);
+    assert.deepEqual(await clients.get('dpop-app'), bound);
+  });
+
   test('returns undefined for an unknown client id', async (t) => {
     const { clients } = await openMigratedStores(ctx, t);
     assert.equal(await clients.get('nobody'), undefined);

@@ -21,6 +21,16 @@ describeEachDialect('refresh token store', (ctx) => {
     assert.equal(await refreshTokens.get('unknown-hash'), undefined);
   });
 
+  test('keeps the DPoP key a token is bound to, and a successor bound to the same key', async (t) => {
+    const { refreshTokens } = await openMigratedStores(ctx, t);
+    const bound = refreshToken({ tokenHash: 'h-bound', dpopJkt: 'jkt-of-the-client-key' });
+    await refreshTokens.create(bound);
+    assert.deepEqual(await refreshTokens.get('h-bound'), bound);
+    const successor = successorOf('h-bound-next', { dpopJkt: 'jkt-of-the-client-key' });
+    await refreshTokens.rotate('h-bound', NOW + 10, successor);
+    assert.equal((await refreshTokens.get('h-bound-next'))?.dpopJkt, 'jkt-of-the-client-key');
+  });
+
   test('refuses a token whose hash is taken', async (t) => {
     const { refreshTokens } = await openMigratedStores(ctx, t);
     await refreshTokens.create(TOKEN);

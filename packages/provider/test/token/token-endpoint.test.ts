@@ -85,7 +85,7 @@ describe('POST /token', () => {
     ['an unknown grant_type', () => redeem({ grant_type: 'password' }), 400, 'unsupported_grant_type'],
     [
       'a grant type the provider does not implement',
-      () => redeem({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange' }),
+      () => redeem({ grant_type: 'urn:ietf:params:oauth:grant-type:saml2-bearer' }),
       400,
       'unsupported_grant_type',
     ],

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type SignInContext, sendErrorPage } from '../../authorization/context.js';
 import { continueAuthorization, currentSession } from '../../authorization/continue.js';
+import { checkPushedWhenRequired, resolvePushedRequest } from '../../authorization/pushed-request.js';
 import type { AuthorizationRequest, ResponseTarget } from '../../authorization/request.js';
 import { sendAuthorizationError } from '../../authorization/respond.js';
 import { OAuthError } from '../../errors/index.js';
@@ -39,8 +40,8 @@ export function registerAuthorization(app: FastifyInstance, context: SignInConte
 }
 
 async function authorize(context: SignInContext, request: FastifyRequest, reply: FastifyReply) {
-  const params = request.method === 'POST' ? request.form : RequestParams.fromUrl(request.url);
-  if (params === undefined) {
+  const raw = request.method === 'POST' ? request.form : RequestParams.fromUrl(request.url);
+  if (raw === undefined) {
     return sendErrorPage(context, reply, {
       status: 400,
       title: 'Invalid request',
@@ -49,9 +50,13 @@ async function authorize(context: SignInContext, request: FastifyRequest, reply:
     });
   }
 
+  let params: RequestParams;
+  let pushed: boolean;
   let client: ClientRecord;
   let redirectUri: string;
   try {
+    // RFC 9126 §4: a request_uri from /par stands for the pushed parameters (used once).
+    ({ params, pushed } = await resolvePushedRequest(raw, context.stores.pushedRequests, context.clock));
     client = await checkClient(params, context.stores.clients);
     redirectUri = checkRedirectUri(params, client);
   } catch (error) {
@@ -75,6 +80,7 @@ async function authorize(context: SignInContext, request: FastifyRequest, reply:
     target = { ...target, responseMode: checkResponseMode(params) };
     if (state.error) throw state.error;
     checkRequestObject(params);
+    checkPushedWhenRequired(client, pushed, context.requirePushedRequests);
     checkResponseType(params, client);
     const authorization: AuthorizationRequest = {
       ...target,

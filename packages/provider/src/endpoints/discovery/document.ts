@@ -22,6 +22,7 @@ export interface DiscoveryInputs {
     readonly introspection?: string;
     readonly revocation?: string;
     readonly deviceAuthorization?: string;
+    readonly pushedAuthorization?: string;
     readonly endSession?: string;
     readonly registration?: string;
   };
@@ -29,6 +30,10 @@ export interface DiscoveryInputs {
   readonly scopes?: readonly ScopeDefinition[];
   /** A client_id may be the URL of its metadata document (CIMD draft §6): some trust policy exists. */
   readonly clientIdMetadataDocumentSupported?: boolean;
+  /** DPoP proof algorithms the token endpoint accepts (RFC 9449 §5.1); absent without DPoP. */
+  readonly dpopSigningAlgorithms?: readonly JwsAlgorithm[];
+  /** RFC 9126 §5: every authorization request must be pushed. */
+  readonly requirePushedRequests?: boolean;
 }
 
 /** The protocol claims an ID token may carry (OIDC Core §2), besides the end-user claims of the scopes. */
@@ -79,6 +84,14 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     if (authMethods.some((m) => m.requiresClientKeys)) {
       // OIDC Discovery §3: the algorithms a private_key_jwt assertion may be signed with (RFC 7523).
       document['token_endpoint_auth_signing_alg_values_supported'] = [...CLIENT_ASSERTION_ALGORITHMS];
+    }
+    if (inputs.endpoints.pushedAuthorization) {
+      // RFC 9126 §5: where to push, and whether pushing is the only way in.
+      document['pushed_authorization_request_endpoint'] = inputs.endpoints.pushedAuthorization;
+      document['require_pushed_authorization_requests'] = inputs.requirePushedRequests === true;
+    }
+    if (inputs.dpopSigningAlgorithms !== undefined) {
+      document['dpop_signing_alg_values_supported'] = [...inputs.dpopSigningAlgorithms];
     }
   }
   // RFC 8414 §2: introspection needs a confidential client (RFC 7662 §2.1); revocation takes every

@@ -17,6 +17,8 @@ export interface DiscoveryDeps {
   /** Absolute URLs of the endpoints the app serves besides the JWKS. */
   readonly endpoints?: Omit<DiscoveryInputs['endpoints'], 'jwks'>;
   readonly clientIdMetadataDocumentSupported?: boolean;
+  readonly dpopSigningAlgorithms?: readonly JwsAlgorithm[];
+  readonly requirePushedRequests?: boolean;
 }
 
 /**
@@ -34,6 +36,12 @@ export function registerDiscovery(app: FastifyInstance, deps: DiscoveryDeps): vo
       authMethods: deps.authMethods,
       endpoints: { ...deps.endpoints, jwks: deps.issuer + ENDPOINT_PATHS.jwks },
       clientIdMetadataDocumentSupported: deps.clientIdMetadataDocumentSupported ?? false,
+      ...(deps.dpopSigningAlgorithms === undefined
+        ? {}
+        : { dpopSigningAlgorithms: deps.dpopSigningAlgorithms }),
+      ...(deps.requirePushedRequests === undefined
+        ? {}
+        : { requirePushedRequests: deps.requirePushedRequests }),
     }),
   );
   const headers = {

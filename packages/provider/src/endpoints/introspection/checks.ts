@@ -44,14 +44,16 @@ export function activeTokenResponse(token: InspectedToken, issuer: string): Reco
       'jti',
       'auth_time',
       'acr',
+      // RFC 9449 §6.2: the confirmation a resource server checks the DPoP proof against.
+      'cnf',
     ];
     return {
       active: true,
       ...Object.fromEntries(
         copied.filter((name) => claims[name] !== undefined).map((name) => [name, claims[name]]),
       ),
-      // RFC 7662 §2.2: token_type as in RFC 6749 §5.1.
-      token_type: 'Bearer',
+      // RFC 7662 §2.2: token_type as in RFC 6749 §5.1; RFC 9449 §6.2: DPoP for a bound token.
+      token_type: claims['cnf'] === undefined ? 'Bearer' : 'DPoP',
     };
   }
   const { record } = token;

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { authenticateClient, type ClientAuthMethod } from '../../client-auth/index.js';
+import { bindGrantServices } from '../../dpop/bind-services.js';
+import { dpopHeaderValues, type SenderConstraint } from '../../dpop/sender-constraint.js';
 import type { GrantDefinition, GrantServices } from '../../grants/index.js';
 import type { ClientStore } from '../../store/types.js';
 import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
@@ -11,6 +13,8 @@ export interface TokenEndpointDeps {
   readonly grants: readonly GrantDefinition[];
   readonly authMethods: readonly ClientAuthMethod[];
   readonly services: GrantServices;
+  /** DPoP (RFC 9449 §5); without it, DPoP headers are ignored and every token is a Bearer token. */
+  readonly dpop?: SenderConstraint;
   /** Called after each successful token response, with the grant type (metrics). */
   readonly onIssued?: (grantType: string) => void;
 }
@@ -34,8 +38,16 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointD
       deps.authMethods,
     );
     checkClientGrant(client, grant);
-    const body = await grant.handle({ client, params }, deps.services);
+    const proof = { method: 'POST', url: request.url, proofs: dpopHeaderValues(request.raw.rawHeaders) };
+    const dpopJkt = await deps.dpop?.checkTokenRequest(proof, client);
+    const services =
+      dpopJkt === undefined ? deps.services : bindGrantServices(deps.services, dpopJkt, client);
+    const body = await grant.handle({ client, params, dpopJkt }, services);
     deps.onIssued?.(grant.type);
-    return reply.code(200).headers(NO_STORE).type('application/json; charset=utf-8').send(body);
+    return reply
+      .code(200)
+      .headers(NO_STORE)
+      .type('application/json; charset=utf-8')
+      .send(dpopJkt === undefined ? body : { ...body, token_type: 'DPoP' });
   });
 }

@@ -1,4 +1,5 @@
 import { isJoseError, type JwtClaims } from '@latchkey/oidc';
+import { boundJkt, type ProofRequest, type SenderConstraint } from '../../dpop/sender-constraint.js';
 import { InsufficientScope, InvalidRequest, InvalidToken } from '../../errors/index.js';
 import type { RequestParams } from '../../lib/request-params.js';
 import type { ClientRecord, GrantRecord, UserRecord } from '../../store/types.js';
@@ -7,10 +8,15 @@ import { GRANT_ID_CLAIM, USERINFO_CLAIMS_CLAIM } from '../../tokens/index.js';
 // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token. The scheme is case-insensitive (RFC 9110 §11.1).
 const BEARER_SCHEME = /^bearer(?:[ \t]|$)/i;
 const BEARER_CREDENTIALS = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+// RFC 9449 §7.1: the same token68-like credentials under the DPoP scheme.
+const DPOP_SCHEME = /^dpop(?:[ \t]|$)/i;
+const DPOP_CREDENTIALS = /^dpop +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /** Where the access token came from; undefined token means none was sent (RFC 6750 §3.1: no error code then). */
 export interface PresentedToken {
   readonly token: string | undefined;
+  /** `dpop` when sent as `Authorization: DPoP` (RFC 9449 §7.1): a proof must come with it. */
+  readonly scheme?: 'bearer' | 'dpop';
 }
 
 /**
@@ -28,6 +34,13 @@ export function extractAccessToken(
     throw new InvalidRequest('Send the access token in the Authorization header, not in the URL');
   }
   const fromBody = form?.get('access_token');
+  if (authorization !== undefined && DPOP_SCHEME.test(authorization)) {
+    const token = DPOP_CREDENTIALS.exec(authorization)?.[1];
+    if (token === undefined || fromBody !== undefined) {
+      throw new InvalidRequest('The Authorization header is not valid DPoP credentials');
+    }
+    return { token, scheme: 'dpop' };
+  }
   const bearer = authorization !== undefined && BEARER_SCHEME.test(authorization);
   if (bearer && fromBody !== undefined) {
     throw new InvalidRequest('The access token must be sent by one method only');
@@ -99,6 +112,26 @@ export function checkClientActive(client: ClientRecord | undefined): ClientRecor
     throw new InvalidToken('The access token is invalid', 'client missing or disabled');
   }
   return client;
+}
+
+/**
+ * RFC 9449 §7: a token bound to a DPoP key (`cnf.jkt`) passes only under the DPoP scheme with a proof
+ * by that key for this request and this token; a token that is not bound cannot use the DPoP scheme.
+ */
+export async function checkSenderConstraint(
+  claims: JwtClaims,
+  presented: { readonly token: string; readonly scheme?: 'bearer' | 'dpop' },
+  proof: ProofRequest,
+  dpop: Pick<SenderConstraint, 'checkResourceRequest'>,
+): Promise<void> {
+  const jkt = boundJkt(claims);
+  if (presented.scheme === 'dpop') {
+    if (jkt === undefined)
+      throw new InvalidToken('The access token is not DPoP-bound', 'DPoP scheme, no cnf');
+    await dpop.checkResourceRequest(proof, presented.token, jkt);
+  } else if (jkt !== undefined) {
+    throw new InvalidToken('A DPoP-bound access token must be sent with the DPoP scheme and a proof');
+  }
 }
 
 /** The claims the client asked for one by one (the `claims` parameter's userinfo member), as minted. */

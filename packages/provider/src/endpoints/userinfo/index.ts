@@ -1,8 +1,9 @@
-import { bearerChallenge } from '@latchkey/oidc';
+import { bearerChallenge, type DpopErrorCode, dpopChallenge } from '@latchkey/oidc';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userClaims, withGroupsIfReleased } from '../../claims/index.js';
+import { dpopHeaderValues, type SenderConstraint } from '../../dpop/sender-constraint.js';
 import { errorResponse, toOAuthError } from '../../errors/error-response.js';
-import { InvalidToken } from '../../errors/index.js';
+import { InvalidToken, OAuthError } from '../../errors/index.js';
 import { logErrorAnswer } from '../../errors/log-error.js';
 import { RequestParams } from '../../lib/request-params.js';
 import { claimsForScopes } from '../../scopes/index.js';
@@ -14,6 +15,7 @@ import {
   checkClientActive,
   checkGrantNotRevoked,
   checkOpenidScope,
+  checkSenderConstraint,
   checkUserActive,
   extractAccessToken,
   grantIdOf,
@@ -26,6 +28,7 @@ export interface UserInfoDeps {
   readonly stores: Pick<ProviderStores, 'grants' | 'users' | 'groups'>;
   /** The clients as endpoints see them (disabled ones are absent). */
   readonly clients: Pick<ClientStore, 'get'>;
+  readonly dpop: SenderConstraint;
 }
 
 /**
@@ -36,16 +39,23 @@ export interface UserInfoDeps {
 export function registerUserInfo(app: FastifyInstance, deps: UserInfoDeps): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
-      const { token } = extractAccessToken(
+      const presented = extractAccessToken(
         request.headers.authorization,
         request.form,
         RequestParams.fromUrl(request.url),
       );
+      const { token } = presented;
       if (token === undefined) {
         // RFC 6750 §3.1: a request with no token at all gets a challenge without an error code.
         return sendBearerError(request, reply, new InvalidToken('An access token is required'), deps, false);
       }
       const claims = await checkAccessToken(token, deps.verifyAccessToken);
+      await checkSenderConstraint(
+        claims,
+        { token, ...(presented.scheme === undefined ? {} : { scheme: presented.scheme }) },
+        { method: request.method, url: request.url, proofs: dpopHeaderValues(request.raw.rawHeaders) },
+        deps.dpop,
+      );
       const scopes = checkOpenidScope(claims);
       const grant = checkGrantNotRevoked(await deps.stores.grants.get(grantIdOf(claims)), claims);
       checkClientActive(await deps.clients.get(grant.clientId));
@@ -81,11 +91,25 @@ function sendBearerError(
   const response = errorResponse(wire);
   const { 'www-authenticate': _basic, ...headers }: Record<string, string> = response.headers;
   const code = response.body.error;
-  if (code === 'invalid_token' || code === 'insufficient_scope' || code === 'invalid_request') {
+  const errorParams = withErrorCode
+    ? { error: code as DpopErrorCode, errorDescription: response.body.error_description }
+    : {};
+  let status = response.status;
+  // RFC 9449 §7.1: a request made with the DPoP scheme, or a proof problem, gets a DPoP challenge
+  // (proof problems with 401, §9); anything else the RFC 6750 Bearer challenge.
+  const usedDpop = /^dpop(\s|$)/i.test(request.headers.authorization ?? '');
+  if (code === 'invalid_dpop_proof' || code === 'use_dpop_nonce') status = 401;
+  if (status === 401 && (usedDpop || code === 'invalid_dpop_proof' || code === 'use_dpop_nonce')) {
+    headers['www-authenticate'] = dpopChallenge({
+      realm: deps.issuer,
+      ...errorParams,
+      algs: deps.dpop.algorithms,
+    });
+  } else if (code === 'invalid_token' || code === 'insufficient_scope' || code === 'invalid_request') {
     headers['www-authenticate'] = bearerChallenge({
       realm: deps.issuer,
       ...(withErrorCode ? { error: code, errorDescription: response.body.error_description } : {}),
     });
   }
-  return reply.code(response.status).headers(headers).send(response.body);
+  return reply.code(status).headers(headers).send(response.body);
 }

@@ -24,6 +24,7 @@ const STORE_SET: Record<Exclude<keyof ProviderStores, 'ping' | 'close'>, true> =
   emailLinks: true,
   clientRegistrations: true,
   initialAccessTokens: true,
+  pushedRequests: true,
 };
 const STORE_NAMES = Object.keys(STORE_SET) as (keyof typeof STORE_SET)[];
 

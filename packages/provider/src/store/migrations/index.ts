@@ -8,6 +8,7 @@ import { attemptLimits } from './0006-attempt-limits.js';
 
 import { adminModel } from './0007-admin-model.js';
 import { clientRegistrations } from './0008-client-registrations.js';
+import { machineIdentity } from './0009-machine-identity.js';
 import { consentedClaims } from './0010-consented-claims.js';
 import { auditByUser } from './0011-audit-by-user.js';
 import { emailLinks } from './0012-email-links.js';
@@ -24,6 +25,7 @@ export const providerMigrations: MigrationSet = {
     attemptLimits,
     adminModel,
     clientRegistrations,
+    machineIdentity,
     consentedClaims,
     auditByUser,
     emailLinks,
