@@ -47,7 +47,7 @@ export function createKubeCredentialCommand(deps: KubeCredentialDeps = {}): Comm
         valueName: 'ID',
         description: 'the public client of the cluster (required)',
       },
-      scope: { type: 'string', multiple: true, valueName: 'S', description: 'an extra scope (repeatable)' },
+      scope: { type: 'string', multiple: true, valueName: 'S', description: 'an extra scope' },
       device: {
         type: 'boolean',
         description: 'sign in with the device flow instead of a browser on this machine',
