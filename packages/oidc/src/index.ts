@@ -42,6 +42,7 @@ export {
 } from './jwt/claims.js';
 export type { SignJwtOptions } from './jwt/sign.js';
 export { signJwt } from './jwt/sign.js';
+export { unverifiedIssuer } from './jwt/unverified-issuer.js';
 export type { JwtVerifierOptions, VerifiedJwt, VerifyJwtOptions } from './jwt/verify.js';
 export type { VerifiedTokenCacheOptions } from './jwt/verified-cache.js';
 export { createJwtVerifier, JwtVerifier, verifyJwt } from './jwt/verify.js';

@@ -7,6 +7,7 @@ import {
   JoseError,
   type JwtClaims,
   MemoryReplayCache,
+  unverifiedIssuer,
   type Verifier,
 } from '@latchkey/oidc';
 import type { ProviderConfig, RouteConfig } from '../config/types.js';
@@ -108,17 +109,6 @@ async function verifyWithIssuer(
     });
   }
   return match.verifier.verify(token);
-}
-
-function unverifiedIssuer(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (payload === undefined || payload.length > 16_384) return undefined;
-  try {
-    const iss = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown }).iss;
-    return typeof iss === 'string' ? iss : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** 401 with a bare challenge (no token sent): RFC 6750 §3.1, pointing at the metadata (RFC 9728 §5.1). */

@@ -1,3 +1,4 @@
+import type { SignInContext } from '../authorization/context.js';
 import type { Mailer, MailMessage } from '../email/mailer.js';
 import type { Logger } from '../lib/logger.js';
 import type { EmailLinkPurpose, EmailLinkStore, UserRecord } from '../store/types.js';
@@ -14,6 +15,11 @@ export interface EmailLinkDeps {
   readonly random: (n: number) => Buffer;
   /** Seconds. */
   readonly lifetime: number;
+}
+
+/** The link store and settings of the account pages, as issueEmailLink takes them. */
+export function emailLinkDeps(signIn: SignInContext, lifetime: number): EmailLinkDeps {
+  return { store: signIn.stores.emailLinks, clock: signIn.clock, random: signIn.random, lifetime };
 }
 
 export interface IssuedLink {

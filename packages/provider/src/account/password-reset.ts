@@ -9,7 +9,7 @@ import { pageCsp } from '../ui/csp.js';
 import { sendPage } from '../ui/send-page.js';
 import { changeOwnPassword } from '../users/change-password.js';
 import { checkNewPassword, type PasswordPolicy } from '../users/password-policy.js';
-import { afterResponse, issueEmailLink, linkTokenHash } from './email-links.js';
+import { afterResponse, emailLinkDeps, issueEmailLink, linkTokenHash } from './email-links.js';
 import { checkAccountPost } from './form-post.js';
 import type { AccountMail } from './mail-context.js';
 import { forgotPasswordPage, messagePage, newPasswordPage } from './recovery-pages.js';
@@ -92,12 +92,7 @@ export function registerPasswordReset(
         for (const user of users) {
           if (user.email === null || user.disabled) continue;
           const link = await issueEmailLink(
-            {
-              store: signIn.stores.emailLinks,
-              clock: signIn.clock,
-              random: signIn.random,
-              lifetime: mail.linkLifetime,
-            },
+            emailLinkDeps(signIn, mail.linkLifetime),
             user,
             user.email,
             'reset-password',

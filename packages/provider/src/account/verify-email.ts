@@ -5,7 +5,7 @@ import { verifyEmailMessage } from '../email/messages.js';
 import type { UserRecord } from '../store/types.js';
 import { pageCsp } from '../ui/csp.js';
 import { sendPage } from '../ui/send-page.js';
-import { afterResponse, issueEmailLink, linkTokenHash } from './email-links.js';
+import { afterResponse, emailLinkDeps, issueEmailLink, linkTokenHash } from './email-links.js';
 import { checkAccountPost } from './form-post.js';
 import type { AccountMail } from './mail-context.js';
 import { readToken } from './password-reset.js';
@@ -129,17 +129,7 @@ export async function sendVerification(
   email: string,
   ip: string,
 ): Promise<void> {
-  const link = await issueEmailLink(
-    {
-      store: signIn.stores.emailLinks,
-      clock: signIn.clock,
-      random: signIn.random,
-      lifetime: mail.linkLifetime,
-    },
-    user,
-    email,
-    'verify-email',
-  );
+  const link = await issueEmailLink(emailLinkDeps(signIn, mail.linkLifetime), user, email, 'verify-email');
   await signIn.stores.audit.append({
     type: 'email.verification_sent',
     at: signIn.clock(),

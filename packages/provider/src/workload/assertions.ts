@@ -15,9 +15,8 @@ import {
   isJoseError,
   type JwtClaims,
   JwtVerifier,
-  parseCompactJws,
-  parseJsonObject,
   RemoteKeySet,
+  unverifiedIssuer,
 } from '@latchkey/oidc';
 import type { WorkloadTrustRule } from '../config/machine-identity.js';
 import { InvalidGrant } from '../errors/index.js';
@@ -108,19 +107,4 @@ export function createWorkloadAssertions(deps: WorkloadAssertionsDeps): Workload
       );
     },
   };
-}
-
-/** The `iss` of a not yet verified assertion, only to pick the configured rules to try. */
-function unverifiedIssuer(assertion: string): string | undefined {
-  try {
-    const parsed = parseCompactJws(assertion);
-    const claims = parseJsonObject(
-      Buffer.from(parsed.payloadSegment, 'base64url'),
-      'ERR_JWT_INVALID',
-      'the assertion',
-    );
-    return typeof claims.iss === 'string' ? claims.iss : undefined;
-  } catch {
-    throw refuse('The assertion is not a well-formed JWT');
-  }
 }

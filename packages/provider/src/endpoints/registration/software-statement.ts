@@ -1,4 +1,4 @@
-import { ASYMMETRIC_ALGORITHMS, isJoseError, LocalKeySet, verifyJwt } from '@latchkey/oidc';
+import { ASYMMETRIC_ALGORITHMS, isJoseError, LocalKeySet, unverifiedIssuer, verifyJwt } from '@latchkey/oidc';
 import type { SoftwareStatementIssuer } from '../../config/client-policies.js';
 import {
   InvalidClientMetadata,
@@ -41,15 +41,4 @@ export async function applySoftwareStatement(
   }
   const vouched = Object.fromEntries(Object.entries(claims).filter(([name]) => !STATEMENT_CLAIMS.has(name)));
   return { ...metadata, ...vouched };
-}
-
-function unverifiedIssuer(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (payload === undefined || payload.length > 16_384) return undefined;
-  try {
-    const iss = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown }).iss;
-    return typeof iss === 'string' ? iss : undefined;
-  } catch {
-    return undefined;
-  }
 }
