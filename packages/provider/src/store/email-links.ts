@@ -51,10 +51,8 @@ export function createEmailLinkStore(db: Kysely<ProviderSchema>): EmailLinkStore
       );
       return changedRows(result);
     },
-    async deleteExpired(before) {
-      return changedRows(
-        await db.deleteFrom('email_links').where('expires_at', '<', before).executeTakeFirst(),
-      );
+    deleteExpired(before, limit) {
+      return deleteBatchBefore(db, 'email_links', 'token_hash', 'expires_at', before, limit);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userClaims, withGroupsIfReleased } from '../../claims/index.js';
 import { dpopHeaderValues, type SenderConstraint } from '../../dpop/sender-constraint.js';
 import { errorResponse, toOAuthError } from '../../errors/error-response.js';
-import { InvalidToken, OAuthError } from '../../errors/index.js';
+import { InvalidToken } from '../../errors/index.js';
 import { logErrorAnswer } from '../../errors/log-error.js';
 import { RequestParams } from '../../lib/request-params.js';
 import { claimsForScopes } from '../../scopes/index.js';
