@@ -3,6 +3,8 @@
  * variable, its default and its parser. docs/configuration.md documents this table; the loader, the
  * defaults and the error messages all come from it, so they cannot drift apart.
  */
+
+import { parseConnectors } from '../connectors/parse-config.js';
 import {
   type Parsed,
   parseAlgorithms,
@@ -171,4 +173,6 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: false,
     parse: parseBoolean,
   },
+  // A list of objects, one per upstream (docs/federation.md); sensitive: it holds client secrets.
+  { path: 'connectors', env: ['LATCHKEY_CONNECTORS'], default: [], sensitive: true, parse: parseConnectors },
 ];

@@ -1,4 +1,5 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
+import type { ConnectorSettings } from '../connectors/connector.js';
 import type { SmtpTlsMode } from './parsers.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -62,6 +63,8 @@ export interface ProviderConfig {
   readonly email?: EmailConfig | undefined;
   /** Self-registration on the account page (off by default; needs email, to verify the address). */
   readonly registration: RegistrationConfig;
+  /** Other identity providers people may sign in through (docs/federation.md); each type adds its keys. */
+  readonly connectors: readonly ConnectorSettings[];
 }
 
 export interface EmailConfig {

@@ -6,6 +6,7 @@ import { createConsentStore } from './consents.js';
 import { createDeviceCodeStore } from './device-codes.js';
 import { createEmailLinkStore } from './email-links.js';
 import { createGrantStore } from './grants.js';
+import { createIdentityStore } from './identities.js';
 import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
@@ -53,6 +54,7 @@ export async function openProviderStores(
     throttles: createThrottleStore(db),
     emailLinks: createEmailLinkStore(db),
     requestRates: createRequestRateStore(db),
+    identities: createIdentityStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

@@ -207,6 +207,17 @@ export interface EmailLinksTable {
   consumed_at: number | null;
 }
 
+/** Identities at other providers; the primary key is (connector_id, issuer, subject). */
+export interface IdentitiesTable {
+  connector_id: string;
+  issuer: string;
+  subject: string;
+  user_id: string;
+  email: string | null;
+  created_at: number;
+  last_used_at: number;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
@@ -223,6 +234,7 @@ export interface ProviderSchema {
   throttles: ThrottlesTable;
   email_links: EmailLinksTable;
   request_rates: RequestRatesTable;
+  identities: IdentitiesTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */

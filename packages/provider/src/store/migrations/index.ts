@@ -7,6 +7,7 @@ import { throttles } from './0005-throttles.js';
 import { attemptLimits } from './0006-attempt-limits.js';
 import { auditByUser } from './0011-audit-by-user.js';
 import { emailLinks } from './0012-email-links.js';
+import { identities } from './0013-identities.js';
 
 /** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
 export const providerMigrations: MigrationSet = {
@@ -20,5 +21,6 @@ export const providerMigrations: MigrationSet = {
     attemptLimits,
     auditByUser,
     emailLinks,
+    identities,
   ],
 };
