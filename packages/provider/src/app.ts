@@ -10,6 +10,8 @@ import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
 import { createCachedClientStore } from './clients/cache.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { createFederation } from './connectors/federation.js';
+import { registerConnectors } from './connectors/routes.js';
 import { createSmtpMailer, type Mailer } from './email/mailer.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
 import { registerAuthorization } from './endpoints/authorize/index.js';
@@ -23,7 +25,7 @@ import { registerIntrospection } from './endpoints/introspection/index.js';
 import { createTokenInspector } from './endpoints/introspection/inspect-token.js';
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
-import { ENDPOINT_PATHS } from './endpoints/paths.js';
+import { ENDPOINT_PATHS, issuerBasePath } from './endpoints/paths.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
@@ -79,6 +81,7 @@ export interface ProviderAppDeps {
     | 'throttles'
     | 'emailLinks'
     | 'requestRates'
+    | 'identities'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -274,19 +277,37 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     audit: stores.audit,
     now: clock,
   });
+  const secret = deps.secret ?? resolveSecret(config).bytes;
+  const federation =
+    config.connectors.length === 0
+      ? undefined
+      : createFederation({
+          connectors: config.connectors,
+          issuer: config.issuer,
+          basePath: issuerBasePath(config.issuer),
+          secret,
+          random: deps.random ?? secureRandomBytes,
+          clock,
+          fetch: deps.fetch ?? fetch,
+        });
   const signIn = createSignInContext({
     config,
     stores,
     keyManager: deps.keyManager,
     clock,
     random: deps.random ?? secureRandomBytes,
-    secret: deps.secret ?? resolveSecret(config).bytes,
+    secret,
+    ...(federation ? { federation } : {}),
     ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
     ...(deps.loginFactor ? { factor: deps.loginFactor } : {}),
   });
   registerAuthorization(app, signIn);
   registerLogin(app, signIn);
   registerConsent(app, signIn);
+  if (federation) {
+    registerConnectors(app, signIn, federation);
+    app.addHook('onClose', () => federation.close());
+  }
   registerDevicePage(app, { signIn, deviceCodes: stores.deviceCodes });
   const io = defaultDeliveryIo(deps.fetch);
   const logout = createLogout({

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { ProviderConfig } from '../config/types.js';
+import type { Federation } from '../connectors/federation.js';
 import {
   createIdTokenHintVerifier,
   type IdTokenHintVerifier,
@@ -37,6 +38,8 @@ export type SignInStores = Pick<
   | 'audit'
   | 'throttles'
   | 'emailLinks'
+  | 'identities'
+  | 'replayCache'
 >;
 
 /**
@@ -64,6 +67,8 @@ export interface SignInContext {
   readonly factor?: LoginFactor;
   /** The links under every sign-in form: password reset (with email) and registration (when on). */
   readonly accountLinks: AccountLinks;
+  /** Other identity providers (config `connectors`): their buttons on the sign-in pages, and the round trip. */
+  readonly federation?: Federation;
 }
 
 export interface SignInContextDeps {
@@ -78,6 +83,7 @@ export interface SignInContextDeps {
   readonly limits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
   /** Default: the password factor (login/factors). */
   readonly factor?: LoginFactor;
+  readonly federation?: Federation;
 }
 
 export function createSignInContext(deps: SignInContextDeps): SignInContext {
@@ -97,7 +103,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     clock: deps.clock,
     random: deps.random,
     codeLifetime: config.authorization.codeLifetime,
-    theme: createTheme(config.ui, basePath),
+    theme: withConnectorLogos(createTheme(config.ui, basePath), config.connectors),
     sessions: createSessionManager({
       store: deps.stores.sessions,
       clock: deps.clock,
@@ -123,6 +129,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     },
     usernameDigest: createUsernameDigest(deps.secret),
     ...(deps.factor ? { factor: deps.factor } : {}),
+    ...(deps.federation ? { federation: deps.federation } : {}),
   };
 }
 
@@ -142,4 +149,12 @@ export function sendErrorPage(
     body: errorPage(context.theme, error),
     csp: pageCsp({ imageSources: context.theme.imageSources }),
   });
+}
+
+/** The sign-in pages show the connectors' logos: their origins join the CSP img-src. */
+function withConnectorLogos(theme: Theme, connectors: ProviderConfig['connectors']): Theme {
+  const origins = connectors.flatMap((c) => (c.logoUrl === undefined ? [] : [new URL(c.logoUrl).origin]));
+  return origins.length === 0
+    ? theme
+    : { ...theme, imageSources: [...new Set([...theme.imageSources, ...origins])] };
 }

@@ -30,11 +30,18 @@ export async function showLoginPage(
     });
   }
   const browserId = context.browser.ensure(request, reply);
+  const sealed = context.interactions.seal(interaction);
+  const federation = context.federation;
   return sendPage(reply, {
     status,
     body: loginPage(context.theme, {
       action: context.paths.login,
-      interaction: context.interactions.seal(interaction),
+      interaction: sealed,
+      providers: federation?.buttons.map((c) => ({
+        name: c.displayName,
+        logoUrl: c.logoUrl,
+        href: `${federation.startPath(c.id)}?${new URLSearchParams({ interaction: sealed })}`,
+      })),
       csrfToken: context.browser.csrfToken(browserId),
       clientName: client.name,
       links: context.accountLinks,
@@ -48,14 +55,26 @@ export async function showLoginPage(
   });
 }
 
-/** The form as first shown: the username prefilled from `login_hint` (OIDC Core §3.1.2.1). */
-export function showFirstLoginPage(
+/**
+ * The form as first shown: the username prefilled from `login_hint` (OIDC Core §3.1.2.1). With an
+ * `idp_hint` naming a connector, no form at all: the browser goes straight to that upstream.
+ */
+export async function showFirstLoginPage(
   context: SignInContext,
   request: FastifyRequest,
   reply: FastifyReply,
   interaction: Interaction,
   client?: ClientRecord,
 ): Promise<FastifyReply> {
+  const upstream =
+    interaction.request.idpHint === undefined
+      ? undefined
+      : context.federation?.find(interaction.request.idpHint);
+  if (upstream?.kind === 'redirect') {
+    const start = `${context.federation?.startPath(upstream.settings.id)}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;
+    // Through the start link, like the button, so every round trip begins in one place.
+    return reply.code(303).headers({ location: start, 'cache-control': 'no-store' }).send();
+  }
   const hint = interaction.request.loginHint;
   const input = hint === undefined ? {} : { username: hint };
   return showLoginPage(context, request, reply, interaction, input, 200, client);

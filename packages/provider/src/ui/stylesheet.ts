@@ -116,6 +116,9 @@ input:focus-visible { outline-offset: 0; border-color: var(--primary); }
 h1 + .alert { margin-top: 1rem; }
 .error-code { margin: 1.25rem 0 0; font-size: .85rem; color: var(--muted); }
 .card.wide { max-width: 46rem; }
+.providers { display: grid; gap: .5rem; margin: 1.25rem 0 0; }
+.providers .divider { margin: 0; text-align: center; color: var(--muted); font-size: .925rem; }
+.button.provider { gap: .5rem; text-decoration: none; }
 .links { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .5rem 1rem; margin: 1.25rem 0 0; font-size: .925rem; }
 section { margin-top: 2rem; }
 h2 { font-size: 1.15rem; margin: 0 0 .5rem; font-weight: 650; }

@@ -13,6 +13,14 @@ export interface LoginPageInput {
   readonly error?: string;
   /** Where "Forgot your password?" and "Create an account" lead, when email and registration are on. */
   readonly links?: AccountLinks;
+  /** Other identity providers: one button each (a link that starts the round trip). */
+  readonly providers?: readonly ProviderButton[];
+}
+
+export interface ProviderButton {
+  readonly name: string;
+  readonly href: string;
+  readonly logoUrl?: string | undefined;
 }
 
 export interface AccountLinks {
@@ -46,6 +54,7 @@ ${hasError ? html`<p class="alert" id="login-error" role="alert">${input.error}<
 <button type="submit" class="button primary">Sign in</button>
 </div>
 </form>
+${providerButtons(input.providers)}
 ${accountLinks(input.links)}`;
   return layout(theme, { title: 'Sign in', content });
 }
@@ -53,4 +62,16 @@ ${accountLinks(input.links)}`;
 function accountLinks(links: AccountLinks | undefined): SafeHtml | null {
   if (links?.forgotPassword === undefined && links?.register === undefined) return null;
   return html`<p class="links">${links.forgotPassword === undefined ? null : html`<a href="${links.forgotPassword}">Forgot your password?</a>`}${links.register === undefined ? null : html`<a href="${links.register}">Create an account</a>`}</p>`;
+}
+
+/** One button per connector, under the form: "Sign in with <name>" (and its logo, decorative). */
+function providerButtons(providers: readonly ProviderButton[] | undefined): SafeHtml | null {
+  if (providers === undefined || providers.length === 0) return null;
+  return html`<div class="providers" role="group" aria-labelledby="providers-title">
+<p class="divider" id="providers-title">or</p>
+${providers.map(
+  (p) =>
+    html`<a class="button secondary provider" href="${p.href}">${p.logoUrl === undefined ? null : html`<img src="${p.logoUrl}" alt="" width="20" height="20">`}Sign in with ${p.name}</a>
+`,
+)}</div>`;
 }

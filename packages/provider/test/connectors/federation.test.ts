@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createClient } from '@latchkey/provider';
+import {
+  authorizeParams,
+  Browser,
+  createHarness,
+  type Harness,
+  pkcePair,
+  responseParams,
+} from '../authorize/harness.js';
+import { basicAuth } from '../helpers/basic-auth.js';
+import { FakeOidcUpstream } from './fake-oidc-upstream.js';
+
+const RP = 'fed-app';
+const REDIRECT_URI = 'https://rp.example.com/callback';
+let harness: Harness;
+let corp: FakeOidcUpstream;
+let other: FakeOidcUpstream;
+let rpSecret: string;
+
+before(async () => {
+  let now = () => 0;
+  corp = await new FakeOidcUpstream('latchkey', 'corp-secret', () => now()).start();
+  other = await new FakeOidcUpstream('latchkey', 'other-secret', () => now()).start();
+  const connector = (id: string, upstream: FakeOidcUpstream, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'oidc',
+    displayName: id === 'corp' ? 'Corp SSO' : 'Other IdP',
+    issuer: upstream.issuer,
+    clientId: upstream.clientId,
+    clientSecret: upstream.clientSecret,
+    ...extra,
+  });
+  harness = await createHarness({
+    connectors: [
+      connector('corp', corp, { jit: 'create', claims: { name: 'name', nickname: 'name' } }),
+      connector('other', other, { jit: 'link-only' }),
+    ],
+  } as never);
+  now = harness.clock.now;
+  rpSecret = (
+    await createClient(harness.stores, {
+      name: 'Federated App',
+      clientId: RP,
+      redirectUris: [REDIRECT_URI],
+      scopes: ['openid', 'profile', 'email'],
+    })
+  ).secret as string;
+});
+
+after(async () => {
+  await harness?.close();
+  await corp?.close();
+  await other?.close();
+});
+
+function reset(): void {
+  for (const upstream of [corp, other]) {
+    upstream.tamper = (c) => c;
+    upstream.foreignKey = false;
+    upstream.down = false;
+  }
+}
+
+/** From the RP's /authorize to the upstream's answer arriving at the provider's callback (not yet sent). */
+async function toCallback(
+  browser: Browser,
+  connector: string,
+  params = authorizeParams({ client_id: RP, redirect_uri: REDIRECT_URI, scope: 'openid profile email' }),
+) {
+  const page = await browser.authorize(params);
+  assert.equal(page.statusCode, 200, page.body);
+  const href = new RegExp(`href="(/connectors/${connector}/start\\?[^"]+)"`).exec(page.body)?.[1];
+  assert.ok(href, 'the sign-in page has a button for the connector');
+  const start = await browser.get(href);
+  assert.equal(start.statusCode, 303, start.body);
+  const upstreamAnswer = await fetch(String(start.headers.location), { redirect: 'manual' });
+  const back = new URL(String(upstreamAnswer.headers.get('location')));
+  return `${back.pathname}${back.search}`;
+}
+
+/** Through consent to the code, and the code for tokens: the ID token's claims. */
+async function finish(browser: Browser, callback: string, verifier: string) {
+  let response = await browser.get(callback);
+  const consent = await browser.consentForm(response);
+  if (consent !== undefined) response = await browser.submitConsent(consent, 'approve');
+  const code = responseParams(String(response.headers.location)).get('code');
+  assert.ok(code, `a code: ${response.statusCode} ${response.body.slice(0, 300)}`);
+  const token = await harness.app.inject({
+    method: 'POST',
+    url: '/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(RP, rpSecret) },
+    payload: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    }).toString(),
+  });
+  assert.equal(token.statusCode, 200, token.body);
+  const idToken = (token.json() as { id_token: string }).id_token;
+  return JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
+}
+
+async function signInThrough(connector: string, browser = new Browser(harness.app)) {
+  const pkce = pkcePair();
+  const callback = await toCallback(
+    browser,
+    connector,
+    authorizeParams({
+      client_id: RP,
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid profile email',
+      code_challenge: pkce.challenge,
+    }),
+  );
+  return finish(browser, callback, pkce.verifier);
+}
+
+test('a first sign-in through an OIDC upstream provisions a user; the ID token carries the mapped claims and amr fed', async () => {
+  reset();
+  corp.user = { sub: 'corp-1', email: 'carol@corp.example', email_verified: true, name: 'Carol Upstream' };
+  const claims = await signInThrough('corp');
+  assert.equal(claims['name'], 'Carol Upstream');
+  assert.equal(claims['nickname'], 'Carol Upstream');
+  assert.deepEqual(claims['amr'], ['fed']);
+  const identity = await harness.stores.identities.find({
+    connectorId: 'corp',
+    issuer: corp.issuer,
+    subject: 'corp-1',
+  });
+  assert.equal(identity?.userId, claims['sub']);
+  // PKCE S256, state and nonce went upstream, and the callback path is the connector's own.
+  assert.equal(corp.lastAuthorize?.get('code_challenge_method'), 'S256');
+  assert.ok(corp.lastAuthorize?.get('nonce'));
+  assert.match(corp.lastAuthorize?.get('redirect_uri') ?? '', /\/connectors\/corp\/callback$/);
+  // The second sign-in is the same user.
+  const again = await signInThrough('corp');
+  assert.equal(again['sub'], claims['sub']);
+});
+
+test('the upstream amr is carried into the session and the ID token', async () => {
+  reset();
+  corp.user = { sub: 'corp-amr', amr: ['pwd', 'otp'], name: 'Mfa Person' };
+  const claims = await signInThrough('corp');
+  assert.deepEqual(claims['amr'], ['pwd', 'otp']);
+});
+
+test('idp_hint sends the browser straight to that upstream; an unknown one shows the sign-in page', async () => {
+  reset();
+  const browser = new Browser(harness.app);
+  const hinted = await browser.authorize(
+    authorizeParams({ client_id: RP, redirect_uri: REDIRECT_URI, idp_hint: 'corp' }),
+  );
+  assert.equal(hinted.statusCode, 303);
+  assert.match(String(hinted.headers.location), /^\/connectors\/corp\/start\?interaction=/);
+  const unknown = await browser.authorize(
+    authorizeParams({ client_id: RP, redirect_uri: REDIRECT_URI, idp_hint: 'nope' }),
+  );
+  assert.equal(unknown.statusCode, 200);
+  assert.match(unknown.body, /Sign in with Corp SSO/);
+});
+
+for (const [name, tamper] of [
+  ['wrong aud', (c: Record<string, unknown>) => ({ ...c, aud: 'someone-else' })],
+  ['wrong nonce', (c: Record<string, unknown>) => ({ ...c, nonce: 'not-the-nonce' })],
+  ['another issuer', (c: Record<string, unknown>) => ({ ...c, iss: 'https://evil.example.com' })],
+  [
+    'expired',
+    (c: Record<string, unknown>) => ({
+      ...c,
+      exp: (c['iat'] as number) - 600,
+      iat: (c['iat'] as number) - 900,
+    }),
+  ],
+] as const) {
+  test(`X1: an upstream ID token with ${name} signs nobody in`, async () => {
+    reset();
+    corp.user = { sub: `corp-x1-${name}`, name: 'X1' };
+    corp.tamper = tamper;
+    const browser = new Browser(harness.app);
+    const response = await browser.get(await toCallback(browser, 'corp'));
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /could not be verified/);
+    assert.equal(
+      await harness.stores.identities.find({
+        connectorId: 'corp',
+        issuer: corp.issuer,
+        subject: `corp-x1-${name}`,
+      }),
+      undefined,
+    );
+    assert.equal(browser.cookies.has('latchkey-session'), false);
+  });
+}
+
+test('X1: an upstream ID token signed with a key outside its JWKS signs nobody in', async () => {
+  reset();
+  corp.user = { sub: 'corp-x1-key' };
+  corp.foreignKey = true;
+  const browser = new Browser(harness.app);
+  const response = await browser.get(await toCallback(browser, 'corp'));
+  assert.equal(response.statusCode, 400);
+  assert.equal(browser.cookies.has('latchkey-session'), false);
+});
+
+test('X1: a replayed state (the same callback with its cookie, again) is refused', async () => {
+  reset();
+  corp.user = { sub: 'corp-replay' };
+  const browser = new Browser(harness.app);
+  const callback = await toCallback(browser, 'corp');
+  const flowCookie = browser.cookies.get('latchkey-upstream');
+  assert.ok(flowCookie);
+  const first = await browser.get(callback);
+  assert.notEqual(first.statusCode, 400);
+  // The attacker replays the callback with the sealed cookie it captured.
+  const replay = await harness.app.inject({
+    method: 'GET',
+    url: callback,
+    headers: {
+      cookie: `latchkey-browser=${browser.cookies.get('latchkey-browser')}; latchkey-upstream=${flowCookie}`,
+    },
+  });
+  assert.equal(replay.statusCode, 400);
+  assert.match(replay.body, /used already/);
+});
+
+test('X1: parallel deliveries of one callback: at most one signs in', async () => {
+  reset();
+  corp.user = { sub: 'corp-race' };
+  const browser = new Browser(harness.app);
+  const callback = await toCallback(browser, 'corp');
+  const cookie = [...browser.cookies].map(([n, v]) => `${n}=${v}`).join('; ');
+  const results = await Promise.all(
+    Array.from({ length: 8 }, () =>
+      harness.app.inject({ method: 'GET', url: callback, headers: { cookie } }),
+    ),
+  );
+  assert.equal(results.filter((r) => r.statusCode !== 400).length, 1);
+});
+
+test('X1: a callback of upstream A delivered to upstream B’s path is refused (mix-up)', async () => {
+  reset();
+  corp.user = { sub: 'corp-mixup' };
+  const browser = new Browser(harness.app);
+  const callback = await toCallback(browser, 'corp');
+  const response = await browser.get(callback.replace('/connectors/corp/', '/connectors/other/'));
+  assert.equal(response.statusCode, 400);
+  assert.match(response.body, /wrong place/);
+  assert.equal(browser.cookies.has('latchkey-session'), false);
+});
+
+test('X1: a callback without the browser’s round-trip cookie (another browser) is refused', async () => {
+  reset();
+  corp.user = { sub: 'corp-csrf' };
+  const victim = new Browser(harness.app);
+  const callback = await toCallback(new Browser(harness.app), 'corp');
+  const response = await victim.get(callback);
+  assert.equal(response.statusCode, 400);
+  assert.equal(victim.cookies.has('latchkey-session'), false);
+});
+
+test('X2: an upstream account whose unverified email equals an existing user’s does not sign in as that user', async () => {
+  reset();
+  const alice = await harness.stores.users.getById(harness.userId);
+  corp.user = { sub: 'corp-impostor', email: 'alice@example.com', email_verified: false, name: 'Not Alice' };
+  await harness.stores.users.markEmailVerified(harness.userId, alice?.email ?? '', harness.clock.now());
+  const claims = await signInThrough('corp');
+  assert.notEqual(claims['sub'], harness.userId);
+  // The new account did not take the unverified address either.
+  const made = await harness.stores.users.getById(String(claims['sub']));
+  assert.equal(made?.email, null);
+});
+
+test('X2: a verified email equal to an existing user’s never links to that user', async () => {
+  reset();
+  corp.user = { sub: 'corp-verified-alice', email: 'alice@example.com', email_verified: true };
+  const claims = await signInThrough('corp');
+  assert.notEqual(claims['sub'], harness.userId);
+});
+
+test('X2: an upstream user whose email changes stays the same Latchkey user', async () => {
+  reset();
+  corp.user = { sub: 'corp-mover', email: 'mover@old.example', email_verified: true };
+  const first = await signInThrough('corp');
+  corp.user = { sub: 'corp-mover', email: 'mover@new.example', email_verified: true };
+  const second = await signInThrough('corp');
+  assert.equal(second['sub'], first['sub']);
+  const identity = await harness.stores.identities.find({
+    connectorId: 'corp',
+    issuer: corp.issuer,
+    subject: 'corp-mover',
+  });
+  assert.equal(identity?.email, 'mover@new.example');
+});
+
+test('a link-only connector refuses a first sign-in with no linked account', async () => {
+  reset();
+  other.user = { sub: 'other-1', email: 'alice@example.com', email_verified: true };
+  const browser = new Browser(harness.app);
+  const response = await browser.get(await toCallback(browser, 'other'));
+  assert.equal(response.statusCode, 403);
+  assert.match(response.body, /No account here is linked/);
+  assert.equal(browser.cookies.has('latchkey-session'), false);
+});
+
+test('an upstream that is down gets a clear error page (503), never a sign-in', async () => {
+  reset();
+  const browser = new Browser(harness.app);
+  const callback = await toCallback(browser, 'corp');
+  corp.down = true;
+  const response = await browser.get(callback);
+  assert.equal(response.statusCode, 503);
+  assert.match(response.body, /cannot be reached right now/);
+  assert.equal(browser.cookies.has('latchkey-session'), false);
+});
