@@ -6,6 +6,8 @@ import {
   Browser,
   createHarness,
   type Harness,
+  hiddenInput,
+  PASSWORD,
   pkcePair,
   responseParams,
 } from '../authorize/harness.js';
@@ -318,3 +320,145 @@ test('an upstream that is down gets a clear error page (503), never a sign-in', 
   assert.match(response.body, /cannot be reached right now/);
   assert.equal(browser.cookies.has('latchkey-session'), false);
 });
+
+const ORIGIN = { origin: 'http://localhost:8080' };
+
+async function signInAtAccount(browser: Browser, username: string, password: string) {
+  const form = await browser.get('/account');
+  const response = await browser.post(
+    '/account/sign-in',
+    { csrf_token: hiddenInput(form.body, 'csrf_token'), username, password },
+    ORIGIN,
+  );
+  assert.equal(response.statusCode, 303, response.body);
+}
+
+/** Follows the account page's "Link <name>" link through the upstream and back. */
+async function linkThrough(browser: Browser, name: string) {
+  const page = await browser.get('/account');
+  assert.match(page.body, /Linked sign-in methods/);
+  const href = new RegExp(`href="([^"]+)">Link ${name}<`).exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+  assert.ok(href, `a link for ${name}`);
+  const start = await browser.get(href);
+  assert.equal(start.statusCode, 303, start.body);
+  const answer = await fetch(String(start.headers.location), { redirect: 'manual' });
+  const back = new URL(String(answer.headers.get('location')));
+  return browser.get(`${back.pathname}${back.search}`);
+}
+
+test('a signed-in person links an upstream account on the account page, then signs in with it as themselves', async () => {
+  reset();
+  const browser = new Browser(harness.app);
+  await signInAtAccount(browser, 'alice', PASSWORD);
+  other.user = { sub: 'other-alice', email: 'someone-else@corp.example', email_verified: true };
+  const linked = await linkThrough(browser, 'Other IdP');
+  assert.equal(linked.statusCode, 303, linked.body);
+  assert.equal(linked.headers.location, '/account?done=identity-linked');
+  const page = await browser.get('/account');
+  assert.match(page.body, /someone-else@corp\.example/);
+  // The link-only connector now signs alice in: the ID token's sub is hers.
+  const claims = await signInThrough('other');
+  assert.equal(claims['sub'], harness.userId);
+});
+
+test('an upstream account linked to someone else cannot be linked again', async () => {
+  reset();
+  corp.user = { sub: 'corp-taken', email: 'taken@corp.example', email_verified: true };
+  await signInThrough('corp');
+  const browser = new Browser(harness.app);
+  await signInAtAccount(browser, 'alice', PASSWORD);
+  const response = await linkThrough(browser, 'Corp SSO');
+  assert.equal(response.statusCode, 409);
+  const identity = await harness.stores.identities.find({
+    connectorId: 'corp',
+    issuer: corp.issuer,
+    subject: 'corp-taken',
+  });
+  assert.notEqual(identity?.userId, harness.userId);
+});
+
+test('a link round trip started without this browser’s CSRF token is refused', async () => {
+  reset();
+  const browser = new Browser(harness.app);
+  await signInAtAccount(browser, 'alice', PASSWORD);
+  const response = await browser.get('/connectors/corp/start?purpose=link&csrf_token=forged');
+  assert.equal(response.statusCode, 403);
+});
+
+test('unlink removes only the person’s own identity, and never the last way into a passwordless account', async () => {
+  reset();
+  const browser = new Browser(harness.app);
+  await signInAtAccount(browser, 'alice', PASSWORD);
+  other.user = { sub: 'other-unlink' };
+  await linkThrough(browser, 'Other IdP');
+  const page = await browser.get('/account');
+  const unlink = (subject: string) =>
+    browser.post(
+      '/account/identities/unlink',
+      { csrf_token: hiddenInput(page.body, 'csrf_token'), connector: 'other', issuer: other.issuer, subject },
+      ORIGIN,
+    );
+  // Another person's identity: not found, nothing changes.
+  corp.user = { sub: 'corp-someone' };
+  await signInThrough('corp');
+  const foreign = await browser.post(
+    '/account/identities/unlink',
+    {
+      csrf_token: hiddenInput(page.body, 'csrf_token'),
+      connector: 'corp',
+      issuer: corp.issuer,
+      subject: 'corp-someone',
+    },
+    ORIGIN,
+  );
+  assert.equal(foreign.statusCode, 404);
+  assert.ok(
+    await harness.stores.identities.find({
+      connectorId: 'corp',
+      issuer: corp.issuer,
+      subject: 'corp-someone',
+    }),
+  );
+  const done = await unlink('other-unlink');
+  assert.equal(done.headers.location, '/account?done=identity-unlinked');
+  assert.equal(
+    await harness.stores.identities.find({
+      connectorId: 'other',
+      issuer: other.issuer,
+      subject: 'other-unlink',
+    }),
+    undefined,
+  );
+
+  // A JIT user (no password) with one identity cannot unlink it.
+  corp.user = { sub: 'corp-only-way' };
+  const jit = new Browser(harness.app);
+  const start = await jit.get(`/connectors/corp/start?purpose=account&csrf_token=${await csrfOf(jit)}`);
+  const answer = await fetch(String(start.headers.location), { redirect: 'manual' });
+  const back = new URL(String(answer.headers.get('location')));
+  const signedIn = await jit.get(`${back.pathname}${back.search}`);
+  assert.equal(signedIn.headers.location, '/account');
+  const jitPage = await jit.get('/account');
+  const refused = await jit.post(
+    '/account/identities/unlink',
+    {
+      csrf_token: hiddenInput(jitPage.body, 'csrf_token'),
+      connector: 'corp',
+      issuer: corp.issuer,
+      subject: 'corp-only-way',
+    },
+    ORIGIN,
+  );
+  assert.equal(refused.statusCode, 409);
+  assert.ok(
+    await harness.stores.identities.find({
+      connectorId: 'corp',
+      issuer: corp.issuer,
+      subject: 'corp-only-way',
+    }),
+  );
+});
+
+async function csrfOf(browser: Browser): Promise<string> {
+  return hiddenInput((await browser.get('/account')).body, 'csrf_token');
+}

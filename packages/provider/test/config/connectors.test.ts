@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from '@latchkey/provider';
+
+const OIDC = {
+  id: 'corp',
+  type: 'oidc',
+  displayName: 'Corp SSO',
+  issuer: 'https://sso.corp.example',
+  clientId: 'latchkey',
+  clientSecret: 'a-very-secret-value',
+};
+
+const load = (connectors: unknown, env: Record<string, string> = {}) =>
+  loadConfig({ env, overrides: { connectors } as never });
+
+test('connectors default to none; a valid OIDC connector is read with its defaults', () => {
+  assert.deepEqual(loadConfig({ env: {} }).connectors, []);
+  const [corp] = load([OIDC]).connectors;
+  assert.deepEqual(corp, {
+    ...OIDC,
+    logoUrl: undefined,
+    jit: 'link-only',
+    claims: {},
+    groups: { claim: undefined, map: {} },
+    allowedEmailDomains: [],
+    scopes: ['openid', 'profile', 'email'],
+    userinfo: false,
+  });
+});
+
+test('LATCHKEY_CONNECTORS takes the list as JSON', () => {
+  const config = loadConfig({ env: { LATCHKEY_CONNECTORS: JSON.stringify([OIDC]) } });
+  assert.equal(config.connectors[0]?.id, 'corp');
+});
+
+for (const [why, connectors, key] of [
+  ['not a list', { id: 'x' }, 'must be a list'],
+  ['an unknown type', [{ ...OIDC, type: 'saml' }], 'connectors[0].type must be one of oidc'],
+  ['a missing display name', [{ ...OIDC, displayName: undefined }], 'connectors[0].displayName is required'],
+  ['a bad id', [{ ...OIDC, id: 'Corp SSO' }], 'connectors[0].id must be'],
+  ['a repeated id', [OIDC, OIDC], 'connectors[1].id repeats the id corp'],
+  ['an http issuer', [{ ...OIDC, issuer: 'http://sso.corp.example' }], 'connectors[0].issuer must use https'],
+  [
+    'a bad JIT mode',
+    [{ ...OIDC, jit: 'merge-by-email' }],
+    'connectors[0].jit must be one of create, link-only, deny',
+  ],
+  [
+    'an unknown claim',
+    [{ ...OIDC, claims: { password_hash: 'x' } }],
+    'connectors[0].claims.password_hash is not a profile claim',
+  ],
+  [
+    'a misspelt key',
+    [{ ...OIDC, clientSecrett: 'x' }],
+    'connectors[0].clientSecrett is not a connector setting',
+  ],
+  [
+    'a bad domain',
+    [{ ...OIDC, allowedEmailDomains: ['@corp'] }],
+    'connectors[0].allowedEmailDomains has @corp',
+  ],
+  ['a bad groups map', [{ ...OIDC, groups: { map: ['admins'] } }], 'connectors[0].groups.map must be a map'],
+] as const) {
+  test(`a connector with ${why} fails the start with a message naming the key, never the secret`, () => {
+    assert.throws(
+      () => load(connectors),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.includes(key) &&
+        !error.message.includes('a-very-secret-value'),
+    );
+  });
+}
