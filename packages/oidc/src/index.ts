@@ -83,6 +83,8 @@ export type { BearerChallengeParams, BearerErrorCode } from './http/www-authenti
 export { bearerChallenge } from './http/www-authenticate.js';
 
 // --- client: relying party ---
+export type { CallbackCheck } from './client/callback.js';
+export { checkAuthorizationResponse } from './client/callback.js';
 export { tokenHash } from './client/claim-hash.js';
 export type {
   AuthorizationStart,

@@ -73,3 +73,26 @@ for (const [why, connectors, key] of [
     );
   });
 }
+
+test('the GitHub preset needs only an id, a name, a client id and a secret', () => {
+  const [github] = load([
+    {
+      id: 'github',
+      type: 'oauth2',
+      preset: 'github',
+      displayName: 'GitHub',
+      clientId: 'abc',
+      clientSecret: 'shh',
+    },
+  ]).connectors;
+  assert.equal((github as unknown as { userUrl: string }).userUrl, 'https://api.github.com/user');
+  assert.equal((github as unknown as { subjectField: string }).subjectField, 'id');
+  assert.equal(github?.claims['preferred_username'], 'login');
+});
+
+test('an oauth2 connector without a preset must name its endpoints', () => {
+  assert.throws(
+    () => load([{ id: 'gh', type: 'oauth2', displayName: 'X', clientId: 'abc', clientSecret: 'shh' }]),
+    /connectors\[0\]\.issuer is required/,
+  );
+});
