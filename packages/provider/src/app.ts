@@ -11,6 +11,7 @@ import { createCachedClientStore } from './clients/cache.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
 import { createFederation } from './connectors/federation.js';
+import { registerPasswordConnectors } from './connectors/password-routes.js';
 import { registerConnectors } from './connectors/routes.js';
 import { createSmtpMailer, type Mailer } from './email/mailer.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
@@ -306,6 +307,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerConsent(app, signIn);
   if (federation) {
     registerConnectors(app, signIn, federation);
+    registerPasswordConnectors(app, signIn, federation);
     app.addHook('onClose', () => federation.close());
   }
   registerDevicePage(app, { signIn, deviceCodes: stores.deviceCodes });

@@ -16,7 +16,12 @@ export async function showLoginPage(
   request: FastifyRequest,
   reply: FastifyReply,
   interaction: Interaction,
-  input: { readonly username?: string; readonly error?: string },
+  input: {
+    readonly username?: string;
+    readonly error?: string;
+    /** A directory connector's own form (LDAP): where it posts, and the directory's name. */
+    readonly via?: { readonly name: string; readonly action: string };
+  },
   status = 200,
   /** The request's client, if the caller has it already; else it is read. */
   known?: ClientRecord,
@@ -35,17 +40,22 @@ export async function showLoginPage(
   return sendPage(reply, {
     status,
     body: loginPage(context.theme, {
-      action: context.paths.login,
+      ...(input.username === undefined ? {} : { username: input.username }),
+      ...(input.error === undefined ? {} : { error: input.error }),
+      action: input.via?.action ?? context.paths.login,
+      via: input.via?.name,
       interaction: sealed,
-      providers: federation?.buttons.map((c) => ({
-        name: c.displayName,
-        logoUrl: c.logoUrl,
-        href: `${federation.startPath(c.id)}?${new URLSearchParams({ interaction: sealed })}`,
-      })),
+      providers:
+        input.via !== undefined
+          ? undefined
+          : federation?.connectors.map((c) => ({
+              name: c.settings.displayName,
+              logoUrl: c.settings.logoUrl,
+              href: `${federation.entryPath(c)}?${new URLSearchParams({ interaction: sealed })}`,
+            })),
       csrfToken: context.browser.csrfToken(browserId),
       clientName: client.name,
       links: context.accountLinks,
-      ...input,
     }),
     // The POST may end in a redirect to the client (consent already given): form-action must allow it.
     csp: pageCsp({
@@ -70,10 +80,10 @@ export async function showFirstLoginPage(
     interaction.request.idpHint === undefined
       ? undefined
       : context.federation?.find(interaction.request.idpHint);
-  if (upstream?.kind === 'redirect') {
-    const start = `${context.federation?.startPath(upstream.settings.id)}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;
-    // Through the start link, like the button, so every round trip begins in one place.
-    return reply.code(303).headers({ location: start, 'cache-control': 'no-store' }).send();
+  if (upstream !== undefined && context.federation !== undefined) {
+    // Where the connector's button leads (its round trip, or its own form), so each begins in one place.
+    const entry = `${context.federation.entryPath(upstream)}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;
+    return reply.code(303).headers({ location: entry, 'cache-control': 'no-store' }).send();
   }
   const hint = interaction.request.loginHint;
   const input = hint === undefined ? {} : { username: hint };

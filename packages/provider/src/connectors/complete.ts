@@ -23,7 +23,7 @@ export async function completeUpstream(
   reply: FastifyReply,
   settings: ConnectorSettings,
   profile: UpstreamProfile,
-  flow: UpstreamFlow,
+  flow: Pick<UpstreamFlow, 'browser' | 'purpose'>,
 ): Promise<FastifyReply> {
   const refuse = (status: number, message: string) =>
     sendErrorPage(context, reply, { status, title: TITLE, message });

@@ -34,14 +34,20 @@ export const CONNECTOR_PATHS = {
   // Each upstream has its own callback path: a response is only ever read as the answer of the upstream
   // whose path it arrived on (mix-up defence, RFC 9700 §4.4.2).
   callback: (id: string) => `/connectors/${id}/callback`,
+  /** A directory's own sign-in form (LDAP): username and password, checked by the connector. */
+  login: (id: string) => `/connectors/${id}/login`,
 } as const;
 
 export interface Federation {
   readonly connectors: readonly Connector[];
   find(id: string): Connector | undefined;
-  /** The connectors people choose from on a sign-in page (the redirect ones). */
+  /** The connectors the account page offers (the redirect ones: sign in, link). */
   readonly buttons: readonly ConnectorSettings[];
+  /** Every connector, for the application sign-in page. */
+  readonly signInButtons: readonly ConnectorSettings[];
   startPath(id: string): string;
+  /** Where a connector's button leads with a pending request: its round trip, or its own form. */
+  entryPath(connector: Connector): string;
   callbackPath(id: string): string;
   /** Seals a new round trip into the cookie and sends the browser to the upstream (303). */
   redirect(
@@ -99,7 +105,13 @@ export function createFederation(deps: FederationDeps): Federation {
     connectors,
     find: (id) => byId.get(id),
     buttons: connectors.filter((c) => c.kind === 'redirect').map((c) => c.settings),
+    signInButtons: connectors.map((c) => c.settings),
     startPath,
+    entryPath: (connector) =>
+      deps.basePath +
+      (connector.kind === 'redirect'
+        ? CONNECTOR_PATHS.start(connector.settings.id)
+        : CONNECTOR_PATHS.login(connector.settings.id)),
     callbackPath,
     async redirect(_request, reply, connector, flow) {
       const { url, pending } = await connector.start({ loginHint: flow.loginHint });

@@ -13,6 +13,8 @@ export interface LoginPageInput {
   readonly error?: string;
   /** Where "Forgot your password?" and "Create an account" lead, when email and registration are on. */
   readonly links?: AccountLinks;
+  /** The form of a directory connector (LDAP): "with your <via> account". */
+  readonly via?: string | undefined;
   /** Other identity providers: one button each (a link that starts the round trip). */
   readonly providers?: readonly ProviderButton[];
 }
@@ -37,7 +39,7 @@ export function loginPage(theme: Theme, input: LoginPageInput): SafeHtml {
   const invalid = hasError ? html` aria-describedby="login-error" aria-invalid="true"` : null;
   // Focus goes where the person types next: the password when the username is already known.
   const focusPassword = input.username !== undefined && input.username !== '';
-  const content = html`<p class="lead">to continue to <strong>${input.clientName}</strong></p>
+  const content = html`<p class="lead">${input.via === undefined ? null : html`with your <strong>${input.via}</strong> account, `}to continue to <strong>${input.clientName}</strong></p>
 ${hasError ? html`<p class="alert" id="login-error" role="alert">${input.error}</p>` : null}
 <form method="post" action="${input.action}">
 <input type="hidden" name="interaction" value="${input.interaction}">
