@@ -113,7 +113,7 @@ async function signInUpstream(start: string, login: string): Promise<string> {
     const page = await response.text();
     const action = /<form[^>]*action="([^"]+)"/.exec(page)?.[1];
     assert.ok(action, `a form at step ${step}: ${page.slice(0, 200)}`);
-    const form = /name="login"/.test(page)
+    const form: Record<string, string> = /name="login"/.test(page)
       ? { prompt: 'login', login, password: 'any' }
       : { prompt: 'consent' };
     url = new URL(action, url).href;
