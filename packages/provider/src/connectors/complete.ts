@@ -34,6 +34,17 @@ export async function completeUpstream(
   }
   const { purpose } = flow;
   if (purpose.kind === 'link') return link(context, request, reply, settings, profile, purpose.sid);
+  // The pending request is opened first: one that expired during the round trip starts no session.
+  const interaction =
+    purpose.kind === 'authorize'
+      ? context.interactions.open(purpose.interaction, flow.browser, now)
+      : undefined;
+  if (purpose.kind === 'authorize' && interaction === undefined) {
+    return refuse(
+      400,
+      'The application’s sign-in request expired meanwhile. Go back to the application and sign in again.',
+    );
+  }
 
   let user = await userOf(context, profile);
   if (user === undefined) {
@@ -74,16 +85,9 @@ export async function completeUpstream(
     amr,
     acr: profile.acr ?? null,
   });
-  await audit(context, request, 'sign_in.success', user.id, settings, { amr });
+  await audit(context, request, 'sign_in.success', user.id, settings, { amr }, interaction?.request.clientId);
 
-  if (purpose.kind === 'account') return toAccountPage(context, reply);
-  const interaction = context.interactions.open(purpose.interaction, flow.browser, now);
-  if (interaction === undefined) {
-    return refuse(
-      400,
-      'You are signed in, but the application’s sign-in request expired meanwhile. Go back to the application and sign in again.',
-    );
-  }
+  if (interaction === undefined) return toAccountPage(context, reply);
   return continueAuthorization(context, request, reply, interaction.request, {
     session,
     interaction,
@@ -154,11 +158,14 @@ async function audit(
   userId: string | null,
   settings: ConnectorSettings,
   details: Record<string, unknown>,
+  /** The application being signed in to, when there is one. */
+  clientId?: string,
 ): Promise<void> {
   await context.stores.audit.append({
     type,
     at: context.clock(),
     userId,
+    clientId: clientId ?? null,
     ip: request.ip,
     details: { ...details, connector: settings.id },
   });

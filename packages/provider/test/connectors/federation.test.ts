@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createClient } from '@latchkey/provider';
+import { sha256 } from '../../src/sessions/hash.js';
 import {
   authorizeParams,
   Browser,
@@ -462,3 +463,55 @@ test('unlink removes only the person’s own identity, and never the last way in
 async function csrfOf(browser: Browser): Promise<string> {
   return hiddenInput((await browser.get('/account')).body, 'csrf_token');
 }
+
+test('parallel first sign-ins of one upstream account end as one active Latchkey user', async () => {
+  reset();
+  corp.user = { sub: 'corp-parallel', name: 'Parallel Person' };
+  const browsers = Array.from({ length: 6 }, () => new Browser(harness.app));
+  const callbacks = await Promise.all(browsers.map((b) => toCallback(b, 'corp')));
+  const responses = await Promise.all(browsers.map((b, i) => b.get(callbacks[i] ?? '')));
+  for (const response of responses) assert.ok(response.statusCode < 400, `${response.statusCode}`);
+  const identity = await harness.stores.identities.find({
+    connectorId: 'corp',
+    issuer: corp.issuer,
+    subject: 'corp-parallel',
+  });
+  const active = (await harness.stores.users.list()).filter(
+    (u) => u.profile.name === 'Parallel Person' && !u.disabled,
+  );
+  assert.deepEqual(
+    active.map((u) => u.id),
+    [identity?.userId],
+  );
+  // Every browser is signed in as that one user.
+  for (const browser of browsers) {
+    const session = await harness.stores.sessions.get(
+      sha256(browser.cookies.get('latchkey-session') ?? ''),
+      harness.clock.now(),
+    );
+    assert.equal(session?.userId, identity?.userId);
+  }
+});
+
+test('a round trip that outlives the application’s request starts no session', async () => {
+  reset();
+  corp.user = { sub: 'corp-slow' };
+  const browser = new Browser(harness.app);
+  const page = await browser.authorize(authorizeParams({ client_id: RP, redirect_uri: REDIRECT_URI }));
+  const href = /href="(\/connectors\/corp\/start\?[^"]+)"/.exec(page.body)?.[1] ?? '';
+  // 14 minutes on the sign-in page, then the button: the round trip (10 minutes) outlives the
+  // request (15 minutes from /authorize), which expires while the person is at the upstream.
+  harness.clock.advance(14 * 60);
+  try {
+    const start = await browser.get(href);
+    const answer = await fetch(String(start.headers.location), { redirect: 'manual' });
+    const back = new URL(String(answer.headers.get('location')));
+    harness.clock.advance(2 * 60);
+    const response = await browser.get(`${back.pathname}${back.search}`);
+    assert.equal(response.statusCode, 400);
+    assert.match(response.body, /expired meanwhile/);
+    assert.equal(browser.cookies.has('latchkey-session'), false);
+  } finally {
+    harness.clock.advance(-16 * 60);
+  }
+});
