@@ -29,6 +29,12 @@ export const UPSTREAM_FLOW_LIFETIME = 10 * 60;
 /** A sealed interaction is at most a few KB; browsers keep cookies up to 4096 bytes. */
 const MAX_FLOW_COOKIE = 4000;
 
+/** The round trip would not fit in a cookie (a very long `state` or `claims` in the pending request). */
+export class FlowTooLargeError extends Error {
+  override readonly name = 'FlowTooLargeError';
+  readonly code = 'ERR_UPSTREAM_FLOW_TOO_LARGE';
+}
+
 export const CONNECTOR_PATHS = {
   start: (id: string) => `/connectors/${id}/start`,
   // Each upstream has its own callback path: a response is only ever read as the answer of the upstream
@@ -115,14 +121,18 @@ export function createFederation(deps: FederationDeps): Federation {
     callbackPath,
     async redirect(_request, reply, connector, flow) {
       const { url, pending } = await connector.start({ loginHint: flow.loginHint });
-      const sealed: UpstreamFlow = {
+      const value: UpstreamFlow = {
         connectorId: connector.settings.id,
         pending,
         browser: flow.browser,
         expiresAt: deps.clock() + UPSTREAM_FLOW_LIFETIME,
         purpose: flow.purpose,
       };
-      setCookie(reply, box.seal(sealed), UPSTREAM_FLOW_LIFETIME);
+      const sealed = box.seal(value);
+      // Checked before the browser leaves: a cookie it would drop would only fail at the callback.
+      if (sealed.length > MAX_FLOW_COOKIE)
+        throw new FlowTooLargeError('the round trip does not fit in a cookie');
+      setCookie(reply, sealed, UPSTREAM_FLOW_LIFETIME);
       return reply.code(303).headers({ location: url, 'cache-control': 'no-store' }).send();
     },
     takeFlow(request, reply, now) {

@@ -6,7 +6,7 @@ import { RequestParams } from '../lib/request-params.js';
 import { sha256 } from '../sessions/hash.js';
 import { completeUpstream } from './complete.js';
 import { ConnectorUnavailableError, type RedirectConnector, UpstreamRejectedError } from './connector.js';
-import type { Federation, UpstreamPurpose } from './federation.js';
+import { type Federation, FlowTooLargeError, type UpstreamPurpose } from './federation.js';
 
 const TITLE = 'Sign-in through another provider';
 
@@ -92,6 +92,13 @@ export function registerConnectors(
     try {
       return await federation.redirect(request, reply, connector, { browser, purpose, loginHint });
     } catch (error) {
+      if (error instanceof FlowTooLargeError) {
+        return refuse(
+          reply,
+          400,
+          `This application’s sign-in request is too large to continue through ${connector.settings.displayName}. Sign in another way, or ask the application’s developers to send a shorter request.`,
+        );
+      }
       if (!(error instanceof ConnectorUnavailableError || error instanceof UpstreamRejectedError))
         throw error;
       request.log.warn({ connector: connector.settings.id, code: error.message }, 'upstream unavailable');

@@ -515,3 +515,21 @@ test('a round trip that outlives the application’s request starts no session',
     harness.clock.advance(-16 * 60);
   }
 });
+
+test('a request too large to travel in the round-trip cookie gets a clear page before the browser leaves', async () => {
+  reset();
+  const browser = new Browser(harness.app);
+  const page = await browser.authorize(
+    authorizeParams({
+      client_id: RP,
+      redirect_uri: REDIRECT_URI,
+      state: 'x'.repeat(2048),
+      nonce: 'n'.repeat(512),
+    }),
+  );
+  const href = /href="(\/connectors\/corp\/start\?[^"]+)"/.exec(page.body)?.[1] ?? '';
+  const start = await browser.get(href);
+  assert.equal(start.statusCode, 400);
+  assert.match(start.body, /too large/);
+  assert.equal(browser.cookies.has('latchkey-upstream'), false);
+});
