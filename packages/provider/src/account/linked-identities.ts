@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type SignInContext, sendErrorPage } from '../authorization/context.js';
 import { currentSession } from '../authorization/continue.js';
+import type { Connector } from '../connectors/connector.js';
 import type { Federation } from '../connectors/federation.js';
 import type { ProviderButton } from '../ui/pages/login.js';
 import { checkAccountPost } from './form-post.js';
@@ -9,20 +10,20 @@ import type { IdentitiesSectionInput } from './identities-section.js';
 /** The start link of a round trip begun on the account page: the CSRF token stands for the form (S4). */
 function startHref(
   federation: Federation,
-  id: string,
+  connector: Connector,
   purpose: 'account' | 'link',
   csrfToken: string,
 ): string {
-  return `${federation.startPath(id)}?${new URLSearchParams({ purpose, csrf_token: csrfToken })}`;
+  return `${federation.entryPath(connector)}?${new URLSearchParams({ purpose, csrf_token: csrfToken })}`;
 }
 
 /** The account sign-in page's buttons: sign in to the account page through a connector. */
 export function accountSignInButtons(signIn: SignInContext, csrfToken: string): ProviderButton[] | undefined {
   const federation = signIn.federation;
-  return federation?.buttons.map((c) => ({
-    name: c.displayName,
-    logoUrl: c.logoUrl,
-    href: startHref(federation, c.id, 'account', csrfToken),
+  return federation?.connectors.map((c) => ({
+    name: c.settings.displayName,
+    logoUrl: c.settings.logoUrl,
+    href: startHref(federation, c, 'account', csrfToken),
   }));
 }
 
@@ -47,9 +48,9 @@ export async function linkedIdentities(
       linkedAt: i.createdAt,
       lastUsedAt: i.lastUsedAt,
     })),
-    linkable: federation.buttons.map((c) => ({
-      name: c.displayName,
-      href: startHref(federation, c.id, 'link', csrfToken),
+    linkable: federation.connectors.map((c) => ({
+      name: c.settings.displayName,
+      href: startHref(federation, c, 'link', csrfToken),
     })),
     unlinkAction,
   };

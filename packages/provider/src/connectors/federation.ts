@@ -47,12 +47,8 @@ export const CONNECTOR_PATHS = {
 export interface Federation {
   readonly connectors: readonly Connector[];
   find(id: string): Connector | undefined;
-  /** The connectors the account page offers (the redirect ones: sign in, link). */
-  readonly buttons: readonly ConnectorSettings[];
-  /** Every connector, for the application sign-in page. */
-  readonly signInButtons: readonly ConnectorSettings[];
   startPath(id: string): string;
-  /** Where a connector's button leads with a pending request: its round trip, or its own form. */
+  /** Where a connector's button leads: its round trip, or its own form (a directory). */
   entryPath(connector: Connector): string;
   callbackPath(id: string): string;
   /** Seals a new round trip into the cookie and sends the browser to the upstream (303). */
@@ -110,8 +106,6 @@ export function createFederation(deps: FederationDeps): Federation {
   return {
     connectors,
     find: (id) => byId.get(id),
-    buttons: connectors.filter((c) => c.kind === 'redirect').map((c) => c.settings),
-    signInButtons: connectors.map((c) => c.settings),
     startPath,
     entryPath: (connector) =>
       deps.basePath +

@@ -5,16 +5,21 @@ import type { PasswordConnector } from '../../src/connectors/connector.js';
 import { ConnectorUnavailableError } from '../../src/connectors/connector.js';
 import { parseConnectors } from '../../src/connectors/parse-config.js';
 import { findConnectorType } from '../../src/connectors/registry.js';
+import { sha256 } from '../../src/sessions/hash.js';
 import {
   authorizeParams,
   Browser,
   createHarness,
   type Harness,
   hiddenInput,
+  PASSWORD,
   pkcePair,
   responseParams,
 } from '../authorize/harness.js';
 import { basicAuth } from '../helpers/basic-auth.js';
+
+const ORIGIN = { origin: 'http://localhost:8080' };
+
 import { SERVICE, Slapd, SUFFIX } from './slapd.js';
 
 let slapd: Slapd;
@@ -225,6 +230,73 @@ describe('LDAP sign-in through the provider', () => {
       assert.equal(response.statusCode, 400, `${username}: ${response.statusCode}`);
       assert.equal(browser.cookies.has('latchkey-session'), false);
     }
+  });
+
+  test('a signed-in person links their directory account on the account page, then signs in with it as themselves', async () => {
+    const browser = new Browser(harness.app);
+    const signInForm = await browser.get('/account');
+    const signedIn = await browser.post(
+      '/account/sign-in',
+      { csrf_token: hiddenInput(signInForm.body, 'csrf_token'), username: 'alice', password: PASSWORD },
+      ORIGIN,
+    );
+    assert.equal(signedIn.statusCode, 303);
+    const page = await browser.get('/account');
+    const href = /href="([^"]+)">Link Company Directory</.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+    assert.ok(href);
+    const form = await browser.get(href);
+    assert.equal(form.statusCode, 200);
+    const action =
+      /<form method="post" action="([^"]+)"/.exec(form.body)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    const linked = await browser.post(
+      action,
+      {
+        csrf_token: hiddenInput(form.body, 'csrf_token'),
+        username: 'carol',
+        password: 'carol-directory-pass',
+      },
+      ORIGIN,
+    );
+    assert.equal(linked.headers.location, '/account?done=identity-linked', linked.body.slice(0, 300));
+    // Carol's directory account now signs in to the local alice, through the account page's button.
+    const other = new Browser(harness.app);
+    const accountForm = await other.get('/account');
+    const button = /href="([^"]+)">Sign in with Company Directory</
+      .exec(accountForm.body)?.[1]
+      ?.replaceAll('&amp;', '&');
+    assert.ok(button);
+    const directoryForm = await other.get(button);
+    const formAction =
+      /<form method="post" action="([^"]+)"/.exec(directoryForm.body)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    const wrong = await other.post(
+      formAction,
+      { csrf_token: hiddenInput(directoryForm.body, 'csrf_token'), username: 'carol', password: 'not-it' },
+      ORIGIN,
+    );
+    assert.equal(wrong.statusCode, 400);
+    const done = await other.post(
+      formAction,
+      {
+        csrf_token: hiddenInput(directoryForm.body, 'csrf_token'),
+        username: 'carol',
+        password: 'carol-directory-pass',
+      },
+      ORIGIN,
+    );
+    assert.equal(done.headers.location, '/account');
+    const session = await harness.stores.sessions.get(
+      sha256(other.cookies.get('latchkey-session') ?? ''),
+      harness.clock.now(),
+    );
+    assert.equal(session?.userId, harness.userId);
+    assert.deepEqual(session?.amr, ['pwd']);
+  });
+
+  test('the directory form on the account page needs this browser’s CSRF token', async () => {
+    const browser = new Browser(harness.app);
+    await browser.get('/account');
+    const response = await browser.get('/connectors/dir/login?purpose=account&csrf_token=forged');
+    assert.equal(response.statusCode, 403);
   });
 
   test('X3: a directory that is down gets a clear error page (503), never a sign-in', async () => {
