@@ -168,6 +168,18 @@ test('idp_hint sends the browser straight to that upstream; an unknown one shows
   assert.match(unknown.body, /Sign in with Corp SSO/);
 });
 
+test('login_hint is passed on to an OIDC upstream', async () => {
+  reset();
+  corp.user = { sub: 'corp-hinted' };
+  const browser = new Browser(harness.app);
+  await toCallback(
+    browser,
+    'corp',
+    authorizeParams({ client_id: RP, redirect_uri: REDIRECT_URI, login_hint: 'dana@corp.example' }),
+  );
+  assert.equal(corp.lastAuthorize?.get('login_hint'), 'dana@corp.example');
+});
+
 for (const [name, tamper] of [
   ['wrong aud', (c: Record<string, unknown>) => ({ ...c, aud: 'someone-else' })],
   ['wrong nonce', (c: Record<string, unknown>) => ({ ...c, nonce: 'not-the-nonce' })],

@@ -5,6 +5,7 @@ import type { PasswordConnector } from '../../src/connectors/connector.js';
 import { ConnectorUnavailableError } from '../../src/connectors/connector.js';
 import { parseConnectors } from '../../src/connectors/parse-config.js';
 import { findConnectorType } from '../../src/connectors/registry.js';
+import { ACCOUNT_POLICY } from '../../src/login/rate-limiter.js';
 import { sha256 } from '../../src/sessions/hash.js';
 import {
   authorizeParams,
@@ -297,6 +298,20 @@ describe('LDAP sign-in through the provider', () => {
     await browser.get('/account');
     const response = await browser.get('/connectors/dir/login?purpose=account&csrf_token=forged');
     assert.equal(response.statusCode, 403);
+  });
+
+  test('L1: parallel wrong passwords for one directory name: at most the free tries reach the directory', async () => {
+    const browser = new Browser(harness.app);
+    await directoryForm(browser); // the browser cookie first, so every form below is this browser's
+    const forms = await Promise.all(Array.from({ length: 12 }, () => directoryForm(browser)));
+    const responses = await Promise.all(forms.map((form) => submit(browser, form, 'carol', 'guess')));
+    const checked = responses.filter((r) => r.statusCode === 400).length;
+    const throttled = responses.filter((r) => r.statusCode === 429).length;
+    assert.equal(checked + throttled, 12);
+    assert.ok(checked <= ACCOUNT_POLICY.freeFailures, `${checked} attempts reached the directory`);
+    // Carol's own password is throttled too now, until the wait is over.
+    const late = await submit(browser, await directoryForm(browser), 'carol', 'carol-directory-pass');
+    assert.equal(late.statusCode, 429);
   });
 
   test('X3: a directory that is down gets a clear error page (503), never a sign-in', async () => {
