@@ -57,6 +57,7 @@ export {
   RemoteKeySet,
 } from './keys/remote.js';
 export { parseDuration } from './lib/duration.js';
+export { readBoundedBody } from './lib/read-bounded-body.js';
 export type { FetchLimitOptions } from './lib/fetch-json.js';
 export { DEFAULT_FETCH_TIMEOUT, DEFAULT_MAX_FETCH_SIZE } from './lib/fetch-json.js';
 export type { CreateVerifierOptions, Verifier } from './verifier.js';

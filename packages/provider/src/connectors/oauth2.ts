@@ -7,6 +7,7 @@ import {
   UpstreamRejectedError,
 } from './connector.js';
 import type { ConnectorType } from './connector-type.js';
+import { fetchUpstreamJson } from './upstream-json.js';
 
 export interface OAuth2ConnectorConfig extends ConnectorSettings {
   readonly type: 'oauth2';
@@ -38,9 +39,6 @@ const PRESETS: Readonly<Record<string, Partial<Record<string, unknown>>>> = {
     claims: { preferred_username: 'login', name: 'name', picture: 'avatar_url', website: 'blog' },
   },
 };
-
-const MAX_RESPONSE_BYTES = 64 * 1024;
-const TIMEOUT_MS = 10_000;
 
 /**
  * An OAuth 2.0 upstream without OpenID Connect (the GitHub shape): authorization code with PKCE S256
@@ -80,29 +78,7 @@ export const oauth2ConnectorType: ConnectorType<OAuth2ConnectorConfig> = {
     };
   },
   create(config, deps) {
-    const getJson = async (url: string, init: RequestInit): Promise<unknown> => {
-      let response: Response;
-      try {
-        response = await deps.fetch(url, {
-          ...init,
-          redirect: 'error',
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-        });
-      } catch (error) {
-        throw new ConnectorUnavailableError('the upstream could not be reached', { cause: error });
-      }
-      const text = await response.text();
-      if (text.length > MAX_RESPONSE_BYTES)
-        throw new ConnectorUnavailableError('the upstream answer is too large');
-      if (response.status >= 500)
-        throw new ConnectorUnavailableError(`the upstream answered ${response.status}`);
-      if (!response.ok) throw new UpstreamRejectedError(`the upstream answered ${response.status}`);
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        throw new ConnectorUnavailableError('the upstream answer is not JSON');
-      }
-    };
+    const getJson = (url: string, init: RequestInit) => fetchUpstreamJson(deps.fetch, url, init);
     const api = (url: string, accessToken: string) =>
       getJson(url, {
         headers: {

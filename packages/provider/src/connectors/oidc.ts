@@ -8,6 +8,7 @@ import {
   UpstreamRejectedError,
 } from './connector.js';
 import type { ConnectorType } from './connector-type.js';
+import { fetchUpstreamJson } from './upstream-json.js';
 
 export interface OidcConnectorConfig extends ConnectorSettings {
   readonly type: 'oidc';
@@ -108,8 +109,7 @@ function profileFromClaims(
   };
 }
 
-const MAX_USERINFO_BYTES = 64 * 1024;
-
+/** OIDC Core §5.3: the UserInfo response, a JSON object, read with the access token. */
 async function readUserInfo(
   client: OidcClient,
   fetchFn: typeof fetch,
@@ -118,16 +118,9 @@ async function readUserInfo(
   const endpoint = (await client.metadata())['userinfo_endpoint'];
   if (typeof endpoint !== 'string')
     throw new ConnectorUnavailableError('the upstream has no UserInfo endpoint');
-  const response = await fetchFn(endpoint, {
+  const body = await fetchUpstreamJson(fetchFn, endpoint, {
     headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-    redirect: 'error',
-    signal: AbortSignal.timeout(10_000),
   });
-  const text = await response.text();
-  if (!response.ok || text.length > MAX_USERINFO_BYTES) {
-    throw new ConnectorUnavailableError('the UserInfo request failed');
-  }
-  const body = JSON.parse(text) as unknown;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new ConnectorUnavailableError('the UserInfo response is not a JSON object');
   }

@@ -37,6 +37,8 @@ export class FakeOidcUpstream {
   tamper: (claims: Record<string, unknown>) => Record<string, unknown> = (c) => c;
   /** Sign with a key the JWKS does not publish. */
   foreignKey = false;
+  /** What the UserInfo endpoint says (default: the signed-in user's sub and name). */
+  userinfo: (() => Record<string, unknown>) | undefined;
   /** Answer every request with 503 (an upstream that is down). */
   down = false;
   /** The last authorization request's parameters. */
@@ -157,7 +159,9 @@ export class FakeOidcUpstream {
         id_token: idToken,
       });
     }
-    if (url.pathname === '/userinfo') return json(200, { sub: this.user.sub });
+    if (url.pathname === '/userinfo') {
+      return json(200, this.userinfo?.() ?? { sub: this.user.sub, locale: 'en-GB', name: 'From UserInfo' });
+    }
     json(404, { error: 'not_found' });
   }
 }

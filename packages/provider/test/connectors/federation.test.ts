@@ -39,6 +39,11 @@ before(async () => {
     connectors: [
       connector('corp', corp, { jit: 'create', claims: { name: 'name', nickname: 'name' } }),
       connector('other', other, { jit: 'link-only' }),
+      connector('corp-info', corp, {
+        jit: 'create',
+        userinfo: true,
+        claims: { name: 'name', locale: 'locale' },
+      }),
     ],
   } as never);
   now = harness.clock.now;
@@ -63,6 +68,7 @@ function reset(): void {
     upstream.tamper = (c) => c;
     upstream.foreignKey = false;
     upstream.down = false;
+    upstream.userinfo = undefined;
   }
 }
 
@@ -166,6 +172,24 @@ test('idp_hint sends the browser straight to that upstream; an unknown one shows
   );
   assert.equal(unknown.statusCode, 200);
   assert.match(unknown.body, /Sign in with Corp SSO/);
+});
+
+test('UserInfo adds the claims the ID token lacks; the ID token wins where both speak', async () => {
+  reset();
+  corp.user = { sub: 'corp-info-1', name: 'From the ID token' };
+  const claims = await signInThrough('corp-info');
+  assert.equal(claims['name'], 'From the ID token');
+  assert.equal(claims['locale'], 'en-GB');
+});
+
+test('X1: a UserInfo answer about another subject is refused', async () => {
+  reset();
+  corp.user = { sub: 'corp-info-2' };
+  corp.userinfo = () => ({ sub: 'someone-else', name: 'Someone Else' });
+  const browser = new Browser(harness.app);
+  const response = await browser.get(await toCallback(browser, 'corp-info'));
+  assert.equal(response.statusCode, 400);
+  assert.equal(browser.cookies.has('latchkey-session'), false);
 });
 
 test('login_hint is passed on to an OIDC upstream', async () => {
