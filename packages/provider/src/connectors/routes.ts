@@ -47,7 +47,15 @@ export function registerConnectors(
       return refuse(reply, 400, 'The link is malformed. Go back and try again.');
     }
     const browserId = context.browser.read(request);
-    const fingerprint = browserId === undefined ? undefined : context.browser.fingerprint(browserId);
+    if (browserId === undefined) {
+      // Both the interaction and the CSRF token are bound to the browser cookie: without it, neither holds.
+      return refuse(
+        reply,
+        400,
+        'This link was opened in another browser, or cookies are off. Go back and start again.',
+      );
+    }
+    const fingerprint = context.browser.fingerprint(browserId);
     const sealed = params.get('interaction');
     let purpose: UpstreamPurpose;
     let loginHint: string | undefined;
@@ -78,7 +86,7 @@ export function registerConnectors(
         purpose = { kind: 'account' };
       }
     }
-    return startRoundTrip(request, reply, connector, fingerprint as string, purpose, loginHint);
+    return startRoundTrip(request, reply, connector, fingerprint, purpose, loginHint);
   });
 
   const startRoundTrip = async (
