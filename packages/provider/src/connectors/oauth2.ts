@@ -2,7 +2,6 @@ import { checkAuthorizationResponse, isOidcClientError, pkceChallenge, randomTok
 import { stringList } from './claims.js';
 import {
   type ConnectorSettings,
-  ConnectorUnavailableError,
   type RedirectConnector,
   UpstreamRejectedError,
 } from './connector.js';
