@@ -1,10 +1,6 @@
 import { checkAuthorizationResponse, isOidcClientError, pkceChallenge, randomToken } from '@latchkey/oidc';
 import { stringList } from './claims.js';
-import {
-  type ConnectorSettings,
-  type RedirectConnector,
-  UpstreamRejectedError,
-} from './connector.js';
+import { type ConnectorSettings, type RedirectConnector, UpstreamRejectedError } from './connector.js';
 import type { ConnectorType } from './connector-type.js';
 import { fetchUpstreamJson } from './upstream-json.js';
 
