@@ -39,6 +39,8 @@ before(async () => {
     connectors: [
       connector('corp', corp, { jit: 'create', claims: { name: 'name', nickname: 'name' } }),
       connector('other', other, { jit: 'link-only' }),
+      connector('corp-domain', corp, { jit: 'create', allowedEmailDomains: ['corp.example'] }),
+      connector('corp-closed', corp, { jit: 'deny' }),
       connector('corp-info', corp, {
         jit: 'create',
         userinfo: true,
@@ -189,6 +191,48 @@ test('X1: a UserInfo answer about another subject is refused', async () => {
   const browser = new Browser(harness.app);
   const response = await browser.get(await toCallback(browser, 'corp-info'));
   assert.equal(response.statusCode, 400);
+  assert.equal(browser.cookies.has('latchkey-session'), false);
+});
+
+test('X1: an authorization response whose iss names another issuer, or leaves out the promised iss, is refused (RFC 9207)', async () => {
+  for (const change of [
+    (url: URL) => url.searchParams.set('iss', 'https://evil.example.com'),
+    (url: URL) => url.searchParams.delete('iss'),
+  ]) {
+    reset();
+    corp.user = { sub: 'corp-iss' };
+    const browser = new Browser(harness.app);
+    const callback = new URL(await toCallback(browser, 'corp'), 'http://localhost:8080');
+    change(callback);
+    const response = await browser.get(`${callback.pathname}${callback.search}`);
+    assert.equal(response.statusCode, 400);
+    assert.equal(browser.cookies.has('latchkey-session'), false);
+  }
+});
+
+test('allowedEmailDomains lets through only a verified address at one of the domains', async () => {
+  for (const [user, allowed] of [
+    [{ sub: 'corp-d1', email: 'dee@corp.example', email_verified: true }, true],
+    [{ sub: 'corp-d2', email: 'dee@elsewhere.example', email_verified: true }, false],
+    [{ sub: 'corp-d3', email: 'dee@corp.example', email_verified: false }, false],
+    [{ sub: 'corp-d4' }, false],
+  ] as const) {
+    reset();
+    corp.user = { ...user };
+    const browser = new Browser(harness.app);
+    const response = await browser.get(await toCallback(browser, 'corp-domain'));
+    assert.equal(response.statusCode === 403, !allowed, `${user.sub}: ${response.statusCode}`);
+    assert.equal(browser.cookies.has('latchkey-session'), allowed, user.sub);
+  }
+});
+
+test('a connector whose JIT mode is deny refuses people not yet registered', async () => {
+  reset();
+  corp.user = { sub: 'corp-closed-1', email: 'new@corp.example', email_verified: true };
+  const browser = new Browser(harness.app);
+  const response = await browser.get(await toCallback(browser, 'corp-closed'));
+  assert.equal(response.statusCode, 403);
+  assert.match(response.body, /open only to people already registered/);
   assert.equal(browser.cookies.has('latchkey-session'), false);
 });
 
