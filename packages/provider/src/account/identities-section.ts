@@ -43,7 +43,7 @@ ${input.linked.map(
 ${
   input.linkable.length === 0
     ? null
-    : html`<div class="actions inline">${input.linkable.map((c) => html`<a class="button secondary" href="${c.href}">Link ${c.name}</a>`)}</div>`
+    : html`<div class="actions inline">${input.linkable.map((c) => html`<a class="button secondary provider" href="${c.href}">Link ${c.name}</a>`)}</div>`
 }
 </section>`;
 }

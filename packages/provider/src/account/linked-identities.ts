@@ -48,10 +48,14 @@ export async function linkedIdentities(
       linkedAt: i.createdAt,
       lastUsedAt: i.lastUsedAt,
     })),
-    linkable: federation.connectors.map((c) => ({
-      name: c.settings.displayName,
-      href: startHref(federation, c, 'link', csrfToken),
-    })),
+    // One link per connector not linked yet (a second account at the same upstream is rare, and the
+    // list would otherwise offer what is already there).
+    linkable: federation.connectors
+      .filter((c) => !identities.some((i) => i.connectorId === c.settings.id))
+      .map((c) => ({
+        name: c.settings.displayName,
+        href: startHref(federation, c, 'link', csrfToken),
+      })),
     unlinkAction,
   };
 }

@@ -29,7 +29,7 @@ before(async () => {
   const connector = (id: string, upstream: FakeOidcUpstream, extra: Record<string, unknown> = {}) => ({
     id,
     type: 'oidc',
-    displayName: id === 'corp' ? 'Corp SSO' : 'Other IdP',
+    displayName: ({ corp: 'Corp SSO', other: 'Other IdP' } as Record<string, string>)[id] ?? `Corp (${id})`,
     issuer: upstream.issuer,
     clientId: upstream.clientId,
     clientSecret: upstream.clientSecret,
@@ -420,11 +420,7 @@ async function linkThrough(browser: Browser, name: string) {
   assert.match(page.body, /Linked sign-in methods/);
   const href = new RegExp(`href="([^"]+)">Link ${name}<`).exec(page.body)?.[1]?.replaceAll('&amp;', '&');
   assert.ok(href, `a link for ${name}`);
-  const start = await browser.get(href);
-  assert.equal(start.statusCode, 303, start.body);
-  const answer = await fetch(String(start.headers.location), { redirect: 'manual' });
-  const back = new URL(String(answer.headers.get('location')));
-  return browser.get(`${back.pathname}${back.search}`);
+  return throughUpstream(browser, href);
 }
 
 test('a signed-in person links an upstream account on the account page, then signs in with it as themselves', async () => {
@@ -437,6 +433,7 @@ test('a signed-in person links an upstream account on the account page, then sig
   assert.equal(linked.headers.location, '/account?done=identity-linked');
   const page = await browser.get('/account');
   assert.match(page.body, /someone-else@corp\.example/);
+  assert.doesNotMatch(page.body, />Link Other IdP</, 'a linked connector is not offered again');
   // The link-only connector now signs alice in: the ID token's sub is hers.
   const claims = await signInThrough('other');
   assert.equal(claims['sub'], harness.userId);
@@ -471,7 +468,14 @@ test('unlink removes only the person’s own identity, and never the last way in
   const browser = new Browser(harness.app);
   await signInAtAccount(browser, 'alice', PASSWORD);
   other.user = { sub: 'other-unlink' };
-  await linkThrough(browser, 'Other IdP');
+  // Alice may have linked Other IdP already (an earlier test): the link's own URL, as the page makes it.
+  const link = await browser.get(`/connectors/other/start?purpose=link&csrf_token=${await csrfOf(browser)}`);
+  const answer = await fetch(String(link.headers.location), { redirect: 'manual' });
+  const back = new URL(String(answer.headers.get('location')));
+  assert.equal(
+    (await browser.get(`${back.pathname}${back.search}`)).headers.location,
+    '/account?done=identity-linked',
+  );
   const page = await browser.get('/account');
   const unlink = (subject: string) =>
     browser.post(
@@ -514,10 +518,10 @@ test('unlink removes only the person’s own identity, and never the last way in
   // A JIT user (no password) with one identity cannot unlink it.
   corp.user = { sub: 'corp-only-way' };
   const jit = new Browser(harness.app);
-  const start = await jit.get(`/connectors/corp/start?purpose=account&csrf_token=${await csrfOf(jit)}`);
-  const answer = await fetch(String(start.headers.location), { redirect: 'manual' });
-  const back = new URL(String(answer.headers.get('location')));
-  const signedIn = await jit.get(`${back.pathname}${back.search}`);
+  const signedIn = await throughUpstream(
+    jit,
+    `/connectors/corp/start?purpose=account&csrf_token=${await csrfOf(jit)}`,
+  );
   assert.equal(signedIn.headers.location, '/account');
   const jitPage = await jit.get('/account');
   const refused = await jit.post(
@@ -539,6 +543,15 @@ test('unlink removes only the person’s own identity, and never the last way in
     }),
   );
 });
+
+/** A start link, the upstream's answer, and that answer delivered to the provider's callback. */
+async function throughUpstream(browser: Browser, startHref: string) {
+  const start = await browser.get(startHref);
+  assert.equal(start.statusCode, 303, start.body);
+  const answer = await fetch(String(start.headers.location), { redirect: 'manual' });
+  const back = new URL(String(answer.headers.get('location')));
+  return browser.get(`${back.pathname}${back.search}`);
+}
 
 async function csrfOf(browser: Browser): Promise<string> {
   return hiddenInput((await browser.get('/account')).body, 'csrf_token');
