@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, loadConfig } from '@latchkey/provider';
+import { tempDir } from '../helpers/fixtures.js';
 
 const OIDC = {
   id: 'corp',
@@ -94,5 +97,37 @@ test('an oauth2 connector without a preset must name its endpoints', () => {
   assert.throws(
     () => load([{ id: 'gh', type: 'oauth2', displayName: 'X', clientId: 'abc', clientSecret: 'shh' }]),
     /connectors\[0\]\.issuer is required/,
+  );
+});
+
+test('a YAML file takes connectors as a list of maps, and names the file in an error', () => {
+  const file = join(tempDir(), 'latchkey.yaml');
+  writeFileSync(
+    file,
+    `connectors:
+  - id: corp
+    type: oidc
+    displayName: Corp SSO
+    issuer: https://sso.corp.example
+    clientId: latchkey
+    clientSecret: a-very-secret-value
+    claims:
+      name: display_name
+    groups:
+      claim: groups
+      map:
+        corp-admins: admins
+`,
+  );
+  const [corp] = loadConfig({ env: {}, file }).connectors;
+  assert.deepEqual(corp?.claims, { name: 'display_name' });
+  assert.deepEqual(corp?.groups, { claim: 'groups', map: { 'corp-admins': 'admins' } });
+  writeFileSync(file, 'connectors:\n  - id: corp\n    type: oidc\n    displayName: X\n    clientId: a\n');
+  assert.throws(
+    () => loadConfig({ env: {}, file }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.message.includes('latchkey.yaml') &&
+      error.message.includes('connectors[0].issuer is required'),
   );
 });
