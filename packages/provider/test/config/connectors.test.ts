@@ -131,3 +131,47 @@ test('a YAML file takes connectors as a list of maps, and names the file in an e
       error.message.includes('connectors[0].issuer is required'),
   );
 });
+
+const LDAP = {
+  id: 'dir',
+  type: 'ldap',
+  displayName: 'Directory',
+  url: 'ldap://ldap.corp.example',
+  startTls: true,
+  bindDn: 'cn=latchkey,dc=corp,dc=example',
+  bindPassword: 'a-very-secret-value',
+  userBase: 'ou=people,dc=corp,dc=example',
+};
+
+for (const [why, extra, key] of [
+  [
+    'a URL that is not ldap:// or ldaps://',
+    { url: 'http://ldap.corp.example' },
+    'connectors[0].url must be ldap://',
+  ],
+  [
+    'StartTLS on an ldaps:// URL',
+    { url: 'ldaps://ldap.corp.example' },
+    'connectors[0].startTls is for ldap:// URLs',
+  ],
+  ['no service account password', { bindPassword: undefined }, 'connectors[0].bindPassword is required'],
+  ['a group search without a base', { groupSearch: 'search' }, 'connectors[0].groupBase is required'],
+] as const) {
+  test(`an LDAP connector with ${why} fails the start naming the key`, () => {
+    assert.throws(
+      () => load([{ ...LDAP, ...extra }]),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.message.includes(key) &&
+        !error.message.includes('a-very-secret-value'),
+    );
+  });
+}
+
+test('an LDAP connector reads its defaults', () => {
+  const [dir] = load([LDAP]).connectors as unknown as Record<string, unknown>[];
+  assert.equal(dir?.['userFilter'], '(objectClass=person)');
+  assert.equal(dir?.['usernameAttribute'], 'uid');
+  assert.equal(dir?.['subjectAttribute'], 'entryUUID');
+  assert.deepEqual(dir?.['groupSearch'], { mode: 'memberOf' });
+});
