@@ -54,9 +54,9 @@ export function mapProfile(settings: ConnectorSettings, profile: UpstreamProfile
 
 /** Upstream groups → Latchkey groups through the connector's map; unmapped groups are dropped. */
 export function mapGroups(settings: ConnectorSettings, profile: UpstreamProfile): string[] {
-  return [
-    ...new Set(profile.groups.flatMap((g) => (settings.groups.map[g] ? [settings.groups.map[g]] : []))),
-  ];
+  const { map } = settings.groups;
+  // Own keys only: an upstream group named `__proto__` or `toString` maps to nothing.
+  return [...new Set(profile.groups.flatMap((g) => (Object.hasOwn(map, g) ? [map[g] as string] : [])))];
 }
 
 /**

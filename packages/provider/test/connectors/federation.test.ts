@@ -626,3 +626,17 @@ test('a request too large to travel in the round-trip cookie gets a clear page b
   assert.match(start.body, /too large/);
   assert.equal(browser.cookies.has('latchkey-upstream'), false);
 });
+
+test('an unknown connector’s start or callback is a 404 page, and no cookie is set', async () => {
+  const browser = new Browser(harness.app);
+  for (const path of [
+    '/connectors/nope/start?purpose=account',
+    '/connectors/nope/callback?code=x&state=y',
+    '/connectors/__proto__/callback',
+  ]) {
+    const response = await browser.get(path);
+    assert.equal(response.statusCode, 404, path);
+    assert.match(String(response.headers['content-type']), /text\/html/);
+  }
+  assert.equal(browser.cookies.has('latchkey-upstream'), false);
+});
