@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { Client, type Entry, escapeFilter, InvalidCredentialsError } from 'ldapts';
 import { ConnectorConfigError } from './config-reader.js';
 import {
@@ -71,7 +71,7 @@ export const ldapConnectorType: ConnectorType<LdapConnectorConfig> = {
       type: 'ldap',
       url,
       startTls,
-      caFile: reader.optionalString('caFile', 1000),
+      caFile: readableFile(reader.optionalString('caFile', 1000), `${reader.prefix}.caFile`),
       bindDn: reader.string('bindDn', 1000),
       bindPassword: reader.string('bindPassword', 1000),
       userBase: reader.string('userBase', 1000),
@@ -145,6 +145,17 @@ export const ldapConnectorType: ConnectorType<LdapConnectorConfig> = {
     return connector;
   },
 };
+
+/** The CA file must be there at start, not found missing at the first sign-in. */
+function readableFile(path: string | undefined, key: string): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConnectorConfigError(key, `names ${path}, which cannot be read`);
+  }
+  return path;
+}
 
 function profileOf(config: LdapConnectorConfig, entry: Entry, groups: string[]): UpstreamProfile {
   const subject = config.subjectAttribute === 'dn' ? entry.dn : values(entry, config.subjectAttribute)[0];

@@ -156,6 +156,11 @@ for (const [why, extra, key] of [
   ],
   ['no service account password', { bindPassword: undefined }, 'connectors[0].bindPassword is required'],
   ['a group search without a base', { groupSearch: 'search' }, 'connectors[0].groupBase is required'],
+  [
+    'a CA file that is not there',
+    { caFile: '/nonexistent/ca.pem' },
+    'connectors[0].caFile names /nonexistent/ca.pem',
+  ],
 ] as const) {
   test(`an LDAP connector with ${why} fails the start naming the key`, () => {
     assert.throws(

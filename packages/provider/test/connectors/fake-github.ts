@@ -20,6 +20,8 @@ export class FakeGithub {
     name: 'Octo Cat',
     emails: [{ email: 'octo@users.example', verified: true, primary: true }],
   };
+  /** Answer the user API with a body far over any sane size. */
+  huge = false;
   private readonly codes = new Map<string, { challenge: string; redirectUri: string; user: GithubUser }>();
   private readonly tokens = new Map<string, GithubUser>();
   private server: Server | undefined;
@@ -87,6 +89,8 @@ export class FakeGithub {
     }
     const user = this.tokens.get((req.headers.authorization ?? '').replace(/^Bearer /, ''));
     if (user === undefined) return { status: 401, body: { message: 'Bad credentials' } };
+    if (url.pathname === '/user' && this.huge)
+      return { status: 200, body: { id: 1, padding: 'x'.repeat(1_000_000) } };
     if (url.pathname === '/user')
       return {
         status: 200,

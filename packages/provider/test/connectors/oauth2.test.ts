@@ -158,3 +158,20 @@ test('X1: a GitHub callback with a state that is not this browser’s is refused
   assert.equal(response.statusCode, 400);
   assert.equal(browser.cookies.has('latchkey-session'), false);
 });
+
+test('a user API answer over the size bound is the upstream failing (503), never a sign-in', async () => {
+  github.huge = true;
+  try {
+    const browser = new Browser(harness.app);
+    const page = await browser.authorize(authorizeParams({ client_id: RP, redirect_uri: REDIRECT_URI }));
+    const href = /href="(\/connectors\/github\/start\?[^"]+)"/.exec(page.body)?.[1] ?? '';
+    const start = await browser.get(href);
+    const answer = await fetch(String(start.headers.location), { redirect: 'manual' });
+    const back = new URL(String(answer.headers.get('location')));
+    const response = await browser.get(`${back.pathname}${back.search}`);
+    assert.equal(response.statusCode, 503);
+    assert.equal(browser.cookies.has('latchkey-session'), false);
+  } finally {
+    github.huge = false;
+  }
+});
