@@ -72,7 +72,8 @@ async function postgresReachable() {
   );
 }
 
-// Browser tests drive Debian's chromium through playwright-core; the forward-auth test runs real nginx.
+// Browser tests drive Debian's chromium through playwright-core; the forward-auth test runs real nginx;
+// the LDAP connector's tests start their own OpenLDAP (slapd, with ldap-utils to load it) on free ports.
 // Installs what is missing in one apt-get run (as root), or says how to.
 function ensureDebianPackages(required) {
   const missing = required.filter(({ binary }) => !existsSync(binary));
@@ -109,6 +110,8 @@ function buildIsCurrent() {
 ensureDebianPackages([
   { binary: '/usr/bin/chromium', pkg: 'chromium' },
   { binary: '/usr/sbin/nginx', pkg: 'nginx' },
+  { binary: '/usr/sbin/slapd', pkg: 'slapd' },
+  { binary: '/usr/bin/ldapadd', pkg: 'ldap-utils' },
 ]);
 buildIsCurrent();
 await postgresReachable();

@@ -58,6 +58,7 @@ export {
   RemoteKeySet,
 } from './keys/remote.js';
 export { parseDuration } from './lib/duration.js';
+export { readBoundedBody } from './lib/read-bounded-body.js';
 export type { FetchLimitOptions } from './lib/fetch-json.js';
 export { DEFAULT_FETCH_TIMEOUT, DEFAULT_MAX_FETCH_SIZE } from './lib/fetch-json.js';
 export type { CreateVerifierOptions, Verifier } from './verifier.js';
@@ -104,6 +105,8 @@ export { dpopChallenge } from './http/www-authenticate.js';
 // --- client: relying party ---
 export type { CreateDpopProofOptions, DpopKeyPair } from './client/dpop.js';
 export { createDpopProof, DpopProver } from './client/dpop.js';
+export type { CallbackCheck } from './client/callback.js';
+export { checkAuthorizationResponse } from './client/callback.js';
 export { tokenHash } from './client/claim-hash.js';
 export type {
   AuthorizationStart,

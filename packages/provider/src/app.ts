@@ -16,6 +16,9 @@ import { withUnrememberedConsents } from './clients/unremembered-consents.js';
 import { isDevelopmentIssuer } from './config/development-issuer.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { createFederation } from './connectors/federation.js';
+import { registerPasswordConnectors } from './connectors/password-routes.js';
+import { registerConnectors } from './connectors/routes.js';
 import { registerDemo } from './demo/index.js';
 import { createSenderConstraint } from './dpop/sender-constraint.js';
 import { createSmtpMailer, type Mailer } from './email/mailer.js';
@@ -92,6 +95,7 @@ export interface ProviderAppDeps {
     | 'clientRegistrations'
     | 'initialAccessTokens'
     | 'pushedRequests'
+    | 'identities'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -360,6 +364,18 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     now: clock,
   });
   const random = deps.random ?? secureRandomBytes;
+  const federation =
+    config.connectors.length === 0
+      ? undefined
+      : createFederation({
+          connectors: config.connectors,
+          issuer: config.issuer,
+          basePath: issuerBasePath(config.issuer),
+          secret,
+          random,
+          clock,
+          fetch: deps.fetch ?? fetch,
+        });
   const signIn = createSignInContext({
     config,
     stores: {
@@ -372,12 +388,18 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     random,
     secret,
     theme,
+    ...(federation ? { federation } : {}),
     ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
     ...(deps.loginFactor ? { factor: deps.loginFactor } : {}),
   });
   registerAuthorization(app, signIn);
   registerLogin(app, signIn);
   registerConsent(app, signIn);
+  if (federation) {
+    registerConnectors(app, signIn, federation);
+    registerPasswordConnectors(app, signIn, federation);
+    app.addHook('onClose', () => federation.close());
+  }
   registerDevicePage(app, { signIn, deviceCodes: stores.deviceCodes });
   const io = defaultDeliveryIo(deps.fetch);
   const logout = createLogout({

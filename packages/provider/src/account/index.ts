@@ -14,6 +14,7 @@ import { sendPage } from '../ui/send-page.js';
 import { changeOwnPassword } from '../users/change-password.js';
 import { MAX_PASSWORD_LENGTH, type PasswordPolicy } from '../users/password-policy.js';
 import { checkAccountPost } from './form-post.js';
+import { accountSignInButtons, linkedIdentities, registerIdentityUnlink } from './linked-identities.js';
 import type { AccountMail } from './mail-context.js';
 import { type AccountPaths, accountPage, NOTICES, type Notice } from './pages.js';
 import { registerPasswordReset } from './password-reset.js';
@@ -86,6 +87,9 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
         deps.passwordPolicy,
       );
   }
+  if (signIn.federation !== undefined) {
+    registerIdentityUnlink(app, signIn, { unlink: at(ACCOUNT_PATHS.unlinkIdentity), page: paths.page });
+  }
   const csp = pageCsp({ imageSources: signIn.theme.imageSources });
   const backToPage = (reply: FastifyReply, notice?: Notice) =>
     reply
@@ -114,6 +118,7 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
         csrfToken: signIn.browser.csrfToken(browserId),
         clientName: 'your account',
         links: signIn.accountLinks,
+        providers: accountSignInButtons(signIn, signIn.browser.csrfToken(browserId)),
         ...input,
       }),
     });
@@ -128,12 +133,19 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
   ) => {
     const view = await loadAccountView(signIn.stores, signedIn.session, signedIn.user, signIn.clock());
     const browserId = signIn.browser.ensure(request, reply);
+    const csrfToken = signIn.browser.csrfToken(browserId);
     return sendPage(reply, {
       status,
       csp,
       body: accountPage(signIn.theme, {
         view,
-        csrfToken: signIn.browser.csrfToken(browserId),
+        csrfToken,
+        identities: await linkedIdentities(
+          signIn,
+          signedIn.user.id,
+          csrfToken,
+          at(ACCOUNT_PATHS.unlinkIdentity),
+        ),
         paths,
         minPasswordLength: deps.passwordPolicy.minLength,
         ...extra,

@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../ui/html.js';
 import { layout } from '../ui/layout.js';
 import type { Theme } from '../ui/theme.js';
+import { type IdentitiesSectionInput, identitiesSection } from './identities-section.js';
 import type { AccountView } from './view.js';
 
 /** What a finished action says on the page it returns to (PRG: the POST answers 303 to `?done=…`). */
@@ -11,6 +12,8 @@ export const NOTICES = {
   'application-disconnected':
     'The application was disconnected. It can no longer refresh its access, and must ask you again.',
   'verification-sent': 'We sent a confirmation link to your email address. Open it within the time it says.',
+  'identity-linked': 'The other provider’s account was linked: you can now sign in with it.',
+  'identity-unlinked': 'The other provider’s account was unlinked: it no longer signs in to this account.',
 } as const;
 export type Notice = keyof typeof NOTICES;
 
@@ -22,6 +25,8 @@ export interface AccountPageInput {
   /** A refused password change: shown in the password section, tied to its fields. */
   readonly passwordError?: string | undefined;
   readonly minPasswordLength: number;
+  /** Linked sign-in methods; undefined when no connector is configured. */
+  readonly identities?: IdentitiesSectionInput | undefined;
 }
 
 export interface AccountPaths {
@@ -72,6 +77,7 @@ ${input.notice === undefined ? null : html`<p class="notice" role="status">${NOT
 ${profileSection(view, input.paths.sendVerification, hidden)}
 ${passwordSection(input, hidden)}
 ${sessionsSection(input, hidden)}
+${input.identities === undefined ? null : identitiesSection(input.identities, hidden)}
 ${applicationsSection(input, hidden)}
 ${eventsSection(view)}`;
   return layout(theme, { title: 'Your account', content, wide: true });

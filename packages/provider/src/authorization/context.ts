@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { ProviderConfig } from '../config/types.js';
+import type { Federation } from '../connectors/federation.js';
 import {
   createIdTokenHintVerifier,
   type IdTokenHintVerifier,
@@ -40,6 +41,8 @@ export type SignInStores = Pick<
   | 'groups'
   | 'clientRegistrations'
   | 'pushedRequests'
+  | 'identities'
+  | 'replayCache'
 >;
 
 /**
@@ -69,6 +72,8 @@ export interface SignInContext {
   readonly factor?: LoginFactor;
   /** The links under every sign-in form: password reset (with email) and registration (when on). */
   readonly accountLinks: AccountLinks;
+  /** Other identity providers (config `connectors`): their buttons on the sign-in pages, and the round trip. */
+  readonly federation?: Federation;
 }
 
 export interface SignInContextDeps {
@@ -85,6 +90,7 @@ export interface SignInContextDeps {
   readonly factor?: LoginFactor;
   /** Default: built from config.ui (the app passes the one every page shares). */
   readonly theme?: Theme;
+  readonly federation?: Federation;
 }
 
 export function createSignInContext(deps: SignInContextDeps): SignInContext {
@@ -105,7 +111,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     random: deps.random,
     codeLifetime: config.authorization.codeLifetime,
     requirePushedRequests: config.authorization.requirePushedRequests,
-    theme: deps.theme ?? createTheme(config.ui, basePath),
+    theme: withConnectorLogos(deps.theme ?? createTheme(config.ui, basePath), config.connectors),
     sessions: createSessionManager({
       store: deps.stores.sessions,
       clock: deps.clock,
@@ -131,6 +137,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     },
     usernameDigest: createUsernameDigest(deps.secret),
     ...(deps.factor ? { factor: deps.factor } : {}),
+    ...(deps.federation ? { federation: deps.federation } : {}),
   };
 }
 
@@ -150,4 +157,12 @@ export function sendErrorPage(
     body: errorPage(context.theme, error),
     csp: pageCsp({ imageSources: context.theme.imageSources }),
   });
+}
+
+/** The sign-in pages show the connectors' logos: their origins join the CSP img-src. */
+function withConnectorLogos(theme: Theme, connectors: ProviderConfig['connectors']): Theme {
+  const origins = connectors.flatMap((c) => (c.logoUrl === undefined ? [] : [new URL(c.logoUrl).origin]));
+  return origins.length === 0
+    ? theme
+    : { ...theme, imageSources: [...new Set([...theme.imageSources, ...origins])] };
 }

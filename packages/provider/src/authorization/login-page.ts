@@ -16,7 +16,12 @@ export async function showLoginPage(
   request: FastifyRequest,
   reply: FastifyReply,
   interaction: Interaction,
-  input: { readonly username?: string; readonly error?: string },
+  input: {
+    readonly username?: string;
+    readonly error?: string;
+    /** A directory connector's own form (LDAP): where it posts, and the directory's name. */
+    readonly via?: { readonly name: string; readonly action: string };
+  },
   status = 200,
   /** The request's client, if the caller has it already; else it is read. */
   known?: ClientRecord,
@@ -30,15 +35,27 @@ export async function showLoginPage(
     });
   }
   const browserId = context.browser.ensure(request, reply);
+  const sealed = context.interactions.seal(interaction);
+  const federation = context.federation;
   return sendPage(reply, {
     status,
     body: loginPage(context.theme, {
-      action: context.paths.login,
-      interaction: context.interactions.seal(interaction),
+      ...(input.username === undefined ? {} : { username: input.username }),
+      ...(input.error === undefined ? {} : { error: input.error }),
+      action: input.via?.action ?? context.paths.login,
+      via: input.via?.name,
+      interaction: sealed,
+      providers:
+        input.via !== undefined
+          ? undefined
+          : federation?.connectors.map((c) => ({
+              name: c.settings.displayName,
+              logoUrl: c.settings.logoUrl,
+              href: `${federation.entryPath(c)}?${new URLSearchParams({ interaction: sealed })}`,
+            })),
       csrfToken: context.browser.csrfToken(browserId),
       clientName: client.name,
       links: context.accountLinks,
-      ...input,
     }),
     // The POST may end in a redirect to the client (consent already given): form-action must allow it.
     csp: pageCsp({
@@ -48,14 +65,26 @@ export async function showLoginPage(
   });
 }
 
-/** The form as first shown: the username prefilled from `login_hint` (OIDC Core §3.1.2.1). */
-export function showFirstLoginPage(
+/**
+ * The form as first shown: the username prefilled from `login_hint` (OIDC Core §3.1.2.1). With an
+ * `idp_hint` naming a connector, no form at all: the browser goes straight to that upstream.
+ */
+export async function showFirstLoginPage(
   context: SignInContext,
   request: FastifyRequest,
   reply: FastifyReply,
   interaction: Interaction,
   client?: ClientRecord,
 ): Promise<FastifyReply> {
+  const upstream =
+    interaction.request.idpHint === undefined
+      ? undefined
+      : context.federation?.find(interaction.request.idpHint);
+  if (upstream !== undefined && context.federation !== undefined) {
+    // Where the connector's button leads (its round trip, or its own form), so each begins in one place.
+    const entry = `${context.federation.entryPath(upstream)}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;
+    return reply.code(303).headers({ location: entry, 'cache-control': 'no-store' }).send();
+  }
   const hint = interaction.request.loginHint;
   const input = hint === undefined ? {} : { username: hint };
   return showLoginPage(context, request, reply, interaction, input, 200, client);

@@ -31,6 +31,8 @@ export interface AuthorizationRequest extends ResponseTarget {
   /** The `sub` of a verified id_token_hint. */
   readonly idTokenHintSub: string | undefined;
   readonly loginHint: string | undefined;
+  /** `idp_hint`: the connector to go to at once instead of the sign-in page (docs/federation.md). */
+  readonly idpHint?: string;
   readonly acrValues: readonly string[];
   readonly display: Display;
   readonly uiLocales: readonly string[];

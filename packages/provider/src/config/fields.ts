@@ -4,7 +4,7 @@
  * defaults and the error messages all come from it, so they cannot drift apart.
  */
 import { redactDatabaseUrl } from '@latchkey/store';
-
+import { parseConnectors } from '../connectors/parse-config.js';
 import {
   parseClientPolicies,
   parseRegistrationGrantTypes,
@@ -317,4 +317,6 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: 16_384,
     parse: parseByteSize,
   },
+  // A list of objects, one per upstream (docs/federation.md); sensitive: it holds client secrets.
+  { path: 'connectors', env: ['LATCHKEY_CONNECTORS'], default: [], sensitive: true, parse: parseConnectors },
 ];

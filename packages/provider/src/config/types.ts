@@ -1,5 +1,6 @@
 import type { JwsAlgorithm } from '@latchkey/oidc';
 import type { ClientPolicy } from '../clients/client-policy.js';
+import type { ConnectorSettings } from '../connectors/connector.js';
 import type { RegistrationMode, SoftwareStatementIssuer } from './client-policies.js';
 import type { TokenExchangePolicy, WorkloadTrustRule } from './machine-identity.js';
 import type { SmtpTlsMode } from './parsers.js';
@@ -82,6 +83,8 @@ export interface ProviderConfig {
   readonly tokenExchange: { readonly clients: Readonly<Record<string, TokenExchangePolicy>> };
   /** RFC 7523 §2.1: external issuers whose tokens stand for machine clients (none by default). */
   readonly workloadIdentity: { readonly trust: readonly WorkloadTrustRule[] };
+  /** Other identity providers people may sign in through (docs/federation.md); each type adds its keys. */
+  readonly connectors: readonly ConnectorSettings[];
 }
 
 export interface EmailConfig {

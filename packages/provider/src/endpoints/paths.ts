@@ -35,6 +35,7 @@ export const ACCOUNT_PATHS = {
   forgotPassword: '/account/forgot-password',
   resetPassword: '/account/reset-password',
   register: '/account/register',
+  unlinkIdentity: '/account/identities/unlink',
 } as const;
 
 /** The issuer's path without a trailing slash: '' for https://example.com. */

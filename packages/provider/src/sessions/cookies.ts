@@ -15,7 +15,12 @@ export function cookieName(base: string, secure: boolean): string {
 }
 
 /** The value of one cookie from a Cookie header; undefined if absent or sent twice (ambiguous). */
-export function readCookie(header: string | undefined, name: string): string | undefined {
+export function readCookie(
+  header: string | undefined,
+  name: string,
+  /** Longer values are refused; a sealed cookie (the upstream round trip) needs more than an id. */
+  maxLength = 512,
+): string | undefined {
   if (header === undefined) return undefined;
   let found: string | undefined;
   for (const part of header.split(';')) {
@@ -24,7 +29,9 @@ export function readCookie(header: string | undefined, name: string): string | u
     if (found !== undefined) return undefined;
     found = part.slice(eq + 1).trim();
   }
-  return found !== undefined && /^[A-Za-z0-9_-]{1,512}$/.test(found) ? found : undefined;
+  return found !== undefined && found.length <= maxLength && /^[A-Za-z0-9_-]+$/.test(found)
+    ? found
+    : undefined;
 }
 
 /** HttpOnly (no script reads it), SameSite=Lax (sent on top-level navigations back from clients), Path=/. */

@@ -8,6 +8,7 @@ import { createDeviceCodeStore } from './device-codes.js';
 import { createEmailLinkStore } from './email-links.js';
 import { createGrantStore } from './grants.js';
 import { createGroupStore } from './groups.js';
+import { createIdentityStore } from './identities.js';
 import { createLeaseStore } from './leases.js';
 import { providerMigrations } from './migrations/index.js';
 import { createPushedRequestStore } from './pushed-requests.js';
@@ -60,6 +61,7 @@ export async function openProviderStores(
     clientRegistrations: createClientRegistrationStore(db),
     initialAccessTokens: createInitialAccessTokenStore(db),
     pushedRequests: createPushedRequestStore(db),
+    identities: createIdentityStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

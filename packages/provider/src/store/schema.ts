@@ -249,6 +249,17 @@ export interface InitialAccessTokensTable {
   used_at: number | null;
 }
 
+/** Identities at other providers; the primary key is (connector_id, issuer, subject). */
+export interface IdentitiesTable {
+  connector_id: string;
+  issuer: string;
+  subject: string;
+  user_id: string;
+  email: string | null;
+  created_at: number;
+  last_used_at: number;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
@@ -270,6 +281,7 @@ export interface ProviderSchema {
   client_registrations: ClientRegistrationsTable;
   initial_access_tokens: InitialAccessTokensTable;
   pushed_authorization_requests: PushedAuthorizationRequestsTable;
+  identities: IdentitiesTable;
 }
 
 /** RFC 9126: pushed authorization requests (migration 0009). */

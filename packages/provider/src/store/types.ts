@@ -389,6 +389,7 @@ export interface ProviderStores {
   readonly clientRegistrations: ClientRegistrationStore;
   readonly initialAccessTokens: InitialAccessTokenStore;
   readonly pushedRequests: PushedRequestStore;
+  readonly identities: IdentityStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -657,4 +658,34 @@ export interface EmailLinkStore {
   consumeAllForUser(userId: string, purpose: EmailLinkPurpose, at: number): Promise<number>;
   /** Housekeeping: deletes at most `limit` links that expired before `before`; how many. */
   deleteExpired(before: number, limit: number): Promise<number>;
+}
+
+/** Who someone is at another provider: the key of an identity (never an email: nOAuth, X2). */
+export interface UpstreamSubject {
+  /** The connector's configured id (each upstream has its own). */
+  readonly connectorId: string;
+  /** The upstream's issuer (OIDC `iss`, or the connector's fixed name for OAuth 2.0 and LDAP). */
+  readonly issuer: string;
+  /** The upstream's stable subject (OIDC `sub`, a user API's numeric id, an LDAP entry's DN or uid). */
+  readonly subject: string;
+}
+
+export interface IdentityRecord extends UpstreamSubject {
+  readonly userId: string;
+  /** The address the upstream last reported, for the account page only; never used to find a user. */
+  readonly email: string | null;
+  readonly createdAt: number;
+  readonly lastUsedAt: number;
+}
+
+export interface IdentityStore {
+  /** Throws StoreConflictError when the (connector, issuer, subject) is linked already, to anyone. */
+  link(identity: IdentityRecord): Promise<void>;
+  find(key: UpstreamSubject): Promise<IdentityRecord | undefined>;
+  /** A user's identities, oldest first. */
+  listByUser(userId: string): Promise<IdentityRecord[]>;
+  /** Records a sign-in through the identity (and the address now reported); whether it exists. */
+  recordUse(key: UpstreamSubject, at: number, email: string | null): Promise<boolean>;
+  /** Removes the identity if it is this user's; whether it was. */
+  unlink(userId: string, key: UpstreamSubject): Promise<boolean>;
 }

@@ -14,6 +14,7 @@ import { checkClaimsParameter } from './check-claims-parameter.js';
 import { checkClient } from './check-client.js';
 import { checkDisplay } from './check-display.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
+import { checkIdpHint } from './check-idp-hint.js';
 import { checkLocales } from './check-locales.js';
 import { checkLoginHint } from './check-login-hint.js';
 import { checkMaxAge } from './check-max-age.js';
@@ -97,6 +98,7 @@ async function authorize(context: SignInContext, request: FastifyRequest, reply:
       uiLocales: checkLocales(params, 'ui_locales'),
       claimsLocales: checkLocales(params, 'claims_locales'),
       loginHint: checkLoginHint(params),
+      ...idpHint(checkIdpHint(params)),
       acrValues: checkAcrValues(params),
     };
     return await continueAuthorization(context, request, reply, authorization, {
@@ -121,4 +123,9 @@ function readState(params: RequestParams): { value: string | undefined; error?: 
     if (error instanceof OAuthError) return { value: undefined, error };
     throw error;
   }
+}
+
+/** Only present when sent: interactions sealed without it stay the same shape. */
+function idpHint(hint: string | undefined): { idpHint?: string } {
+  return hint === undefined ? {} : { idpHint: hint };
 }

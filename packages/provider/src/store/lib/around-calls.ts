@@ -25,6 +25,7 @@ const STORE_SET: Record<Exclude<keyof ProviderStores, 'ping' | 'close'>, true> =
   clientRegistrations: true,
   initialAccessTokens: true,
   pushedRequests: true,
+  identities: true,
 };
 const STORE_NAMES = Object.keys(STORE_SET) as (keyof typeof STORE_SET)[];
 

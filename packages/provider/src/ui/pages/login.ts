@@ -13,6 +13,16 @@ export interface LoginPageInput {
   readonly error?: string;
   /** Where "Forgot your password?" and "Create an account" lead, when email and registration are on. */
   readonly links?: AccountLinks;
+  /** The form of a directory connector (LDAP): "with your <via> account". */
+  readonly via?: string | undefined;
+  /** Other identity providers: one button each (a link that starts the round trip). */
+  readonly providers?: readonly ProviderButton[];
+}
+
+export interface ProviderButton {
+  readonly name: string;
+  readonly href: string;
+  readonly logoUrl?: string | undefined;
 }
 
 export interface AccountLinks {
@@ -29,7 +39,7 @@ export function loginPage(theme: Theme, input: LoginPageInput): SafeHtml {
   const invalid = hasError ? html` aria-describedby="login-error" aria-invalid="true"` : null;
   // Focus goes where the person types next: the password when the username is already known.
   const focusPassword = input.username !== undefined && input.username !== '';
-  const content = html`<p class="lead">to continue to <strong>${input.clientName}</strong></p>
+  const content = html`<p class="lead">${input.via === undefined ? null : html`with your <strong>${input.via}</strong> account, `}to continue to <strong>${input.clientName}</strong></p>
 ${hasError ? html`<p class="alert" id="login-error" role="alert">${input.error}</p>` : null}
 <form method="post" action="${input.action}">
 <input type="hidden" name="interaction" value="${input.interaction}">
@@ -46,6 +56,7 @@ ${hasError ? html`<p class="alert" id="login-error" role="alert">${input.error}<
 <button type="submit" class="button primary">Sign in</button>
 </div>
 </form>
+${providerButtons(input.providers)}
 ${accountLinks(input.links)}`;
   return layout(theme, { title: 'Sign in', content });
 }
@@ -53,4 +64,16 @@ ${accountLinks(input.links)}`;
 function accountLinks(links: AccountLinks | undefined): SafeHtml | null {
   if (links?.forgotPassword === undefined && links?.register === undefined) return null;
   return html`<p class="links">${links.forgotPassword === undefined ? null : html`<a href="${links.forgotPassword}">Forgot your password?</a>`}${links.register === undefined ? null : html`<a href="${links.register}">Create an account</a>`}</p>`;
+}
+
+/** One button per connector, under the form: "Sign in with <name>" (and its logo, decorative). */
+function providerButtons(providers: readonly ProviderButton[] | undefined): SafeHtml | null {
+  if (providers === undefined || providers.length === 0) return null;
+  return html`<div class="providers" role="group" aria-labelledby="providers-title">
+<p class="divider" id="providers-title">or</p>
+${providers.map(
+  (p) =>
+    html`<a class="button secondary provider" href="${p.href}">${p.logoUrl === undefined ? null : html`<img src="${p.logoUrl}" alt="" width="20" height="20">`}Sign in with ${p.name}</a>
+`,
+)}</div>`;
 }
