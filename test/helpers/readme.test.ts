@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { blocksUnder, blockUnder, inlineUnder, parseReadme, shellCommands } from './readme.js';
+import { blocksUnder, blockUnder, inlineUnder, parseReadme, shellCommands, shellWords } from './readme.js';
 
 const markdown = [
   '# Project',
@@ -72,5 +72,21 @@ describe('test/helpers/readme.ts: the code a README shows', () => {
       `echo 'a # not a comment' | npx tool create --name "My # app" --flag`,
       'curl -s http://x/#frag',
     ]);
+  });
+
+  test('splits one command line into words as a shell would, and refuses what it cannot', () => {
+    assert.deepEqual(shellWords(`npx tool create --name "My \\"big\\" app" --x 'a b'  c\\ d`), [
+      'npx',
+      'tool',
+      'create',
+      '--name',
+      'My "big" app',
+      '--x',
+      'a b',
+      'c d',
+    ]);
+    assert.deepEqual(shellWords(`--empty ''`), ['--empty', '']);
+    assert.throws(() => shellWords(`echo 'x' | tool`), /"\|"/);
+    assert.throws(() => shellWords(`tool --name "open`), /unclosed/);
   });
 });

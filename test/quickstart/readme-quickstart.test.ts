@@ -234,7 +234,12 @@ describe('the README quick start, in a fresh clone with nothing beside it', { ti
     const result = await sh(fill(verify, { ACCESS_TOKEN: state.accessToken }));
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, new RegExp(`^Valid: signed by ${issuer.replaceAll('.', '\\.')}`));
-    const { claims } = JSON.parse(result.stdout) as { claims: { iss: string; sub: string } };
+    const { claims } = JSON.parse(result.stdout) as { claims: { iss: string; sub: string; aud: string } };
     assert.equal(claims.iss, issuer);
+    // One story: the token is for the API the authorization URL asked for (RFC 8707), the audience the
+    // verify line and the README's @latchkey/oidc snippets check (test/readme/snippets.test.ts runs those).
+    const url = new URL(fill(blockUnder(readme, 'Sign in from a browser', '').code.trim()));
+    assert.equal(claims.aud, url.searchParams.get('resource'));
+    assert.match(verify, new RegExp(`--audience ${claims.aud.replaceAll('.', '\\.')}( |$)`));
   });
 });
