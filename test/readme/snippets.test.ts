@@ -246,6 +246,11 @@ describe('the walk-through’s access token is the one its API snippet accepts',
     const none = await call();
     assert.equal(none.status, 401);
     assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer/);
+    assert.doesNotMatch(
+      none.headers.get('www-authenticate') ?? '',
+      /error=/,
+      'RFC 6750 §3.1: no token, no error',
+    );
     // The README's own curl line against it.
     const curl = fill(inlineUnder(readme, LIBRARY, 'curl '), { ACCESS_TOKEN: tokens.api });
     const curled = await bash(`${curl} --fail-with-body -s`);
