@@ -154,3 +154,19 @@ export function shellWords(line: string): string[] {
   if (word !== undefined) words.push(word);
   return words;
 }
+
+/**
+ * A README's text for one test run: each literal (the README's URLs and ports) replaced by this run's,
+ * then each placeholder word the README asks its reader to fill in (`CLIENT_ID`, `CODE`) by its value.
+ */
+export function fillReadme(
+  text: string,
+  literals: Readonly<Record<string, string>>,
+  placeholders: Readonly<Record<string, string>> = {},
+): string {
+  let filled = text;
+  for (const [literal, value] of Object.entries(literals)) filled = filled.replaceAll(literal, value);
+  for (const [placeholder, value] of Object.entries(placeholders))
+    filled = filled.replace(new RegExp(`\\b${placeholder}\\b`, 'g'), value);
+  return filled;
+}

@@ -17,7 +17,14 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
 import { freePort } from '../helpers/free-port.js';
-import { blockUnder, inlineUnder, type Readme, readReadme, shellCommands } from '../helpers/readme.js';
+import {
+  blockUnder,
+  fillReadme,
+  inlineUnder,
+  type Readme,
+  readReadme,
+  shellCommands,
+} from '../helpers/readme.js';
 
 const repository = fileURLToPath(new URL('../..', import.meta.url));
 const README_ISSUER = 'http://localhost:8080';
@@ -74,10 +81,7 @@ function sh(command: string, timeoutMs = 30_000): Promise<Run> {
 
 /** The README's text for this run: its issuer replaced by ours, and each placeholder by its value. */
 function fill(text: string, values: Record<string, string> = {}): string {
-  let filled = text.replaceAll(README_ISSUER, issuer);
-  for (const [placeholder, value] of Object.entries(values))
-    filled = filled.replace(new RegExp(`\\b${placeholder}\\b`, 'g'), value);
-  return filled;
+  return fillReadme(text, { [README_ISSUER]: issuer }, values);
 }
 
 async function waitForDiscovery(deadlineMs: number): Promise<void> {

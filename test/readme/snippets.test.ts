@@ -22,6 +22,7 @@ import { startTestProvider, type TestProvider } from '../helpers/provider.js';
 import {
   blocksUnder,
   blockUnder,
+  fillReadme,
   inlineUnder,
   readReadme,
   shellCommands,
@@ -127,15 +128,16 @@ describe('the walk-through’s access token is the one its API snippet accepts',
   const tokens: { api?: string; userinfo?: string; sub?: string } = {};
 
   /** The README's text for this run: our provider and API port in place of the README's. */
-  const fill = (text: string, values: Record<string, string> = {}) => {
-    let filled = text
-      .replaceAll(README_ISSUER, op.issuer)
-      .replaceAll(README_API, api)
-      .replaceAll(`listen(${README_API_PORT})`, `listen(${apiPort})`);
-    for (const [placeholder, value] of Object.entries(values))
-      filled = filled.replace(new RegExp(`\\b${placeholder}\\b`, 'g'), value);
-    return filled;
-  };
+  const fill = (text: string, values: Record<string, string> = {}) =>
+    fillReadme(
+      text,
+      {
+        [README_ISSUER]: op.issuer,
+        [README_API]: api,
+        [`listen(${README_API_PORT})`]: `listen(${apiPort})`,
+      },
+      values,
+    );
 
   const signInBlock = () =>
     shellCommands(blockUnder(readme, WALK_THROUGH, 'sh', (c) => c.includes('npx latchkey')).code);
