@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { blocksUnder, blockUnder, inlineUnder, parseReadme, shellCommands } from './readme.js';
+import {
+  blocksUnder,
+  blockUnder,
+  fillReadme,
+  inlineUnder,
+  parseReadme,
+  shellCommands,
+  shellWords,
+} from './readme.js';
 
 const markdown = [
   '# Project',
@@ -72,5 +80,32 @@ describe('test/helpers/readme.ts: the code a README shows', () => {
       `echo 'a # not a comment' | npx tool create --name "My # app" --flag`,
       'curl -s http://x/#frag',
     ]);
+  });
+
+  test('splits one command line into words as a shell would, and refuses what it cannot', () => {
+    assert.deepEqual(shellWords(`npx tool create --name "My \\"big\\" app" --x 'a b'  c\\ d`), [
+      'npx',
+      'tool',
+      'create',
+      '--name',
+      'My "big" app',
+      '--x',
+      'a b',
+      'c d',
+    ]);
+    assert.deepEqual(shellWords(`--empty ''`), ['--empty', '']);
+    assert.throws(() => shellWords(`echo 'x' | tool`), /"\|"/);
+    assert.throws(() => shellWords(`tool --name "open`), /unclosed/);
+  });
+
+  test('fills a README line for a run: literals everywhere, placeholders as whole words only', () => {
+    assert.equal(
+      fillReadme(
+        'curl -u CLIENT_ID:SECRET http://localhost:8080/token -d code=CODE -d x=CODES',
+        { 'http://localhost:8080': 'http://127.0.0.1:4100' },
+        { CLIENT_ID: 'c1', CODE: 'abc' },
+      ),
+      'curl -u c1:SECRET http://127.0.0.1:4100/token -d code=abc -d x=CODES',
+    );
   });
 });

@@ -124,3 +124,49 @@ export function shellCommands(code: string): string[] {
     .map((line) => withoutComment(line).trim())
     .filter((line) => line !== '');
 }
+
+/**
+ * One command line split into words as a POSIX shell would, for the plain lines a README shows: single
+ * and double quotes (a backslash escapes inside double quotes and outside quotes), no expansions. A
+ * pipeline is refused: split it at `|` first.
+ */
+export function shellWords(line: string): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < line.length) word += line[++i]!;
+      else word += c;
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= '';
+    } else if (c === '\\' && i + 1 < line.length) word = (word ?? '') + line[++i]!;
+    else if ('|;&<>$`'.includes(c)) throw new Error(`shellWords: "${c}" in ${line}`);
+    else word = (word ?? '') + c;
+  }
+  if (quote) throw new Error(`shellWords: unclosed ${quote} in ${line}`);
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/**
+ * A README's text for one test run: each literal (the README's URLs and ports) replaced by this run's,
+ * then each placeholder word the README asks its reader to fill in (`CLIENT_ID`, `CODE`) by its value.
+ */
+export function fillReadme(
+  text: string,
+  literals: Readonly<Record<string, string>>,
+  placeholders: Readonly<Record<string, string>> = {},
+): string {
+  let filled = text;
+  for (const [literal, value] of Object.entries(literals)) filled = filled.replaceAll(literal, value);
+  for (const [placeholder, value] of Object.entries(placeholders))
+    filled = filled.replace(new RegExp(`\\b${placeholder}\\b`, 'g'), value);
+  return filled;
+}

@@ -17,7 +17,14 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
 import { freePort } from '../helpers/free-port.js';
-import { blockUnder, inlineUnder, type Readme, readReadme, shellCommands } from '../helpers/readme.js';
+import {
+  blockUnder,
+  fillReadme,
+  inlineUnder,
+  type Readme,
+  readReadme,
+  shellCommands,
+} from '../helpers/readme.js';
 
 const repository = fileURLToPath(new URL('../..', import.meta.url));
 const README_ISSUER = 'http://localhost:8080';
@@ -74,10 +81,7 @@ function sh(command: string, timeoutMs = 30_000): Promise<Run> {
 
 /** The README's text for this run: its issuer replaced by ours, and each placeholder by its value. */
 function fill(text: string, values: Record<string, string> = {}): string {
-  let filled = text.replaceAll(README_ISSUER, issuer);
-  for (const [placeholder, value] of Object.entries(values))
-    filled = filled.replace(new RegExp(`\\b${placeholder}\\b`, 'g'), value);
-  return filled;
+  return fillReadme(text, { [README_ISSUER]: issuer }, values);
 }
 
 async function waitForDiscovery(deadlineMs: number): Promise<void> {
@@ -234,7 +238,12 @@ describe('the README quick start, in a fresh clone with nothing beside it', { ti
     const result = await sh(fill(verify, { ACCESS_TOKEN: state.accessToken }));
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stderr, new RegExp(`^Valid: signed by ${issuer.replaceAll('.', '\\.')}`));
-    const { claims } = JSON.parse(result.stdout) as { claims: { iss: string; sub: string } };
+    const { claims } = JSON.parse(result.stdout) as { claims: { iss: string; sub: string; aud: string } };
     assert.equal(claims.iss, issuer);
+    // One story: the token is for the API the authorization URL asked for (RFC 8707), the audience the
+    // verify line and the README's @latchkey/oidc snippets check (test/readme/snippets.test.ts runs those).
+    const url = new URL(fill(blockUnder(readme, 'Sign in from a browser', '').code.trim()));
+    assert.equal(claims.aud, url.searchParams.get('resource'));
+    assert.match(verify, new RegExp(`--audience ${claims.aud.replaceAll('.', '\\.')}( |$)`));
   });
 });
