@@ -4,7 +4,7 @@ import type { pino } from 'pino';
 import { DEFAULT_LINK_LIFETIME } from './account/email-links.js';
 import { registerAccount } from './account/index.js';
 import { createSendLimits } from './account/send-limits.js';
-import { ADMIN_API_REQUESTS_PER_MINUTE, adminApiAudience, registerAdminApi } from './admin-api/index.js';
+import { adminApiAudience, registerAdminApi } from './admin-api/index.js';
 import { withAuditLog } from './audit/logged-audit-store.js';
 import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
@@ -407,7 +407,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       grants: stores.grants,
       clients,
     },
-    limiter: createRequestRateLimiter(stores.requestRates, ADMIN_API_REQUESTS_PER_MINUTE, 'admin-api'),
+    limiter: createRequestRateLimiter(stores.requestRates, config.adminApi.requestsPerMinute, 'admin-api'),
     fallback: (request, reply, error) => answers.reply(request, reply, error),
   });
   registerJwks(app, {

@@ -3,6 +3,7 @@ import type { AdminActor, AdminOptions, SessionAdminDeps } from '../admin/index.
 import type { KeyManager } from '../keys/key-manager.js';
 import type { ProviderStores } from '../store/types.js';
 import type { AdminCaller } from './authorize.js';
+import type { KeyedLock } from './keyed-lock.js';
 
 /** What the routes call: the admin service layer's stores and the options of every admin operation. */
 export interface AdminApiContext {
@@ -15,6 +16,8 @@ export interface AdminApiContext {
   /** Clock, random, registries and password policy, without the actor (each request has its own). */
   readonly options: Omit<AdminOptions, 'actor'>;
   readonly callers: WeakMap<FastifyRequest, AdminCaller>;
+  /** One If-Match check and write at a time per resource (N3). */
+  readonly lock: KeyedLock;
 }
 
 /** Checklist: every mutation is audited with `{ type: 'admin-api', id: <sub or client id> }`. */

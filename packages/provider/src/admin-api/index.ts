@@ -5,9 +5,6 @@ import type { AdminApiPluginDeps } from './plugin.js';
 export { ADMIN_API_PATH, adminApiAudience } from './audience.js';
 export type { AdminApiPluginDeps as AdminApiDeps } from './plugin.js';
 
-/** The default request rate per token subject: an admin script, not a flood. */
-export const ADMIN_API_REQUESTS_PER_MINUTE = 600;
-
 /**
  * Registers the admin API (issue 15) under `<issuer base path>/admin/api/v1`, as an encapsulated
  * plugin. Its modules (TypeBox, @fastify/swagger, the routes) are imported when the app is readied,

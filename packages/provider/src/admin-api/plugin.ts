@@ -6,6 +6,7 @@ import { ADMIN_READ_SCOPE, ADMIN_SCOPE } from '../scopes/index.js';
 import { type AdminAuthorizationDeps, authorizeAdmin } from './authorize.js';
 import type { AdminApiContext } from './context.js';
 import { answerAdminError } from './errors.js';
+import { createKeyedLock } from './keyed-lock.js';
 import { ProblemError } from './problem.js';
 import { clientRoutes } from './routes/clients.js';
 import { groupRoutes } from './routes/groups.js';
@@ -17,7 +18,7 @@ import { typeboxValidatorCompiler } from './validator.js';
 
 export interface AdminApiPluginDeps {
   readonly issuer: string;
-  readonly context: Omit<AdminApiContext, 'callers'>;
+  readonly context: Omit<AdminApiContext, 'callers' | 'lock'>;
   readonly authorization: AdminAuthorizationDeps;
   /** Requests per minute per token subject (checklist L3: counted in the database, shared by a cluster). */
   readonly limiter: RequestRateLimiter;
@@ -54,7 +55,7 @@ export async function adminApiPlugin(scope: FastifyInstance, deps: AdminApiPlugi
     ),
   );
 
-  const context: AdminApiContext = { ...deps.context, callers: new WeakMap() };
+  const context: AdminApiContext = { ...deps.context, callers: new WeakMap(), lock: createKeyedLock() };
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.url?.endsWith(OPENAPI_PATH)) return;
     const caller = await authorizeAdmin(deps.authorization, request);

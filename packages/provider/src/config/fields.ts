@@ -141,6 +141,12 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     parse: parseRequestsPerMinute,
   },
   {
+    path: 'adminApi.requestsPerMinute',
+    env: ['LATCHKEY_ADMIN_API_REQUESTS_PER_MINUTE'],
+    default: '600',
+    parse: parseRequestsPerMinute,
+  },
+  {
     path: 'device.authorizationsPerAddress',
     env: ['LATCHKEY_DEVICE_AUTHORIZATIONS_PER_ADDRESS'],
     default: '10',

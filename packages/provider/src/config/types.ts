@@ -61,6 +61,8 @@ export interface ProviderConfig {
   readonly device: DeviceConfig;
   /** Client registrations as the token, introspection and revocation endpoints read them. */
   readonly clients: ClientsConfig;
+  /** The admin API (`/admin/api/v1`, docs/admin-api.md). */
+  readonly adminApi: AdminApiConfig;
   /** The Prometheus listener; off unless metrics.port is set. */
   readonly metrics: MetricsConfig;
   /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
@@ -133,6 +135,11 @@ export interface ClientsConfig {
   readonly cacheTtl: number;
 }
 
+export interface AdminApiConfig {
+  /** Requests per minute one token subject (admin user or service client) may make, across instances. */
+  readonly requestsPerMinute: number;
+}
+
 export interface DeviceConfig {
   /** Lifetime of a device code and its user code, seconds (RFC 8628 §3.2 `expires_in`). */
   readonly codeLifetime: number;
@@ -182,6 +189,7 @@ export type ProviderConfigOverrides = Partial<
     | 'tokens'
     | 'device'
     | 'clients'
+    | 'adminApi'
     | 'metrics'
     | 'passwords'
     | 'registration'
@@ -197,6 +205,7 @@ export type ProviderConfigOverrides = Partial<
   readonly device?: Partial<DeviceConfig>;
   readonly metrics?: Partial<MetricsConfig>;
   readonly clients?: Partial<ClientsConfig>;
+  readonly adminApi?: Partial<AdminApiConfig>;
   readonly passwords?: Partial<PasswordsConfig>;
   readonly registration?: Partial<RegistrationConfig>;
   readonly http?: Partial<HttpConfig>;

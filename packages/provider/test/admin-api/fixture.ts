@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createClient, createUser } from '../../src/admin/index.js';
 import { adminApiAudience } from '../../src/admin-api/index.js';
 import { accessTokenClaims, signAccessToken } from '../../src/tokens/index.js';
-import { testProviderApp } from '../helpers/fixtures.js';
+import { type TestProviderAppOptions, testProviderApp } from '../helpers/fixtures.js';
 
 export const API = '/admin/api/v1';
 
 /** The provider with an admin (root), a non-admin (bob), a user to act on (carol) and an admin service client. */
-export async function adminApiFixture() {
-  const provider = await testProviderApp();
+export async function adminApiFixture(options: TestProviderAppOptions = {}) {
+  const provider = await testProviderApp(options);
   const { stores, config, clock, keyManager } = provider;
   const audience = adminApiAudience(config.issuer);
   const root = await createUser(stores, { username: 'root', admin: true });

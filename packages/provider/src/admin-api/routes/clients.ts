@@ -82,15 +82,17 @@ export function clientRoutes(app: TypedApp, context: AdminApiContext): void {
       },
     },
     async (request, reply) => {
-      checkIfMatch(request, entityTag(await current(request.params.clientId)));
-      const updated = await updateClient(
-        stores,
-        request.params.clientId,
-        request.body as never,
-        optionsFor(context, request),
-      );
-      const client = presentClient(updated.client);
-      return reply.header('etag', entityTag(client)).send({ client, clientSecret: updated.secret });
+      return context.lock(`client:${request.params.clientId}`, async () => {
+        checkIfMatch(request, entityTag(await current(request.params.clientId)));
+        const updated = await updateClient(
+          stores,
+          request.params.clientId,
+          request.body as never,
+          optionsFor(context, request),
+        );
+        const client = presentClient(updated.client);
+        return reply.header('etag', entityTag(client)).send({ client, clientSecret: updated.secret });
+      });
     },
   );
 
@@ -105,9 +107,11 @@ export function clientRoutes(app: TypedApp, context: AdminApiContext): void {
       },
     },
     async (request, reply) => {
-      checkIfMatch(request, entityTag(await current(request.params.clientId)));
-      await deleteClient(stores, request.params.clientId, optionsFor(context, request));
-      return reply.code(204).send(null);
+      return context.lock(`client:${request.params.clientId}`, async () => {
+        checkIfMatch(request, entityTag(await current(request.params.clientId)));
+        await deleteClient(stores, request.params.clientId, optionsFor(context, request));
+        return reply.code(204).send(null);
+      });
     },
   );
 

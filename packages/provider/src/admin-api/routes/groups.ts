@@ -73,9 +73,11 @@ export function groupRoutes(app: TypedApp, context: AdminApiContext): void {
       },
     },
     async (request, reply) => {
-      checkIfMatch(request, entityTag(await current(request.params.name)));
-      await deleteGroup(stores, request.params.name, optionsFor(context, request));
-      return reply.code(204).send(null);
+      return context.lock(`group:${request.params.name}`, async () => {
+        checkIfMatch(request, entityTag(await current(request.params.name)));
+        await deleteGroup(stores, request.params.name, optionsFor(context, request));
+        return reply.code(204).send(null);
+      });
     },
   );
 

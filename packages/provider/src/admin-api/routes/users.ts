@@ -10,6 +10,7 @@ import {
   type UpdateUserInput,
   updateUser,
 } from '../../admin/index.js';
+import { normalizeUsername } from '../../users/username.js';
 import { type AdminApiContext, optionsFor } from '../context.js';
 import { checkIfMatch, entityTag } from '../etag.js';
 import { presentUser } from '../present.js';
@@ -83,15 +84,17 @@ export function userRoutes(app: TypedApp, context: AdminApiContext): void {
       },
     },
     async (request, reply) => {
-      checkIfMatch(request, entityTag(await current(request.params.username)));
-      const { user } = await updateUser(
-        stores,
-        request.params.username,
-        request.body as UpdateUserInput,
-        optionsFor(context, request),
-      );
-      const shown = presentUser(user);
-      return reply.header('etag', entityTag(shown)).send(shown);
+      return context.lock(`user:${normalizeUsername(request.params.username)}`, async () => {
+        checkIfMatch(request, entityTag(await current(request.params.username)));
+        const { user } = await updateUser(
+          stores,
+          request.params.username,
+          request.body as UpdateUserInput,
+          optionsFor(context, request),
+        );
+        const shown = presentUser(user);
+        return reply.header('etag', entityTag(shown)).send(shown);
+      });
     },
   );
 
@@ -106,9 +109,11 @@ export function userRoutes(app: TypedApp, context: AdminApiContext): void {
       },
     },
     async (request, reply) => {
-      checkIfMatch(request, entityTag(await current(request.params.username)));
-      await deleteUser(stores, request.params.username, optionsFor(context, request));
-      return reply.code(204).send(null);
+      return context.lock(`user:${normalizeUsername(request.params.username)}`, async () => {
+        checkIfMatch(request, entityTag(await current(request.params.username)));
+        await deleteUser(stores, request.params.username, optionsFor(context, request));
+        return reply.code(204).send(null);
+      });
     },
   );
 
