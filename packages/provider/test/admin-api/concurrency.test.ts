@@ -11,7 +11,10 @@ test('N3: of many admins sending the same If-Match at once, exactly one change i
   const update = stores.clients.update.bind(stores.clients);
   const clients = {
     ...stores.clients,
-    update: async (client: Parameters<typeof update>[0]) => (await delay(20), update(client)),
+    update: async (client: Parameters<typeof update>[0]) => {
+      await delay(20);
+      return update(client);
+    },
   };
   const fixture = await adminApiFixture({ stores: { ...stores, clients } });
   const token = await fixture.userToken(fixture.root.id);
