@@ -382,34 +382,35 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   app.setNotFoundHandler((request, reply) => answers.reply(request, reply, new NotFound('Not found')));
   app.setErrorHandler((error, request, reply) => answers.reply(request, reply, error));
   // The admin API changes clients through the cache, so this instance sees a change at once.
-  registerAdminApi(app, basePath, {
-    issuer: config.issuer,
-    clock,
-    context: {
-      stores: { ...stores, clients: cachedClients },
-      logout,
-      keys: deps.keyManager,
-      options: { now: clock, random, grants, authMethods, passwordPolicy: config.passwords },
-    },
-    authorization: {
-      audience: adminApiAudience(config.issuer),
-      verify: createAccessTokenVerifier({
-        issuer: config.issuer,
+  if (config.adminApi.enabled)
+    registerAdminApi(app, basePath, {
+      issuer: config.issuer,
+      clock,
+      context: {
+        stores: { ...stores, clients: cachedClients },
+        logout,
+        keys: deps.keyManager,
+        options: { now: clock, random, grants, authMethods, passwordPolicy: config.passwords },
+      },
+      authorization: {
         audience: adminApiAudience(config.issuer),
-        // A client's own token (client_credentials) has no grant; a user's grant is checked in authorize.ts.
-        requireGrant: false,
-        jwks: () => deps.keyManager.jwks(),
-        algorithms: deps.keyManager.algorithms,
-        now: clock,
-      }),
-      users: stores.users,
-      groups: stores.groups,
-      grants: stores.grants,
-      clients,
-    },
-    limiter: createRequestRateLimiter(stores.requestRates, config.adminApi.requestsPerMinute, 'admin-api'),
-    fallback: (request, reply, error) => answers.reply(request, reply, error),
-  });
+        verify: createAccessTokenVerifier({
+          issuer: config.issuer,
+          audience: adminApiAudience(config.issuer),
+          // A client's own token (client_credentials) has no grant; a user's grant is checked in authorize.ts.
+          requireGrant: false,
+          jwks: () => deps.keyManager.jwks(),
+          algorithms: deps.keyManager.algorithms,
+          now: clock,
+        }),
+        users: stores.users,
+        groups: stores.groups,
+        grants: stores.grants,
+        clients,
+      },
+      limiter: createRequestRateLimiter(stores.requestRates, config.adminApi.requestsPerMinute, 'admin-api'),
+      fallback: (request, reply, error) => answers.reply(request, reply, error),
+    });
   registerJwks(app, {
     issuer: config.issuer,
     jwks: () => deps.keyManager.jwks(),

@@ -136,6 +136,8 @@ export interface ClientsConfig {
 }
 
 export interface AdminApiConfig {
+  /** Off: no route under /admin/api, and its modules (~25 MB resident) are never loaded. */
+  readonly enabled: boolean;
   /** Requests per minute one token subject (admin user or service client) may make, across instances. */
   readonly requestsPerMinute: number;
 }
