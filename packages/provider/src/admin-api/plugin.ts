@@ -11,7 +11,7 @@ import { ProblemError } from './problem.js';
 import { clientRoutes } from './routes/clients.js';
 import { groupRoutes } from './routes/groups.js';
 import { keyAndAuditRoutes } from './routes/keys-audit.js';
-import type { TypedApp } from './routes/responses.js';
+import { problemSchema, type TypedApp } from './routes/responses.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { userRoutes } from './routes/users.js';
 import { typeboxValidatorCompiler } from './validator.js';
@@ -95,7 +95,10 @@ export async function adminApiPlugin(scope: FastifyInstance, deps: AdminApiPlugi
       },
       security: [{ bearer: [] }],
     },
+    // Shared schemas keep their $id as their component name (#/components/schemas/Problem).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
   });
+  app.addSchema(problemSchema);
   clientRoutes(app, context);
   userRoutes(app, context);
   groupRoutes(app, context);

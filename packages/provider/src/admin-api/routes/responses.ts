@@ -12,14 +12,25 @@ export type TypedApp = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-/** The problem answers every route may give (documented once, in every route's OpenAPI responses). */
+/** The shared Problem schema's id: one component in the OpenAPI document, referenced by every route. */
+export const PROBLEM_SCHEMA_ID = 'Problem';
+
+export const problemSchema = { $id: PROBLEM_SCHEMA_ID, ...Problem };
+
+// RFC 9457 §3: the problem's own media type, so the document says what the wire carries.
+const problemRef = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/problem+json': { schema: { $ref: `${PROBLEM_SCHEMA_ID}#` } } },
+} as const;
+
+/** The problem answers every route may give (documented in every route's OpenAPI responses). */
 export const errorResponses = {
-  400: Problem,
-  401: Problem,
-  403: Problem,
-  404: Problem,
-  409: Problem,
-  412: Problem,
-  428: Problem,
-  429: Problem,
+  400: problemRef,
+  401: problemRef,
+  403: problemRef,
+  404: problemRef,
+  409: problemRef,
+  412: problemRef,
+  428: problemRef,
+  429: problemRef,
 } as const;
