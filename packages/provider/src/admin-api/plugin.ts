@@ -14,6 +14,7 @@ import { keyAndAuditRoutes } from './routes/keys-audit.js';
 import { problemSchema, type TypedApp } from './routes/responses.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { userRoutes } from './routes/users.js';
+import { NoQuery } from './schemas.js';
 import { typeboxValidatorCompiler } from './validator.js';
 
 export interface AdminApiPluginDeps {
@@ -79,6 +80,13 @@ export async function adminApiPlugin(scope: FastifyInstance, deps: AdminApiPlugi
     return payload;
   });
 
+  // Every route's query is a closed shape: one that declares none takes none (added before swagger's
+  // own onRoute hook, so the document and the validator agree).
+  app.addHook('onRoute', (route) => {
+    if (route.schema !== undefined && route.schema.querystring === undefined) {
+      route.schema = { ...route.schema, querystring: NoQuery };
+    }
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -292,6 +292,9 @@ export const AuditQuery = Type.Object(
   strict,
 );
 
+/** The query of a route that takes none: an unknown parameter is an error there too. */
+export const NoQuery = Type.Object({}, strict);
+
 const Param = Type.String({ minLength: 1, maxLength: 255 });
 export const ClientParams = Type.Object({ clientId: Param }, strict);
 export const UserParams = Type.Object({ username: Param }, strict);

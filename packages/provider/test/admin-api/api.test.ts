@@ -42,6 +42,17 @@ describe('admin API', () => {
     assert.equal(create.additionalProperties, false);
   });
 
+  test('discovery lists the admin scopes, and a client may hold them for itself', async () => {
+    const discovery = (await fixture.app.inject({ url: '/.well-known/openid-configuration' })).json();
+    assert.ok(discovery.scopes_supported.includes('latchkey:admin'));
+    assert.ok(discovery.scopes_supported.includes('latchkey:admin.read'));
+    const { clientOwnScopes } = await import('../../src/grants/client-credentials.js');
+    assert.deepEqual(
+      clientOwnScopes({ scopes: ['openid', 'latchkey:admin', 'latchkey:admin.read', 'reports'] }),
+      ['latchkey:admin', 'latchkey:admin.read', 'reports'],
+    );
+  });
+
   test('every documented route answers an admin’s valid request with success', async () => {
     // Deletions of whole resources last, so the other routes still find what they act on.
     const destroys = (path: string) => /^\/(clients|users|groups)\/\{[a-zA-Z]+\}$/.test(path);
@@ -153,6 +164,14 @@ describe('admin API', () => {
       assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
       assert.equal(response.json().field, field, response.body);
     }
+    for (const [url, field] of [
+      ['/users?sort=name', 'querystring.sort'],
+      ['/groups?limit=5', 'querystring.limit'],
+    ] as const) {
+      const response = await call('GET', url);
+      assert.equal(response.statusCode, 400, url);
+      assert.equal(response.json().field, field, response.body);
+    }
     assert.equal(await fixture.stores.users.getByUsername('zed'), undefined);
     assert.equal((await call('GET', '/users/zed')).statusCode, 404);
   });
@@ -191,7 +210,8 @@ describe('admin API', () => {
   });
 
   test('key rotation keeps the pre-publication guard: refused with 409 naming when it may run', async () => {
-    const refused = await call('POST', '/keys/rotate', { body: {} });
+    // No body at all is an empty request (every member is optional).
+    const refused = await call('POST', '/keys/rotate');
     assert.equal(refused.statusCode, 409, refused.body);
     assert.match(refused.json().detail, /published/);
     const keys = await call('GET', '/keys');
