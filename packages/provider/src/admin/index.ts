@@ -1,6 +1,6 @@
 /**
  * The one admin service layer (DESIGN Round 2, "one admin service layer, three faces"): every change
- * to clients, users and groups goes through here, is validated here and is audited here with its
+ * to clients, users, groups, sessions, consents and signing keys goes through here, is validated here and is audited here with its
  * actor. The CLI, the admin API and the console are faces over it and never touch the stores.
  */
 export type { AdminActor } from './actor.js';

@@ -176,6 +176,20 @@ describe('admin API', () => {
     assert.equal((await call('GET', '/users/zed')).statusCode, 404);
   });
 
+  test('every route refuses an unknown query parameter and, where it takes a body, an unknown member', async () => {
+    const before = (await fixture.stores.audit.list({ limit: 1000 })).length;
+    for (const route of ROUTES) {
+      const query = await call(route.method, `${route.url}?zzUnknown=1`, { body: route.body });
+      assert.equal(query.statusCode, 400, `${route.method} ${route.path}: ${query.body}`);
+      assert.equal(query.json().field, 'querystring.zzUnknown');
+      if (route.body === undefined) continue;
+      const body = await call(route.method, route.url, { body: { ...(route.body as object), zzUnknown: 1 } });
+      assert.equal(body.statusCode, 400, `${route.method} ${route.path}: ${body.body}`);
+      assert.equal(body.json().field, 'body.zzUnknown');
+    }
+    assert.equal((await fixture.stores.audit.list({ limit: 1000 })).length, before, 'nothing changed');
+  });
+
   test('the service layer’s own checks answer 400 naming the field, 409 on a conflict', async () => {
     const bad = await call('POST', '/clients', { body: { name: 'Bad', redirectUris: ['ftp://x'] } });
     assert.equal(bad.statusCode, 400);
