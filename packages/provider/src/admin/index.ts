@@ -1,7 +1,8 @@
 /**
  * The one admin service layer (DESIGN Round 2, "one admin service layer, three faces"): every change
- * to clients, users, groups, sessions, consents and signing keys goes through here, is validated here and is audited here with its
- * actor. The CLI, the admin API and the console are faces over it and never touch the stores.
+ * to clients, users, groups, sessions, consents and signing keys goes through here, is validated here
+ * and is audited here with its actor. The CLI, the admin API and the console are faces over it and
+ * never touch the stores.
  */
 export type { AdminActor } from './actor.js';
 export { type AuditQuery, listAuditEvents } from './audit/events.js';
