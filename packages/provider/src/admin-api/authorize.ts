@@ -82,11 +82,15 @@ export async function authorizeAdmin(
     }
     return { subject, kind: 'client', canWrite };
   }
-  // A user's token: its grant must be live (revoked at logout or by the user), the user enabled, and
-  // in latchkey-admins now, not when the token was issued.
+  // A user's token: its grant must be live (revoked at logout or by the user), its client enabled, the
+  // user enabled, and in latchkey-admins now, not when the token was issued.
   const grant = typeof grantId === 'string' ? await deps.grants.get(grantId) : undefined;
   if (grant === undefined || grant.revokedAt !== null)
     throw unauthorized('invalid_token', 'The access token was revoked');
+  // As at UserInfo: the tokens of a disabled or deleted client stop working at once.
+  if ((await deps.clients.get(grant.clientId)) === undefined) {
+    throw unauthorized('invalid_token', 'The client of the access token is disabled');
+  }
   const user = await deps.users.getById(subject);
   if (user === undefined || user.disabled)
     throw unauthorized('invalid_token', 'The user of the access token is disabled');

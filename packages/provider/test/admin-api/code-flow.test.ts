@@ -47,6 +47,15 @@ test('N1: an admin’s token from a code exchange with the admin resource works 
   const headers = { authorization: `Bearer ${token}` };
   assert.equal((await fixture.app.inject({ url: `${API}/users`, headers })).statusCode, 200);
 
+  // The client it came through is disabled: its tokens stop at once; enabled again, they work.
+  const { disableClient, enableClient } = await import('../../src/admin/index.js');
+  await disableClient(stores, tool.client.clientId);
+  fixture.clock.advance(fixture.config.clients.cacheTtl + 1);
+  assert.equal((await fixture.app.inject({ url: `${API}/users`, headers })).statusCode, 401);
+  await enableClient(stores, tool.client.clientId);
+  fixture.clock.advance(fixture.config.clients.cacheTtl + 1);
+  assert.equal((await fixture.app.inject({ url: `${API}/users`, headers })).statusCode, 200);
+
   // Ending the session is a logout: the grant goes, and with it the token's access.
   const ended = await fixture.app.inject({ method: 'DELETE', url: `${API}/users/root/sessions`, headers });
   assert.equal(ended.statusCode, 200, ended.body);

@@ -22,6 +22,15 @@ export async function adminApiFixture(options: TestProviderAppOptions = {}) {
     allowedResources: [audience],
   });
 
+  // The client the fixture's user tokens come through (the routes under test act on admin-robot).
+  await createClient(stores, {
+    name: 'Admin console',
+    clientId: 'admin-console',
+    redirectUris: ['https://admin.example/callback'],
+    scopes: ['openid', 'latchkey:admin', 'latchkey:admin.read'],
+    allowedResources: [audience],
+  });
+
   /** An access token of ours, signed with the current key, for `subject` (a user with a live grant). */
   async function userToken(
     userId: string,
@@ -30,7 +39,7 @@ export async function adminApiFixture(options: TestProviderAppOptions = {}) {
     const grantId = randomUUID();
     await stores.grants.create({
       id: grantId,
-      clientId: 'admin-robot',
+      clientId: 'admin-console',
       userId,
       scopes: options.scopes ?? ['latchkey:admin'],
       resources: [audience],
@@ -42,7 +51,7 @@ export async function adminApiFixture(options: TestProviderAppOptions = {}) {
       issuer: options.issuer ?? config.issuer,
       subject: userId,
       audience: [options.audience ?? audience],
-      clientId: 'admin-robot',
+      clientId: 'admin-console',
       scopes: options.scopes ?? ['latchkey:admin'],
       jti: randomUUID(),
       issuedAt: options.issuedAt ?? clock.now(),
