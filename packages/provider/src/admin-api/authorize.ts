@@ -54,6 +54,14 @@ export async function authorizeAdmin(
       error instanceof Error ? error.message : 'The access token is not valid',
     );
   }
+  // RFC 9449 §7.1 (checklist N1, DPoP): a sender-constrained token is only good with its proof; the
+  // admin API takes Bearer tokens, so a token bound to a key (`cnf`) presented as Bearer is refused.
+  if (claims['cnf'] !== undefined) {
+    throw unauthorized(
+      'invalid_token',
+      'The access token is bound to a key (DPoP) and cannot be used as a Bearer token',
+    );
+  }
   const scopes = typeof claims['scope'] === 'string' ? claims['scope'].split(' ') : [];
   const canWrite = scopes.includes(ADMIN_SCOPE);
   const reading = request.method === 'GET' || request.method === 'HEAD';

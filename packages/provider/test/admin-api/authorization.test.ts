@@ -25,6 +25,9 @@ describe('admin API authorization (checklist N1)', () => {
       'a token of a user not in latchkey-admins': await fixture.userToken(bob.id),
       'an expired token': await fixture.userToken(root.id, { issuedAt: clock.now() - 3600 }),
       'a token of another issuer': await fixture.userToken(root.id, { issuer: 'https://elsewhere.example' }),
+      'a DPoP-bound token sent as Bearer': await fixture.userToken(root.id, {
+        extraClaims: { cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } },
+      }),
       'a read-only token on a mutation': await fixture.userToken(root.id, {
         scopes: ['latchkey:admin.read'],
       }),
@@ -41,6 +44,7 @@ describe('admin API authorization (checklist N1)', () => {
     'a token of a user not in latchkey-admins': { status: 403, challenge: /error="insufficient_scope"/ },
     'an expired token': { status: 401, challenge: /error="invalid_token"/ },
     'a token of another issuer': { status: 401, challenge: /error="invalid_token"/ },
+    'a DPoP-bound token sent as Bearer': { status: 401, challenge: /error="invalid_token"/ },
     'a read-only token on a mutation': {
       status: 403,
       challenge: /error="insufficient_scope", .*scope="latchkey:admin"/,

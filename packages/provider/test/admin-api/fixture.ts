@@ -34,7 +34,13 @@ export async function adminApiFixture(options: TestProviderAppOptions = {}) {
   /** An access token of ours, signed with the current key, for `subject` (a user with a live grant). */
   async function userToken(
     userId: string,
-    options: { scopes?: string[]; audience?: string; issuer?: string; issuedAt?: number } = {},
+    options: {
+      scopes?: string[];
+      audience?: string;
+      issuer?: string;
+      issuedAt?: number;
+      extraClaims?: Record<string, unknown>;
+    } = {},
   ): Promise<string> {
     const grantId = randomUUID();
     await stores.grants.create({
@@ -63,7 +69,10 @@ export async function adminApiFixture(options: TestProviderAppOptions = {}) {
       userinfoClaims: [],
       groups: undefined,
     });
-    return signAccessToken(claims, keyManager.signingKey(config.tokens.accessTokenAlg));
+    return signAccessToken(
+      { ...claims, ...options.extraClaims },
+      keyManager.signingKey(config.tokens.accessTokenAlg),
+    );
   }
 
   /** A client_credentials token from the token endpoint, as docs/admin-api.md shows with curl. */
