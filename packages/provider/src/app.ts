@@ -4,6 +4,7 @@ import type { pino } from 'pino';
 import { DEFAULT_LINK_LIFETIME } from './account/email-links.js';
 import { registerAccount } from './account/index.js';
 import { createSendLimits } from './account/send-limits.js';
+import { adminApiAudience, registerAdminApi } from './admin-api/index.js';
 import { withAuditLog } from './audit/logged-audit-store.js';
 import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
@@ -97,7 +98,7 @@ export interface ProviderAppDeps {
     | 'pushedRequests'
     | 'identities'
   >;
-  readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
+  readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey' | 'list' | 'rotate'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
   readonly clock?: Clock;
   /** Default: a pino logger at config.logging.level, with redaction. */
@@ -477,6 +478,36 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   errors = answers;
   app.setNotFoundHandler((request, reply) => answers.reply(request, reply, new NotFound('Not found')));
   app.setErrorHandler((error, request, reply) => answers.reply(request, reply, error));
+  // The admin API changes clients through the cache, so this instance sees a change at once.
+  if (config.adminApi.enabled)
+    registerAdminApi(app, basePath, {
+      issuer: config.issuer,
+      clock,
+      context: {
+        stores: { ...stores, clients: cachedClients },
+        logout,
+        keys: deps.keyManager,
+        options: { now: clock, random, grants, authMethods, passwordPolicy: config.passwords },
+      },
+      authorization: {
+        audience: adminApiAudience(config.issuer),
+        verify: createAccessTokenVerifier({
+          issuer: config.issuer,
+          audience: adminApiAudience(config.issuer),
+          // A client's own token (client_credentials) has no grant; a user's grant is checked in authorize.ts.
+          requireGrant: false,
+          jwks: () => deps.keyManager.jwks(),
+          algorithms: deps.keyManager.algorithms,
+          now: clock,
+        }),
+        users: stores.users,
+        groups: stores.groups,
+        grants: stores.grants,
+        clients,
+      },
+      limiter: createRequestRateLimiter(stores.requestRates, config.adminApi.requestsPerMinute, 'admin-api'),
+      fallback: (request, reply, error) => answers.reply(request, reply, error),
+    });
   registerJwks(app, {
     issuer: config.issuer,
     jwks: () => deps.keyManager.jwks(),

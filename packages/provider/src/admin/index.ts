@@ -1,9 +1,11 @@
 /**
  * The one admin service layer (DESIGN Round 2, "one admin service layer, three faces"): every change
- * to clients, users and groups goes through here, is validated here and is audited here with its
- * actor. The CLI, the admin API and the console are faces over it and never touch the stores.
+ * to clients, users, groups, sessions, consents and signing keys goes through here, is validated here
+ * and is audited here with its actor. The CLI, the admin API and the console are faces over it and
+ * never touch the stores.
  */
 export type { AdminActor } from './actor.js';
+export { type AuditQuery, listAuditEvents } from './audit/events.js';
 export {
   type ClientAdminStores,
   type ClientServiceOptions,
@@ -12,11 +14,14 @@ export {
   createClient,
 } from './clients/create.js';
 export { deleteClient } from './clients/delete.js';
+export { pageClients } from './clients/page.js';
 export { getClient, listClients, requireClient } from './clients/read.js';
 export { createRegistrationToken } from './clients/registration-token.js';
 export { type RotatedSecret, rotateClientSecret } from './clients/secret.js';
 export { disableClient, enableClient } from './clients/status.js';
 export { type UpdateClientInput, type UpdatedClient, updateClient } from './clients/update.js';
+export { listUserConsents, revokeUserConsent } from './consents/consents.js';
+export { type AdminPage, type AdminPageQuery, DEFAULT_PAGE_LIMIT } from './cursor.js';
 export { AdminError, type AdminErrorCode } from './errors.js';
 export {
   ADMIN_GROUP,
@@ -28,8 +33,15 @@ export {
   listGroups,
   removeGroupMember,
 } from './groups/groups.js';
+export { listSigningKeys, type RotateKeysInput, rotateSigningKeys } from './keys/keys.js';
 export type { ListChange } from './list-change.js';
 export type { AdminOptions } from './options.js';
+export {
+  endAllUserSessions,
+  endUserSession,
+  listUserSessions,
+  type SessionAdminDeps,
+} from './sessions/sessions.js';
 export {
   type CreateUserInput,
   createUser,
@@ -37,6 +49,7 @@ export {
   type UserServiceOptions,
 } from './users/create.js';
 export { deleteUser } from './users/delete.js';
+export { pageUsers } from './users/page.js';
 export { setUserPassword } from './users/password.js';
 export { SETTABLE_PROFILE_CLAIMS } from './users/profile.js';
 export { listUsers, requireUser } from './users/read.js';

@@ -82,6 +82,7 @@ export function createCachedClientStore(store: ClientStore, options: ClientCache
       await store.create(client);
     },
     list: () => store.list(),
+    page: (query) => store.page(query),
     async update(client) {
       // Before and after: a read that starts while the write is in flight must not keep the old record.
       invalidate(client.clientId);

@@ -164,6 +164,13 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: '60',
     parse: parseRequestsPerMinute,
   },
+  { path: 'adminApi.enabled', env: ['LATCHKEY_ADMIN_API_ENABLED'], default: true, parse: parseBoolean },
+  {
+    path: 'adminApi.requestsPerMinute',
+    env: ['LATCHKEY_ADMIN_API_REQUESTS_PER_MINUTE'],
+    default: '600',
+    parse: parseRequestsPerMinute,
+  },
   {
     path: 'device.authorizationsPerAddress',
     env: ['LATCHKEY_DEVICE_AUTHORIZATIONS_PER_ADDRESS'],

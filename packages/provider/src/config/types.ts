@@ -65,6 +65,8 @@ export interface ProviderConfig {
   readonly device: DeviceConfig;
   /** Client registrations as the token, introspection and revocation endpoints read them. */
   readonly clients: ClientsConfig;
+  /** The admin API (`/admin/api/v1`, docs/admin-api.md). */
+  readonly adminApi: AdminApiConfig;
   /** The Prometheus listener; off unless metrics.port is set. */
   readonly metrics: MetricsConfig;
   /** Requests the provider makes to URLs that clients or configuration name (outbound/). */
@@ -181,6 +183,13 @@ export interface OutboundConfig {
   readonly timeout: number;
 }
 
+export interface AdminApiConfig {
+  /** Off: no route under /admin/api, and its modules (~25 MB resident) are never loaded. */
+  readonly enabled: boolean;
+  /** Requests per minute one token subject (admin user or service client) may make, across instances. */
+  readonly requestsPerMinute: number;
+}
+
 export interface DeviceConfig {
   /** Lifetime of a device code and its user code, seconds (RFC 8628 §3.2 `expires_in`). */
   readonly codeLifetime: number;
@@ -234,6 +243,7 @@ export type ProviderConfigOverrides = Partial<
     | 'tokens'
     | 'device'
     | 'clients'
+    | 'adminApi'
     | 'metrics'
     | 'passwords'
     | 'registration'
@@ -251,6 +261,7 @@ export type ProviderConfigOverrides = Partial<
   readonly device?: Partial<DeviceConfig>;
   readonly metrics?: Partial<MetricsConfig>;
   readonly clients?: Partial<ClientsConfig>;
+  readonly adminApi?: Partial<AdminApiConfig>;
   readonly passwords?: Partial<PasswordsConfig>;
   readonly registration?: Partial<RegistrationConfig>;
   readonly selfRegistration?: Partial<SelfRegistrationConfig>;

@@ -5,11 +5,14 @@ import { checkAddressableResources } from '../tokens/audience.js';
 import type { GrantDefinition, GrantRequest, GrantServices, TokenResponseBody } from './grant.js';
 
 /**
- * The scopes a client may ask for itself: its registered scopes except those of the scope registry,
- * which all concern a person (`openid`, `profile`, `offline_access`, …) and mean nothing without one.
+ * The scopes a client may ask for itself: its registered scopes except those of the scope registry
+ * that concern a person (`openid`, `profile`, `offline_access`, …) and mean nothing without one.
  */
 export function clientOwnScopes(client: Pick<ClientRecord, 'scopes'>): string[] {
-  return client.scopes.filter((scope) => findScope(scope) === undefined);
+  return client.scopes.filter((scope) => {
+    const known = findScope(scope);
+    return known === undefined || known.withoutUser === true;
+  });
 }
 
 /**

@@ -9,7 +9,16 @@ export interface ScopeDefinition {
   readonly description: string;
   /** The claims this scope releases (OIDC Core §5.4); empty for scopes that release none. */
   readonly claims: readonly string[];
+  /**
+   * True for a scope a client may hold for itself, with no person (client_credentials): the admin API's.
+   * Every other registered scope concerns a person and means nothing without one.
+   */
+  readonly withoutUser?: boolean;
 }
+
+/** The admin API (issue 15): every operation, and the read-only subset (GET). */
+export const ADMIN_SCOPE = 'latchkey:admin';
+export const ADMIN_READ_SCOPE = 'latchkey:admin.read';
 
 /** The claim listing the names of the groups a user is in (released under the `groups` scope). */
 export const GROUPS_CLAIM = 'groups';
@@ -44,6 +53,20 @@ export const SCOPES: readonly ScopeDefinition[] = [
   { name: 'groups', description: 'See the groups you belong to', claims: [GROUPS_CLAIM] },
   // OIDC Core §11: asks for a refresh token usable while the person is away.
   { name: 'offline_access', description: 'Stay signed in to the application while you are away', claims: [] },
+  // Not OIDC scopes: access to the admin API (docs/admin-api.md), for a member of latchkey-admins or
+  // an admin service client. The consent page says plainly what is being handed over.
+  {
+    name: ADMIN_SCOPE,
+    description: 'Administer this sign-in service as you: change applications, users, groups and keys',
+    claims: [],
+    withoutUser: true,
+  },
+  {
+    name: ADMIN_READ_SCOPE,
+    description: 'See everything this sign-in service holds: applications, users, sessions and its audit log',
+    claims: [],
+    withoutUser: true,
+  },
 ];
 
 const BY_NAME = new Map(SCOPES.map((s) => [s.name, s]));

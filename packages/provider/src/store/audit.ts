@@ -21,12 +21,21 @@ export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
         })
         .execute();
     },
-    async list({ limit, type, userId }) {
+    async list({ limit, type, userId, clientId, since, until, before }) {
       checkLimit(limit);
       let query = db.selectFrom('audit_events').selectAll();
       if (type !== undefined) query = query.where('type', '=', type);
       // audit_events_user_id_at (migration 0011) serves one account's events.
       if (userId !== undefined) query = query.where('user_id', '=', userId);
+      if (clientId !== undefined) query = query.where('client_id', '=', clientId);
+      // audit_events_at (migration 0002) serves the time range and the cursor.
+      if (since !== undefined) query = query.where('at', '>=', since);
+      if (until !== undefined) query = query.where('at', '<=', until);
+      if (before !== undefined) {
+        query = query.where((eb) =>
+          eb.or([eb('at', '<', before.at), eb.and([eb('at', '=', before.at), eb('id', '<', before.id)])]),
+        );
+      }
       // Newest by event time; the id orders events of the same second as they were appended.
       const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(fromRow);

@@ -1,5 +1,5 @@
 import type { JwkSet, JwsAlgorithm } from '@latchkey/oidc';
-import type { Kysely, Selectable } from '@latchkey/store';
+import { type Kysely, type Selectable, sql } from '@latchkey/store';
 import {
   changedRows,
   fromFlag,
@@ -9,6 +9,7 @@ import {
   toJsonColumn,
 } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
+import { checkPageLimit, pageOf, prefixPattern } from './lib/page.js';
 import type { ClientsTable, ProviderSchema } from './schema.js';
 import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from './types.js';
 
@@ -32,6 +33,26 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
     async list() {
       const rows = await db.selectFrom('clients').selectAll().orderBy('client_id').execute();
       return rows.map(fromRow);
+    },
+    async page({ limit, after, q }) {
+      checkPageLimit(limit);
+      let query = db.selectFrom('clients').selectAll();
+      if (after !== undefined) query = query.where('client_id', '>', after);
+      if (q !== undefined && q !== '') {
+        const pattern = prefixPattern(q);
+        query = query.where((eb) =>
+          eb.or([
+            eb(eb.fn('lower', ['name']), 'like', sql<string>`${pattern} escape '\\'`),
+            eb(eb.fn('lower', ['client_id']), 'like', sql<string>`${pattern} escape '\\'`),
+          ]),
+        );
+      }
+      // The primary key orders and bounds the page (keyset pagination, lib/page.ts).
+      const rows = await query
+        .orderBy('client_id')
+        .limit(limit + 1)
+        .execute();
+      return pageOf(rows.map(fromRow), limit, (c) => c.clientId);
     },
     async update(client) {
       const { client_id, created_at, type, ...fields } = toRow(client);

@@ -4,6 +4,9 @@
  * Times are integer seconds since the epoch (the JWT NumericDate), produced by the injected clock.
  */
 import type { Jwk, JwkSet, JwsAlgorithm } from '@latchkey/oidc';
+import type { Page, PageQuery } from './lib/page.js';
+
+export type { Page, PageQuery } from './lib/page.js';
 
 export type TokenEndpointAuthMethod =
   | 'client_secret_basic'
@@ -56,6 +59,8 @@ export interface ClientStore {
   create(client: ClientRecord): Promise<void>;
   get(clientId: string): Promise<ClientRecord | undefined>;
   list(): Promise<ClientRecord[]>;
+  /** A page of clients ordered by client id; `q` is a prefix of the name or of the client id. */
+  page(query: PageQuery): Promise<Page<ClientRecord>>;
   /** Writes every field of the client with this id but `createdAt` and `type`. Returns whether it exists. */
   update(client: ClientRecord): Promise<boolean>;
   /** Returns whether a client was deleted. */
@@ -111,6 +116,8 @@ export interface UserStore {
   getById(id: string): Promise<UserRecord | undefined>;
   getByUsername(username: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
+  /** A page of live users ordered by username; `q` is a prefix of the username or of the email. */
+  page(query: PageQuery & { readonly disabled?: boolean }): Promise<Page<UserRecord>>;
   /** Returns whether a user was found. */
   setDisabled(id: string, disabled: boolean, at: number): Promise<boolean>;
   /** Returns whether a user was found. Sets passwordChangedAt = at. */
@@ -360,11 +367,18 @@ export interface AuditEvent {
 
 export interface AuditStore {
   append(event: AuditEvent): Promise<void>;
-  /** Newest first; `userId` keeps the events of one account (its own security events). */
+  /**
+   * Newest first; `userId` keeps the events of one account (its own security events). `before` is the
+   * (at, id) of the last event of the previous page (exclusive); `since`/`until` bound `at` (inclusive).
+   */
   list(options: {
     limit: number;
     type?: string;
     userId?: string;
+    clientId?: string;
+    since?: number;
+    until?: number;
+    before?: { readonly at: number; readonly id: number };
   }): Promise<(AuditEvent & { readonly id: number })[]>;
 }
 

@@ -1,6 +1,7 @@
-import type { Insertable, Kysely, Selectable } from '@latchkey/store';
+import { type Insertable, type Kysely, type Selectable, sql } from '@latchkey/store';
 import { changedRows, fromFlag, fromJsonColumn, toFlag, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
+import { checkPageLimit, pageOf, prefixPattern } from './lib/page.js';
 import { type ProviderSchema, USERNAME_INDEX, type UsersTable } from './schema.js';
 import type { UserProfileClaims, UserRecord, UserStore } from './types.js';
 
@@ -54,6 +55,25 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
     async list() {
       const rows = await selectLiveUsers().orderBy('username').execute();
       return rows.map(fromRow);
+    },
+    async page({ limit, after, q, disabled }) {
+      checkPageLimit(limit);
+      let query = selectLiveUsers();
+      // Usernames are stored lower-cased: lower(username) is the unique expression index's key.
+      const username = sql<string>`lower(username)`;
+      if (after !== undefined) query = query.where(username, '>', after);
+      if (disabled !== undefined) query = query.where('disabled', '=', toFlag(disabled));
+      if (q !== undefined && q !== '') {
+        const pattern = sql<string>`${prefixPattern(q)} escape '\\'`;
+        query = query.where((eb) =>
+          eb.or([eb(username, 'like', pattern), eb(eb.fn('lower', ['email']), 'like', pattern)]),
+        );
+      }
+      const rows = await query
+        .orderBy(username)
+        .limit(limit + 1)
+        .execute();
+      return pageOf(rows.map(fromRow), limit, (u) => u.username);
     },
     async setDisabled(id, disabled, at) {
       const result = await db

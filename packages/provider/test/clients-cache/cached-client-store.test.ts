@@ -45,6 +45,9 @@ function countingStore(initial: ClientRecord[] = []) {
     async list() {
       return [...rows.values()];
     },
+    async page({ limit }) {
+      return { items: [...rows.values()].slice(0, limit), next: null };
+    },
     async update(client) {
       if (!rows.has(client.clientId)) return false;
       rows.set(client.clientId, client);

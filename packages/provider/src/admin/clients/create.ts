@@ -67,7 +67,8 @@ export function generateClientId(random: (n: number) => Buffer): string {
 
 /** Registers a client (audited as `admin.client.created`). */
 export async function createClient(
-  stores: ClientAdminStores,
+  // Only what creating needs, so the registration endpoint can validate into a capturing store.
+  stores: Omit<ClientAdminStores, 'clients'> & { readonly clients: Pick<ClientStore, 'create' | 'list'> },
   input: CreateClientInput,
   options: AdminOptions = {},
 ): Promise<CreatedClient> {
