@@ -1,5 +1,5 @@
 import { html, type SafeHtml } from '../ui/html.js';
-import { when } from './pages.js';
+import { when } from '../ui/time.js';
 
 /** A linked upstream identity as the account page lists it. */
 export interface LinkedIdentityView {

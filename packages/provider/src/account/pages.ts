@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../ui/html.js';
 import { layout } from '../ui/layout.js';
 import type { Theme } from '../ui/theme.js';
+import { when } from '../ui/time.js';
 import { type IdentitiesSectionInput, identitiesSection } from './identities-section.js';
 import type { AccountView } from './view.js';
 
@@ -62,12 +63,6 @@ const PROFILE_FIELDS: readonly (readonly [string, string])[] = [
   ['zoneinfo', 'Time zone'],
   ['website', 'Website'],
 ];
-
-/** A Unix time as `2026-12-07 11:14 UTC`, inside a machine-readable <time>. */
-export function when(at: number): SafeHtml {
-  const iso = new Date(at * 1000).toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC</time>`;
-}
 
 export function accountPage(theme: Theme, input: AccountPageInput): SafeHtml {
   const { view } = input;

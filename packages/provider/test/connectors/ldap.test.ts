@@ -217,6 +217,8 @@ describe('LDAP sign-in through the provider', () => {
       harness.userId,
       'the local alice is another person: never matched by name or email',
     );
+    // The directory's `engineers` maps to Latchkey's `eng`: joined at sign-in, the group made for it.
+    assert.deepEqual(await harness.stores.groups.groupsOf(claims.sub), ['eng']);
   });
 
   test('X3: injection, an empty password and a disabled account get the sign-in form again, never a session', async () => {
