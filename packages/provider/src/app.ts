@@ -13,6 +13,7 @@ import { endpointClients } from './clients/endpoint-view.js';
 import { isDevelopmentIssuer } from './config/development-issuer.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { registerConsole } from './console/index.js';
 import { registerDemo } from './demo/index.js';
 import { createSmtpMailer, type Mailer } from './email/mailer.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
@@ -81,7 +82,9 @@ export interface ProviderAppDeps {
     | 'requestRates'
     | 'groups'
   >;
-  readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
+  /** `list` and `rotate`, when given, serve the console's signing keys page. */
+  readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'> &
+    Partial<Pick<KeyManager, 'list' | 'rotate'>>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
   readonly clock?: Clock;
   /** Default: a pino logger at config.logging.level, with redaction. */
@@ -208,10 +211,8 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   });
   // The token path reads clients from memory (client_credentials then touches no database at all).
   // Endpoints see disabled clients as unknown, and a rotated-out secret only during its overlap.
-  const clients = endpointClients(
-    createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock }),
-    clock,
-  );
+  const cachedClients = createCachedClientStore(stores.clients, { ttl: config.clients.cacheTtl, now: clock });
+  const clients = endpointClients(cachedClients, clock);
   const refreshTokens = createRefreshTokens({
     store: stores.refreshTokens,
     settings: config.tokens,
@@ -351,6 +352,20 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
             limits: createSendLimits(stores.throttles),
             logger: app.log,
           },
+  });
+  const { list, rotate } = deps.keyManager;
+  registerConsole(app, {
+    signIn,
+    // Through this instance's client cache, so a change made in the console takes effect here at once.
+    stores: { ...stores, clients: cachedClients },
+    keys:
+      list && rotate ? { list: list.bind(deps.keyManager), rotate: rotate.bind(deps.keyManager) } : undefined,
+    jwks: () => deps.keyManager.jwks(),
+    jwksMaxAge: config.keys.jwksMaxAge,
+    logout,
+    admin: { grants, authMethods, passwordPolicy: config.passwords },
+    secret,
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
   // "Try it in one minute" exists only on a development issuer (http on loopback).

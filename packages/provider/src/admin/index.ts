@@ -5,6 +5,12 @@
  */
 export type { AdminActor } from './actor.js';
 export {
+  type AuditFilter,
+  countSignIns,
+  type ListedAuditEvent,
+  listAuditEvents,
+} from './audit/list.js';
+export {
   type ClientAdminStores,
   type ClientServiceOptions,
   type CreateClientInput,
@@ -27,8 +33,11 @@ export {
   listGroups,
   removeGroupMember,
 } from './groups/groups.js';
+export { adminUserById } from './groups/is-admin.js';
+export { type KeyAdmin, listSigningKeys, rotateSigningKeys } from './keys/keys.js';
 export type { ListChange } from './list-change.js';
 export type { AdminOptions } from './options.js';
+export { listUserConsents, revokeUserConsent } from './users/consents.js';
 export {
   type CreateUserInput,
   createUser,
@@ -39,5 +48,6 @@ export { deleteUser } from './users/delete.js';
 export { setUserPassword } from './users/password.js';
 export { SETTABLE_PROFILE_CLAIMS } from './users/profile.js';
 export { listUsers, requireUser } from './users/read.js';
+export { endUserSession, listUserSessions } from './users/sessions.js';
 export { disableUser, enableUser } from './users/status.js';
 export { type UpdateUserInput, updateUser } from './users/update.js';
