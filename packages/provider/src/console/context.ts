@@ -94,6 +94,8 @@ export function createConsoleContext(
     if (path !== root && !path.startsWith(`${root}/`) && !path.startsWith(`${root}?`)) return undefined;
     // Only the console's own pages: no `//host`, no backslash, no sign-in loop.
     if (!/^[A-Za-z0-9/_.~%?=&+-]+$/.test(path) || path.includes('//')) return undefined;
+    // Dot segments would climb out of the console once the browser resolves them (RFC 3986 §5.2.4).
+    if (/\/\.\.?(\/|\?|$)/.test(path) || /%2e/i.test(path)) return undefined;
     if (path.startsWith(paths.signIn) || path.startsWith(paths.callback)) return undefined;
     return path;
   };

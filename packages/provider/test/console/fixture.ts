@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createUser } from '@latchkey/provider';
+import { Writable } from 'node:stream';
+import { createLogger, createUser } from '@latchkey/provider';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { syncConsoleClient } from '../../src/console/index.js';
 import { Browser, hiddenInput, PASSWORD } from '../authorize/harness.js';
@@ -34,7 +35,17 @@ function fetchThrough(app: () => FastifyInstance): typeof fetch {
 
 export async function consoleFixture() {
   let app: FastifyInstance | undefined;
-  const fixture = await testProviderApp({ deps: { fetch: fetchThrough(() => app!) } });
+  // Every log line, to check that no secret is ever written.
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const fixture = await testProviderApp({
+    deps: { fetch: fetchThrough(() => app!), logger: createLogger('debug', sink) },
+  });
   app = fixture.app;
   await syncConsoleClient(fixture.stores, ISSUER);
   const admin = await createUser(fixture.stores, {
@@ -44,7 +55,7 @@ export async function consoleFixture() {
     admin: true,
   });
   const plain = await createUser(fixture.stores, { username: 'alice', password: PASSWORD, name: 'Alice' });
-  return { ...fixture, admin, plain, browser: () => new Browser(fixture.app) };
+  return { ...fixture, admin, plain, logLines, browser: () => new Browser(fixture.app) };
 }
 
 export type ConsoleFixture = Awaited<ReturnType<typeof consoleFixture>>;
