@@ -220,7 +220,11 @@ describe('the forms (N2, S4)', () => {
 
   test('S4: a cross-origin console POST is refused even with the right token', async () => {
     const browser = await consoleBrowser(f);
-    for (const headers of [{ origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const attempts: Record<string, string>[] = [
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of attempts) {
       const response = await postFrom(
         browser,
         '/admin/groups',
