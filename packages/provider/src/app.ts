@@ -13,7 +13,7 @@ import { endpointClients } from './clients/endpoint-view.js';
 import { isDevelopmentIssuer } from './config/development-issuer.js';
 import { resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
-import { registerConsole } from './console/index.js';
+import { CONSOLE_PATHS, registerConsole } from './console/index.js';
 import { registerDemo } from './demo/index.js';
 import { createSmtpMailer, type Mailer } from './email/mailer.js';
 import { createIdTokenHintReader } from './endpoints/authorize/check-id-token-hint.js';
@@ -387,6 +387,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     basePath,
     theme,
     development,
+    consolePath: CONSOLE_PATHS.overview,
     ...(demo ? { extra: () => demo.landingSection() } : {}),
   });
   const answers = createErrorAnswers({
