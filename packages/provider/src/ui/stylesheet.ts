@@ -174,6 +174,7 @@ pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
 .checks li::before { content: "✓"; flex: none; font-weight: 700; color: var(--ok); }
 .checks strong { flex: none; min-width: 5.5rem; }
 .card.full { max-width: 72rem; }
+[hidden] { display: none !important; }
 .console-nav { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem .5rem; margin: -.75rem 0 1.5rem; padding-bottom: .75rem; border-bottom: 1px solid var(--border); }
 .console-nav a { padding: .3rem .6rem; border-radius: 6px; text-decoration: none; color: var(--text); }
 .console-nav a[aria-current="page"] { background: color-mix(in srgb, var(--primary) 14%, transparent); font-weight: 650; }
