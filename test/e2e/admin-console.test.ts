@@ -1,7 +1,8 @@
 /**
  * The admin console in a real browser: an administrator signs in to /admin through the provider's own
  * sign-in and consent pages (the console is a relying party of its provider), creates a client, edits
- * its redirect URIs and rotates its secret; a user who is not an administrator gets the 403 page. Each
+ * its redirect URIs and rotates its secret, and an application then signs in with that client and its
+ * new secret; a user who is not an administrator gets the 403 page. Each
  * console page is checked with axe-core (no serious or critical violation), must fit 390 px without
  * scrolling sideways, and is saved as a screenshot at desktop and phone width in a temp directory.
  */
@@ -11,6 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { createOidcClient } from '@latchkey/oidc';
 import { createUser } from '@latchkey/provider';
 import type { Page } from 'playwright-core';
 import { type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
@@ -151,6 +153,26 @@ test('an administrator signs in to the console, creates a client, edits its redi
   ]);
   const second = await secretOnPage(page);
   assert.ok(second && second !== first);
+
+  // An application now signs in with the client as the console left it: the new secret, the edited URIs.
+  const rp = createOidcClient({
+    issuer,
+    clientId,
+    clientSecret: second,
+    redirectUri: 'https://reports.example.com/other',
+    scopes: ['openid', 'profile'],
+  });
+  const start = await rp.startAuthorization();
+  const app = await browser!.context.newPage();
+  await app.goto(start.url);
+  // The application's address does not exist here: the browser's request to it is what it would receive.
+  const [callback] = await Promise.all([
+    app.waitForRequest((request) => request.url().startsWith('https://reports.example.com/')),
+    app.click('button[name="decision"][value="approve"]'),
+  ]);
+  const tokens = await rp.handleCallback(new URL(callback.url()).searchParams, start);
+  assert.equal(tokens.claims.sub, (await provider.stores.users.getByUsername('root'))?.id);
+  await app.close();
   await page.goto(`${issuer}/admin/clients/${clientId}/delete`);
   assert.match((await page.textContent('main')) ?? '', /Delete the client Reports/);
   await checkPage(page, 'client-delete');
