@@ -133,8 +133,11 @@ export function createConsoleContext(
       }
       // Bound to the provider session it came from: signed out there, signed out here.
       const provider = await currentSession(signIn, request);
-      const { user, admin } = await adminUserById(deps.stores, session.sub);
-      if (provider === undefined || provider.sid !== session.sid || user === undefined) {
+      const { user, admin } =
+        provider?.sid === session.sid
+          ? await adminUserById(deps.stores, provider.userId)
+          : { user: undefined, admin: false };
+      if (user === undefined) {
         sessions.clear(reply);
         see(reply, signInUrl(returnTo));
         return undefined;

@@ -10,9 +10,10 @@ import { appendSetCookie, cookieName, readCookie, serializeCookie } from '../ses
  * session ends (sign-out, password change, an admin ends it), the console session is dead too.
  */
 export interface ConsoleSession {
-  /** The admin's `sub`. */
-  readonly sub: string;
-  /** The provider session's public id (OIDC Core §2 `sid`). */
+  /**
+   * The provider session's public id (OIDC Core §2 `sid`). Who the admin is comes from that session
+   * (its user is the ID token's `sub`), so the cookie stays small whatever the length of a `sub`.
+   */
   readonly sid: string;
   /** When the admin last actively authenticated (`auth_time`): sensitive actions need it recent. */
   readonly authTime: number;
@@ -46,7 +47,6 @@ export function createConsoleSessions(deps: {
       const session = box.open(readCookie(request.headers.cookie, name), now);
       if (
         session === undefined ||
-        typeof session.sub !== 'string' ||
         typeof session.sid !== 'string' ||
         typeof session.authTime !== 'number' ||
         typeof session.csrf !== 'string' ||

@@ -3,8 +3,11 @@ import { createSealedBox } from './sealed-box.js';
 
 /** Long enough to sign in and read the consent page. */
 export const PENDING_LIFETIME = 10 * 60;
-/** The longest path a sign-in may return to after its callback. */
-export const MAX_RETURN_PATH = 160;
+/**
+ * The longest path a sign-in may return to after its callback: with state, nonce and verifier (43
+ * characters each) the sealed cookie stays within the 512 characters cookies.ts reads (at most 139).
+ */
+export const MAX_RETURN_PATH = 120;
 
 /** What a built-in relying party keeps between its redirect and its callback. */
 export interface PendingSignIn extends PendingAuthorization {
