@@ -32,10 +32,11 @@ export async function revokeUserConsent(
 ): Promise<{ grantsRevoked: number }> {
   const user = await requireUser(stores, username);
   const at = nowOf(options);
-  const hadConsent =
-    typeof clientId === 'string' && clientId !== '' && (await stores.consents.revoke(user.id, clientId));
-  const grantsRevoked =
-    hadConsent || clientId !== '' ? await stores.grants.revokeByUserAndClient(user.id, clientId, at) : 0;
+  if (typeof clientId !== 'string' || clientId === '') {
+    throw notFound('clientId', `${JSON.stringify(username)} has given no consent to an empty client id`);
+  }
+  const hadConsent = await stores.consents.revoke(user.id, clientId);
+  const grantsRevoked = await stores.grants.revokeByUserAndClient(user.id, clientId, at);
   if (!hadConsent && grantsRevoked === 0) {
     throw notFound(
       'clientId',
