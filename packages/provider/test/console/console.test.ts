@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADMIN_GROUP, addGroupMember, createClient, removeGroupMember } from '@latchkey/provider';
+import { ADMIN_GROUP, addGroupMember, createClient, createUser, removeGroupMember } from '@latchkey/provider';
 import type { LightMyRequestResponse } from 'fastify';
 import { hiddenInput } from '../authorize/harness.js';
 import {
@@ -200,6 +200,34 @@ describe('the pages', () => {
     assert.match(page.body, /<strong>current<\/strong>/);
     assert.match(page.body, /Next scheduled rotation: <time/);
     assert.match(page.body, /<code>sign_in\.success<\/code>/);
+  });
+
+  test('S6: on an https issuer the console cookies are __Host- prefixed and Secure', async () => {
+    const https = await consoleFixture('https://id.example.com');
+    try {
+      const browser = https.browser();
+      const start = await browser.get('/admin');
+      const back = await signInThrough(browser, start, 'root', 'https://id.example.com');
+      assert.equal(back.headers.location, '/admin');
+      const cookies = ([] as string[]).concat(back.headers['set-cookie'] as string[] | string);
+      const session = cookies.find((c) => c.startsWith('__Host-latchkey-console='));
+      assert.ok(session, cookies.join('\n'));
+      assert.match(session, /; Secure/);
+      assert.match(session, /; Path=\//);
+      assert.doesNotMatch(session, /Domain=/);
+      assert.equal((await browser.get('/admin')).statusCode, 200);
+    } finally {
+      await https.close();
+    }
+  });
+
+  test('signing out ends the console session and goes on to the provider sign-out', async () => {
+    const browser = await consoleBrowser(f);
+    const out = await postFrom(browser, '/admin', '/admin/sign-out');
+    assert.equal(out.statusCode, 303);
+    assert.equal(out.headers.location, '/logout');
+    assert.equal(browser.cookies.has('latchkey-console'), false);
+    assert.equal((await browser.get('/admin')).statusCode, 303);
   });
 
   test('a console session cookie is HttpOnly and SameSite=Lax', async () => {
@@ -464,6 +492,20 @@ describe('clients', () => {
 });
 
 describe('users', () => {
+  test('a long user list shows the first 200 and says how many matched', async () => {
+    await Promise.all(
+      Array.from({ length: 205 }, (_, i) =>
+        createUser(f.stores, { username: `bulk-${String(i).padStart(3, '0')}` }),
+      ),
+    );
+    const browser = await consoleBrowser(f);
+    const page = await browser.get('/admin/users?q=bulk-');
+    assert.equal((page.body.match(/<tr><td><a href="\/admin\/users\/bulk-/g) ?? []).length, 200);
+    assert.match(page.body, /Showing the first 200 of 205\. Search to narrow the list\./);
+    const narrow = await browser.get('/admin/users?q=bulk-20');
+    assert.doesNotMatch(narrow.body, /Showing the first/);
+  });
+
   test('creating a user, editing the profile and email_verified, and groups', async () => {
     const browser = await consoleBrowser(f);
     const created = await postFrom(browser, '/admin/users/new', '/admin/users', {

@@ -33,7 +33,7 @@ function fetchThrough(app: () => FastifyInstance): typeof fetch {
   }) as typeof fetch;
 }
 
-export async function consoleFixture() {
+export async function consoleFixture(issuer = ISSUER) {
   let app: FastifyInstance | undefined;
   // Every log line, to check that no secret is ever written.
   const logLines: string[] = [];
@@ -44,10 +44,11 @@ export async function consoleFixture() {
     },
   });
   const fixture = await testProviderApp({
+    ...(issuer === ISSUER ? {} : { overrides: { issuer } }),
     deps: { fetch: fetchThrough(() => app!), logger: createLogger('debug', sink) },
   });
   app = fixture.app;
-  await syncConsoleClient(fixture.stores, ISSUER);
+  await syncConsoleClient(fixture.stores, issuer);
   const admin = await createUser(fixture.stores, {
     username: 'root',
     password: PASSWORD,
@@ -74,7 +75,9 @@ export async function signInThrough(
   browser: Browser,
   response: LightMyRequestResponse,
   username: string,
+  origin = ISSUER,
 ): Promise<LightMyRequestResponse> {
+  const sameOrigin = { origin, 'sec-fetch-site': 'same-origin' };
   let current = response;
   for (let hop = 0; hop < 12; hop++) {
     if (current.statusCode === 303 || current.statusCode === 302) {
@@ -93,7 +96,7 @@ export async function signInThrough(
           username,
           password: PASSWORD,
         },
-        SAME_ORIGIN,
+        sameOrigin,
       );
       continue;
     }
@@ -105,7 +108,7 @@ export async function signInThrough(
           csrf_token: hiddenInput(current.body, 'csrf_token'),
           decision: 'approve',
         },
-        SAME_ORIGIN,
+        sameOrigin,
       );
       continue;
     }

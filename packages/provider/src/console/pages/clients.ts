@@ -2,7 +2,7 @@ import { ASYMMETRIC_ALGORITHMS } from '@latchkey/oidc';
 import type { ClientRecord } from '../../store/types.js';
 import { html, type SafeHtml } from '../../ui/html.js';
 import { type ConsolePaths, segment } from '../paths.js';
-import { buttonForm, csrfField, when } from './frame.js';
+import { buttonForm, csrfField, cutNotice, LIST_LIMIT, when } from './frame.js';
 
 export const CLIENT_NOTICES = {
   'client-updated': 'The client was saved.',
@@ -27,13 +27,13 @@ export function clientListContent(
 <caption class="visually-hidden">Clients</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Client id</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Redirect URIs</th></tr></thead>
 <tbody>
-${clients.map(
+${clients.slice(0, LIST_LIMIT).map(
   (
     c,
   ) => html`<tr><td><a href="${clientPath(paths, c.clientId)}">${c.name}</a></td><td><code>${c.clientId}</code></td><td>${c.type}</td><td>${c.disabled ? 'disabled' : 'enabled'}</td><td>${c.redirectUris.join(' ')}</td></tr>
 `,
 )}</tbody></table></div>
-${clients.length === 0 ? html`<p class="hint">No client matches.</p>` : null}`;
+${clients.length === 0 ? html`<p class="hint">No client matches.</p>` : cutNotice(clients.length)}`;
 }
 
 /** The values a client form shows: a stored client's, or what was just submitted (after a refusal). */

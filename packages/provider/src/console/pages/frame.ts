@@ -66,3 +66,13 @@ export function buttonForm(
     ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
   )}<button type="submit" class="button ${options.danger === true ? 'danger' : 'secondary'} small">${label}</button></form>`;
 }
+
+/** The most rows a list page shows: past it, a search narrows the list (the page stays fast and readable). */
+export const LIST_LIMIT = 200;
+
+/** Says how many matched when a list was cut at LIST_LIMIT. */
+export function cutNotice(total: number): SafeHtml | null {
+  return total <= LIST_LIMIT
+    ? null
+    : html`<p class="hint" role="status">Showing the first ${LIST_LIMIT} of ${total}. Search to narrow the list.</p>`;
+}

@@ -1,7 +1,7 @@
 import type { ConsentRecord, SessionRecord, UserRecord } from '../../store/types.js';
 import { html, type SafeHtml } from '../../ui/html.js';
 import { type ConsolePaths, segment } from '../paths.js';
-import { buttonForm, csrfField, when } from './frame.js';
+import { buttonForm, csrfField, cutNotice, LIST_LIMIT, when } from './frame.js';
 
 export const USER_NOTICES = {
   'user-created': 'The user was created.',
@@ -41,13 +41,13 @@ export function userListContent(paths: ConsolePaths, users: readonly UserRecord[
 <caption class="visually-hidden">Users</caption>
 <thead><tr><th scope="col">Username</th><th scope="col">Email</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead>
 <tbody>
-${users.map(
+${users.slice(0, LIST_LIMIT).map(
   (
     u,
   ) => html`<tr><td><a href="${userPath(paths, u.username)}">${u.username}</a></td><td>${u.email ?? ''}${u.email !== null && u.emailVerified ? ' (verified)' : null}</td><td>${u.profile.name ?? ''}</td><td>${u.disabled ? 'disabled' : 'enabled'}</td><td>${when(u.createdAt)}</td></tr>
 `,
 )}</tbody></table></div>
-${users.length === 0 ? html`<p class="hint">No user matches.</p>` : null}`;
+${users.length === 0 ? html`<p class="hint">No user matches.</p>` : cutNotice(users.length)}`;
 }
 
 export interface NewUserValues {
