@@ -20,9 +20,9 @@ export type BuiltInClientStores = {
 };
 
 /**
- * Makes the built-in client exist as a public client (code + PKCE, no secret) with exactly this
- * redirect URI: created when missing, re-created when the issuer moved (the development issuer follows
- * the port). A client that merely has the same id but another name is the operator's own and is left
+ * Makes the built-in client exist, enabled, as a public client (code + PKCE, no secret) with exactly
+ * this redirect URI: created when missing, re-created when the issuer moved (the development issuer
+ * follows the port) or when it was disabled. A client that merely has the same id but another name is the operator's own and is left
  * alone ('foreign').
  */
 export async function syncBuiltInClient(
@@ -31,7 +31,14 @@ export async function syncBuiltInClient(
 ): Promise<BuiltInClientChange> {
   const existing = await stores.clients.get(spec.clientId);
   if (existing !== undefined && existing.name !== spec.name) return 'foreign';
-  if (existing?.redirectUris.length === 1 && existing.redirectUris[0] === spec.redirectUri) return 'kept';
+  if (
+    existing !== undefined &&
+    !existing.disabled &&
+    existing.redirectUris.length === 1 &&
+    existing.redirectUris[0] === spec.redirectUri
+  ) {
+    return 'kept';
+  }
   // The id is fixed, so deleting and creating again changes nothing visible.
   if (existing !== undefined) await stores.clients.delete(spec.clientId);
   try {

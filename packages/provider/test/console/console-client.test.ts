@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createClient } from '@latchkey/provider';
+import { createClient, disableClient } from '@latchkey/provider';
 import { CONSOLE_CLIENT_ID, syncConsoleClient } from '../../src/console/index.js';
 import { sqliteStores } from '../helpers/fixtures.js';
 
@@ -19,6 +19,9 @@ describe("the console's client", () => {
     assert.deepEqual((await stores.clients.get(CONSOLE_CLIENT_ID))?.redirectUris, [
       'https://login.example.com/id/admin/callback',
     ]);
+    await disableClient(stores, CONSOLE_CLIENT_ID);
+    assert.equal(await syncConsoleClient(stores, 'https://login.example.com/id'), 'updated');
+    assert.equal((await stores.clients.get(CONSOLE_CLIENT_ID))?.disabled, false, 'enabled again at start');
   });
 
   test("leaves alone an operator's own client that happens to use the id", async () => {

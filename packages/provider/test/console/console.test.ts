@@ -20,6 +20,11 @@ import {
 let f: ConsoleFixture;
 before(async () => {
   f = await consoleFixture();
+  await createClient(f.stores, {
+    name: 'Example App',
+    clientId: 'example-app',
+    redirectUris: ['https://app.example.com/cb'],
+  });
 });
 after(() => f.close());
 
@@ -27,8 +32,8 @@ const PAGES = [
   '/admin',
   '/admin/clients',
   '/admin/clients/new',
-  '/admin/clients/latchkey-console',
-  '/admin/clients/latchkey-console/delete',
+  '/admin/clients/example-app',
+  '/admin/clients/example-app/delete',
   '/admin/users',
   '/admin/users/new',
   '/admin/users/alice',
@@ -475,6 +480,24 @@ describe('clients', () => {
     );
     assert.equal(wrong.statusCode, 400);
     assert.ok(await f.stores.clients.get(clientId));
+  });
+
+  test("the console's own client is shown but cannot be changed, disabled or deleted from the console", async () => {
+    const browser = await consoleBrowser(f);
+    const page = await browser.get('/admin/clients/latchkey-console');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /This is the console's own client/);
+    assert.doesNotMatch(page.body, /Save changes|Disable this client|Delete this client/);
+    const before = JSON.stringify(await f.stores.clients.get('latchkey-console'));
+    for (const [action, fields] of [
+      ['/admin/clients/latchkey-console/status', { disabled: 'true' }],
+      ['/admin/clients/latchkey-console', { ...NEW_CLIENT, name: 'Latchkey console' }],
+      ['/admin/clients/latchkey-console/delete', { confirm: 'latchkey-console' }],
+    ] as const) {
+      const response = await postFrom(browser, '/admin/clients', action, fields);
+      assert.equal(response.statusCode, 400, action);
+    }
+    assert.equal(JSON.stringify(await f.stores.clients.get('latchkey-console')), before);
   });
 
   test('the list searches by name, id and redirect URI', async () => {

@@ -136,15 +136,22 @@ export function clientDetailContent(input: {
   readonly client: ClientRecord;
   readonly form: SafeHtml;
   readonly csrfToken: string;
+  /** The console's own client: shown, not changeable here. */
+  readonly builtIn: boolean;
 }): SafeHtml {
   const { client, paths, csrfToken } = input;
   const base = clientPath(paths, client.clientId);
-  return html`<dl class="facts">
+  const facts = html`<dl class="facts">
 <dt>Client id</dt><dd><code>${client.clientId}</code></dd>
 <dt>Status</dt><dd>${client.disabled ? 'disabled' : 'enabled'}</dd>
 <dt>Created</dt><dd>${when(client.createdAt)}</dd>
 <dt>Updated</dt><dd>${when(client.updatedAt)}</dd>
-</dl>
+</dl>`;
+  if (input.builtIn) {
+    return html`${facts}
+<p class="notice">This is the console's own client. Latchkey registers it at every start with the redirect URI <code>${client.redirectUris.join(' ')}</code>; it cannot be changed, disabled or deleted here, which would lock every administrator out.</p>`;
+  }
+  return html`${facts}
 <section aria-labelledby="edit-title"><h2 id="edit-title">Settings</h2>${input.form}</section>
 ${
   client.secretHash === null

@@ -6,12 +6,13 @@ import { listClients, requireClient } from '../../admin/clients/read.js';
 import { rotateClientSecret } from '../../admin/clients/secret.js';
 import { disableClient, enableClient } from '../../admin/clients/status.js';
 import { updateClient } from '../../admin/clients/update.js';
-import { AdminError } from '../../admin/errors.js';
+import { AdminError, invalidInput } from '../../admin/errors.js';
 import { CLIENT_AUTH_METHODS } from '../../client-auth/index.js';
 import { GRANTS } from '../../grants/index.js';
 import type { RequestParams } from '../../lib/request-params.js';
 import type { TokenEndpointAuthMethod } from '../../store/types.js';
 import { consoleAction, consoleGet, lines, noticeOf, param } from '../action.js';
+import { CONSOLE_CLIENT_ID } from '../client.js';
 import { type ConsoleContext, type SignedInAdmin, statusOf } from '../context.js';
 import {
   CLIENT_NOTICES,
@@ -142,6 +143,7 @@ export function registerClientPages(app: FastifyInstance, ctx: ConsoleContext): 
         paths,
         client,
         csrfToken: admin.session.csrf,
+        builtIn: clientId === CONSOLE_CLIENT_ID,
         form: form(admin, clientPath(paths, clientId), extra.values ?? formValuesOf(client), false),
       }),
     });
@@ -158,6 +160,7 @@ export function registerClientPages(app: FastifyInstance, ctx: ConsoleContext): 
     { fields: FORM_FIELDS },
     async (request, reply, admin, input) => {
       const clientId = param(request, 'clientId');
+      checkChangeable(clientId);
       const current = await requireClient(stores, clientId);
       const values = readForm(input, formValuesOf(current));
       try {
@@ -199,6 +202,7 @@ export function registerClientPages(app: FastifyInstance, ctx: ConsoleContext): 
     `${paths.clients}/:clientId/secret`,
     { fields: ['keep_old_for'] },
     async (request, reply, admin, input) => {
+      checkChangeable(param(request, 'clientId'));
       const keepOldFor = Number(input.get('keep_old_for') ?? '0');
       const rotated = await rotateClientSecret(
         stores,
@@ -221,6 +225,7 @@ export function registerClientPages(app: FastifyInstance, ctx: ConsoleContext): 
     { fields: ['disabled'] },
     async (request, reply, admin, input) => {
       const clientId = param(request, 'clientId');
+      checkChangeable(clientId);
       const disable = input.get('disabled') === 'true';
       await (disable ? disableClient : enableClient)(stores, clientId, ctx.options(admin));
       return ctx.back(reply, clientPath(paths, clientId), disable ? 'client-disabled' : 'client-enabled');
@@ -228,6 +233,7 @@ export function registerClientPages(app: FastifyInstance, ctx: ConsoleContext): 
   );
 
   consoleGet(app, ctx, `${paths.clients}/:clientId/delete`, async (request, reply, admin) => {
+    checkChangeable(param(request, 'clientId'));
     const client = await requireClient(stores, param(request, 'clientId'));
     return ctx.page(reply, admin, {
       title: `Delete ${client.name}`,
@@ -246,6 +252,7 @@ export function registerClientPages(app: FastifyInstance, ctx: ConsoleContext): 
     },
     async (request, reply, admin, input) => {
       const clientId = param(request, 'clientId');
+      checkChangeable(clientId);
       // The confirmation names this client: a stale or forged form for another client deletes nothing.
       if (input.get('confirm') !== clientId) {
         return ctx.refuse(reply, 400, 'The confirmation does not name this client. Open its page again.');
@@ -254,6 +261,16 @@ export function registerClientPages(app: FastifyInstance, ctx: ConsoleContext): 
       return ctx.back(reply, paths.clients, 'client-deleted');
     },
   );
+}
+
+/**
+ * The console's own client is Latchkey's to manage (client.ts syncs it at every start): disabling,
+ * deleting or re-pointing it from the console would lock every administrator out until a restart.
+ */
+function checkChangeable(clientId: string): void {
+  if (clientId === CONSOLE_CLIENT_ID) {
+    throw invalidInput('clientId', `${CONSOLE_CLIENT_ID} is the console's own client; Latchkey manages it`);
+  }
 }
 
 function readForm(input: RequestParams, defaults: ClientFormValues): ClientFormValues {
