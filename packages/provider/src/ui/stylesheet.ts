@@ -188,8 +188,9 @@ textarea { min-height: 5rem; font-family: ui-monospace, SFMono-Regular, Menlo, C
 .check input { width: 1.1rem; height: 1.1rem; }
 fieldset { border: 1px solid var(--border); border-radius: 8px; margin: 0 0 1.1rem; padding: .5rem .9rem .75rem; }
 legend { font-weight: 600; font-size: .925rem; padding: 0 .25rem; }
-.table-wrap { overflow-x: auto; margin: 0 0 1rem; }
-table.list { width: 100%; border-collapse: collapse; font-size: .925rem; }
+.table-wrap { position: relative; overflow-x: auto; margin: 0 0 1rem; }
+table.list { width: 100%; min-width: 36rem; border-collapse: collapse; font-size: .925rem; }
+table.list.wide { min-width: 60rem; }
 table.list th, table.list td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--border); vertical-align: top; overflow-wrap: anywhere; }
 table.list th { color: var(--muted); font-weight: 600; }
 .stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .75rem; margin: 0 0 1rem; padding: 0; list-style: none; }

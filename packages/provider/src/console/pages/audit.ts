@@ -12,7 +12,7 @@ export interface AuditFilterValues {
 }
 
 export function auditTable(events: readonly ListedAuditEvent[], caption: string): SafeHtml {
-  return html`<div class="table-wrap"><table class="list">
+  return html`<div class="table-wrap" tabindex="0"><table class="list wide">
 <caption class="visually-hidden">${caption}</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">User (sub)</th><th scope="col">Client</th><th scope="col">Address</th><th scope="col">Details</th></tr></thead>
 <tbody>

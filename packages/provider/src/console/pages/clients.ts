@@ -23,7 +23,7 @@ export function clientListContent(
 <div class="field"><label for="q">Search by name, id or redirect URI</label><input id="q" name="q" type="search" value="${search}" maxlength="200"></div>
 <button type="submit" class="button secondary small">Search</button>
 </form>
-<div class="table-wrap"><table class="list">
+<div class="table-wrap" tabindex="0"><table class="list">
 <caption class="visually-hidden">Clients</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Client id</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Redirect URIs</th></tr></thead>
 <tbody>

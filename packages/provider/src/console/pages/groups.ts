@@ -20,7 +20,7 @@ export function groupsContent(
 <div class="field"><label for="group-name">New group</label><input id="group-name" name="name" type="text" value="${values.name}" maxlength="64" required aria-describedby="group-name-hint"></div>
 <button type="submit" class="button primary small">Create group</button></form>
 <p class="hint" id="group-name-hint">1 to 64 lower-case letters, digits or . _ : -</p>
-<div class="table-wrap"><table class="list">
+<div class="table-wrap" tabindex="0"><table class="list">
 <caption class="visually-hidden">Groups</caption>
 <thead><tr><th scope="col">Group</th><th scope="col">Members</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>

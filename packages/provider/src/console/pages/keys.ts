@@ -16,7 +16,7 @@ const NEXT_EVENT: Readonly<Record<string, string>> = {
 };
 
 export function keyTable(keys: readonly KeyInfo[]): SafeHtml {
-  return html`<div class="table-wrap"><table class="list">
+  return html`<div class="table-wrap" tabindex="0"><table class="list">
 <caption class="visually-hidden">Signing keys</caption>
 <thead><tr><th scope="col">Key id</th><th scope="col">Algorithm</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Signing since</th><th scope="col">Next event</th></tr></thead>
 <tbody>

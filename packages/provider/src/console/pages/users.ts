@@ -37,7 +37,7 @@ export function userListContent(paths: ConsolePaths, users: readonly UserRecord[
 <div class="field"><label for="q">Search by username, email or name</label><input id="q" name="q" type="search" value="${search}" maxlength="200"></div>
 <button type="submit" class="button secondary small">Search</button>
 </form>
-<div class="table-wrap"><table class="list">
+<div class="table-wrap" tabindex="0"><table class="list">
 <caption class="visually-hidden">Users</caption>
 <thead><tr><th scope="col">Username</th><th scope="col">Email</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead>
 <tbody>
