@@ -9,6 +9,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { hiddenInput } from '../authorize/harness.js';
 import {
   type ConsoleFixture,
+  callbackLocation,
   consoleBrowser,
   consoleFixture,
   pathOf,
@@ -159,6 +160,15 @@ describe('who gets into the console', () => {
       );
       assert.equal(back.headers.location, expected);
     }
+  });
+
+  test('one callback replayed in parallel opens at most one console session (the code is single use, A1)', async () => {
+    const browser = f.browser();
+    const location = await callbackLocation(browser, await browser.get('/admin'), 'root');
+    const answers = await Promise.all(Array.from({ length: 6 }, () => browser.get(pathOf(location))));
+    const opened = answers.filter((a) => a.statusCode === 303 && a.headers.location === '/admin');
+    assert.equal(opened.length, 1, answers.map((a) => a.statusCode).join());
+    for (const refused of answers.filter((a) => !opened.includes(a))) assert.equal(refused.statusCode, 400);
   });
 
   test('the sign-in never returns to a page outside the console', async () => {

@@ -77,12 +77,22 @@ export async function signInThrough(
   username: string,
   origin = ISSUER,
 ): Promise<LightMyRequestResponse> {
+  return browser.get(pathOf(await callbackLocation(browser, response, username, origin)));
+}
+
+/** Like signInThrough, but stops before the console's callback: its URL, with the code and state. */
+export async function callbackLocation(
+  browser: Browser,
+  response: LightMyRequestResponse,
+  username: string,
+  origin = ISSUER,
+): Promise<string> {
   const sameOrigin = { origin, 'sec-fetch-site': 'same-origin' };
   let current = response;
   for (let hop = 0; hop < 12; hop++) {
     if (current.statusCode === 303 || current.statusCode === 302) {
       const location = String(current.headers.location);
-      if (/\/admin\/callback\?/.test(location)) return browser.get(pathOf(location));
+      if (/\/admin\/callback\?/.test(location)) return location;
       current = await browser.get(pathOf(location));
       continue;
     }
