@@ -622,6 +622,22 @@ describe('users', () => {
     assert.equal((await f.stores.sessions.getBySid(own!.sid))?.endedAt, null);
   });
 
+  test('an administrator cannot disable themselves or leave latchkey-admins from the console', async () => {
+    const browser = await consoleBrowser(f);
+    const off = await postFrom(browser, '/admin/users/root', '/admin/users/root/status', {
+      disabled: 'true',
+    });
+    assert.equal(off.statusCode, 400);
+    assert.match(off.body, /you cannot disable your own account/);
+    const leave = await postFrom(browser, '/admin/users/root', '/admin/users/root/groups', {
+      group: ADMIN_GROUP,
+      change: 'remove',
+    });
+    assert.equal(leave.statusCode, 400);
+    assert.equal((await f.stores.users.getByUsername('root'))?.disabled, false);
+    assert.deepEqual(await f.stores.groups.groupsOf(f.admin.id), [ADMIN_GROUP]);
+  });
+
   test('with a fresh sign-in, resetting a password, and disabling a user', async () => {
     const browser = await consoleBrowser(f);
     await postFrom(browser, '/admin/users/new', '/admin/users', { username: 'erin', password: '' });

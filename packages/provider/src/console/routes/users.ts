@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { getClient } from '../../admin/clients/read.js';
-import { AdminError } from '../../admin/errors.js';
-import { addGroupMember, groupsOfUser, listGroups, removeGroupMember } from '../../admin/groups/groups.js';
+import { AdminError, invalidInput } from '../../admin/errors.js';
+import {
+  ADMIN_GROUP,
+  addGroupMember,
+  groupsOfUser,
+  listGroups,
+  removeGroupMember,
+} from '../../admin/groups/groups.js';
 import { listUserConsents, revokeUserConsent } from '../../admin/users/consents.js';
 import { createUser } from '../../admin/users/create.js';
 import { setUserPassword } from '../../admin/users/password.js';
@@ -131,6 +137,13 @@ export function registerUserPages(app: FastifyInstance, ctx: ConsoleContext): vo
     });
   });
 
+  /** An admin cannot lock themselves out of the console by accident; another admin can do it. */
+  const checkNotSelf = async (username: string, admin: SignedInAdmin, what: string) => {
+    if ((await requireUser(stores, username)).id === admin.user.id) {
+      throw invalidInput('username', `you cannot ${what} from the console; ask another administrator`);
+    }
+  };
+
   const userAction = (
     suffix: string,
     fields: readonly string[],
@@ -179,6 +192,8 @@ export function registerUserPages(app: FastifyInstance, ctx: ConsoleContext): vo
   userAction('groups', ['group', 'change'], async (username, input, admin) => {
     const group = input.get('group') ?? '';
     if (input.get('change') === 'remove') {
+      if (group === ADMIN_GROUP)
+        await checkNotSelf(username, admin, 'remove yourself from the administrators');
       await removeGroupMember(stores, group, username, ctx.options(admin));
       return 'group-removed';
     }
@@ -188,6 +203,7 @@ export function registerUserPages(app: FastifyInstance, ctx: ConsoleContext): vo
 
   userAction('status', ['disabled'], async (username, input, admin) => {
     const disable = input.get('disabled') === 'true';
+    if (disable) await checkNotSelf(username, admin, 'disable your own account');
     await (disable ? disableUser : enableUser)(stores, username, ctx.options(admin));
     return disable ? 'user-disabled' : 'user-enabled';
   });
