@@ -189,6 +189,13 @@ test('an administrator signs in to the console, creates a client, edits its redi
     assert.equal(response?.status(), 200, path);
     await checkPage(page, name);
   }
+  // Follow live: the audit page's one script picks up a new event without a reload.
+  await page.goto(`${issuer}/admin/audit`);
+  await page.getByLabel('Follow live: read new events every 5 seconds').check();
+  await provider.stores.audit.append({ type: 'e2e.followed', at: Math.floor(Date.now() / 1000) });
+  await page.locator('#audit-events').getByText('e2e.followed').waitFor({ timeout: 15_000 });
+  assert.match((await page.textContent('#follow-status')) ?? '', /1 new event/);
+  await page.getByLabel('Follow live: read new events every 5 seconds').uncheck();
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(`${issuer}/admin`);
   await checkPage(page, 'overview-dark');

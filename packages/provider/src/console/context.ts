@@ -68,6 +68,8 @@ export interface ConsoleContext extends ConsoleDeps {
       readonly notice?: string | undefined;
       readonly error?: string | undefined;
       readonly status?: number;
+      /** The page loads the console's own script (`script-src 'self'`); every other page runs none. */
+      readonly ownScripts?: boolean;
     },
   ): FastifyReply;
   /** PRG: 303 to a console page, with a fixed notice name. */
@@ -88,6 +90,7 @@ export function createConsoleContext(
 ): ConsoleContext {
   const { signIn } = deps;
   const csp = pageCsp({ imageSources: signIn.theme.imageSources });
+  const scriptCsp = pageCsp({ imageSources: signIn.theme.imageSources, ownScripts: true });
   const root = paths.overview;
   const safeReturnPath = (path: string | undefined) => {
     if (path === undefined || path.length > MAX_RETURN_PATH) return undefined;
@@ -161,7 +164,7 @@ export function createConsoleContext(
     page(reply, admin, page) {
       return sendPage(reply, {
         status: page.status ?? 200,
-        csp,
+        csp: page.ownScripts === true ? scriptCsp : csp,
         body: consolePage(signIn.theme, {
           ...page,
           paths,

@@ -3,11 +3,13 @@
  * (admin/), never the stores directly. It is a relying party of its own provider (its client
  * `latchkey-console`, code + PKCE), with a sealed console session bound to the provider session, a CSRF
  * token and an origin check on every form (N2, S4), no framing (S5), nothing cached (S7), and a fresh
- * authentication (`max_age`) before sensitive actions. Plain forms and PRG: no JavaScript at all.
+ * authentication (`max_age`) before sensitive actions. Plain forms and PRG; the only script is the
+ * audit page's optional "follow live" (assets/follow-audit.ts), its own file under `script-src 'self'`.
  * Imports go console → admin; only app.ts imports the console.
  */
 import type { FastifyInstance } from 'fastify';
 import { createSignInFlow } from '../relying-party/sign-in-flow.js';
+import { registerConsoleAssets } from './assets/follow-audit.js';
 import { CONSOLE_CLIENT_ID, CONSOLE_SCOPES, consoleRedirectUri } from './client.js';
 import { type ConsoleDeps, createConsoleContext } from './context.js';
 import { consolePaths } from './paths.js';
@@ -51,4 +53,5 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   registerGroupPages(app, ctx);
   registerKeyPages(app, ctx);
   registerAuditPage(app, ctx);
+  registerConsoleAssets(app, ctx.paths.followAuditScript);
 }

@@ -12,6 +12,7 @@ export const CONSOLE_PATHS = {
   keys: '/admin/keys',
   rotateKeys: '/admin/keys/rotate',
   audit: '/admin/audit',
+  followAuditScript: '/admin/assets/follow-audit.js',
 } as const;
 
 export type ConsolePaths = { readonly [K in keyof typeof CONSOLE_PATHS]: string };

@@ -11,8 +11,8 @@ export interface AuditFilterValues {
   readonly until: string;
 }
 
-export function auditTable(events: readonly ListedAuditEvent[], caption: string): SafeHtml {
-  return html`<div class="table-wrap" tabindex="0"><table class="list wide">
+export function auditTable(events: readonly ListedAuditEvent[], caption: string, id?: string): SafeHtml {
+  return html`<div class="table-wrap" tabindex="0"><table class="list wide"${id === undefined ? null : html` id="${id}"`}>
 <caption class="visually-hidden">${caption}</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">User (sub)</th><th scope="col">Client</th><th scope="col">Address</th><th scope="col">Details</th></tr></thead>
 <tbody>
@@ -44,5 +44,8 @@ ${input('until', 'To (UTC day, inclusive)', 'date')}
 <div class="actions inline"><button type="submit" class="button secondary small">Filter</button><a class="button secondary small" href="${paths.audit}">Clear</a></div>
 </form>
 <p class="hint">The newest ${limit} matching events, newest first. A type ending in a dot matches every type it begins (e.g. <code>admin.</code>). Reload to see new events.</p>
-${auditTable(events, 'Audit events')}`;
+<div class="follow" hidden><label class="check"><input type="checkbox" id="follow-live"> Follow live: read new events every 5 seconds</label>
+<p class="hint" id="follow-status" role="status"></p></div>
+${auditTable(events, 'Audit events', 'audit-events')}
+<script src="${paths.followAuditScript}" defer></script>`;
 }

@@ -44,6 +44,8 @@ export function registerAuditPage(app: FastifyInstance, ctx: ConsoleContext): vo
       title: 'Audit',
       section: 'audit',
       content: auditContent(ctx.paths, values, events, PAGE),
+      // Follow live (assets/follow-audit.ts): the one page with a script, its own file, never inline.
+      ownScripts: true,
     });
   });
 }
