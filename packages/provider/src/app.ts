@@ -20,6 +20,7 @@ import type { ProviderConfig } from './config/types.js';
 import { createFederation } from './connectors/federation.js';
 import { registerPasswordConnectors } from './connectors/password-routes.js';
 import { registerConnectors } from './connectors/routes.js';
+import { CONSOLE_PATHS, registerConsole } from './console/index.js';
 import { registerDemo } from './demo/index.js';
 import { createSenderConstraint } from './dpop/sender-constraint.js';
 import { createSmtpMailer, type Mailer } from './email/mailer.js';
@@ -448,6 +449,18 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
             logger: app.log,
           },
   });
+  registerConsole(app, {
+    signIn,
+    // Through this instance's client cache, so a change made in the console takes effect here at once.
+    stores: { ...stores, clients: cachedClients },
+    keys: deps.keyManager,
+    jwks: () => deps.keyManager.jwks(),
+    jwksMaxAge: config.keys.jwksMaxAge,
+    logout,
+    admin: { grants, authMethods, passwordPolicy: config.passwords },
+    secret,
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+  });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
   // "Try it in one minute" exists only on a development issuer (http on loopback).
   const development = isDevelopmentIssuer(config.issuer);
@@ -468,6 +481,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     basePath,
     theme,
     development,
+    consolePath: CONSOLE_PATHS.overview,
     ...(demo ? { extra: () => demo.landingSection() } : {}),
   });
   const answers = createErrorAnswers({

@@ -6,6 +6,7 @@ import { withAuditLog } from './audit/logged-audit-store.js';
 import { developmentIssuer, isDevelopmentIssuer, issuerPort } from './config/development-issuer.js';
 import { devSecretWarning, requireSecretInProduction, resolveSecret } from './config/secret.js';
 import type { ProviderConfig } from './config/types.js';
+import { syncConsoleClient } from './console/index.js';
 import { syncDemoClient } from './demo/index.js';
 import { type MetricsServer, startMetricsServer } from './endpoints/metrics/index.js';
 import { createHousekeeping } from './housekeeping/index.js';
@@ -105,6 +106,12 @@ export async function startProvider(
       logger.info(
         { clientId: 'latchkey-demo' },
         `demo client ${demoClient}: try a sign-in at ${config.issuer}/`,
+      );
+    // The console's client exists on every issuer, with this issuer's redirect URI.
+    if ((await syncConsoleClient(stores, config.issuer)) === 'foreign')
+      logger.warn(
+        { clientId: 'latchkey-console' },
+        "a client of another name uses the console's client id: the admin console cannot sign anyone in",
       );
     keyManager = createKeyManager({
       config,

@@ -5,6 +5,7 @@
  * never touch the stores.
  */
 export type { AdminActor } from './actor.js';
+export { countSignIns } from './audit/count.js';
 export { type AuditQuery, listAuditEvents } from './audit/events.js';
 export {
   type ClientAdminStores,
@@ -33,7 +34,8 @@ export {
   listGroups,
   removeGroupMember,
 } from './groups/groups.js';
-export { listSigningKeys, type RotateKeysInput, rotateSigningKeys } from './keys/keys.js';
+export { adminUserById } from './groups/is-admin.js';
+export { type KeyAdmin, listSigningKeys, type RotateKeysInput, rotateSigningKeys } from './keys/keys.js';
 export type { ListChange } from './list-change.js';
 export type { AdminOptions } from './options.js';
 export {

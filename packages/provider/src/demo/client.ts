@@ -1,8 +1,10 @@
-import { createClient } from '../admin/clients/create.js';
-import { AdminError } from '../admin/errors.js';
 import { isDevelopmentIssuer } from '../config/development-issuer.js';
 import type { Logger } from '../lib/logger.js';
-import type { AuditStore, ClientStore, UserStore } from '../store/types.js';
+import {
+  type BuiltInClientChange,
+  type BuiltInClientStores,
+  syncBuiltInClient,
+} from '../relying-party/built-in-client.js';
 
 /** The demo relying party's fixed, readable client id (it shows in URLs, consent and audit events). */
 export const DEMO_CLIENT_ID = 'latchkey-demo';
@@ -16,48 +18,35 @@ export function demoRedirectUri(issuer: string): string {
   return issuer + DEMO_PATHS.callback;
 }
 
-export type DemoClientChange = 'created' | 'updated' | 'kept' | 'removed' | 'absent' | 'foreign';
+export type DemoClientChange = BuiltInClientChange | 'removed' | 'absent';
 
 /**
  * Run at every start. On a development issuer the demo's public client exists with the redirect URI of
- * the current issuer (the development issuer follows the port, so a restart on another port moves it).
- * On any other issuer it must not exist: one left by an earlier development run on the same database
- * is deleted, so a deployment never carries a client whose redirect points at localhost. A client
- * that merely has the same id but another name is the operator's own and is left alone.
+ * the current issuer (relying-party/built-in-client.ts). On any other issuer it must not exist: one left
+ * by an earlier development run on the same database is deleted, so a deployment never carries a client
+ * whose redirect points at localhost. A client that merely has the same id but another name is the
+ * operator's own and is left alone.
  */
 export async function syncDemoClient(
-  stores: { readonly clients: ClientStore; readonly users: UserStore; readonly audit: AuditStore },
+  stores: BuiltInClientStores,
   issuer: string,
   logger?: Logger,
 ): Promise<DemoClientChange> {
-  const existing = await stores.clients.get(DEMO_CLIENT_ID);
-  if (existing !== undefined && existing.name !== DEMO_CLIENT_NAME) return 'foreign';
-  if (!isDevelopmentIssuer(issuer)) {
-    if (existing === undefined) return 'absent';
-    await stores.clients.delete(DEMO_CLIENT_ID);
-    logger?.warn(
-      { clientId: DEMO_CLIENT_ID },
-      'removed the demo client: this issuer is not a development issuer',
-    );
-    return 'removed';
-  }
-  const redirectUri = demoRedirectUri(issuer);
-  if (existing?.redirectUris.length === 1 && existing.redirectUris[0] === redirectUri) return 'kept';
-  // The store has no update: the id is fixed, so deleting and creating again changes nothing visible.
-  if (existing !== undefined) await stores.clients.delete(DEMO_CLIENT_ID);
-  try {
-    await createClient(stores, {
-      name: DEMO_CLIENT_NAME,
+  if (isDevelopmentIssuer(issuer)) {
+    return syncBuiltInClient(stores, {
       clientId: DEMO_CLIENT_ID,
-      public: true,
-      redirectUris: [redirectUri],
-      grantTypes: ['authorization_code'],
-      scopes: [...DEMO_SCOPES],
+      name: DEMO_CLIENT_NAME,
+      redirectUri: demoRedirectUri(issuer),
+      scopes: DEMO_SCOPES,
     });
-  } catch (error) {
-    // Instances starting together on one database: another one made it a moment ago.
-    if (error instanceof AdminError && error.code === 'ERR_CONFLICT') return 'kept';
-    throw error;
   }
-  return existing === undefined ? 'created' : 'updated';
+  const existing = await stores.clients.get(DEMO_CLIENT_ID);
+  if (existing === undefined) return 'absent';
+  if (existing.name !== DEMO_CLIENT_NAME) return 'foreign';
+  await stores.clients.delete(DEMO_CLIENT_ID);
+  logger?.warn(
+    { clientId: DEMO_CLIENT_ID },
+    'removed the demo client: this issuer is not a development issuer',
+  );
+  return 'removed';
 }

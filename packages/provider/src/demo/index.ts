@@ -4,16 +4,10 @@
  * JWKS), with @latchkey/oidc's client. Imports go one way: the demo may use provider internals (the
  * theme, cookies, the client service); only app.ts and start.ts import the demo.
  */
-import {
-  createOidcClient,
-  isJoseError,
-  isOidcClientError,
-  type LoginTokenSet,
-  type OidcClient,
-} from '@latchkey/oidc';
+import { isJoseError, isOidcClientError } from '@latchkey/oidc';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Clock } from '../lib/clock.js';
-import { appendSetCookie, cookieName, readCookie, serializeCookie } from '../sessions/cookies.js';
+import { createSignInFlow, type FinishedSignIn } from '../relying-party/sign-in-flow.js';
 import type { UserStore } from '../store/types.js';
 import { pageCsp } from '../ui/csp.js';
 import type { SafeHtml } from '../ui/html.js';
@@ -23,7 +17,6 @@ import { sendPage } from '../ui/send-page.js';
 import type { Theme } from '../ui/theme.js';
 import { DEMO_CLIENT_ID, DEMO_PATHS, DEMO_SCOPES, demoRedirectUri } from './client.js';
 import { resultPage, tryItSection } from './pages.js';
-import { createPendingSealer, PENDING_LIFETIME } from './pending.js';
 import { verifyDemoTokens } from './verify.js';
 
 export { syncDemoClient } from './client.js';
@@ -46,23 +39,23 @@ export interface RegisteredDemo {
   landingSection(): Promise<SafeHtml>;
 }
 
-/** The demo only runs on http localhost, so its cookie is never Secure (cookies.ts names it accordingly). */
-const COOKIE = cookieName('latchkey-demo', false);
-
 export function registerDemo(app: FastifyInstance, deps: DemoDeps): RegisteredDemo {
   const fetchFn = deps.fetch ?? fetch;
   const now = () => deps.clock() * 1000;
   const redirectUri = demoRedirectUri(deps.issuer);
   const startPath = deps.basePath + DEMO_PATHS.start;
   const homeUrl = deps.basePath === '' ? '/' : deps.basePath;
-  const sealer = createPendingSealer(deps.secret, deps.random);
-  const client: OidcClient = createOidcClient({
+  const flow = createSignInFlow({
     issuer: deps.issuer,
     clientId: DEMO_CLIENT_ID,
     redirectUri,
     scopes: DEMO_SCOPES,
+    cookie: 'latchkey-demo',
+    sealInfo: 'latchkey demo pending authorization v1',
+    secret: deps.secret,
+    random: deps.random,
+    clock: deps.clock,
     fetch: fetchFn,
-    now,
   });
   const fail = (reply: FastifyReply, status: number, message: string, code?: string) =>
     sendPage(reply, {
@@ -85,33 +78,17 @@ export function registerDemo(app: FastifyInstance, deps: DemoDeps): RegisteredDe
     );
 
   app.get(startPath, PAGE_ROUTE, async (_request, reply) => {
-    let start: Awaited<ReturnType<OidcClient['startAuthorization']>>;
     try {
-      start = await client.startAuthorization();
+      return await flow.start(reply);
     } catch (error) {
       return unreachable(reply, error);
     }
-    appendSetCookie(
-      reply,
-      serializeCookie(COOKIE, sealer.seal(start, deps.clock()), { secure: false, maxAge: PENDING_LIFETIME }),
-    );
-    return reply
-      .code(303)
-      .headers({ location: start.url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' })
-      .send();
   });
 
   app.get(deps.basePath + DEMO_PATHS.callback, PAGE_ROUTE, async (request, reply) => {
-    const pending = sealer.open(readCookie(request.headers.cookie, COOKIE), deps.clock());
-    // Single use: whatever happens next, this sign-in's state is gone from the browser.
-    appendSetCookie(reply, serializeCookie(COOKIE, '', { secure: false, maxAge: 0 }));
-    if (pending === undefined) {
-      return fail(reply, 400, 'This demo sign-in has expired, or was started in another browser.');
-    }
-    const params = new URL(request.url, deps.issuer).searchParams;
-    let tokens: LoginTokenSet;
+    let finished: FinishedSignIn | undefined;
     try {
-      tokens = await client.handleCallback(params, pending);
+      finished = await flow.finish(request, reply);
     } catch (error) {
       if (isOidcClientError(error, 'ERR_CLIENT_AUTHORIZATION_DENIED')) {
         const message =
@@ -126,7 +103,11 @@ export function registerDemo(app: FastifyInstance, deps: DemoDeps): RegisteredDe
       }
       throw error;
     }
-    const metadata = await client.metadata();
+    if (finished === undefined) {
+      return fail(reply, 400, 'This demo sign-in has expired, or was started in another browser.');
+    }
+    const { tokens } = finished;
+    const metadata = await flow.client.metadata();
     let report: Awaited<ReturnType<typeof verifyDemoTokens>>;
     try {
       report = await verifyDemoTokens(

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from '@latchkey/store';
+import { type Kysely, type Selectable, sql } from '@latchkey/store';
 import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import type { AuditEventsTable, ProviderSchema } from './schema.js';
 import type { AuditEvent, AuditStore } from './types.js';
@@ -21,10 +21,15 @@ export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
         })
         .execute();
     },
-    async list({ limit, type, userId, clientId, since, until, before }) {
+    async list({ limit, type, typePrefix, userId, clientId, since, until, before }) {
       checkLimit(limit);
       let query = db.selectFrom('audit_events').selectAll();
       if (type !== undefined) query = query.where('type', '=', type);
+      // LIKE with the wildcards of the prefix escaped: one portable form on SQLite and PostgreSQL.
+      if (typePrefix !== undefined)
+        query = query.where(
+          sql<boolean>`type like ${`${typePrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`,
+        );
       // audit_events_user_id_at (migration 0011) serves one account's events.
       if (userId !== undefined) query = query.where('user_id', '=', userId);
       if (clientId !== undefined) query = query.where('client_id', '=', clientId);

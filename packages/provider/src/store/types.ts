@@ -374,6 +374,8 @@ export interface AuditStore {
   list(options: {
     limit: number;
     type?: string;
+    /** Event types starting with this (`sign_in.`, `admin.`). */
+    typePrefix?: string;
     userId?: string;
     clientId?: string;
     since?: number;

@@ -11,7 +11,9 @@ export function layout(
     readonly title: string;
     readonly content: SafeHtml;
     /** A wider card, for pages of several sections, code or tokens (account, landing page, demo). */
-    readonly wide?: boolean;
+    readonly wide?: boolean | 'full';
+    /** Navigation shown under the brand (the console's sections). */
+    readonly nav?: SafeHtml;
   },
 ): SafeHtml {
   const brand =
@@ -29,8 +31,9 @@ export function layout(
 <link rel="stylesheet" href="${theme.stylesheetHref}">
 </head>
 <body>
-<main class="card${page.wide === true ? ' wide' : ''}" aria-labelledby="page-title">
+<main class="card${page.wide === true ? ' wide' : page.wide === 'full' ? ' full' : ''}" aria-labelledby="page-title">
 <header class="brand">${brand}</header>
+${page.nav ?? null}
 <h1 id="page-title">${page.title}</h1>
 ${page.content}
 </main>

@@ -179,5 +179,33 @@ pre.wrap { white-space: pre-wrap; overflow-wrap: anywhere; }
 .checks li { display: flex; gap: .6rem; align-items: baseline; padding: .35rem 0; overflow-wrap: anywhere; }
 .checks li::before { content: "✓"; flex: none; font-weight: 700; color: var(--ok); }
 .checks strong { flex: none; min-width: 5.5rem; }
+.card.full { max-width: 72rem; }
+[hidden] { display: none !important; }
+.console-nav { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem .5rem; margin: -.75rem 0 1.5rem; padding-bottom: .75rem; border-bottom: 1px solid var(--border); }
+.console-nav a { padding: .3rem .6rem; border-radius: 6px; text-decoration: none; color: var(--text); }
+.console-nav a[aria-current="page"] { background: color-mix(in srgb, var(--primary) 14%, transparent); font-weight: 650; }
+.console-nav form { margin-left: auto; }
+input[type="email"], input[type="search"], input[type="date"], select, textarea {
+  display: block; width: 100%; padding: .6rem .75rem; font: inherit; color: var(--text);
+  background: var(--card); border: 1px solid var(--border); border-radius: 8px;
+}
+textarea { min-height: 5rem; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9rem; }
+.check { display: flex; gap: .5rem; align-items: center; font-weight: 500; margin: .25rem 0; }
+.check input { width: 1.1rem; height: 1.1rem; }
+fieldset { border: 1px solid var(--border); border-radius: 8px; margin: 0 0 1.1rem; padding: .5rem .9rem .75rem; }
+legend { font-weight: 600; font-size: .925rem; padding: 0 .25rem; }
+.table-wrap { position: relative; overflow-x: auto; margin: 0 0 1rem; }
+table.list { width: 100%; min-width: 36rem; border-collapse: collapse; font-size: .925rem; }
+table.list.wide { min-width: 60rem; }
+table.list th, table.list td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--border); vertical-align: top; overflow-wrap: anywhere; }
+table.list th { color: var(--muted); font-weight: 600; }
+.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .75rem; margin: 0 0 1rem; padding: 0; list-style: none; }
+.stats li { border: 1px solid var(--border); border-radius: 8px; padding: .75rem .9rem; }
+.stats strong { display: block; font-size: 1.5rem; }
+.filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: 0 .9rem; align-items: end; }
+.button.danger { background: var(--danger); color: var(--card); }
+.secret { font-size: 1rem; border-color: var(--primary); }
+.inline-form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
+.inline-form .field { flex: 1 1 12rem; margin-bottom: 0; }
 `;
 }

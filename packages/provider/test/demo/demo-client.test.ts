@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { createClient } from '@latchkey/provider';
 import { DEMO_CLIENT_ID, syncDemoClient } from '../../src/demo/client.js';
-import { createPendingSealer, PENDING_LIFETIME } from '../../src/demo/pending.js';
+import { createPendingSealer, PENDING_LIFETIME } from '../../src/relying-party/pending.js';
 import { sqliteStores } from '../helpers/fixtures.js';
 
 describe('the demo client', () => {

@@ -116,6 +116,7 @@ describe('GET / and unknown addresses', () => {
       assertHtmlPage(response, /<h1 id="page-title">Latchkey is running<\/h1>/);
       assert.match(response.body, /http:\/\/localhost:8080\/\.well-known\/openid-configuration/);
       assert.match(response.body, /href="\/demo\/start">Try a sign-in</);
+      assert.match(response.body, /Admin console: <a href="http:\/\/localhost:8080\/admin">/);
       assert.match(response.body, /npx latchkey user create/);
     } finally {
       await close();
@@ -128,7 +129,7 @@ describe('GET / and unknown addresses', () => {
       const response = await app.inject({ method: 'GET', url: '/' });
       assert.equal(response.statusCode, 200);
       assertHtmlPage(response, /<h1 id="page-title">Sign-in service<\/h1>/);
-      assert.doesNotMatch(response.body, /Try a sign-in|latchkey user create|demo/);
+      assert.doesNotMatch(response.body, /Try a sign-in|latchkey user create|demo|Admin console/);
       const demo = await app.inject({ method: 'GET', url: '/demo/start' });
       assert.equal(demo.statusCode, 404);
     } finally {

@@ -5,6 +5,8 @@ export interface AuditQuery {
   readonly limit?: number;
   readonly cursor?: string;
   readonly type?: string;
+  /** Types starting with this (`sign_in.`), for the console's filter. */
+  readonly typePrefix?: string;
   /** The user's `sub` (events outlive a username: an erased user's events keep the sub). */
   readonly userId?: string;
   readonly clientId?: string;
@@ -30,6 +32,7 @@ export async function listAuditEvents(
   const rows = await stores.audit.list({
     limit: limit + 1,
     ...(query.type === undefined ? {} : { type: query.type }),
+    ...(query.typePrefix === undefined ? {} : { typePrefix: query.typePrefix }),
     ...(query.userId === undefined ? {} : { userId: query.userId }),
     ...(query.clientId === undefined ? {} : { clientId: query.clientId }),
     ...(query.since === undefined ? {} : { since: query.since }),

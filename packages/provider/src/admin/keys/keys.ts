@@ -5,6 +5,9 @@ import type { AuditStore } from '../../store/types.js';
 import { conflict } from '../errors.js';
 import { type AdminOptions, nowOf, recordAdminEvent } from '../options.js';
 
+/** What the faces need of the key manager to show and rotate keys. */
+export type KeyAdmin = Pick<KeyManager, 'list' | 'rotate'>;
+
 /** Every signing key not yet removed, with its state and next event (no key material). */
 export function listSigningKeys(keys: Pick<KeyManager, 'list'>): Promise<KeyInfo[]> {
   return keys.list();

@@ -14,6 +14,8 @@ export interface HomeDeps {
   readonly development: boolean;
   /** A section added to the development landing page (registered by the demo, when there is one). */
   readonly extra?: () => Promise<SafeHtml>;
+  /** The admin console's path relative to the issuer, linked from a development issuer's page. */
+  readonly consolePath?: string;
 }
 
 /** GET / (the issuer's own address): a page in the sign-in pages' design. */
@@ -27,6 +29,7 @@ export function registerHome(app: FastifyInstance, deps: HomeDeps): void {
         jwksUrl: deps.issuer + ENDPOINT_PATHS.jwks,
         development: deps.development,
         extra,
+        ...(deps.consolePath === undefined ? {} : { consoleUrl: deps.issuer + deps.consolePath }),
       }),
       csp: pageCsp({ imageSources: deps.theme.imageSources }),
     });

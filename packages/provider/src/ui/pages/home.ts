@@ -10,6 +10,8 @@ export interface HomePageInput {
   readonly development: boolean;
   /** Shown below the explanation on a development issuer (the demo's "Try a sign-in"). */
   readonly extra?: SafeHtml | null;
+  /** The admin console's address, linked on a development issuer. */
+  readonly consoleUrl?: string;
 }
 
 /** `GET /`: what a person who types the provider's address sees, instead of a JSON 404. */
@@ -23,6 +25,7 @@ export function homePage(theme: Theme, input: HomePageInput): SafeHtml {
 <ul class="links">
 <li>Discovery document: <a href="${input.discoveryUrl}">${input.discoveryUrl}</a></li>
 <li>Published signing keys (JWKS): <a href="${input.jwksUrl}">${input.jwksUrl}</a></li>
+${input.consoleUrl === undefined ? null : html`<li>Admin console: <a href="${input.consoleUrl}">${input.consoleUrl}</a> (for members of <code>latchkey-admins</code>: <code>npx latchkey admin create --username …</code> makes one)</li>`}
 <li>Documentation: <code>README.md</code> and the <code>docs/</code> folder of the repository (configuration, deployment, the gateway)</li>
 </ul>
 ${input.extra ?? null}`;

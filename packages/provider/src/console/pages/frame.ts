@@ -1,0 +1,78 @@
+import { html, type SafeHtml } from '../../ui/html.js';
+import { layout } from '../../ui/layout.js';
+import type { Theme } from '../../ui/theme.js';
+import type { ConsolePaths } from '../paths.js';
+
+export type ConsoleSection = 'overview' | 'clients' | 'users' | 'groups' | 'keys' | 'audit';
+
+export interface FrameInput {
+  readonly title: string;
+  readonly section: ConsoleSection;
+  readonly content: SafeHtml;
+  readonly paths: ConsolePaths;
+  readonly csrfToken: string;
+  readonly username: string;
+  /** A fixed notice after an action (PRG), never text from the URL. */
+  readonly notice?: string | undefined;
+  /** A refusal of the last action, shown as an alert. */
+  readonly error?: string | undefined;
+}
+
+const SECTIONS: readonly (readonly [ConsoleSection, keyof ConsolePaths, string])[] = [
+  ['overview', 'overview', 'Overview'],
+  ['clients', 'clients', 'Clients'],
+  ['users', 'users', 'Users'],
+  ['groups', 'groups', 'Groups'],
+  ['keys', 'keys', 'Signing keys'],
+  ['audit', 'audit', 'Audit'],
+];
+
+/** Every console page: the sign-in pages' frame, full width, with the sections and a sign-out button. */
+export function consolePage(theme: Theme, input: FrameInput): SafeHtml {
+  const nav = html`<nav class="console-nav" aria-label="Console">
+${SECTIONS.map(
+  ([section, path, label]) =>
+    html`<a href="${input.paths[path]}"${section === input.section ? html` aria-current="page"` : null}>${label}</a>
+`,
+)}<form method="post" action="${input.paths.signOut}">${csrfField(input.csrfToken)}<button type="submit" class="button secondary small">Sign out<span class="visually-hidden"> ${input.username}</span></button></form>
+</nav>`;
+  const content = html`${input.notice === undefined ? null : html`<p class="notice" role="status">${input.notice}</p>`}
+${input.error === undefined ? null : html`<p class="alert" role="alert">${input.error}</p>`}
+${input.content}`;
+  return layout(theme, { title: input.title, content, wide: 'full', nav });
+}
+
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="csrf_token" value="${token}">`;
+}
+
+/** A Unix time as `2026-12-07 11:14 UTC`, inside a machine-readable <time>. */
+export function when(at: number | null | undefined): SafeHtml {
+  if (at === null || at === undefined) return html`never`;
+  const iso = new Date(at * 1000).toISOString();
+  return html`<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC</time>`;
+}
+
+/** A one-button form posting to `action` (disable, end a session, revoke…). */
+export function buttonForm(
+  action: string,
+  csrfToken: string,
+  label: SafeHtml | string,
+  options: { readonly hidden?: Readonly<Record<string, string>>; readonly danger?: boolean } = {},
+): SafeHtml {
+  return html`<form method="post" action="${action}">${csrfField(csrfToken)}${Object.entries(
+    options.hidden ?? {},
+  ).map(
+    ([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`,
+  )}<button type="submit" class="button ${options.danger === true ? 'danger' : 'secondary'} small">${label}</button></form>`;
+}
+
+/** The most rows a list page shows: past it, a search narrows the list (the page stays fast and readable). */
+export const LIST_LIMIT = 200;
+
+/** Says how many matched when a list was cut at LIST_LIMIT. */
+export function cutNotice(total: number): SafeHtml | null {
+  return total <= LIST_LIMIT
+    ? null
+    : html`<p class="hint" role="status">Showing the first ${LIST_LIMIT} of ${total}. Search to narrow the list.</p>`;
+}
