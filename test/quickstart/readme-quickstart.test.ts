@@ -246,4 +246,23 @@ describe('the README quick start, in a fresh clone with nothing beside it', { ti
     assert.equal(claims.aud, url.searchParams.get('resource'));
     assert.match(verify, new RegExp(`--audience ${claims.aud.replaceAll('.', '\\.')}( |$)`));
   });
+
+  test("the landing page's Try a sign-in reaches the decoded tokens, each verified", async () => {
+    assert.ok(browser, 'needs the browser signed in as alice from the steps before');
+    const page = await browser.context.newPage();
+    await page.goto(`${issuer}/`);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/consent'),
+      page.getByRole('link', { name: 'Try a sign-in' }).click(),
+    ]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === '/demo/callback'),
+      page.click('button[name="decision"][value="approve"]'),
+    ]);
+    for (const name of ['ID token', 'Access token']) {
+      const checks = await page.getByRole('region', { name }).locator('.checks li strong').allTextContents();
+      for (const check of ['signature', 'iss', 'aud', 'exp', 'typ'])
+        assert.ok(checks.includes(check), `${name}: ${check} passed`);
+    }
+  });
 });
