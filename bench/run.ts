@@ -18,9 +18,16 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { LoadResult } from './lib/load-job.js';
 import { CAN_PIN, LOAD_CPU, onAllCpus, pinSelf } from './lib/pinning.js';
+import { postgresVersion } from './lib/postgres.js';
 import { type MemoryRow, medianResult, memoryTable, type Row, scenarioTable } from './lib/report.js';
 import { runLoad } from './lib/run-load.js';
-import { type RunningServer, type System, startServer } from './lib/server-process.js';
+import {
+  type RunningServer,
+  SYSTEM_LABELS,
+  type System,
+  startServer,
+  stopRedis,
+} from './lib/server-process.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { LoadSettings, Scenario, ScriptScenario } from './scenarios/scenario.js';
 
@@ -53,24 +60,27 @@ interface MemoryReadings {
   idleMb: number | undefined;
 }
 
-const CONTESTANTS: readonly System[] = ['latchkey', 'peer'];
-const SYSTEM_LABELS: Record<System, string> = {
-  latchkey: 'Latchkey (SQLite, durable)',
-  peer: 'oidc-provider (in-memory)',
-  floor: 'floor (node:http + one signature)',
-};
+/** The systems whose idle and peak memory the memory table reports. */
+const MEASURED: readonly System[] = ['latchkey', 'peer'];
 
-/** The systems a scenario runs: both contestants, and the floor when it measures one. */
+/**
+ * The systems a scenario runs: Latchkey and the peer; in a stateful scenario also Latchkey on
+ * PostgreSQL and the peer on its durable Redis adapter; and the floor when the scenario measures one.
+ */
 function systemsOf(scenario: Scenario): readonly System[] {
-  return scenario.floorEnv === undefined ? CONTESTANTS : [...CONTESTANTS, 'floor'];
+  const systems: System[] = scenario.stateful
+    ? ['latchkey', 'latchkey-pg', 'peer', 'peer-redis']
+    : ['latchkey', 'peer'];
+  if (scenario.floorEnv !== undefined) systems.push('floor');
+  return systems;
 }
 
 function startContestant(scenario: Scenario, system: System): Promise<Contestant> {
-  const env =
-    system === 'latchkey' ? scenario.latchkeyEnv : system === 'floor' ? scenario.floorEnv : undefined;
+  const latchkey = system === 'latchkey' || system === 'latchkey-pg';
+  const env = latchkey ? scenario.latchkeyEnv : system === 'floor' ? scenario.floorEnv : undefined;
   return startServer(system, {
     ...(env ? { env } : {}),
-    ...(system === 'latchkey' && PROFILE_DIR ? { profileDir: PROFILE_DIR } : {}),
+    ...(latchkey && PROFILE_DIR ? { profileDir: PROFILE_DIR } : {}),
   }).then((server) => ({ system, server, readyAt: performance.now() }));
 }
 
@@ -101,7 +111,7 @@ async function runScenario(scenario: Scenario): Promise<string> {
   try {
     const systems = systemsOf(scenario);
     for (const system of systems) contestants.push(await startContestant(scenario, system));
-    const measured = contestants.filter((c) => CONTESTANTS.includes(c.system));
+    const measured = contestants.filter((c) => MEASURED.includes(c.system));
     const idle = scenario.measuresMemory ? await readIdleMemory(measured) : undefined;
     const medians = new Map<System, LoadResult[]>(systems.map((system) => [system, []]));
     for (const c of scenario.cases) {
@@ -124,11 +134,9 @@ async function runScenario(scenario: Scenario): Promise<string> {
     }
     const rows: Row[] = scenario.cases.map((c, i) => ({
       label: c.label,
-      latchkey: medians.get('latchkey')![i]!,
-      peer: medians.get('peer')![i]!,
-      ...(medians.has('floor') ? { floor: medians.get('floor')![i]! } : {}),
+      results: new Map(systems.map((system) => [system, medians.get(system)![i]!])),
     }));
-    let out = scenarioTable(scenario.title, scenario.unit, rows, RUNS);
+    let out = scenarioTable(scenario.title, scenario.unit, rows, RUNS, scenario.notes);
     if (idle !== undefined) {
       const memory: MemoryRow[] = measured.map(({ system, server }) => ({
         system: SYSTEM_LABELS[system],
@@ -176,21 +184,27 @@ pinSelf(LOAD_CPU);
 // The servers run the built packages, as `latchkey serve` does: build them first (incremental).
 progress('building the packages (tsc -b)');
 execFileSync('npx', ['tsc', '-b'], { stdio: 'inherit' });
+const REDIS_VERSION = execFileSync('redis-server', ['--version']).toString().split(' ')[2] ?? 'redis';
+const PG_VERSION = await postgresVersion();
 const peerVersion = (await import('oidc-provider/package.json', { with: { type: 'json' } })).default.version;
 console.log(
   [
     `## Latchkey vs oidc-provider ${peerVersion} — ${new Date().toISOString().slice(0, 10)}`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${process.platform}.`,
-    `Latchkey on its embedded SQLite store (WAL, durable), default log level unless LATCHKEY_LOG_LEVEL is set; oidc-provider with its in-memory adapter.`,
+    `Latchkey on its embedded SQLite store (WAL, durable) and, in stateful scenarios, on PostgreSQL (${PG_VERSION}); default log level unless LATCHKEY_LOG_LEVEL is set. oidc-provider with its in-memory adapter and, in stateful scenarios, its example's Redis adapter on a redis-server (${REDIS_VERSION}) the suite starts, append-only with fsync every second, pinned with the servers.`,
     CAN_PIN
       ? 'Server pinned to CPU 0, load generator (autocannon, separate process) to CPU 1 with taskset.'
       : 'Not pinned (taskset or a second CPU unavailable).',
     `${SETTINGS.connections} keep-alive connections, ${SETTINGS.seconds} s per run, ${RUNS} runs after a warm-up; medians.`,
   ].join('\n'),
 );
-for (const scenario of selected) {
-  progress(`scenario ${scenario.name}`);
-  const table = scenario.kind === 'load' ? await runScenario(scenario) : await runScript(scenario);
-  console.log(`\n${table}`);
+try {
+  for (const scenario of selected) {
+    progress(`scenario ${scenario.name}`);
+    const table = scenario.kind === 'load' ? await runScenario(scenario) : await runScript(scenario);
+    console.log(`\n${table}`);
+  }
+} finally {
+  await stopRedis();
 }

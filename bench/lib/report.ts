@@ -1,5 +1,6 @@
 /** Medians over repeated runs and the markdown tables the suite prints. */
 import type { LoadResult } from './load-job.js';
+import { SYSTEM_LABELS, type System } from './server-process.js';
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -20,61 +21,58 @@ export function medianResult(runs: readonly LoadResult[]): LoadResult {
   };
 }
 
+/** One case of a scenario: each system's median result. */
 export interface Row {
   readonly label: string;
-  readonly latchkey: LoadResult;
-  readonly peer: LoadResult;
-  /** The floor (bench/floor/server.mjs), in scenarios that measure one. */
-  readonly floor?: LoadResult;
+  readonly results: ReadonlyMap<System, LoadResult>;
 }
 
 const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
 const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
+/** The systems every other one is compared with, when the scenario ran them. */
+const BASELINES: readonly System[] = ['peer', 'peer-redis', 'floor'];
 
-export function scenarioTable(title: string, unit: string, rows: readonly Row[], runs: number): string {
-  const header = [
-    'case',
-    `Latchkey ${unit}`,
-    'p50 ms',
-    'p99 ms',
-    'errors',
-    `oidc-provider ${unit}`,
-    'p50 ms',
-    'p99 ms',
-    'errors',
-    'Latchkey / peer',
-  ];
-  const withFloor = rows.some((row) => row.floor !== undefined);
-  if (withFloor) header.push(`floor ${unit}`, 'Latchkey / floor', 'peer / floor');
+/**
+ * One row per case and system, and a ratio column per baseline the scenario ran (the peer in each of
+ * its configurations, the floor): `rate / baseline rate`.
+ */
+export function scenarioTable(
+  title: string,
+  unit: string,
+  rows: readonly Row[],
+  runs: number,
+  notes: readonly string[] = [],
+): string {
+  const baselines = BASELINES.filter((b) => rows.some((row) => row.results.has(b)));
+  const header = ['case', 'system', unit, 'p50 ms', 'p99 ms', 'errors'];
+  header.push(...baselines.map((b) => `× ${SYSTEM_LABELS[b]}`));
   const lines = [`### ${title}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const { label, latchkey: l, peer: p, floor: f } of rows) {
-    const cells = [
-      label,
-      rate(l.perSecond),
-      ms(l.p50Ms),
-      ms(l.p99Ms),
-      String(l.errors),
-      rate(p.perSecond),
-      ms(p.p50Ms),
-      ms(p.p99Ms),
-      String(p.errors),
-      `${(l.perSecond / p.perSecond).toFixed(2)}×`,
-    ];
-    if (withFloor) {
-      cells.push(
-        f === undefined ? 'n/a' : rate(f.perSecond),
-        f === undefined ? 'n/a' : `${(l.perSecond / f.perSecond).toFixed(2)}×`,
-        f === undefined ? 'n/a' : `${(p.perSecond / f.perSecond).toFixed(2)}×`,
-      );
+  for (const { label, results } of rows) {
+    for (const [system, r] of results) {
+      const cells = [
+        label,
+        SYSTEM_LABELS[system],
+        rate(r.perSecond),
+        ms(r.p50Ms),
+        ms(r.p99Ms),
+        String(r.errors),
+      ];
+      for (const b of baselines) {
+        const base = results.get(b);
+        cells.push(
+          base === undefined || b === system ? '—' : `${(r.perSecond / base.perSecond).toFixed(2)}×`,
+        );
+      }
+      lines.push(`| ${cells.join(' | ')} |`);
     }
-    lines.push(`| ${cells.join(' | ')} |`);
   }
   lines.push('', `Medians of ${runs} runs; errors are summed over the runs.`);
-  if (withFloor) {
+  if (baselines.includes('floor')) {
     lines.push(
       'Floor: node:http alone reading the same POST and answering with one signature of the same algorithm (bench/floor/server.mjs), no client authentication, store, audit or log; the limit any Node.js provider works under on this machine.',
     );
   }
+  lines.push(...notes);
   return lines.join('\n');
 }
 

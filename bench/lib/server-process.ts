@@ -9,15 +9,59 @@ import { type ServerReady, type ServerSetup, serverSetup } from './fixtures.js';
 let setup: Promise<ServerSetup> | undefined;
 
 import { pinned, SERVER_CPU } from './pinning.js';
+import { createBenchSchema } from './postgres.js';
+import { type RedisServer, startRedis } from './redis-server.js';
 
-/** The two contestants, and the floor some scenarios measure as the machine's limit (bench/floor). */
-export type System = 'latchkey' | 'peer' | 'floor';
+/**
+ * The systems under test: Latchkey on its embedded SQLite store or on PostgreSQL (a fresh schema per
+ * server, bench/lib/postgres.ts), the peer with its in-memory adapter or its Redis adapter (on the
+ * suite's own redis-server, bench/lib/redis-server.ts), and the floor some scenarios measure as the
+ * machine's limit (bench/floor).
+ */
+export type System = 'latchkey' | 'latchkey-pg' | 'peer' | 'peer-redis' | 'floor';
 
+const LATCHKEY_ENTRY = new URL('./latchkey-server.mjs', import.meta.url).pathname;
+const PEER_ENTRY = new URL('../peer/server.mjs', import.meta.url).pathname;
 const ENTRY: Record<System, string> = {
-  latchkey: new URL('./latchkey-server.mjs', import.meta.url).pathname,
-  peer: new URL('../peer/server.mjs', import.meta.url).pathname,
+  latchkey: LATCHKEY_ENTRY,
+  'latchkey-pg': LATCHKEY_ENTRY,
+  peer: PEER_ENTRY,
+  'peer-redis': PEER_ENTRY,
   floor: new URL('../floor/server.mjs', import.meta.url).pathname,
 };
+
+export const SYSTEM_LABELS: Record<System, string> = {
+  latchkey: 'Latchkey (SQLite, durable)',
+  'latchkey-pg': 'Latchkey (PostgreSQL)',
+  peer: 'oidc-provider (in-memory)',
+  'peer-redis': 'oidc-provider (Redis, AOF everysec)',
+  floor: 'floor (node:http + one signature)',
+};
+
+export const isPeer = (system: System) => system === 'peer' || system === 'peer-redis';
+
+/** One redis-server for the whole suite run, started on first use (stopRedis at the end). */
+let redis: Promise<RedisServer> | undefined;
+export async function stopRedis(): Promise<void> {
+  const running = redis;
+  redis = undefined;
+  if (running) await (await running).stop();
+}
+
+/** The store a system needs, made before its process starts and removed after it stops. */
+async function storeFor(system: System, env: Record<string, string>) {
+  if (system === 'latchkey-pg' && env['LATCHKEY_DATABASE_URL'] === undefined) {
+    const schema = await createBenchSchema();
+    return { env: { LATCHKEY_DATABASE_URL: schema.url }, release: () => schema.drop() };
+  }
+  if (system === 'peer-redis') {
+    redis ??= startRedis();
+    const { url } = await redis;
+    // Servers share it: every key oidc-provider writes is a fresh random id, so none collide.
+    return { env: { PEER_REDIS_URL: url }, release: async () => {} };
+  }
+  return { env: {}, release: async () => {} };
+}
 
 export interface Discovery {
   readonly authorization_endpoint: string;
@@ -44,6 +88,7 @@ export interface ServerOptions {
 
 export async function startServer(system: System, options: ServerOptions = {}): Promise<RunningServer> {
   setup ??= serverSetup();
+  const store = await storeFor(system, options.env ?? {});
   // Plain node on the built packages (dist/), as `latchkey serve` runs: no TypeScript loader in the RSS.
   const node = [
     process.execPath,
@@ -54,7 +99,7 @@ export async function startServer(system: System, options: ServerOptions = {}): 
   const child: ChildProcess = spawn(command!, args, {
     // The log goes where a deployment's would go when nobody reads it: written, then discarded.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production', ...options.env },
+    env: { ...process.env, NODE_ENV: 'production', ...options.env, ...store.env },
   });
   child.send(await setup!);
   const ready = await new Promise<ServerReady>((resolve, reject) => {
@@ -77,11 +122,13 @@ export async function startServer(system: System, options: ServerOptions = {}): 
         return undefined;
       }
     },
-    stop: () =>
-      new Promise((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
-      }),
+      });
+      await store.release();
+    },
   };
 }

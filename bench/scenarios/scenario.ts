@@ -22,6 +22,13 @@ export interface Scenario {
   /** Environment of the Latchkey server (LATCHKEY_*), on top of the suite's. */
   readonly latchkeyEnv?: Record<string, string>;
   readonly cases: readonly Case[];
+  /**
+   * Reads or writes state: also run Latchkey on PostgreSQL and the peer on its durable Redis adapter,
+   * beside Latchkey on SQLite and the peer in memory.
+   */
+  readonly stateful?: boolean;
+  /** Lines printed under the table. */
+  readonly notes?: readonly string[];
   /** Also read RSS idle (before any load) and the peak resident set after the runs. */
   readonly measuresMemory?: boolean;
   /**

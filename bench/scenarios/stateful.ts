@@ -17,6 +17,7 @@ const PEER_CODES = 900;
 
 export const codeExchange: Scenario = {
   kind: 'load',
+  stateful: true,
   name: 'code-exchange',
   title: 'Authorization code exchange (PKCE, ID token + access token; each code used once)',
   unit: 'req/s',
@@ -38,10 +39,14 @@ export const codeExchange: Scenario = {
 
 export const refresh: Scenario = {
   kind: 'load',
+  stateful: true,
   name: 'refresh',
   title:
     'Refresh token grant with rotation (each connection uses the refresh token the last answer returned)',
   unit: 'req/s',
+  notes: [
+    'Per refresh, Latchkey signs two JWTs (an ES256 access token and an RS256 ID token); oidc-provider signs one (the RS256 ID token; its access token is opaque).',
+  ],
   cases: [
     {
       label: 'refresh_token (rotating)',
@@ -63,6 +68,7 @@ export const refresh: Scenario = {
 
 export const userinfo: Scenario = {
   kind: 'load',
+  stateful: true,
   name: 'userinfo',
   title: 'UserInfo (GET with a Bearer access token from the code flow)',
   unit: 'req/s',
@@ -86,6 +92,7 @@ export const userinfo: Scenario = {
 
 export const introspection: Scenario = {
   kind: 'load',
+  stateful: true,
   name: 'introspection',
   title: "Introspection (RFC 7662) of the code flow's access token, client_secret_basic",
   unit: 'req/s',
