@@ -11,6 +11,9 @@
  * It only inserts into a store it was given or a schema it created; it never drops or deletes anything.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openProviderStores } from '@latchkey/provider';
 import type { Kysely } from '@latchkey/store';
@@ -179,6 +182,41 @@ export async function seedStore(
     return counts;
   } finally {
     await stores.close();
+  }
+}
+
+export interface SeededStore {
+  readonly url: string;
+  readonly counts: SeedCounts;
+  /** Removes the store this module created (a temporary SQLite directory or a bench schema). */
+  release(): Promise<void>;
+}
+
+/** A new store (SQLite in a temporary directory, or a new PostgreSQL schema), seeded. */
+export async function createSeededStore(
+  dialect: 'sqlite' | 'postgres',
+  scale: number,
+  progress: (message: string) => void,
+): Promise<SeededStore> {
+  let url: string;
+  let release: () => Promise<void>;
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-seeded-'));
+    url = `sqlite:${dir}/latchkey.db`;
+    release = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const schema = await createBenchSchema();
+    url = schema.url;
+    release = schema.drop;
+  }
+  try {
+    const started = performance.now();
+    const counts = await seedStore(url, scale, progress);
+    progress(`seeded ${dialect} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return { url, counts, release };
+  } catch (error) {
+    await release();
+    throw error;
   }
 }
 

@@ -93,3 +93,32 @@ export function memoryTable(rows: readonly MemoryRow[]): string {
     ...rows.map((r) => `| ${r.system} | ${mb(r.startupMb)} | ${mb(r.idleMb)} | ${mb(r.peakMb)} |`),
   ].join('\n');
 }
+
+/** One case measured in two configurations (before → after), for a side-by-side table. */
+export interface PairRow {
+  readonly label: string;
+  readonly a: LoadResult;
+  readonly b: LoadResult;
+}
+
+/** `b / a` for throughput, p50 and p99: how configuration B compares with A. */
+export function pairTable(
+  title: string,
+  unit: string,
+  names: readonly [string, string],
+  rows: readonly PairRow[],
+  notes: readonly string[] = [],
+): string {
+  const side = (name: string) => [`${name} ${unit}`, 'p50 ms', 'p99 ms', 'errors'];
+  const header = ['case', ...side(names[0]), ...side(names[1]), `${unit} ×`, 'p50 ×', 'p99 ×'];
+  const cells = (r: LoadResult) => [rate(r.perSecond), ms(r.p50Ms), ms(r.p99Ms), String(r.errors)];
+  const ratio = (b: number, a: number) => (a > 0 ? `${(b / a).toFixed(2)}×` : 'n/a');
+  const lines = [`### ${title}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const { label, a, b } of rows) {
+    const row = [label, ...cells(a), ...cells(b)];
+    row.push(ratio(b.perSecond, a.perSecond), ratio(b.p50Ms, a.p50Ms), ratio(b.p99Ms, a.p99Ms));
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  lines.push('', `Ratios are ${names[1]} / ${names[0]}.`, ...notes);
+  return lines.join('\n');
+}

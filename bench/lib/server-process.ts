@@ -68,6 +68,7 @@ export interface Discovery {
   readonly token_endpoint: string;
   readonly userinfo_endpoint: string;
   readonly introspection_endpoint: string;
+  readonly revocation_endpoint: string;
   readonly jwks_uri: string;
 }
 
@@ -107,7 +108,10 @@ export async function startServer(system: System, options: ServerOptions = {}): 
     child.once('exit', (code) => reject(new Error(`${system} server exited (${code}) before it was ready`)));
   });
   const discoveryUrl = `${ready.url}/.well-known/openid-configuration`;
-  const discovery = (await (await fetch(discoveryUrl)).json()) as Discovery;
+  // From the server itself: a proxy in front of it (ready.url) may not be listening yet.
+  const discovery = (await (
+    await fetch(`${ready.direct ?? ready.url}/.well-known/openid-configuration`)
+  ).json()) as Discovery;
   return {
     system,
     ready,

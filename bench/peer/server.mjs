@@ -2,7 +2,7 @@
 // its recommended production settings and its built-in in-memory adapter (no persistence), or, with
 // PEER_REDIS_URL set, the Redis adapter of its own example (bench/peer/redis-adapter.mjs): cookie
 // signing keys set, PKCE (its default), the clients the suite sends. Features turned on only where a
-// scenario needs them: client_credentials, introspection, resource indicators (its way to issue JWT
+// scenario needs them: client_credentials, introspection, revocation, resource indicators (its way to issue JWT
 // access tokens, RFC 9068), refresh-token rotation on every use (as Latchkey does), and devInteractions
 // (its built-in login and consent pages; they accept any password, so its flows never hash one).
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -67,6 +67,7 @@ const provider = new Provider(url, {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
+    revocation: { enabled: true },
     resourceIndicators: {
       enabled: true,
       // Only the service clients get a default API audience; the web client's tokens stay for UserInfo.

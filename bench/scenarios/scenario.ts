@@ -47,3 +47,25 @@ export interface ScriptScenario {
   /** The file that must exist for the scenario to run. */
   readonly file: string;
 }
+
+/**
+ * Latchkey on PostgreSQL as one instance and as `instances` instances sharing one store, each behind
+ * the same round-robin proxy (bench/lib/round-robin-proxy.mjs): whether anything serialises across
+ * instances.
+ */
+export interface ClusterScenario {
+  readonly kind: 'cluster';
+  readonly name: string;
+  readonly title: string;
+  readonly instances: number;
+  readonly latchkeyEnv?: Record<string, string>;
+  readonly cases: readonly Case[];
+}
+
+/** Latchkey on an empty store and on a seeded one (bench/seed.ts), on SQLite and on PostgreSQL. */
+export interface ScaleScenario {
+  readonly kind: 'scale';
+  readonly name: string;
+  readonly title: string;
+  readonly cases: readonly Case[];
+}

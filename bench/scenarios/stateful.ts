@@ -3,7 +3,7 @@
  * through the real endpoints before the timed window (bench/lib/mint.ts).
  */
 import { basicAuth } from '../lib/fixtures.js';
-import { mintCodeExchanges, mintTokens } from '../lib/mint.js';
+import { mintCodeExchanges, mintRefreshTokens, mintTokens } from '../lib/mint.js';
 import type { Scenario } from './scenario.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -111,6 +111,33 @@ export const introspection: Scenario = {
           seconds,
         };
       },
+    },
+  ],
+};
+
+/** Refresh tokens minted per revocation run, each revoked once; the run ends when they are spent. */
+const REVOCATIONS = Number(process.env['BENCH_REVOCATIONS'] ?? 400);
+
+export const revocation: Scenario = {
+  kind: 'load',
+  stateful: true,
+  name: 'revocation',
+  title: 'Revocation (RFC 7009) of refresh tokens, each revoked once, client_secret_basic',
+  unit: 'req/s',
+  cases: [
+    {
+      label: 'revoke refresh token',
+      prepare: async (server, { seconds, connections }) => ({
+        kind: 'http',
+        url: server.discovery.revocation_endpoint,
+        method: 'POST',
+        headers: { 'content-type': FORM, authorization: basicAuth(server.ready.web) },
+        bodies: (await mintRefreshTokens(server, REVOCATIONS)).map(
+          (token) => `token=${encodeURIComponent(token)}&token_type_hint=refresh_token`,
+        ),
+        connections,
+        seconds,
+      }),
     },
   ],
 };

@@ -366,6 +366,8 @@ export interface AuditStore {
     type?: string;
     userId?: string;
   }): Promise<(AuditEvent & { readonly id: number })[]>;
+  /** Deletes at most `limit` events older than `before` (seconds); how many it deleted. */
+  deleteBefore(before: number, limit: number): Promise<number>;
 }
 
 /** Everything the provider persists, as one object handed to constructors. */

@@ -12,6 +12,7 @@ import { machineIdentity } from './0009-machine-identity.js';
 import { consentedClaims } from './0010-consented-claims.js';
 import { auditByUser } from './0011-audit-by-user.js';
 import { emailLinks } from './0012-email-links.js';
+import { housekeepingIndexes } from './0016-housekeeping-indexes.js';
 
 /** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
 export const providerMigrations: MigrationSet = {
@@ -29,5 +30,7 @@ export const providerMigrations: MigrationSet = {
     consentedClaims,
     auditByUser,
     emailLinks,
+    // 0013–0015 are taken by branches merged alongside this one.
+    housekeepingIndexes,
   ],
 };
