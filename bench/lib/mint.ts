@@ -88,17 +88,23 @@ export async function mintCodeExchanges(
     });
     return { browser, pkce };
   });
-  return inParallel(count, browsers, async (i) => {
-    const { browser, pkce } = signedIn[i % browsers]!;
-    const code = await authorize(browser, endpoints, {
-      client: server.ready.web,
-      account: CHEAP_USER,
-      scope,
-      pkce,
-      ...(prompt ? { prompt } : {}),
-    });
-    return codeExchangeBody(code, pkce);
+  // One request at a time per browser: a consent interaction lives in the browser's cookie, and two
+  // at once in one browser would overwrite each other's.
+  const bodies: string[] = new Array(count);
+  await inParallel(browsers, browsers, async (b) => {
+    const { browser, pkce } = signedIn[b]!;
+    for (let i = b; i < count; i += browsers) {
+      const code = await authorize(browser, endpoints, {
+        client: server.ready.web,
+        account: CHEAP_USER,
+        scope,
+        pkce,
+        ...(prompt ? { prompt } : {}),
+      });
+      bodies[i] = codeExchangeBody(code, pkce);
+    }
   });
+  return bodies;
 }
 
 /**
