@@ -19,7 +19,7 @@ import { cpus } from 'node:os';
 import { alternate } from './lib/alternate.js';
 import { type Cluster, startCluster } from './lib/cluster.js';
 import { CAN_PIN, LOAD_CPU, onAllCpus, pinSelf, SERVER_CPU } from './lib/pinning.js';
-import { postgresVersion } from './lib/postgres.js';
+import { dropCreatedSchemas, postgresVersion } from './lib/postgres.js';
 import {
   type MemoryRow,
   memoryTable,
@@ -243,6 +243,15 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const selected = wanted.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => wanted.includes(s.name));
+
+// Interrupted (Ctrl-C): the servers die with their terminal or their IPC channel; what this process
+// created outside them (PostgreSQL schemas, the redis-server) is removed before it exits.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: dropping the bench schemas, stopping redis-server`);
+    void Promise.allSettled([dropCreatedSchemas(), stopRedis()]).finally(() => process.exit(130));
+  });
+}
 
 pinSelf(LOAD_CPU);
 // The servers run the built packages, as `latchkey serve` does: build them first (incremental).

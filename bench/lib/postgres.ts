@@ -24,15 +24,29 @@ async function onAdmin<T>(task: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Schemas this process created and has not dropped yet (dropCreatedSchemas, on an interrupted run). */
+const created = new Set<string>();
+
+const dropSchema = async (name: string) => {
+  await onAdmin((client) => client.query(`drop schema if exists ${name} cascade`));
+  created.delete(name);
+};
+
+/** Drops every schema this process created and still holds: an interrupted run leaves none behind. */
+export async function dropCreatedSchemas(): Promise<void> {
+  await Promise.allSettled([...created].map(dropSchema));
+}
+
 export async function createBenchSchema(): Promise<BenchSchema> {
   const name = `bench_${randomBytes(6).toString('hex')}`;
   await onAdmin((client) => client.query(`create schema ${name}`));
+  created.add(name);
   const url = new URL(POSTGRES_URL);
   url.searchParams.set('options', `-c search_path=${name}`);
   return {
     url: url.toString(),
     name,
-    drop: () => onAdmin((client) => client.query(`drop schema if exists ${name} cascade`)).then(() => {}),
+    drop: () => dropSchema(name),
   };
 }
 
