@@ -31,7 +31,14 @@ export async function alternate<K>(
   for (let run = 1; run <= runs; run++) {
     const order = run % 2 === 1 ? servers : [...servers].reverse();
     for (const { key, label, server } of order) {
-      const result = await runLoad(await c.prepare(server, settings));
+      const job = await c.prepare(server, settings);
+      const cpuBefore = server.cpuSeconds();
+      const loaded = await runLoad(job);
+      const cpuAfter = server.cpuSeconds();
+      const result =
+        cpuBefore === undefined || cpuAfter === undefined || loaded.total === 0
+          ? loaded
+          : { ...loaded, cpuMicrosPerOp: ((cpuAfter - cpuBefore) * 1e6) / loaded.total };
       progress(
         `${label} / ${c.label} / run ${run}: ${result.perSecond.toFixed(0)}/s, ${result.errors} errors`,
       );

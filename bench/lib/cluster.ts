@@ -58,7 +58,12 @@ export async function startCluster(instances: number, env: Record<string, string
       started.once('message', resolve);
       started.once('exit', (code) => reject(new Error(`the proxy exited (${code}) before it was ready`)));
     });
-    return { server: servers[0]!, stop };
+    // CPU per operation counts every instance: the work is spread over them.
+    const cpuSeconds = () => {
+      const each = servers.map((server) => server.cpuSeconds());
+      return each.some((s) => s === undefined) ? undefined : each.reduce((a, b) => a! + b!, 0);
+    };
+    return { server: { ...servers[0]!, cpuSeconds }, stop };
   } catch (error) {
     await stop();
     throw error;

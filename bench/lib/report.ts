@@ -18,6 +18,9 @@ export function medianResult(runs: readonly LoadResult[]): LoadResult {
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
     total: of((r) => r.total),
     seconds: of((r) => r.seconds),
+    ...(runs.every((r) => r.cpuMicrosPerOp !== undefined)
+      ? { cpuMicrosPerOp: of((r) => r.cpuMicrosPerOp!) }
+      : {}),
   };
 }
 
@@ -29,6 +32,8 @@ export interface Row {
 
 const rate = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
 const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
+const cpu = (r: LoadResult) =>
+  r.cpuMicrosPerOp === undefined ? 'n/a' : Math.round(r.cpuMicrosPerOp).toLocaleString('en-US');
 /** The systems every other one is compared with, when the scenario ran them. */
 const BASELINES: readonly System[] = ['peer', 'peer-redis', 'floor'];
 
@@ -44,7 +49,7 @@ export function scenarioTable(
   notes: readonly string[] = [],
 ): string {
   const baselines = BASELINES.filter((b) => rows.some((row) => row.results.has(b)));
-  const header = ['case', 'system', unit, 'p50 ms', 'p99 ms', 'errors'];
+  const header = ['case', 'system', unit, 'p50 ms', 'p99 ms', 'errors', 'server CPU µs/op'];
   header.push(...baselines.map((b) => `× ${SYSTEM_LABELS[b]}`));
   const lines = [`### ${title}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const { label, results } of rows) {
@@ -56,6 +61,7 @@ export function scenarioTable(
         ms(r.p50Ms),
         ms(r.p99Ms),
         String(r.errors),
+        cpu(r),
       ];
       for (const b of baselines) {
         const base = results.get(b);
@@ -66,7 +72,10 @@ export function scenarioTable(
       lines.push(`| ${cells.join(' | ')} |`);
     }
   }
-  lines.push('', `Medians of ${runs} runs; errors are summed over the runs.`);
+  lines.push(
+    '',
+    `Medians of ${runs} runs; errors are summed over the runs. Server CPU µs/op: the server process's user + system CPU time during the timed window (/proc) per successful operation, the figure a shared machine moves least.`,
+  );
   if (baselines.includes('floor')) {
     lines.push(
       'Floor: node:http alone reading the same POST and answering with one signature of the same algorithm (bench/floor/server.mjs), no client authentication, store, audit or log; the limit any Node.js provider works under on this machine.',
@@ -109,9 +118,9 @@ export function pairTable(
   rows: readonly PairRow[],
   notes: readonly string[] = [],
 ): string {
-  const side = (name: string) => [`${name} ${unit}`, 'p50 ms', 'p99 ms', 'errors'];
+  const side = (name: string) => [`${name} ${unit}`, 'p50 ms', 'p99 ms', 'errors', 'CPU µs/op'];
   const header = ['case', ...side(names[0]), ...side(names[1]), `${unit} ×`, 'p50 ×', 'p99 ×'];
-  const cells = (r: LoadResult) => [rate(r.perSecond), ms(r.p50Ms), ms(r.p99Ms), String(r.errors)];
+  const cells = (r: LoadResult) => [rate(r.perSecond), ms(r.p50Ms), ms(r.p99Ms), String(r.errors), cpu(r)];
   const ratio = (b: number, a: number) => (a > 0 ? `${(b / a).toFixed(2)}×` : 'n/a');
   const lines = [`### ${title}`, '', `| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const { label, a, b } of rows) {

@@ -78,6 +78,8 @@ export interface RunningServer {
   readonly discovery: Discovery;
   readonly discoveryUrl: string;
   memoryMb(field: 'VmRSS' | 'VmHWM'): number | undefined;
+  /** CPU seconds (user + system) the server process has used so far; undefined without /proc. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function startServer(system: System, options: ServerOptions = {}): 
     ready,
     discovery,
     discoveryUrl,
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     memoryMb(field) {
       try {
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
@@ -135,4 +138,19 @@ export async function startServer(system: System, options: ServerOptions = {}): 
       await store.release();
     },
   };
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times: 100 on every Linux the suite runs on. */
+const CLOCK_TICKS = 100;
+
+/** utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat), in seconds. */
+export function cpuSecondsOf(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
 }
