@@ -4,7 +4,7 @@
  *   npm run bench                 every scenario (bench/scenarios/index.ts), one markdown table each
  *   npm run bench -- NAME [NAME]  only those (e.g. `client-credentials-es256`, `flows`, `verify`)
  *
- * Environment: BENCH_RUNS (default 3), BENCH_SECONDS per timed run (default 5), BENCH_CONNECTIONS
+ * Environment: BENCH_SCALE (fraction of bench/seed.ts's full seed for `scale`, default 1), BENCH_RUNS (default 3), BENCH_SECONDS per timed run (default 5), BENCH_CONNECTIONS
  * (default 10), BENCH_CODES (codes minted per code-exchange run), BENCH_PROFILE=dir (a --cpu-prof of
  * each Latchkey server, written to dir), LATCHKEY_* (passed to the Latchkey server).
  *
@@ -16,13 +16,33 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import type { LoadResult } from './lib/load-job.js';
-import { CAN_PIN, LOAD_CPU, onAllCpus, pinSelf } from './lib/pinning.js';
-import { type MemoryRow, medianResult, memoryTable, type Row, scenarioTable } from './lib/report.js';
-import { runLoad } from './lib/run-load.js';
-import { type RunningServer, type System, startServer } from './lib/server-process.js';
+import { alternate } from './lib/alternate.js';
+import { type Cluster, startCluster } from './lib/cluster.js';
+import { CAN_PIN, LOAD_CPU, onAllCpus, pinSelf, SERVER_CPU } from './lib/pinning.js';
+import { dropCreatedSchemas, postgresVersion } from './lib/postgres.js';
+import {
+  type MemoryRow,
+  memoryTable,
+  type PairRow,
+  pairTable,
+  type Row,
+  scenarioTable,
+} from './lib/report.js';
+import {
+  type RunningServer,
+  SYSTEM_LABELS,
+  type System,
+  startServer,
+  stopRedis,
+} from './lib/server-process.js';
 import { SCENARIOS } from './scenarios/index.js';
-import type { LoadSettings, Scenario, ScriptScenario } from './scenarios/scenario.js';
+import type {
+  ClusterScenario,
+  LoadSettings,
+  ScaleScenario,
+  Scenario,
+  ScriptScenario,
+} from './scenarios/scenario.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const SETTINGS: LoadSettings = {
@@ -30,7 +50,8 @@ const SETTINGS: LoadSettings = {
   connections: Number(process.env['BENCH_CONNECTIONS'] ?? 10),
 };
 const PROFILE_DIR = process.env['BENCH_PROFILE'];
-const WARMUP_SECONDS = 2;
+/** Fraction of the full seed (bench/seed.ts) the scale scenario uses: 1 = 5,000,000 audit rows. */
+const SCALE = Number(process.env['BENCH_SCALE'] ?? 1);
 /**
  * RSS is read 3 s after a server is ready (startup garbage still in a young generation grown while
  * loading) and again 15 s after, with no request in between, when V8's memory reducer has usually run:
@@ -53,24 +74,27 @@ interface MemoryReadings {
   idleMb: number | undefined;
 }
 
-const CONTESTANTS: readonly System[] = ['latchkey', 'peer'];
-const SYSTEM_LABELS: Record<System, string> = {
-  latchkey: 'Latchkey (SQLite, durable)',
-  peer: 'oidc-provider (in-memory)',
-  floor: 'floor (node:http + one signature)',
-};
+/** The systems whose idle and peak memory the memory table reports. */
+const MEASURED: readonly System[] = ['latchkey', 'peer'];
 
-/** The systems a scenario runs: both contestants, and the floor when it measures one. */
+/**
+ * The systems a scenario runs: Latchkey and the peer; in a stateful scenario also Latchkey on
+ * PostgreSQL and the peer on its durable Redis adapter; and the floor when the scenario measures one.
+ */
 function systemsOf(scenario: Scenario): readonly System[] {
-  return scenario.floorEnv === undefined ? CONTESTANTS : [...CONTESTANTS, 'floor'];
+  const systems: System[] = scenario.stateful
+    ? ['latchkey', 'latchkey-pg', 'peer', 'peer-redis']
+    : ['latchkey', 'peer'];
+  if (scenario.floorEnv !== undefined) systems.push('floor');
+  return systems;
 }
 
 function startContestant(scenario: Scenario, system: System): Promise<Contestant> {
-  const env =
-    system === 'latchkey' ? scenario.latchkeyEnv : system === 'floor' ? scenario.floorEnv : undefined;
+  const latchkey = system === 'latchkey' || system === 'latchkey-pg';
+  const env = latchkey ? scenario.latchkeyEnv : system === 'floor' ? scenario.floorEnv : undefined;
   return startServer(system, {
     ...(env ? { env } : {}),
-    ...(system === 'latchkey' && PROFILE_DIR ? { profileDir: PROFILE_DIR } : {}),
+    ...(latchkey && PROFILE_DIR ? { profileDir: PROFILE_DIR } : {}),
   }).then((server) => ({ system, server, readyAt: performance.now() }));
 }
 
@@ -101,34 +125,17 @@ async function runScenario(scenario: Scenario): Promise<string> {
   try {
     const systems = systemsOf(scenario);
     for (const system of systems) contestants.push(await startContestant(scenario, system));
-    const measured = contestants.filter((c) => CONTESTANTS.includes(c.system));
+    const measured = contestants.filter((c) => MEASURED.includes(c.system));
     const idle = scenario.measuresMemory ? await readIdleMemory(measured) : undefined;
-    const medians = new Map<System, LoadResult[]>(systems.map((system) => [system, []]));
-    for (const c of scenario.cases) {
-      for (const { system, server } of contestants) {
-        progress(`${scenario.name} / ${system} / ${c.label}: warm-up`);
-        await runLoad(await c.prepare(server, { ...SETTINGS, seconds: WARMUP_SECONDS }));
-      }
-      const runs = new Map<System, LoadResult[]>(systems.map((system) => [system, []]));
-      for (let run = 1; run <= RUNS; run++) {
-        const order = run % 2 === 1 ? contestants : [...contestants].reverse();
-        for (const { system, server } of order) {
-          const result = await runLoad(await c.prepare(server, SETTINGS));
-          progress(
-            `${scenario.name} / ${system} / run ${run}: ${result.perSecond.toFixed(0)}/s, ${result.errors} errors`,
-          );
-          runs.get(system)!.push(result);
-        }
-      }
-      for (const system of systems) medians.get(system)!.push(medianResult(runs.get(system)!));
-    }
-    const rows: Row[] = scenario.cases.map((c, i) => ({
-      label: c.label,
-      latchkey: medians.get('latchkey')![i]!,
-      peer: medians.get('peer')![i]!,
-      ...(medians.has('floor') ? { floor: medians.get('floor')![i]! } : {}),
+    const timing = { settings: SETTINGS, runs: RUNS, progress };
+    const keyed = contestants.map(({ system, server }) => ({
+      key: system,
+      label: `${scenario.name} / ${system}`,
+      server,
     }));
-    let out = scenarioTable(scenario.title, scenario.unit, rows, RUNS);
+    const rows: Row[] = [];
+    for (const c of scenario.cases) rows.push({ label: c.label, results: await alternate(keyed, c, timing) });
+    let out = scenarioTable(scenario.title, scenario.unit, rows, RUNS, scenario.notes);
     if (idle !== undefined) {
       const memory: MemoryRow[] = measured.map(({ system, server }) => ({
         system: SYSTEM_LABELS[system],
@@ -141,6 +148,71 @@ async function runScenario(scenario: Scenario): Promise<string> {
   } finally {
     await Promise.all(contestants.map(({ server }) => server.stop()));
   }
+}
+
+/** One instance against `scenario.instances`, each behind the round-robin proxy, runs alternating. */
+async function runCluster(scenario: ClusterScenario): Promise<string> {
+  const clusters: Cluster[] = [];
+  try {
+    const sizes = [1, scenario.instances] as const;
+    for (const size of sizes) clusters.push(await startCluster(size, scenario.latchkeyEnv));
+    const servers = sizes.map((size, i) => ({
+      key: size,
+      label: `${scenario.name} / ${size} instance(s)`,
+      server: clusters[i]!.server,
+    }));
+    const rows: PairRow[] = [];
+    for (const c of scenario.cases) {
+      const results = await alternate(servers, c, { settings: SETTINGS, runs: RUNS, progress });
+      rows.push({ label: c.label, a: results.get(1)!, b: results.get(scenario.instances)! });
+    }
+    return pairTable(scenario.title, 'req/s', ['1 instance', `${scenario.instances} instances`], rows, [
+      `Every instance pinned to CPU ${SERVER_CPU}, the proxy to CPU ${LOAD_CPU} with the load generator; one PostgreSQL schema per configuration.`,
+    ]);
+  } finally {
+    await Promise.all(clusters.map((cluster) => cluster.stop()));
+  }
+}
+
+/**
+ * Per dialect: Latchkey on an empty store and on a seeded one (bench/seed.ts at BENCH_SCALE), both up
+ * at once, runs alternating. The seeding happens before either server starts; it is not timed here.
+ */
+async function runScale(scenario: ScaleScenario): Promise<string> {
+  const { createSeededStore, countsAt } = await import('./seed.js');
+  const rows: PairRow[] = [];
+  const dialects = [
+    { system: 'latchkey', dialect: 'sqlite', label: 'SQLite' },
+    { system: 'latchkey-pg', dialect: 'postgres', label: 'PostgreSQL' },
+  ] as const;
+  for (const { system, dialect, label } of dialects) {
+    const seeded = await createSeededStore(dialect, SCALE, (message) => progress(`seed ${message}`));
+    const running: RunningServer[] = [];
+    try {
+      running.push(await startServer(system));
+      running.push(await startServer(system, { env: { LATCHKEY_DATABASE_URL: seeded.url } }));
+      const servers = (['empty', 'seeded'] as const).map((key, i) => ({
+        key,
+        label: `${scenario.name} / ${label} / ${key}`,
+        server: running[i]!,
+      }));
+      for (const c of scenario.cases) {
+        const results = await alternate(servers, c, { settings: SETTINGS, runs: RUNS, progress });
+        rows.push({ label: `${c.label}, ${label}`, a: results.get('empty')!, b: results.get('seeded')! });
+      }
+    } finally {
+      await Promise.all(running.map((server) => server.stop()));
+      await seeded.release();
+    }
+  }
+  const counts = countsAt(SCALE);
+  return pairTable(scenario.title, 'req/s', ['empty', 'seeded'], rows, [
+    `Seeded: ${Object.entries(counts)
+      .map(([table, n]) => `${n.toLocaleString('en-US')} ${table}`)
+      .join(
+        ', ',
+      )} (BENCH_SCALE=${SCALE}; grants each with a live refresh token). Target: seeded p50 and p99 ≤ 1.2× empty. Sign-in flows are per second of one client loop.`,
+  ]);
 }
 
 function runScript(scenario: ScriptScenario): Promise<string> {
@@ -172,25 +244,47 @@ if (unknown.length > 0) {
 }
 const selected = wanted.length === 0 ? SCENARIOS : SCENARIOS.filter((s) => wanted.includes(s.name));
 
+// Interrupted (Ctrl-C): the servers die with their terminal or their IPC channel; what this process
+// created outside them (PostgreSQL schemas, the redis-server) is removed before it exits.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress(`${signal}: dropping the bench schemas, stopping redis-server`);
+    void Promise.allSettled([dropCreatedSchemas(), stopRedis()]).finally(() => process.exit(130));
+  });
+}
+
 pinSelf(LOAD_CPU);
 // The servers run the built packages, as `latchkey serve` does: build them first (incremental).
 progress('building the packages (tsc -b)');
 execFileSync('npx', ['tsc', '-b'], { stdio: 'inherit' });
+const REDIS_VERSION = execFileSync('redis-server', ['--version']).toString().split(' ')[2] ?? 'redis';
+const PG_VERSION = await postgresVersion();
 const peerVersion = (await import('oidc-provider/package.json', { with: { type: 'json' } })).default.version;
 console.log(
   [
     `## Latchkey vs oidc-provider ${peerVersion} — ${new Date().toISOString().slice(0, 10)}`,
     '',
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${process.platform}.`,
-    `Latchkey on its embedded SQLite store (WAL, durable), default log level unless LATCHKEY_LOG_LEVEL is set; oidc-provider with its in-memory adapter.`,
+    `Latchkey on its embedded SQLite store (WAL, durable) and, in stateful scenarios, on PostgreSQL (${PG_VERSION}); default log level unless LATCHKEY_LOG_LEVEL is set. oidc-provider with its in-memory adapter and, in stateful scenarios, its example's Redis adapter on a redis-server (${REDIS_VERSION}) the suite starts, append-only with fsync every second, pinned with the servers.`,
     CAN_PIN
       ? 'Server pinned to CPU 0, load generator (autocannon, separate process) to CPU 1 with taskset.'
       : 'Not pinned (taskset or a second CPU unavailable).',
     `${SETTINGS.connections} keep-alive connections, ${SETTINGS.seconds} s per run, ${RUNS} runs after a warm-up; medians.`,
   ].join('\n'),
 );
-for (const scenario of selected) {
-  progress(`scenario ${scenario.name}`);
-  const table = scenario.kind === 'load' ? await runScenario(scenario) : await runScript(scenario);
-  console.log(`\n${table}`);
+try {
+  for (const scenario of selected) {
+    progress(`scenario ${scenario.name}`);
+    const table =
+      scenario.kind === 'load'
+        ? await runScenario(scenario)
+        : scenario.kind === 'cluster'
+          ? await runCluster(scenario)
+          : scenario.kind === 'scale'
+            ? await runScale(scenario)
+            : await runScript(scenario);
+    console.log(`\n${table}`);
+  }
+} finally {
+  await stopRedis();
 }

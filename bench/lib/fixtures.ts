@@ -50,6 +50,8 @@ export async function serverSetup(): Promise<ServerSetup> {
 export interface ServerReady {
   readonly type: 'ready';
   readonly url: string;
+  /** The server's own address when `url` is a proxy in front of it (a cluster instance). */
+  readonly direct?: string;
   /** The code-flow client: authorization_code + refresh_token, openid profile email offline_access. */
   readonly web: ClientCredentials;
   /** client_credentials clients by the access token algorithm they get. */

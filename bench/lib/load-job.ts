@@ -42,4 +42,9 @@ export interface LoadResult {
   readonly errors: number;
   readonly total: number;
   readonly seconds: number;
+  /**
+   * CPU time (user + system) the server spent per successful operation during the run, in
+   * microseconds, read from /proc by the suite. On a shared machine it moves far less than the rate.
+   */
+  readonly cpuMicrosPerOp?: number;
 }

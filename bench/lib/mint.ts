@@ -3,7 +3,7 @@
  * Nothing is written behind a server's back, so every request of the timed window is valid.
  */
 import { HttpBrowser } from '../../test/helpers/http-browser.js';
-import { CHEAP_USER } from './fixtures.js';
+import { basicAuth, CHEAP_USER } from './fixtures.js';
 import type { RunningServer } from './server-process.js';
 import {
   authorize,
@@ -16,6 +16,12 @@ import {
 
 export const FLOW_SCOPE = 'openid profile email';
 export const OFFLINE_SCOPE = 'openid profile email offline_access';
+
+/**
+ * Sign-ins in flight at once: Latchkey counts a login attempt against the account until it settles
+ * (checklist L1) and refuses past 5 in flight (ACCOUNT_POLICY), so more at once would be answered 429.
+ */
+const SIGN_INS_AT_ONCE = 4;
 
 export function endpointsOf(server: RunningServer): Endpoints {
   return { authorization: server.discovery.authorization_endpoint, token: server.discovery.token_endpoint };
@@ -45,7 +51,7 @@ export async function mintTokens(
   scope = OFFLINE_SCOPE,
 ): Promise<TokenResponse[]> {
   const endpoints = endpointsOf(server);
-  return inParallel(count, 8, async () => {
+  return inParallel(count, SIGN_INS_AT_ONCE, async () => {
     const pkce = newPkce();
     const browser = new HttpBrowser(server.ready.url);
     const code = await authorize(browser, endpoints, {
@@ -66,10 +72,11 @@ export async function mintTokens(
 export async function mintCodeExchanges(
   server: RunningServer,
   count: number,
+  { scope = FLOW_SCOPE, prompt }: { scope?: string; prompt?: 'consent' } = {},
   browsers = 16,
 ): Promise<string[]> {
   const endpoints = endpointsOf(server);
-  const signedIn = await inParallel(browsers, browsers, async () => {
+  const signedIn = await inParallel(browsers, SIGN_INS_AT_ONCE, async () => {
     const browser = new HttpBrowser(server.ready.url);
     const pkce = newPkce();
     await authorize(browser, endpoints, {
@@ -81,14 +88,43 @@ export async function mintCodeExchanges(
     });
     return { browser, pkce };
   });
-  return inParallel(count, browsers, async (i) => {
-    const { browser, pkce } = signedIn[i % browsers]!;
-    const code = await authorize(browser, endpoints, {
-      client: server.ready.web,
-      account: CHEAP_USER,
-      scope: FLOW_SCOPE,
-      pkce,
+  // One request at a time per browser: a consent interaction lives in the browser's cookie, and two
+  // at once in one browser would overwrite each other's.
+  const bodies: string[] = new Array(count);
+  await inParallel(browsers, browsers, async (b) => {
+    const { browser, pkce } = signedIn[b]!;
+    for (let i = b; i < count; i += browsers) {
+      const code = await authorize(browser, endpoints, {
+        client: server.ready.web,
+        account: CHEAP_USER,
+        scope,
+        pkce,
+        ...(prompt ? { prompt } : {}),
+      });
+      bodies[i] = codeExchangeBody(code, pkce);
+    }
+  });
+  return bodies;
+}
+
+/**
+ * `count` refresh tokens without `count` logins (the login limiter would refuse that many from one
+ * address): signed-in browsers consent again (prompt=consent, which both systems require to issue a
+ * refresh token for offline_access) and each code is exchanged.
+ */
+export async function mintRefreshTokens(server: RunningServer, count: number): Promise<string[]> {
+  const bodies = await mintCodeExchanges(server, count, { scope: OFFLINE_SCOPE, prompt: 'consent' });
+  return inParallel(bodies.length, 8, async (i) => {
+    const response = await fetch(server.discovery.token_endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basicAuth(server.ready.web),
+      },
+      body: bodies[i]!,
     });
-    return codeExchangeBody(code, pkce);
+    if (response.status !== 200)
+      throw new Error(`code exchange: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as TokenResponse).refresh_token!;
   });
 }

@@ -1,13 +1,15 @@
 // The peer under test: node-oidc-provider (npm `oidc-provider`, the certified Node.js provider) with
-// its recommended production settings and its built-in in-memory adapter (no persistence): cookie
+// its recommended production settings and its built-in in-memory adapter (no persistence), or, with
+// PEER_REDIS_URL set, the Redis adapter of its own example (bench/peer/redis-adapter.mjs): cookie
 // signing keys set, PKCE (its default), the clients the suite sends. Features turned on only where a
-// scenario needs them: client_credentials, introspection, resource indicators (its way to issue JWT
+// scenario needs them: client_credentials, introspection, revocation, resource indicators (its way to issue JWT
 // access tokens, RFC 9068), refresh-token rotation on every use (as Latchkey does), and devInteractions
 // (its built-in login and consent pages; they accept any password, so its flows never hash one).
 import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 import { freePort, receiveSetup, serve } from '../lib/server-entry.mjs';
+import { redisAdapter } from './redis-adapter.mjs';
 
 /** PEM first, then re-import: exporting a JWK from a fresh RSA KeyObject can deadlock on Node 20. */
 function privateJwk(type, alg) {
@@ -29,9 +31,11 @@ const web = { clientId: 'web', secret: secret() };
 const serviceEs = { clientId: 'service-es256', secret: secret() };
 const serviceRs = { clientId: 'service-rs256', secret: secret() };
 
+const redis = process.env.PEER_REDIS_URL ? redisAdapter(process.env.PEER_REDIS_URL) : undefined;
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const provider = new Provider(url, {
+  ...(redis ? { adapter: redis.Adapter } : {}),
   clients: [
     {
       client_id: web.clientId,
@@ -63,6 +67,7 @@ const provider = new Provider(url, {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
+    revocation: { enabled: true },
     resourceIndicators: {
       enabled: true,
       // Only the service clients get a default API audience; the web client's tokens stay for UserInfo.
@@ -83,7 +88,7 @@ const provider = new Provider(url, {
 const server = createServer(provider.callback());
 server.keepAliveTimeout = 65_000;
 await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-serve(
-  { type: 'ready', url, web, service: { ES256: serviceEs, RS256: serviceRs } },
-  () => new Promise((resolve) => server.close(resolve)),
-);
+serve({ type: 'ready', url, web, service: { ES256: serviceEs, RS256: serviceRs } }, async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await redis?.close();
+});

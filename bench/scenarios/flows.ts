@@ -26,6 +26,7 @@ function flowCase(label: string, account: { username: string; password: string }
 
 export const flows: Scenario = {
   kind: 'load',
+  stateful: true,
   name: 'flows',
   title: 'Complete sign-in flows (authorize → login POST → consent POST → token), one client loop',
   unit: 'flows/s',

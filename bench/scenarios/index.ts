@@ -1,11 +1,13 @@
 /** Every scenario of `npm run bench`, in the order they run. `npm run bench -- NAME` runs one. */
 import { clientCredentialsEs256, clientCredentialsRs256 } from './client-credentials.js';
+import { cluster } from './cluster.js';
 import { discovery, jwks } from './endpoints.js';
 import { flows } from './flows.js';
-import type { Scenario, ScriptScenario } from './scenario.js';
-import { codeExchange, introspection, refresh, userinfo } from './stateful.js';
+import { scale } from './scale.js';
+import type { ClusterScenario, ScaleScenario, Scenario, ScriptScenario } from './scenario.js';
+import { codeExchange, introspection, refresh, revocation, userinfo } from './stateful.js';
 
-export const SCENARIOS: readonly (Scenario | ScriptScenario)[] = [
+export const SCENARIOS: readonly (Scenario | ClusterScenario | ScaleScenario | ScriptScenario)[] = [
   discovery,
   jwks,
   clientCredentialsEs256,
@@ -14,7 +16,10 @@ export const SCENARIOS: readonly (Scenario | ScriptScenario)[] = [
   refresh,
   userinfo,
   introspection,
+  revocation,
   flows,
+  cluster,
+  scale,
   {
     kind: 'script',
     name: 'verify',

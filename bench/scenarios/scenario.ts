@@ -22,6 +22,13 @@ export interface Scenario {
   /** Environment of the Latchkey server (LATCHKEY_*), on top of the suite's. */
   readonly latchkeyEnv?: Record<string, string>;
   readonly cases: readonly Case[];
+  /**
+   * Reads or writes state: also run Latchkey on PostgreSQL and the peer on its durable Redis adapter,
+   * beside Latchkey on SQLite and the peer in memory.
+   */
+  readonly stateful?: boolean;
+  /** Lines printed under the table. */
+  readonly notes?: readonly string[];
   /** Also read RSS idle (before any load) and the peak resident set after the runs. */
   readonly measuresMemory?: boolean;
   /**
@@ -39,4 +46,26 @@ export interface ScriptScenario {
   readonly script: string;
   /** The file that must exist for the scenario to run. */
   readonly file: string;
+}
+
+/**
+ * Latchkey on PostgreSQL as one instance and as `instances` instances sharing one store, each behind
+ * the same round-robin proxy (bench/lib/round-robin-proxy.mjs): whether anything serialises across
+ * instances.
+ */
+export interface ClusterScenario {
+  readonly kind: 'cluster';
+  readonly name: string;
+  readonly title: string;
+  readonly instances: number;
+  readonly latchkeyEnv?: Record<string, string>;
+  readonly cases: readonly Case[];
+}
+
+/** Latchkey on an empty store and on a seeded one (bench/seed.ts), on SQLite and on PostgreSQL. */
+export interface ScaleScenario {
+  readonly kind: 'scale';
+  readonly name: string;
+  readonly title: string;
+  readonly cases: readonly Case[];
 }

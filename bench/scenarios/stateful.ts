@@ -3,7 +3,7 @@
  * through the real endpoints before the timed window (bench/lib/mint.ts).
  */
 import { basicAuth } from '../lib/fixtures.js';
-import { mintCodeExchanges, mintTokens } from '../lib/mint.js';
+import { mintCodeExchanges, mintRefreshTokens, mintTokens } from '../lib/mint.js';
 import type { Scenario } from './scenario.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -17,6 +17,7 @@ const PEER_CODES = 900;
 
 export const codeExchange: Scenario = {
   kind: 'load',
+  stateful: true,
   name: 'code-exchange',
   title: 'Authorization code exchange (PKCE, ID token + access token; each code used once)',
   unit: 'req/s',
@@ -38,10 +39,14 @@ export const codeExchange: Scenario = {
 
 export const refresh: Scenario = {
   kind: 'load',
+  stateful: true,
   name: 'refresh',
   title:
     'Refresh token grant with rotation (each connection uses the refresh token the last answer returned)',
   unit: 'req/s',
+  notes: [
+    'Per refresh, Latchkey signs two JWTs (an ES256 access token and an RS256 ID token); oidc-provider signs one (the RS256 ID token; its access token is opaque).',
+  ],
   cases: [
     {
       label: 'refresh_token (rotating)',
@@ -63,6 +68,7 @@ export const refresh: Scenario = {
 
 export const userinfo: Scenario = {
   kind: 'load',
+  stateful: true,
   name: 'userinfo',
   title: 'UserInfo (GET with a Bearer access token from the code flow)',
   unit: 'req/s',
@@ -86,6 +92,7 @@ export const userinfo: Scenario = {
 
 export const introspection: Scenario = {
   kind: 'load',
+  stateful: true,
   name: 'introspection',
   title: "Introspection (RFC 7662) of the code flow's access token, client_secret_basic",
   unit: 'req/s',
@@ -104,6 +111,36 @@ export const introspection: Scenario = {
           seconds,
         };
       },
+    },
+  ],
+};
+
+/** Refresh tokens minted per revocation run, each revoked once; the run ends when they are spent. */
+const REVOCATIONS = Number(process.env['BENCH_REVOCATIONS'] ?? 400);
+
+export const revocation: Scenario = {
+  kind: 'load',
+  stateful: true,
+  name: 'revocation',
+  title: 'Revocation (RFC 7009) of refresh tokens, each revoked once, client_secret_basic',
+  unit: 'req/s',
+  notes: [
+    `Each run revokes ${REVOCATIONS} fresh refresh tokens (BENCH_REVOCATIONS) and ends when they are spent, often within a second: compare the latencies; the rate is bounded by the supply.`,
+  ],
+  cases: [
+    {
+      label: 'revoke refresh token',
+      prepare: async (server, { seconds, connections }) => ({
+        kind: 'http',
+        url: server.discovery.revocation_endpoint,
+        method: 'POST',
+        headers: { 'content-type': FORM, authorization: basicAuth(server.ready.web) },
+        bodies: (await mintRefreshTokens(server, REVOCATIONS)).map(
+          (token) => `token=${encodeURIComponent(token)}&token_type_hint=refresh_token`,
+        ),
+        connections,
+        seconds,
+      }),
     },
   ],
 };

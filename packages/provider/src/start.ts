@@ -158,6 +158,7 @@ export async function startProvider(
       instanceId: options.instanceId ?? randomUUID(),
       logger,
       unusedClientLifetime: config.registration.unusedClientLifetime,
+      auditRetention: config.audit.retention,
     });
     housekeeping.start();
     const manager = keyManager;

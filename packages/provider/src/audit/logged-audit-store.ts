@@ -19,5 +19,6 @@ export function withAuditLog(store: AuditStore, logger: Logger, observer?: Audit
       await store.append(event);
     },
     list: (options) => store.list(options),
+    deleteBefore: (before, limit) => store.deleteBefore(before, limit),
   };
 }

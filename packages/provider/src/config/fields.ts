@@ -270,6 +270,9 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: [],
     parse: parseWorkloadTrustRules,
   },
+  // 90 days: a quarter of security events to investigate, and a bounded table (5 million rows ≈ a
+  // busy deployment's quarter) instead of one that grows for ever.
+  { path: 'audit.retention', env: ['LATCHKEY_AUDIT_RETENTION'], default: '90d', parse: parseDurationValue },
   { path: 'shutdownTimeout', env: ['LATCHKEY_SHUTDOWN_TIMEOUT'], default: '10s', parse: parseDurationValue },
   // No defaults under email.*: the section exists only when an operator configures delivery.
   { path: 'email.from', env: ['LATCHKEY_EMAIL_FROM'], parse: parseMailbox },

@@ -22,6 +22,11 @@ export interface KeysConfig {
 }
 
 /** The provider's whole configuration: one typed object, validated when loaded (DESIGN rule 10). */
+export interface AuditConfig {
+  /** Audit events older than this (seconds) are deleted by housekeeping, in bounded batches. */
+  readonly retention: number;
+}
+
 export interface LoggingConfig {
   readonly level: LogLevel;
   /**
@@ -73,6 +78,8 @@ export interface ProviderConfig {
   readonly outbound: OutboundConfig;
   /** Dynamic client registration (RFC 7591, RFC 7592). */
   readonly registration: RegistrationConfig;
+  /** The audit log's housekeeping. */
+  readonly audit: AuditConfig;
   /** Seconds in-flight requests get to finish after SIGTERM before their connections are cut. */
   readonly shutdownTimeout: number;
   /** Email delivery (verification and password-reset links); undefined: no email is sent. */
@@ -247,6 +254,7 @@ export type ProviderConfigOverrides = Partial<
     | 'metrics'
     | 'passwords'
     | 'registration'
+    | 'audit'
     | 'selfRegistration'
     | 'http'
     | 'outbound'
@@ -264,6 +272,7 @@ export type ProviderConfigOverrides = Partial<
   readonly adminApi?: Partial<AdminApiConfig>;
   readonly passwords?: Partial<PasswordsConfig>;
   readonly registration?: Partial<RegistrationConfig>;
+  readonly audit?: Partial<AuditConfig>;
   readonly selfRegistration?: Partial<SelfRegistrationConfig>;
   readonly http?: Partial<HttpConfig>;
   readonly outbound?: Partial<OutboundConfig>;

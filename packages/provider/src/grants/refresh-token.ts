@@ -116,13 +116,14 @@ async function refresh(
   const requestedScopes = params.list('scope');
   const at = now();
 
-  const token = checkRefreshTokenFound(await services.refreshTokens.find(presented));
+  const found = await services.refreshTokens.findWithGrant(presented);
+  const token = checkRefreshTokenFound(found?.token);
   checkRefreshTokenClient(token, client);
   checkRefreshTokenBinding(token, dpopJkt);
   if (token.rotatedAt !== null) await rejectReuse(token, client, services, at);
   checkRefreshTokenNotExpired(token, at);
   const scopes = checkRefreshScope(requestedScopes, token.scopes);
-  const grant = checkGrantLive(await stores.grants.get(token.grantId));
+  const grant = checkGrantLive(found?.grant);
   if (grant.userId === null) throw new InvalidGrant(DEAD_TOKEN, 'grant without a user');
   const resources = checkGrantedResources(params.all('resource'), grant.resources);
   const user = checkUserActive(await stores.users.getById(grant.userId));

@@ -14,6 +14,7 @@ type ExpiringStores = Pick<
   | 'requestRates'
   | 'clientRegistrations'
   | 'initialAccessTokens'
+  | 'audit'
 > &
   Partial<Pick<ProviderStores, 'pushedRequests'>>;
 
@@ -29,6 +30,8 @@ export interface HousekeepingDeps {
    * deleted (config `registration.unusedClientLifetime`). Default 30 days.
    */
   readonly unusedClientLifetime?: number;
+  /** Audit events older than this (seconds) are deleted (config `audit.retention`). Default 90 days. */
+  readonly auditRetention?: number;
 }
 
 export interface Housekeeping {
@@ -41,6 +44,7 @@ export interface Housekeeping {
 const LEASE = 'housekeeping';
 const DEFAULT_INTERVAL = 600;
 const DEFAULT_UNUSED_CLIENT_LIFETIME = 30 * 86_400;
+const DEFAULT_AUDIT_RETENTION = 90 * 86_400;
 /**
  * Throttle rows idle this long are deleted: every backoff policy forgets failures sooner (an hour;
  * checked by a test), so a deleted row never held a wait.
@@ -57,7 +61,7 @@ export const MAX_BATCHES_PER_PASS = 100;
 /**
  * Deletes expired single-use rows (codes, refresh-token families past their absolute end, device codes,
  * replay-cache entries, idle throttle counts, recovered request rates, expired initial access tokens,
- * dynamically registered clients left unused), in bounded batches, so the tables do not grow without
+ * dynamically registered clients left unused, audit events past their retention), in bounded batches, so the tables do not grow without
  * bound. In a cluster
  * one instance does it at a time, under a lease row (portable SQL, no advisory locks). Nothing here decides validity: every
  * reader checks expiry itself, so a late pass never lets anything expired through.
@@ -80,6 +84,8 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
       (limit) => deps.stores.throttles.deleteIdleSince(now - THROTTLE_IDLE_LIMIT, limit),
       (limit) => deps.stores.requestRates.deleteIdleSince(now * 1000, limit),
       (limit) => deps.stores.emailLinks.deleteExpired(now, limit),
+      (limit) =>
+        deps.stores.audit.deleteBefore(now - (deps.auditRetention ?? DEFAULT_AUDIT_RETENTION), limit),
       () => deps.stores.initialAccessTokens.deleteExpired(now),
       () =>
         deps.stores.clientRegistrations.deleteUnusedSince(

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from '@latchkey/store';
+import { deleteBatchBefore } from './lib/batches.js';
 import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import type { AuditEventsTable, ProviderSchema } from './schema.js';
 import type { AuditEvent, AuditStore } from './types.js';
@@ -20,6 +21,10 @@ export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
           details: toJsonColumn(event.details ?? {}),
         })
         .execute();
+    },
+    deleteBefore(before, limit) {
+      // audit_events_at (migration 0002) finds the oldest rows; one bounded statement per call.
+      return deleteBatchBefore(db, 'audit_events', 'id', 'at', before, limit);
     },
     async list({ limit, type, typePrefix, userId, clientId, since, until, before }) {
       checkLimit(limit);

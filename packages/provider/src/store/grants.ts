@@ -28,7 +28,7 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
     },
     async get(id) {
       const row = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
-      return row === undefined ? undefined : fromRow(row);
+      return row === undefined ? undefined : grantFromRow(row);
     },
     async revoke(id, at) {
       return (await revokeLive(at, 'id', id)) > 0;
@@ -61,7 +61,7 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
         .orderBy('created_at')
         .orderBy('id')
         .execute();
-      return rows.map(fromRow);
+      return rows.map(grantFromRow);
     },
   };
 }
@@ -79,7 +79,7 @@ function toRow(grant: GrantRecord): GrantsTable {
   };
 }
 
-function fromRow(row: Selectable<GrantsTable>): GrantRecord {
+export function grantFromRow(row: Selectable<GrantsTable>): GrantRecord {
   return {
     id: row.id,
     clientId: row.client_id,

@@ -382,6 +382,8 @@ export interface AuditStore {
     until?: number;
     before?: { readonly at: number; readonly id: number };
   }): Promise<(AuditEvent & { readonly id: number })[]>;
+  /** Deletes at most `limit` events older than `before` (seconds); how many it deleted. */
+  deleteBefore(before: number, limit: number): Promise<number>;
 }
 
 /** Everything the provider persists, as one object handed to constructors. */
@@ -482,6 +484,13 @@ export interface RefreshTokenStore {
    */
   rotate(tokenHash: string, at: number, successor?: RefreshTokenRecord): Promise<RotateRefreshTokenResult>;
   get(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * The token and its grant (the family) in one query: the refresh grant needs both on every request.
+   * `grant` is undefined when no grant has the token's grant id.
+   */
+  getWithGrant(
+    tokenHash: string,
+  ): Promise<{ token: RefreshTokenRecord; grant: GrantRecord | undefined } | undefined>;
   /** Deletes tokens whose family ended (absoluteExpiresAt) before `before`: rotated ones stay until then (R1). */
   /** Deletes at most `limit` expired rows (every one when undefined); returns how many. */
   deleteExpired(before: number, limit?: number): Promise<number>;

@@ -1,5 +1,5 @@
 import { secureRandomBytes } from '../lib/random.js';
-import type { RefreshTokenRecord, RefreshTokenStore } from '../store/types.js';
+import type { GrantRecord, RefreshTokenRecord, RefreshTokenStore } from '../store/types.js';
 import { hashOpaqueToken } from './opaque-hash.js';
 
 /** 256 random bits (issue 5; RFC 9700 §4.14: refresh tokens must not be guessable). */
@@ -32,6 +32,10 @@ export interface RefreshTokens {
   issue(family: RefreshTokenFamily, at: number): Promise<string>;
   /** The stored record of a presented token (looked up by its SHA-256), whatever its state. */
   find(presented: string): Promise<RefreshTokenRecord | undefined>;
+  /** `find` with the token's grant, in one store query (the refresh grant reads both). */
+  findWithGrant(
+    presented: string,
+  ): Promise<{ token: RefreshTokenRecord; grant: GrantRecord | undefined } | undefined>;
   /**
    * Exchanges `current` for a successor in the same family, atomically (DESIGN rule 7): of two
    * concurrent rotations of one token exactly one gets 'rotated'. The successor keeps the scopes
@@ -100,6 +104,7 @@ export function createRefreshTokens(deps: RefreshTokensDeps): RefreshTokens {
       return value;
     },
     find: (presented) => deps.store.get(hashOpaqueToken(presented)),
+    findWithGrant: (presented) => deps.store.getWithGrant(hashOpaqueToken(presented)),
     async rotate(current, at) {
       const successor = mint(current, at, current.absoluteExpiresAt);
       const result = await deps.store.rotate(current.tokenHash, at, successor.record);

@@ -54,7 +54,11 @@ describe('audit events', () => {
   test('every event also goes to the structured log, written before the store is asked', async () => {
     const lines: Record<string, unknown>[] = [];
     const logger: Logger = { info: (o) => lines.push(o), warn: () => {}, error: () => {} };
-    const failing = { append: async () => Promise.reject(new Error('database down')), list: async () => [] };
+    const failing = {
+      append: async () => Promise.reject(new Error('database down')),
+      list: async () => [],
+      deleteBefore: async () => 0,
+    };
     const audit = withAuditLog(failing, logger);
     const event: AuditEvent = { type: 'token.revoked', at: 1, clientId: 'web' };
     await assert.rejects(audit.append(event), /database down/);

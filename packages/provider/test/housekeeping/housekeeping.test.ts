@@ -142,3 +142,34 @@ test('L3: idle throttle counts, recovered request rates and expired device codes
   assert.notEqual(await stores.deviceCodes.getPendingByUserCode('BCDFGHJL', t), undefined);
   await housekeeping.stop();
 });
+
+test('audit events past the retention are pruned in batches of BATCH_SIZE; newer ones are kept', async () => {
+  const stores = await sqliteStores();
+  const clock = frozenClock();
+  const t = clock.now();
+  const retention = 90 * 86_400;
+  const expired = BATCH_SIZE + 5;
+  for (let i = 0; i < expired; i++) await stores.audit.append({ type: 'old', at: t - retention - 1 - i });
+  await stores.audit.append({ type: 'kept', at: t - retention + 1 });
+  const limits: number[] = [];
+  const audit = {
+    ...stores.audit,
+    deleteBefore(before: number, limit: number) {
+      limits.push(limit);
+      return stores.audit.deleteBefore(before, limit);
+    },
+  };
+  const housekeeping = createHousekeeping({
+    stores: { ...stores, audit },
+    now: clock.now,
+    instanceId: 'a',
+    auditRetention: retention,
+  });
+  assert.deepEqual(await housekeeping.runOnce(), { ran: true, deleted: expired });
+  assert.deepEqual(limits, [BATCH_SIZE, BATCH_SIZE], 'two bounded statements');
+  assert.deepEqual(
+    (await stores.audit.list({ limit: 10 })).map((e) => e.type),
+    ['kept'],
+  );
+  await housekeeping.stop();
+});

@@ -87,4 +87,16 @@ describeEachDialect('audit store', (ctx) => {
       await assert.rejects(audit.list({ limit }), TypeError);
     });
   }
+
+  test('deleteBefore deletes at most limit events older than the cut-off and keeps the rest', async (t) => {
+    const { audit } = await openMigratedStores(ctx, t);
+    for (let i = 0; i < 5; i++) await audit.append({ type: `old-${i}`, at: NOW - 100 + i });
+    await audit.append({ type: 'at-cut-off', at: NOW });
+    await audit.append({ type: 'new', at: NOW + 1 });
+    assert.equal(await audit.deleteBefore(NOW, 3), 3);
+    assert.equal((await audit.list({ limit: 10 })).length, 4);
+    assert.equal(await audit.deleteBefore(NOW, 3), 2);
+    assert.equal(await audit.deleteBefore(NOW, 3), 0);
+    assert.deepEqual(types(await audit.list({ limit: 10 })), ['new', 'at-cut-off']);
+  });
 });

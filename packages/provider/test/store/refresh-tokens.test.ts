@@ -4,7 +4,15 @@ import { sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
 import type { RefreshTokenRecord } from '../../src/store/types.js';
 import { StoreConflictError } from '../../src/store/types.js';
-import { contended, lockRows, NOW, openMigratedStores, refreshToken, twoInstances } from './fixtures.js';
+import {
+  contended,
+  grant,
+  lockRows,
+  NOW,
+  openMigratedStores,
+  refreshToken,
+  twoInstances,
+} from './fixtures.js';
 
 const TOKEN = refreshToken();
 const successorOf = (tokenHash: string, overrides: Partial<RefreshTokenRecord> = {}) =>
@@ -19,6 +27,18 @@ describeEachDialect('refresh token store', (ctx) => {
     assert.deepEqual(await refreshTokens.get(TOKEN.tokenHash), TOKEN);
     assert.deepEqual(await refreshTokens.get('h-client'), ofClient);
     assert.equal(await refreshTokens.get('unknown-hash'), undefined);
+  });
+
+  test('getWithGrant returns the token with its grant in one read, no grant when it is gone, nothing for an unknown hash', async (t) => {
+    const { refreshTokens, grants } = await openMigratedStores(ctx, t);
+    const family = grant({ revokedAt: NOW + 5, resources: ['https://api.example.com'] });
+    await grants.create(family);
+    await refreshTokens.create(TOKEN);
+    const orphan = refreshToken({ tokenHash: 'h-orphan', grantId: 'g-gone' });
+    await refreshTokens.create(orphan);
+    assert.deepEqual(await refreshTokens.getWithGrant(TOKEN.tokenHash), { token: TOKEN, grant: family });
+    assert.deepEqual(await refreshTokens.getWithGrant('h-orphan'), { token: orphan, grant: undefined });
+    assert.equal(await refreshTokens.getWithGrant('unknown-hash'), undefined);
   });
 
   test('keeps the DPoP key a token is bound to, and a successor bound to the same key', async (t) => {

@@ -191,7 +191,7 @@ async function validatedClient(
       update: async () => false,
     },
     // The endpoint audits the registration itself, once it is stored (client.registered).
-    audit: { append: async () => {}, list: async () => [] },
+    audit: { append: async () => {}, list: async () => [], deleteBefore: async () => 0 },
   };
   try {
     const { secret } = await createClient(capture, input, {
