@@ -30,6 +30,7 @@ import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
 import { ENDPOINT_PATHS, issuerBasePath } from './endpoints/paths.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
+import { registerSecondFactor } from './endpoints/second-factor/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
 import { NotFound } from './errors/index.js';
@@ -80,6 +81,7 @@ export interface ProviderAppDeps {
     | 'emailLinks'
     | 'requestRates'
     | 'groups'
+    | 'factors'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -304,6 +306,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   });
   registerAuthorization(app, signIn);
   registerLogin(app, signIn);
+  registerSecondFactor(app, signIn);
   registerConsent(app, signIn);
   registerDevicePage(app, { signIn, deviceCodes: stores.deviceCodes });
   const io = defaultDeliveryIo(deps.fetch);

@@ -6,8 +6,9 @@ import {
 } from '../endpoints/authorize/check-id-token-hint.js';
 import { ACCOUNT_PATHS, ENDPOINT_PATHS, issuerBasePath } from '../endpoints/paths.js';
 import type { KeyManager } from '../keys/key-manager.js';
+import { createFactorSecretSealer, type FactorSecretSealer } from '../keys/sealing.js';
 import type { Clock } from '../lib/clock.js';
-import type { LoginFactor } from '../login/factors/index.js';
+import { createSecondFactors, type LoginFactor, type SecondFactor } from '../login/factors/index.js';
 import {
   ACCOUNT_POLICY,
   createStoreRateLimiter,
@@ -38,6 +39,7 @@ export type SignInStores = Pick<
   | 'throttles'
   | 'emailLinks'
   | 'groups'
+  | 'factors'
 >;
 
 /**
@@ -48,7 +50,15 @@ export interface SignInContext {
   readonly issuer: string;
   readonly issuerOrigin: string;
   readonly basePath: string;
-  readonly paths: { readonly authorization: string; readonly login: string; readonly consent: string };
+  readonly paths: {
+    readonly authorization: string;
+    readonly login: string;
+    readonly consent: string;
+    /** The second-factor page of a sign-in (login/second-factor). */
+    readonly secondFactor: string;
+    /** The account page, where factors are enrolled. */
+    readonly account: string;
+  };
   readonly stores: SignInStores;
   readonly clock: Clock;
   readonly random: (n: number) => Buffer;
@@ -63,6 +73,14 @@ export interface SignInContext {
   readonly usernameDigest: UsernameDigest;
   /** Default: the password factor. */
   readonly factor?: LoginFactor;
+  /** The factors asked for after the password (login/factors/index.ts). */
+  readonly secondFactors: readonly SecondFactor[];
+  /** Second-factor attempts per user (F1, L1). */
+  readonly secondFactorLimit: RateLimiter;
+  /** Seals factor secrets (TOTP seeds) under LATCHKEY_SECRET (F3). */
+  readonly factorSealer: FactorSecretSealer;
+  /** config.mfa.default: for clients that do not set `mfa`. */
+  readonly mfaDefault: 'optional' | 'required';
   /** The links under every sign-in form: password reset (with email) and registration (when on). */
   readonly accountLinks: AccountLinks;
 }
@@ -77,6 +95,8 @@ export interface SignInContextDeps {
   readonly secret: Uint8Array;
   /** Default: counted in the database, shared by every instance (see login/rate-limiter.ts). */
   readonly limits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
+  /** Default: counted in the database per user, ACCOUNT_POLICY. */
+  readonly secondFactorLimit?: RateLimiter;
   /** Default: the password factor (login/factors). */
   readonly factor?: LoginFactor;
   /** Default: built from config.ui (the app passes the one every page shares). */
@@ -95,6 +115,8 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       authorization: basePath + ENDPOINT_PATHS.authorization,
       login: basePath + ENDPOINT_PATHS.login,
       consent: basePath + ENDPOINT_PATHS.consent,
+      secondFactor: basePath + ENDPOINT_PATHS.secondFactor,
+      account: basePath + ACCOUNT_PATHS.page,
     },
     stores: deps.stores,
     clock: deps.clock,
@@ -125,7 +147,20 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       ip: createStoreRateLimiter(deps.stores.throttles, IP_POLICY, 'sign-in-ip'),
     },
     usernameDigest: createUsernameDigest(deps.secret),
+    ...secondFactorParts(deps),
+    mfaDefault: config.mfa.default,
     ...(deps.factor ? { factor: deps.factor } : {}),
+  };
+}
+
+function secondFactorParts(deps: SignInContextDeps) {
+  const factorSealer = createFactorSecretSealer(deps.secret, deps.random);
+  return {
+    factorSealer,
+    secondFactors: createSecondFactors({ factors: deps.stores.factors, sealer: factorSealer }),
+    secondFactorLimit:
+      deps.secondFactorLimit ??
+      createStoreRateLimiter(deps.stores.throttles, ACCOUNT_POLICY, 'second-factor-user'),
   };
 }
 

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import type { PendingSignIn } from './next-step.js';
 import type { AuthorizationRequest } from './request.js';
 
 /**
@@ -23,6 +24,8 @@ export interface Interaction {
   readonly sid?: string;
   /** Set with `sid` when consent is asked: the claims asked for by name that the page shows and the consent records. */
   readonly claims?: readonly string[];
+  /** Set while a second factor is asked: who is signing in and the methods used so far. */
+  readonly pending?: PendingSignIn;
 }
 
 /** Long enough to type a password and read a consent page; short enough that a leaked URL dies soon. */

@@ -71,6 +71,13 @@ export interface ProviderConfig {
   readonly registration: RegistrationConfig;
   /** Bounds on connections and request times (checklist L2). */
   readonly http: HttpConfig;
+  /** Second factors (issue 16). */
+  readonly mfa: MfaConfig;
+}
+
+export interface MfaConfig {
+  /** For clients that do not set their own `mfa`: `required` makes every sign-in need a second factor. */
+  readonly default: 'optional' | 'required';
 }
 
 export interface EmailConfig {
@@ -186,6 +193,7 @@ export type ProviderConfigOverrides = Partial<
     | 'passwords'
     | 'registration'
     | 'http'
+    | 'mfa'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -200,4 +208,5 @@ export type ProviderConfigOverrides = Partial<
   readonly passwords?: Partial<PasswordsConfig>;
   readonly registration?: Partial<RegistrationConfig>;
   readonly http?: Partial<HttpConfig>;
+  readonly mfa?: Partial<MfaConfig>;
 };

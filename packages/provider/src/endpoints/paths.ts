@@ -10,6 +10,7 @@ export const ENDPOINT_PATHS = {
   token: '/token',
   userinfo: '/userinfo',
   login: '/login',
+  secondFactor: '/login/second-factor',
   consent: '/consent',
   endSession: '/logout',
   introspection: '/introspect',
@@ -33,6 +34,9 @@ export const ACCOUNT_PATHS = {
   forgotPassword: '/account/forgot-password',
   resetPassword: '/account/reset-password',
   register: '/account/register',
+  signInSecondFactor: '/account/sign-in/second-factor',
+  totpBegin: '/account/factors/totp/begin',
+  totpConfirm: '/account/factors/totp/confirm',
 } as const;
 
 /** The issuer's path without a trailing slash: '' for https://example.com. */

@@ -1,5 +1,5 @@
 import type { JwkSet, JwsAlgorithm } from '@latchkey/oidc';
-import type { Kysely, Selectable } from '@latchkey/store';
+import type { Insertable, Kysely, Selectable } from '@latchkey/store';
 import {
   changedRows,
   fromFlag,
@@ -37,7 +37,7 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
       const { client_id, created_at, type, ...fields } = toRow(client);
       const result = await db
         .updateTable('clients')
-        .set(fields)
+        .set({ ...fields, mfa: client.mfa ?? null })
         .where('client_id', '=', client_id)
         .executeTakeFirst();
       return changedRows(result) > 0;
@@ -49,7 +49,7 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
   };
 }
 
-function toRow(client: ClientRecord): ClientsTable {
+function toRow(client: ClientRecord): Insertable<ClientsTable> {
   return {
     client_id: client.clientId,
     name: client.name,
@@ -68,6 +68,8 @@ function toRow(client: ClientRecord): ClientsTable {
     disabled: toFlag(client.disabled),
     previous_secret_hash: client.previousSecret?.hash ?? null,
     previous_secret_expires_at: client.previousSecret?.expiresAt ?? null,
+    // Written only when set: a client on the provider's default is stored as null (the column's default).
+    ...(client.mfa === undefined ? {} : { mfa: client.mfa }),
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };
@@ -94,6 +96,7 @@ function fromRow(row: Selectable<ClientsTable>): ClientRecord {
       row.previous_secret_hash === null || row.previous_secret_expires_at === null
         ? null
         : { hash: row.previous_secret_hash, expiresAt: row.previous_secret_expires_at },
+    ...(row.mfa === 'optional' || row.mfa === 'required' ? { mfa: row.mfa } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

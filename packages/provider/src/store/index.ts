@@ -5,6 +5,7 @@ import { createClientStore } from './clients.js';
 import { createConsentStore } from './consents.js';
 import { createDeviceCodeStore } from './device-codes.js';
 import { createEmailLinkStore } from './email-links.js';
+import { createFactorStore } from './factors.js';
 import { createGrantStore } from './grants.js';
 import { createGroupStore } from './groups.js';
 import { createLeaseStore } from './leases.js';
@@ -55,6 +56,7 @@ export async function openProviderStores(
     emailLinks: createEmailLinkStore(db),
     requestRates: createRequestRateStore(db),
     groups: createGroupStore(db),
+    factors: createFactorStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

@@ -31,6 +31,8 @@ export interface ClientsTable {
   /** The secret replaced by the last rotation, SHA-256 base64url, valid until the time below (0007). */
   previous_secret_hash: string | null;
   previous_secret_expires_at: number | null;
+  /** `optional` | `required`; null: the provider's default (0015). */
+  mfa: Generated<string | null>;
 }
 
 export interface UsersTable {
@@ -228,6 +230,25 @@ export interface EmailLinksTable {
   consumed_at: number | null;
 }
 
+/** One authenticator app (TOTP, RFC 6238) per user (0015). */
+export interface TotpFactorsTable {
+  user_id: string;
+  /** The base32 seed sealed under LATCHKEY_SECRET (keys/sealing.ts, purpose `totp-seed`). */
+  sealed_seed: string;
+  created_at: number;
+  confirmed_at: number | null;
+  /** The RFC 6238 time step of the last accepted code. */
+  last_step: number | null;
+}
+
+/** Single-use recovery codes, as SHA-256 (0015). */
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  created_at: number;
+  used_at: number | null;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
@@ -246,6 +267,8 @@ export interface ProviderSchema {
   request_rates: RequestRatesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */

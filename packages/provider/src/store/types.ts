@@ -38,9 +38,17 @@ export interface ClientRecord {
    * so apps can be redeployed with the new one). Null when there is none.
    */
   readonly previousSecret: { readonly hash: string; readonly expiresAt: number } | null;
+  /**
+   * Whether a second factor is required to sign in to this client; absent: the provider's default
+   * (config `mfa.default`).
+   */
+  readonly mfa?: MfaPolicy;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
+
+/** Per client, and the provider's default: whether signing in needs a second factor. */
+export type MfaPolicy = 'optional' | 'required';
 
 export interface ClientStore {
   /** Throws StoreConflictError when the client id is taken. */
@@ -377,6 +385,7 @@ export interface ProviderStores {
   readonly emailLinks: EmailLinkStore;
   readonly requestRates: RequestRateStore;
   readonly groups: GroupStore;
+  readonly factors: FactorStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -588,4 +597,53 @@ export interface EmailLinkStore {
   consumeAllForUser(userId: string, purpose: EmailLinkPurpose, at: number): Promise<number>;
   /** Housekeeping: deletes at most `limit` links that expired before `before`; how many. */
   deleteExpired(before: number, limit: number): Promise<number>;
+}
+
+// --- Second factors (issue 16) ---
+
+/** A user's authenticator app (RFC 6238). */
+export interface TotpFactorRecord {
+  readonly userId: string;
+  /** The base32 seed, sealed (never stored in clear: F3). */
+  readonly sealedSeed: string;
+  readonly createdAt: number;
+  /** Null while the enrolment waits for its first code. */
+  readonly confirmedAt: number | null;
+  /** The time step of the last accepted code (F1). */
+  readonly lastStep: number | null;
+}
+
+export interface RecoveryCodeSummary {
+  readonly remaining: number;
+  readonly used: number;
+  /** When the last one was used, if any: the account page tells the user. */
+  readonly lastUsedAt: number | null;
+}
+
+/** The second factors of users: TOTP and recovery codes (one aggregate: they are enrolled together). */
+export interface FactorStore {
+  getTotp(userId: string): Promise<TotpFactorRecord | undefined>;
+  /** Starts (or restarts) an enrolment: an unconfirmed seed replaces an unconfirmed one; never a confirmed one. Whether it was stored. */
+  beginTotp(userId: string, sealedSeed: string, at: number): Promise<boolean>;
+  /**
+   * Confirms the pending enrolment with the step of its first code, and stores the recovery codes'
+   * hashes in place of any earlier ones, in one transaction. Whether this call confirmed it (one of two
+   * racing confirmations wins).
+   */
+  confirmTotp(
+    userId: string,
+    step: number,
+    recoveryCodeHashes: readonly string[],
+    at: number,
+  ): Promise<boolean>;
+  /**
+   * Records `step` as used, only if it is later than the last used one (one guarded UPDATE: of two
+   * parallel uses of one code exactly one wins, F1). Whether it was recorded.
+   */
+  useTotpStep(userId: string, step: number): Promise<boolean>;
+  /** Marks an unused recovery code of this user used (guarded UPDATE, F3). Whether this call used it. */
+  useRecoveryCode(userId: string, codeHash: string, at: number): Promise<boolean>;
+  recoveryCodes(userId: string): Promise<RecoveryCodeSummary>;
+  /** Deletes every factor of the user (admin reset, erasure). Whether there was any. */
+  deleteAll(userId: string): Promise<boolean>;
 }

@@ -21,6 +21,7 @@ const STORE_SET: Record<Exclude<keyof ProviderStores, 'ping' | 'close'>, true> =
   throttles: true,
   requestRates: true,
   groups: true,
+  factors: true,
   emailLinks: true,
 };
 const STORE_NAMES = Object.keys(STORE_SET) as (keyof typeof STORE_SET)[];

@@ -10,6 +10,7 @@ import { adminModel } from './0007-admin-model.js';
 import { consentedClaims } from './0010-consented-claims.js';
 import { auditByUser } from './0011-audit-by-user.js';
 import { emailLinks } from './0012-email-links.js';
+import { secondFactors } from './0015-second-factors.js';
 
 /** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
 export const providerMigrations: MigrationSet = {
@@ -25,5 +26,6 @@ export const providerMigrations: MigrationSet = {
     consentedClaims,
     auditByUser,
     emailLinks,
+    secondFactors,
   ],
 };
