@@ -9,15 +9,19 @@ import { signInWithPassword } from '../login/sign-in.js';
 import type { Logout } from '../logout/log-out.js';
 import type { SessionRecord, UserRecord } from '../store/types.js';
 import { pageCsp } from '../ui/csp.js';
+import { html } from '../ui/html.js';
 import { loginPage } from '../ui/pages/login.js';
 import { sendPage } from '../ui/send-page.js';
 import { changeOwnPassword } from '../users/change-password.js';
 import { MAX_PASSWORD_LENGTH, type PasswordPolicy } from '../users/password-policy.js';
+import { factorsSection } from './factors-section.js';
+import { loadFactorsView } from './factors-view.js';
 import { checkAccountPost } from './form-post.js';
 import type { AccountMail } from './mail-context.js';
 import { type AccountPaths, accountPage, NOTICES, type Notice } from './pages.js';
 import { registerPasswordReset } from './password-reset.js';
 import { registerSelfRegistration } from './registration.js';
+import { registerTotpEnrolment } from './totp-enrolment.js';
 import { registerEmailVerification } from './verify-email.js';
 import { loadAccountView } from './view.js';
 
@@ -87,6 +91,7 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
       );
   }
   const csp = pageCsp({ imageSources: signIn.theme.imageSources });
+  const factorPaths = { totpBegin: at(ACCOUNT_PATHS.totpBegin), totpConfirm: at(ACCOUNT_PATHS.totpConfirm) };
   const backToPage = (reply: FastifyReply, notice?: Notice) =>
     reply
       .code(303)
@@ -123,11 +128,18 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     request: FastifyRequest,
     reply: FastifyReply,
     signedIn: SignedIn,
-    extra: { readonly notice?: Notice; readonly passwordError?: string } = {},
+    extra: { readonly notice?: Notice; readonly passwordError?: string; readonly totpError?: string } = {},
     status = 200,
   ) => {
     const view = await loadAccountView(signIn.stores, signedIn.session, signedIn.user, signIn.clock());
     const browserId = signIn.browser.ensure(request, reply);
+    const { totpError, ...pageExtra } = extra;
+    const factors = factorsSection(
+      await loadFactorsView(signIn, signedIn.user),
+      factorPaths,
+      html`<input type="hidden" name="csrf_token" value="${signIn.browser.csrfToken(browserId)}">`,
+      totpError,
+    );
     return sendPage(reply, {
       status,
       csp,
@@ -136,7 +148,8 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
         csrfToken: signIn.browser.csrfToken(browserId),
         paths,
         minPasswordLength: deps.passwordPolicy.minLength,
-        ...extra,
+        factors,
+        ...pageExtra,
       }),
     });
   };
@@ -189,6 +202,16 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     }
     await signIn.sessions.start(request, reply, { userId: result.user.id, amr: result.amr, acr: null });
     return backToPage(reply);
+  });
+
+  registerTotpEnrolment(app, signIn, {
+    paths: { ...factorPaths, page: paths.page },
+    signedIn: (request) => signedInPerson(signIn, request),
+    backToPage,
+    refuse,
+    showAccount: (request, reply, signedIn, totpError, status) =>
+      showAccount(request, reply, signedIn, { totpError }, status),
+    csp,
   });
 
   app.post(paths.password, async (request, reply) => {
@@ -298,7 +321,7 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
   });
 }
 
-interface SignedIn {
+export interface SignedIn {
   readonly session: SessionRecord;
   readonly user: UserRecord;
 }

@@ -2,6 +2,7 @@ import { html, type SafeHtml } from '../ui/html.js';
 import { layout } from '../ui/layout.js';
 import type { Theme } from '../ui/theme.js';
 import type { AccountView } from './view.js';
+import { when } from './when.js';
 
 /** What a finished action says on the page it returns to (PRG: the POST answers 303 to `?done=…`). */
 export const NOTICES = {
@@ -22,6 +23,8 @@ export interface AccountPageInput {
   /** A refused password change: shown in the password section, tied to its fields. */
   readonly passwordError?: string | undefined;
   readonly minPasswordLength: number;
+  /** The two-step verification section (factors-section.ts). */
+  readonly factors?: SafeHtml;
 }
 
 export interface AccountPaths {
@@ -58,11 +61,7 @@ const PROFILE_FIELDS: readonly (readonly [string, string])[] = [
   ['website', 'Website'],
 ];
 
-/** A Unix time as `2026-12-07 11:14 UTC`, inside a machine-readable <time>. */
-export function when(at: number): SafeHtml {
-  const iso = new Date(at * 1000).toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC</time>`;
-}
+export { when } from './when.js';
 
 export function accountPage(theme: Theme, input: AccountPageInput): SafeHtml {
   const { view } = input;
@@ -71,6 +70,7 @@ export function accountPage(theme: Theme, input: AccountPageInput): SafeHtml {
 ${input.notice === undefined ? null : html`<p class="notice" role="status">${NOTICES[input.notice]}</p>`}
 ${profileSection(view, input.paths.sendVerification, hidden)}
 ${passwordSection(input, hidden)}
+${input.factors ?? null}
 ${sessionsSection(input, hidden)}
 ${applicationsSection(input, hidden)}
 ${eventsSection(view)}`;
