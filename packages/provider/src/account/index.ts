@@ -5,6 +5,8 @@ import { currentSession } from '../authorization/continue.js';
 import { ACCOUNT_PATHS, ENDPOINT_PATHS } from '../endpoints/paths.js';
 import { OAuthError } from '../errors/index.js';
 import { RequestParams } from '../lib/request-params.js';
+import { acrOf, amrOf } from '../login/factors/acr.js';
+import { enrolledMethods } from '../login/factors/index.js';
 import { signInWithPassword } from '../login/sign-in.js';
 import type { Logout } from '../logout/log-out.js';
 import type { SessionRecord, UserRecord } from '../store/types.js';
@@ -21,6 +23,7 @@ import type { AccountMail } from './mail-context.js';
 import { type AccountPaths, accountPage, NOTICES, type Notice } from './pages.js';
 import { registerPasswordReset } from './password-reset.js';
 import { registerSelfRegistration } from './registration.js';
+import { createAccountSecondFactor } from './second-factor.js';
 import { registerTotpEnrolment } from './totp-enrolment.js';
 import { registerEmailVerification } from './verify-email.js';
 import { loadAccountView } from './view.js';
@@ -200,9 +203,22 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
         400,
       );
     }
-    await signIn.sessions.start(request, reply, { userId: result.user.id, amr: result.amr, acr: null });
+    // An enrolled second factor is asked for here too; the session starts only when it is given.
+    if ((await enrolledMethods(signIn.secondFactors, result.user.id)).length > 0) {
+      return secondFactor.ask(request, reply, { userId: result.user.id, amr: result.amr });
+    }
+    const amr = amrOf(result.amr);
+    await signIn.sessions.start(request, reply, { userId: result.user.id, amr, acr: acrOf(amr) });
     return backToPage(reply);
   });
+
+  const secondFactor = createAccountSecondFactor(signIn, {
+    action: at(ACCOUNT_PATHS.signInSecondFactor),
+    page: paths.page,
+    csp,
+    refuse,
+  });
+  secondFactor.register(app);
 
   registerTotpEnrolment(app, signIn, {
     paths: { ...factorPaths, page: paths.page },

@@ -24,7 +24,18 @@ import { errorPage } from '../ui/pages/error.js';
 import type { AccountLinks } from '../ui/pages/login.js';
 import { sendPage } from '../ui/send-page.js';
 import { createTheme, type Theme } from '../ui/theme.js';
+import {
+  type BrowserBound,
+  type BrowserBoundSealer,
+  createBrowserBoundSealer,
+} from './browser-bound-sealer.js';
 import { createInteractionSealer, type InteractionSealer } from './interaction.js';
+import type { PendingSignIn } from './next-step.js';
+
+/** The account page's sign-in between the password and the second factor. */
+export interface PendingAccountSignIn extends BrowserBound {
+  readonly pending: PendingSignIn;
+}
 
 /** The stores the sign-in flow reads and writes. */
 export type SignInStores = Pick<
@@ -77,6 +88,8 @@ export interface SignInContext {
   readonly secondFactors: readonly SecondFactor[];
   /** Second-factor attempts per user (F1, L1). */
   readonly secondFactorLimit: RateLimiter;
+  /** Carries a half-done sign-in of the account page (password right, second factor to come). */
+  readonly accountSignIns: BrowserBoundSealer<PendingAccountSignIn>;
   /** Seals factor secrets (TOTP seeds) under LATCHKEY_SECRET (F3). */
   readonly factorSealer: FactorSecretSealer;
   /** config.mfa.default: for clients that do not set `mfa`. */
@@ -133,6 +146,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     }),
     browser: createBrowserBinding({ secret: deps.secret, secure, random: deps.random }),
     interactions: createInteractionSealer(deps.secret, deps.random),
+    accountSignIns: createBrowserBoundSealer(deps.secret, deps.random, 'account sign-in'),
     idTokenHint: createIdTokenHintVerifier({
       issuer: config.issuer,
       jwks: () => deps.keyManager.jwks(),

@@ -56,7 +56,7 @@ export async function continueAuthorization(
       ? undefined
       : await context.stores.consents.get(session.userId, authorization.clientId);
   const client = progress.client ?? (await context.stores.clients.get(authorization.clientId));
-  const namedClaims = await claimsAskedByName(context, authorization, client);
+  const namedClaims = claimsAskedByName(authorization, client);
   const userId = pending?.userId ?? session?.userId;
   const next = nextStep({
     request: authorization,
@@ -138,12 +138,8 @@ export async function continueAuthorization(
   }
 }
 
-/** The claims the request's `claims` parameter asks for beyond its scopes; the client is read only when there is one. */
-async function claimsAskedByName(
-  context: SignInContext,
-  authorization: AuthorizationRequest,
-  client: ClientRecord | undefined,
-): Promise<string[]> {
+/** The claims the request's `claims` parameter asks for beyond its scopes. */
+function claimsAskedByName(authorization: AuthorizationRequest, client: ClientRecord | undefined): string[] {
   if (authorization.claims === undefined) return [];
   return claimsToConsent(authorization.claims, authorization.scopes, client?.scopes ?? []);
 }

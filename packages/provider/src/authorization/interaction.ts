@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
+import { createBrowserBoundSealer } from './browser-bound-sealer.js';
 import type { PendingSignIn } from './next-step.js';
 import type { AuthorizationRequest } from './request.js';
 
@@ -31,12 +31,6 @@ export interface Interaction {
 /** Long enough to type a password and read a consent page; short enough that a leaked URL dies soon. */
 export const INTERACTION_LIFETIME = 15 * 60;
 
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-const AAD = Buffer.from('latchkey-interaction-v1');
-/** Bounds what open() will even try to decrypt (rule 9). */
-const MAX_SEALED_LENGTH = 16_384;
-
 export interface InteractionSealer {
   seal(interaction: Interaction): string;
   /** The interaction, or undefined when it is malformed, forged, expired, or from another browser. */
@@ -47,40 +41,5 @@ export function createInteractionSealer(
   secret: Uint8Array,
   random: (n: number) => Buffer,
 ): InteractionSealer {
-  const key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'latchkey interaction v1', 32));
-  return {
-    seal(interaction) {
-      const iv = random(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-      cipher.setAAD(AAD);
-      const body = Buffer.concat([cipher.update(JSON.stringify(interaction), 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
-    },
-    open(sealed, browser, now) {
-      if (sealed === undefined || sealed.length > MAX_SEALED_LENGTH || !/^[A-Za-z0-9_-]+$/.test(sealed)) {
-        return undefined;
-      }
-      const bytes = Buffer.from(sealed, 'base64url');
-      if (bytes.length <= IV_BYTES + TAG_BYTES) return undefined;
-      let interaction: Interaction;
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES), {
-          authTagLength: TAG_BYTES,
-        });
-        decipher.setAAD(AAD);
-        decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-        const plain = Buffer.concat([
-          decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
-          decipher.final(),
-        ]);
-        interaction = JSON.parse(plain.toString('utf8')) as Interaction;
-      } catch {
-        return undefined;
-      }
-      if (now >= interaction.expiresAt || browser === undefined || interaction.browser !== browser) {
-        return undefined;
-      }
-      return interaction;
-    },
-  };
+  return createBrowserBoundSealer<Interaction>(secret, random, 'interaction');
 }

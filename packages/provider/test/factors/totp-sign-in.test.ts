@@ -232,3 +232,34 @@ test('F3: a recovery code signs in once; of 20 parallel uses exactly one wins; t
   assert.match(account.body, /Recovery codes: 9 of 10 left/);
   assert.match(account.body, /A recovery code was used to sign in/);
 });
+
+test('the account page asks an enrolled user for the second factor too; the password alone signs nobody in', async () => {
+  h.clock.advance(3600);
+  const browser = new Browser(h.app);
+  const page = await browser.get('/account');
+  const afterPassword = await browser.post('/account/sign-in', {
+    csrf_token: hiddenInput(page.body, 'csrf_token'),
+    username: 'alice',
+    password: PASSWORD,
+  });
+  assert.equal(afterPassword.statusCode, 200);
+  assert.match(afterPassword.body, /action="\/account\/sign-in\/second-factor"/);
+  assert.equal(
+    [...browser.cookies.keys()].some((n) => n.includes('latchkey-session')),
+    false,
+  );
+  const wrong = await browser.post('/account/sign-in/second-factor', {
+    interaction: hiddenInput(afterPassword.body, 'interaction'),
+    csrf_token: hiddenInput(afterPassword.body, 'csrf_token'),
+    code: '000000',
+  });
+  assert.equal(wrong.statusCode, 400);
+  const done = await browser.post('/account/sign-in/second-factor', {
+    interaction: hiddenInput(afterPassword.body, 'interaction'),
+    csrf_token: hiddenInput(afterPassword.body, 'csrf_token'),
+    code: await code(),
+  });
+  assert.equal(done.statusCode, 303);
+  const account = await browser.get('/account');
+  assert.match(account.body, /Authenticator app: <strong>on<\/strong>/);
+});
