@@ -50,6 +50,7 @@ export type {
   AuditEvent,
   ClientRecord,
   GroupRecord,
+  MfaPolicy,
   ProviderStores,
   SigningKeyRecord,
   SigningKeyState,
