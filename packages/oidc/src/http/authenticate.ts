@@ -4,6 +4,7 @@
  * gathers a `BearerRequest` and writes the failure.
  */
 import { isJoseError, JOSE_ERROR_CODES, type JoseErrorCode } from '../jose/errors.js';
+import { checkUserAuthentication } from '../jwt/user-authentication.js';
 import { type BearerRequest, extractBearerToken } from './bearer.js';
 import { type BearerAuthOptions, checkOptions, type Settings } from './options.js';
 import { type BearerErrorCode, bearerChallenge, descriptionText } from './www-authenticate.js';
@@ -37,9 +38,13 @@ export type BearerAuthenticator<C> = (request: BearerRequest) => Promise<BearerA
  * - `unavailable` (503 + Retry-After): the key set could not be fetched or was malformed. That is the
  *   provider's or our problem, not the client's token; a 401 would tell a well-behaved client to throw
  *   away a good token and re-authenticate, and hide an outage behind a storm of "invalid token"s.
+ * - `step_up` (401 `insufficient_user_authentication`, RFC 9470 §3): the token is good, the sign-in behind
+ *   it is not enough (acr, auth_time); the challenge says what would be.
  * - `server_error` (500): an invalid argument means our own configuration or code is wrong.
  */
-const DISPOSITION: Readonly<Record<JoseErrorCode, 'invalid_token' | 'unavailable' | 'server_error'>> = {
+const DISPOSITION: Readonly<
+  Record<JoseErrorCode, 'invalid_token' | 'step_up' | 'unavailable' | 'server_error'>
+> = {
   ERR_JOSE_INVALID_ARGUMENT: 'server_error',
   ERR_JWS_INVALID: 'invalid_token',
   ERR_JWS_SIGNATURE_INVALID: 'invalid_token',
@@ -50,6 +55,7 @@ const DISPOSITION: Readonly<Record<JoseErrorCode, 'invalid_token' | 'unavailable
   ERR_JWT_INVALID: 'invalid_token',
   ERR_JWT_EXPIRED: 'invalid_token',
   ERR_JWT_CLAIM_INVALID: 'invalid_token',
+  ERR_JWT_INSUFFICIENT_USER_AUTHENTICATION: 'step_up',
   ERR_JWKS_NO_MATCHING_KEY: 'invalid_token',
   ERR_JWKS_MULTIPLE_MATCHING_KEYS: 'invalid_token',
   ERR_JWKS_INVALID: 'unavailable',
@@ -86,6 +92,13 @@ export function createBearerAuthenticator<C>(options: BearerAuthOptions<C>): Bea
           'the access token does not grant access to this resource',
         );
       }
+      if (settings.userAuthentication !== undefined) {
+        checkUserAuthentication(
+          claims as { acr?: unknown; auth_time?: unknown },
+          settings.userAuthentication,
+          settings.now() / 1000,
+        );
+      }
       return { ok: true, claims };
     } catch (error) {
       return failureFor(settings, error, token);
@@ -95,6 +108,13 @@ export function createBearerAuthenticator<C>(options: BearerAuthOptions<C>): Bea
 
 function failureFor<C>(settings: Settings<C>, error: unknown, token: string): BearerFailure {
   const disposition = isJoseError(error) ? DISPOSITION[error.code] : 'server_error';
+  if (disposition === 'step_up' && isJoseError(error)) {
+    const required = settings.userAuthentication;
+    return challenge(settings, 401, 'insufficient_user_authentication', error.message, undefined, {
+      acrValues: required?.acrValues,
+      maxAge: required?.maxAge,
+    });
+  }
   if (disposition === 'invalid_token' && isJoseError(error)) {
     return challenge(settings, 401, 'invalid_token', safeDescription(error.message, error.code, token));
   }
@@ -134,12 +154,15 @@ function challenge<C>(
   error: BearerErrorCode | undefined,
   description: string | undefined,
   scope?: readonly string[],
+  stepUp: { readonly acrValues?: readonly string[] | undefined; readonly maxAge?: number | undefined } = {},
 ): BearerFailure {
   const header = bearerChallenge({
     realm: settings.realm,
     error,
     errorDescription: description,
     scope,
+    acrValues: stepUp.acrValues,
+    maxAge: stepUp.maxAge,
     resourceMetadata: settings.resourceMetadata,
   });
   // RFC 6750 §3.1: no error code when the request had no token at all (a client that did not know
