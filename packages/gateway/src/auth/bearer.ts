@@ -41,6 +41,14 @@ export class BearerChecks {
       authenticator = createBearerAuthenticator<JwtClaims>({
         verifier: { verify: (token) => verifyWithIssuer(token, verifiers) },
         resourceMetadata,
+        // RFC 9470: a route's step-up requirement answers `insufficient_user_authentication`.
+        ...(route.userAuthentication?.acrValues === undefined
+          ? {}
+          : { requireAcr: route.userAuthentication.acrValues }),
+        ...(route.userAuthentication?.maxAge === undefined
+          ? {}
+          : { maxAge: route.userAuthentication.maxAge }),
+        ...(this.#deps.now === undefined ? {} : { now: this.#deps.now }),
       });
       this.#authenticators.set(route, authenticator);
     }
