@@ -60,6 +60,7 @@ import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from '
 import { createRefreshTokens } from './tokens/refresh-token.js';
 import { registerUiAssets } from './ui/assets.js';
 import { registerPageErrors, sendErrorPageFor } from './ui/page-route.js';
+import { registerScripts } from './ui/scripts.js';
 import { createTheme } from './ui/theme.js';
 
 export interface ProviderAppDeps {
@@ -356,6 +357,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
           },
   });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
+  registerScripts(app, signIn.basePath);
   // "Try it in one minute" exists only on a development issuer (http on loopback).
   const development = isDevelopmentIssuer(config.issuer);
   const demo = development

@@ -21,6 +21,7 @@ import { loadFactorsView } from './factors-view.js';
 import { checkAccountPost } from './form-post.js';
 import type { AccountMail } from './mail-context.js';
 import { type AccountPaths, accountPage, NOTICES, type Notice } from './pages.js';
+import { passkeysSection, registerPasskeyRoutes } from './passkeys.js';
 import { registerPasswordReset } from './password-reset.js';
 import { registerSelfRegistration } from './registration.js';
 import { createAccountSecondFactor } from './second-factor.js';
@@ -94,6 +95,12 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
       );
   }
   const csp = pageCsp({ imageSources: signIn.theme.imageSources });
+  // The account page runs the provider's own passkey scripts, nothing else.
+  const accountPageCsp = pageCsp({ imageSources: signIn.theme.imageSources, ownScripts: true });
+  const passkeyPaths = {
+    register: at(ACCOUNT_PATHS.passkeyRegister),
+    remove: at(ACCOUNT_PATHS.passkeyRemove),
+  };
   const factorPaths = { totpBegin: at(ACCOUNT_PATHS.totpBegin), totpConfirm: at(ACCOUNT_PATHS.totpConfirm) };
   const backToPage = (reply: FastifyReply, notice?: Notice) =>
     reply
@@ -137,21 +144,24 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     const view = await loadAccountView(signIn.stores, signedIn.session, signedIn.user, signIn.clock());
     const browserId = signIn.browser.ensure(request, reply);
     const { totpError, ...pageExtra } = extra;
+    const hidden = html`<input type="hidden" name="csrf_token" value="${signIn.browser.csrfToken(browserId)}">`;
     const factors = factorsSection(
       await loadFactorsView(signIn, signedIn.user),
       factorPaths,
-      html`<input type="hidden" name="csrf_token" value="${signIn.browser.csrfToken(browserId)}">`,
+      hidden,
       totpError,
     );
+    const passkeys = await passkeysSection(signIn, signedIn.user, passkeyPaths, hidden);
     return sendPage(reply, {
       status,
-      csp,
+      csp: accountPageCsp,
       body: accountPage(signIn.theme, {
         view,
         csrfToken: signIn.browser.csrfToken(browserId),
         paths,
         minPasswordLength: deps.passwordPolicy.minLength,
         factors,
+        passkeys,
         ...pageExtra,
       }),
     });
@@ -216,9 +226,17 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     action: at(ACCOUNT_PATHS.signInSecondFactor),
     page: paths.page,
     csp,
+    scriptCsp: accountPageCsp,
     refuse,
   });
   secondFactor.register(app);
+
+  registerPasskeyRoutes(app, signIn, {
+    paths: passkeyPaths,
+    signedIn: (request) => signedInPerson(signIn, request),
+    backToPage,
+    refuse,
+  });
 
   registerTotpEnrolment(app, signIn, {
     paths: { ...factorPaths, page: paths.page },

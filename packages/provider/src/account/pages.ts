@@ -11,6 +11,8 @@ export const NOTICES = {
   'others-ended': 'Every other session was signed out.',
   'application-disconnected':
     'The application was disconnected. It can no longer refresh its access, and must ask you again.',
+  'passkey-added': 'The passkey was added. You can use it to sign in.',
+  'passkey-removed': 'The passkey was removed.',
   'verification-sent': 'We sent a confirmation link to your email address. Open it within the time it says.',
 } as const;
 export type Notice = keyof typeof NOTICES;
@@ -25,6 +27,8 @@ export interface AccountPageInput {
   readonly minPasswordLength: number;
   /** The two-step verification section (factors-section.ts). */
   readonly factors?: SafeHtml;
+  /** The passkeys section (passkeys.ts) and the scripts it runs. */
+  readonly passkeys?: { readonly section: SafeHtml; readonly scripts: readonly string[] };
 }
 
 export interface AccountPaths {
@@ -71,10 +75,16 @@ ${input.notice === undefined ? null : html`<p class="notice" role="status">${NOT
 ${profileSection(view, input.paths.sendVerification, hidden)}
 ${passwordSection(input, hidden)}
 ${input.factors ?? null}
+${input.passkeys?.section ?? null}
 ${sessionsSection(input, hidden)}
 ${applicationsSection(input, hidden)}
 ${eventsSection(view)}`;
-  return layout(theme, { title: 'Your account', content, wide: true });
+  return layout(theme, {
+    title: 'Your account',
+    content,
+    wide: true,
+    ...(input.passkeys === undefined ? {} : { scripts: input.passkeys.scripts }),
+  });
 }
 
 function profileSection(view: AccountView, sendVerification: string | undefined, hidden: SafeHtml): SafeHtml {

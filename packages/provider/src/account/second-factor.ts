@@ -4,6 +4,7 @@ import { INTERACTION_LIFETIME } from '../authorization/interaction.js';
 import type { PendingSignIn } from '../authorization/next-step.js';
 import { formatWait } from '../endpoints/login/format-wait.js';
 import { acrOf, amrOf } from '../login/factors/acr.js';
+import { passkeyPrompt } from '../login/passkey-prompt.js';
 import { verifySecondFactor } from '../login/second-factor.js';
 import { secondFactorPage } from '../ui/pages/second-factor.js';
 import { sendPage } from '../ui/send-page.js';
@@ -13,6 +14,8 @@ export interface AccountSecondFactorDeps {
   readonly action: string;
   readonly page: string;
   readonly csp: string;
+  /** The same CSP with the provider's own scripts allowed (the passkey button). */
+  readonly scriptCsp: string;
   readonly refuse: (reply: FastifyReply, status: number, message: string) => FastifyReply;
 }
 
@@ -22,23 +25,26 @@ export interface AccountSecondFactorDeps {
  * sealed and bound to the browser; the session starts only when the code is right.
  */
 export function createAccountSecondFactor(signIn: SignInContext, deps: AccountSecondFactorDeps) {
-  const show = (
+  const show = async (
     request: FastifyRequest,
     reply: FastifyReply,
+    userId: string,
     sealed: string,
     error?: string,
     status = 200,
   ) => {
     const browserId = signIn.browser.ensure(request, reply);
+    const passkey = await passkeyPrompt(signIn, userId);
     return sendPage(reply, {
       status,
-      csp: deps.csp,
+      csp: passkey === undefined ? deps.csp : deps.scriptCsp,
       body: secondFactorPage(signIn.theme, {
         action: deps.action,
         interaction: sealed,
         csrfToken: signIn.browser.csrfToken(browserId),
         clientName: 'your account',
         ...(error === undefined ? {} : { error }),
+        ...(passkey === undefined ? {} : { passkey }),
       }),
     });
   };
@@ -52,7 +58,7 @@ export function createAccountSecondFactor(signIn: SignInContext, deps: AccountSe
         browser: signIn.browser.fingerprint(browserId),
         expiresAt: signIn.clock() + INTERACTION_LIFETIME,
       });
-      return show(request, reply, sealed);
+      return show(request, reply, pending.userId, sealed);
     },
 
     register(app: FastifyInstance) {
@@ -79,13 +85,13 @@ export function createAccountSecondFactor(signIn: SignInContext, deps: AccountSe
         if (result.status === 'throttled') {
           reply.header('retry-after', String(result.retryAfter));
           const wait = `Too many wrong codes. Wait ${formatWait(result.retryAfter)} and try again.`;
-          return show(request, reply, sealed, wait, 429);
+          return show(request, reply, pending.userId, sealed, wait, 429);
         }
         if (result.status === 'invalid') {
           const wrong = 'That code is not correct, or was already used. Enter a new code.';
-          return show(request, reply, sealed, wrong, 400);
+          return show(request, reply, pending.userId, sealed, wrong, 400);
         }
-        const amr = amrOf([...pending.amr, result.factor.amr]);
+        const amr = amrOf([...pending.amr, ...result.amr]);
         await signIn.sessions.start(request, reply, { userId: pending.userId, amr, acr: acrOf(amr) });
         return reply.code(303).headers({ location: deps.page, 'cache-control': 'no-store' }).send();
       });

@@ -9,6 +9,7 @@ import type { KeyManager } from '../keys/key-manager.js';
 import { createFactorSecretSealer, type FactorSecretSealer } from '../keys/sealing.js';
 import type { Clock } from '../lib/clock.js';
 import { createSecondFactors, type LoginFactor, type SecondFactor } from '../login/factors/index.js';
+import { relyingPartyOf, type WebAuthnRelyingParty } from '../login/factors/webauthn.js';
 import {
   ACCOUNT_POLICY,
   createStoreRateLimiter,
@@ -51,6 +52,7 @@ export type SignInStores = Pick<
   | 'emailLinks'
   | 'groups'
   | 'factors'
+  | 'replayCache'
 >;
 
 /**
@@ -90,6 +92,8 @@ export interface SignInContext {
   readonly secondFactorLimit: RateLimiter;
   /** Carries a half-done sign-in of the account page (password right, second factor to come). */
   readonly accountSignIns: BrowserBoundSealer<PendingAccountSignIn>;
+  /** WebAuthn's relying party: RP ID and origin from the issuer. */
+  readonly relyingParty: WebAuthnRelyingParty;
   /** Seals factor secrets (TOTP seeds) under LATCHKEY_SECRET (F3). */
   readonly factorSealer: FactorSecretSealer;
   /** config.mfa.default: for clients that do not set `mfa`. */
@@ -169,9 +173,17 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
 
 function secondFactorParts(deps: SignInContextDeps) {
   const factorSealer = createFactorSecretSealer(deps.secret, deps.random);
+  const relyingParty = relyingPartyOf(deps.config.issuer, deps.config.ui.productName);
   return {
     factorSealer,
-    secondFactors: createSecondFactors({ factors: deps.stores.factors, sealer: factorSealer }),
+    relyingParty,
+    secondFactors: createSecondFactors({
+      factors: deps.stores.factors,
+      sealer: factorSealer,
+      replayCache: deps.stores.replayCache,
+      audit: deps.stores.audit,
+      relyingParty,
+    }),
     secondFactorLimit:
       deps.secondFactorLimit ??
       createStoreRateLimiter(deps.stores.throttles, ACCOUNT_POLICY, 'second-factor-user'),

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { passkeyPrompt } from '../login/passkey-prompt.js';
 import { cspSourceFor, pageCsp } from '../ui/csp.js';
 import { secondFactorPage } from '../ui/pages/second-factor.js';
 import { sendPage } from '../ui/send-page.js';
@@ -16,6 +17,8 @@ export async function showSecondFactorPage(
 ): Promise<FastifyReply> {
   const client = await context.stores.clients.get(interaction.request.clientId);
   const browserId = context.browser.ensure(request, reply);
+  const passkey =
+    interaction.pending === undefined ? undefined : await passkeyPrompt(context, interaction.pending.userId);
   return sendPage(reply, {
     status,
     body: secondFactorPage(context.theme, {
@@ -24,11 +27,13 @@ export async function showSecondFactorPage(
       csrfToken: context.browser.csrfToken(browserId),
       clientName: client?.name ?? 'the application',
       ...(error === undefined ? {} : { error }),
+      ...(passkey === undefined ? {} : { passkey }),
     }),
     // The POST may end in a redirect to the client: form-action must allow it.
     csp: pageCsp({
       imageSources: context.theme.imageSources,
       formTargets: [cspSourceFor(interaction.request.redirectUri)],
+      ownScripts: passkey !== undefined,
     }),
   });
 }

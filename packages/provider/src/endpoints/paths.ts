@@ -37,6 +37,8 @@ export const ACCOUNT_PATHS = {
   signInSecondFactor: '/account/sign-in/second-factor',
   totpBegin: '/account/factors/totp/begin',
   totpConfirm: '/account/factors/totp/confirm',
+  passkeyRegister: '/account/passkeys/register',
+  passkeyRemove: '/account/passkeys/remove',
 } as const;
 
 /** The issuer's path without a trailing slash: '' for https://example.com. */

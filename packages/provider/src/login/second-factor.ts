@@ -18,12 +18,13 @@ export interface SecondFactorAttempt {
 }
 
 export type SecondFactorResult =
-  | { readonly status: 'verified'; readonly factor: SecondFactor }
+  /** `amr`: the RFC 8176 methods the factor proved. */
+  | { readonly status: 'verified'; readonly factor: SecondFactor; readonly amr: readonly string[] }
   | { readonly status: 'invalid' }
   | { readonly status: 'throttled'; readonly retryAfter: number };
 
-/** Longest code accepted at all (rule 9): a recovery code with dashes is 19. */
-const MAX_CODE_LENGTH = 64;
+/** Longest code accepted at all (rule 9): a passkey's assertion with its sealed challenge is a few KB. */
+const MAX_CODE_LENGTH = 16_384;
 
 /**
  * Checks a second-factor code behind the per-user limiter. L1: the attempt is reserved before any code
@@ -37,7 +38,9 @@ export async function verifySecondFactor(
   attempt: SecondFactorAttempt,
 ): Promise<SecondFactorResult> {
   const now = deps.clock();
-  const code = attempt.code.replace(/\s+/g, '');
+  const trimmed = attempt.code.trim();
+  // A passkey answer is JSON; typed codes lose their spaces ("123 456").
+  const code = trimmed.startsWith('{') ? trimmed : trimmed.replace(/\s+/g, '');
   const key = `user:${attempt.userId}`;
   const refused = await reserveEach(now, [{ limiter: deps.secondFactorLimit, key }]);
   const audit = (type: string, details: Record<string, unknown>) =>
@@ -57,11 +60,13 @@ export async function verifySecondFactor(
   }
   if (code.length > 0 && code.length <= MAX_CODE_LENGTH) {
     for (const factor of deps.secondFactors) {
-      if (!factor.accepts(code) || !(await factor.verify(attempt.userId, code, now))) continue;
+      if (!factor.accepts(code)) continue;
+      const amr = await factor.verify(attempt.userId, code, now);
+      if (amr === undefined) continue;
       await deps.secondFactorLimit.clear(key);
       if (factor.backup) await audit('recovery_code.used', {});
       await audit('sign_in.second_factor', { factor: factor.kind });
-      return { status: 'verified', factor };
+      return { status: 'verified', factor, amr };
     }
   }
   await audit('sign_in.second_factor_failure', { reason: 'invalid_code' });

@@ -1,8 +1,9 @@
 import type { Kysely, Selectable } from '@latchkey/store';
-import { changedRows } from './lib/columns.js';
+import { changedRows, fromFlag, fromJsonColumn, toFlag, toJsonColumn } from './lib/columns.js';
+import { mapConflict } from './lib/conflict.js';
 import { retryingSerializationFailures } from './lib/retry.js';
-import type { ProviderSchema, TotpFactorsTable } from './schema.js';
-import type { FactorStore, TotpFactorRecord } from './types.js';
+import type { PasskeysTable, ProviderSchema, TotpFactorsTable } from './schema.js';
+import type { FactorStore, PasskeyRecord, TotpFactorRecord } from './types.js';
 
 export function createFactorStore(db: Kysely<ProviderSchema>): FactorStore {
   return {
@@ -106,6 +107,52 @@ export function createFactorStore(db: Kysely<ProviderSchema>): FactorStore {
         lastUsedAt: used.length === 0 ? null : Math.max(...used),
       };
     },
+    async addPasskey(passkey) {
+      await mapConflict(
+        'passkey',
+        () => 'credentialId',
+        () => db.insertInto('passkeys').values(toPasskeyRow(passkey)).execute(),
+      );
+    },
+    async listPasskeys(userId) {
+      const rows = await db
+        .selectFrom('passkeys')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('credential_id')
+        .execute();
+      return rows.map(fromPasskeyRow);
+    },
+    async getPasskey(credentialId) {
+      const row = await db
+        .selectFrom('passkeys')
+        .selectAll()
+        .where('credential_id', '=', credentialId)
+        .executeTakeFirst();
+      return row === undefined ? undefined : fromPasskeyRow(row);
+    },
+    async usePasskey(credentialId, counter, at) {
+      // WebAuthn L3 §7.2 step 22: a counter that does not grow means a cloned authenticator, unless both
+      // are 0 (the authenticator keeps no counter, as synced passkeys do).
+      const result = await retryingSerializationFailures(() =>
+        db
+          .updateTable('passkeys')
+          .set({ counter, last_used_at: at })
+          .where('credential_id', '=', credentialId)
+          .where((eb) => (counter === 0 ? eb('counter', '=', 0) : eb('counter', '<', counter)))
+          .executeTakeFirst(),
+      );
+      return changedRows(result) > 0;
+    },
+    async deletePasskey(userId, credentialId) {
+      const result = await db
+        .deleteFrom('passkeys')
+        .where('user_id', '=', userId)
+        .where('credential_id', '=', credentialId)
+        .executeTakeFirst();
+      return changedRows(result) > 0;
+    },
     async deleteAll(userId) {
       return retryingSerializationFailures(() =>
         db.transaction().execute(async (trx) => {
@@ -114,10 +161,39 @@ export function createFactorStore(db: Kysely<ProviderSchema>): FactorStore {
             .deleteFrom('recovery_codes')
             .where('user_id', '=', userId)
             .executeTakeFirst();
-          return changedRows(totp) + changedRows(codes) > 0;
+          const keys = await trx.deleteFrom('passkeys').where('user_id', '=', userId).executeTakeFirst();
+          return changedRows(totp) + changedRows(codes) + changedRows(keys) > 0;
         }),
       );
     },
+  };
+}
+
+function toPasskeyRow(passkey: PasskeyRecord): PasskeysTable {
+  return {
+    credential_id: passkey.credentialId,
+    user_id: passkey.userId,
+    name: passkey.name,
+    public_key: passkey.publicKey,
+    counter: passkey.counter,
+    transports: toJsonColumn(passkey.transports),
+    backed_up: toFlag(passkey.backedUp),
+    created_at: passkey.createdAt,
+    last_used_at: passkey.lastUsedAt,
+  };
+}
+
+function fromPasskeyRow(row: Selectable<PasskeysTable>): PasskeyRecord {
+  return {
+    credentialId: row.credential_id,
+    userId: row.user_id,
+    name: row.name,
+    publicKey: row.public_key,
+    counter: row.counter,
+    transports: fromJsonColumn<string[]>(row.transports),
+    backedUp: fromFlag(row.backed_up),
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
   };
 }
 

@@ -249,6 +249,22 @@ export interface RecoveryCodesTable {
   used_at: number | null;
 }
 
+/** WebAuthn credentials (0015). */
+export interface PasskeysTable {
+  /** base64url credential id. */
+  credential_id: string;
+  user_id: string;
+  name: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  counter: number;
+  /** JSON array of transports. */
+  transports: string;
+  backed_up: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
@@ -269,6 +285,7 @@ export interface ProviderSchema {
   group_members: GroupMembersTable;
   totp_factors: TotpFactorsTable;
   recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
 }
 
 /** Index names other modules refer to (to tell which unique constraint a violation hit). */

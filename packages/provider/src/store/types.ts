@@ -620,7 +620,25 @@ export interface RecoveryCodeSummary {
   readonly lastUsedAt: number | null;
 }
 
-/** The second factors of users: TOTP and recovery codes (one aggregate: they are enrolled together). */
+/** A WebAuthn credential (a passkey or security key) of a user. */
+export interface PasskeyRecord {
+  /** base64url. */
+  readonly credentialId: string;
+  readonly userId: string;
+  /** The owner's name for it ("Laptop"). */
+  readonly name: string;
+  /** base64url COSE public key. */
+  readonly publicKey: string;
+  /** The signature counter last seen (WebAuthn L3 §6.1.1); 0 for authenticators that keep none. */
+  readonly counter: number;
+  readonly transports: readonly string[];
+  /** Synced (a multi-device passkey) rather than bound to one device (WebAuthn L3 §6.1.3 BS flag). */
+  readonly backedUp: boolean;
+  readonly createdAt: number;
+  readonly lastUsedAt: number | null;
+}
+
+/** The second factors of users: TOTP, recovery codes and passkeys. */
 export interface FactorStore {
   getTotp(userId: string): Promise<TotpFactorRecord | undefined>;
   /** Starts (or restarts) an enrolment: an unconfirmed seed replaces an unconfirmed one; never a confirmed one. Whether it was stored. */
@@ -644,6 +662,18 @@ export interface FactorStore {
   /** Marks an unused recovery code of this user used (guarded UPDATE, F3). Whether this call used it. */
   useRecoveryCode(userId: string, codeHash: string, at: number): Promise<boolean>;
   recoveryCodes(userId: string): Promise<RecoveryCodeSummary>;
+  /** Throws StoreConflictError when the credential id is registered already. */
+  addPasskey(passkey: PasskeyRecord): Promise<void>;
+  listPasskeys(userId: string): Promise<PasskeyRecord[]>;
+  getPasskey(credentialId: string): Promise<PasskeyRecord | undefined>;
+  /**
+   * Records a use with the authenticator's new counter, only if the counter moved forward (or both are
+   * 0: an authenticator without a counter). One guarded UPDATE, so a cloned key racing the original
+   * cannot both pass (F2). Whether it was recorded.
+   */
+  usePasskey(credentialId: string, counter: number, at: number): Promise<boolean>;
+  /** Whether the user's passkey was removed. */
+  deletePasskey(userId: string, credentialId: string): Promise<boolean>;
   /** Deletes every factor of the user (admin reset, erasure). Whether there was any. */
   deleteAll(userId: string): Promise<boolean>;
 }

@@ -12,6 +12,8 @@ export interface PageCspOptions {
   readonly scriptHashes?: readonly string[];
   /** Whether the page loads the stylesheet. */
   readonly styles?: boolean;
+  /** The page runs the provider's own script files (passkeys): `script-src 'self'`, `connect-src 'none'`. */
+  readonly ownScripts?: boolean;
 }
 
 export function pageCsp(options: PageCspOptions): string {
@@ -21,7 +23,9 @@ export function pageCsp(options: PageCspOptions): string {
     `img-src ${options.imageSources.join(' ')}`,
     options.scriptHashes?.length
       ? `script-src ${options.scriptHashes.map((h) => `'${h}'`).join(' ')}`
-      : undefined,
+      : options.ownScripts === true
+        ? "script-src 'self'"
+        : undefined,
     `form-action 'self'${(options.formTargets ?? []).map((t) => ` ${t}`).join('')}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",

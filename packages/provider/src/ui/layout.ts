@@ -12,6 +12,8 @@ export function layout(
     readonly content: SafeHtml;
     /** A wider card, for pages of several sections, code or tokens (account, landing page, demo). */
     readonly wide?: boolean;
+    /** The provider's own script files the page runs (passkeys), deferred; the CSP must allow 'self'. */
+    readonly scripts?: readonly string[];
   },
 ): SafeHtml {
   const brand =
@@ -27,7 +29,10 @@ export function layout(
 <meta name="robots" content="noindex">
 <title>${page.title} · ${theme.productName}</title>
 <link rel="stylesheet" href="${theme.stylesheetHref}">
-</head>
+${(page.scripts ?? []).map(
+  (src) => html`<script src="${src}" defer></script>
+`,
+)}</head>
 <body>
 <main class="card${page.wide === true ? ' wide' : ''}" aria-labelledby="page-title">
 <header class="brand">${brand}</header>

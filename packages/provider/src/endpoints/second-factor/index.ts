@@ -61,7 +61,7 @@ export function registerSecondFactor(app: FastifyInstance, context: SignInContex
       interaction: { ...interaction, pending: undefined },
       browser: () => interaction.browser,
       justAuthenticated: true,
-      pending: { userId: pending.userId, amr: [...pending.amr, result.factor.amr] },
+      pending: { userId: pending.userId, amr: [...pending.amr, ...result.amr] },
     });
   });
 }

@@ -41,6 +41,7 @@ export function createRecoveryCodeFactor(deps: { readonly factors: FactorStore }
     },
     accepts: (code) => SHAPE.test(code.toLowerCase()),
     // DESIGN rule 7: one guarded UPDATE consumes it; of parallel uses exactly one wins (F3).
-    verify: (userId, code, now) => deps.factors.useRecoveryCode(userId, hashRecoveryCode(code), now),
+    verify: async (userId, code, now) =>
+      (await deps.factors.useRecoveryCode(userId, hashRecoveryCode(code), now)) ? ['otp'] : undefined,
   };
 }

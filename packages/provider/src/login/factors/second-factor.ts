@@ -17,6 +17,9 @@ export interface SecondFactor {
   enrolled(userId: string): Promise<boolean>;
   /** Whether `code` (trimmed, spaces and dashes kept) has this factor's shape. */
   accepts(code: string): boolean;
-  /** Checks the code and, when it is right, consumes it (single use). Throttling is the caller's. */
-  verify(userId: string, code: string, now: number): Promise<boolean>;
+  /**
+   * Checks the code and, when it is right, consumes it (single use). Throttling is the caller's.
+   * Returns the RFC 8176 methods it proves (`['otp']`, `['hwk', 'user']`), or undefined when wrong.
+   */
+  verify(userId: string, code: string, now: number): Promise<readonly string[] | undefined>;
 }

@@ -56,10 +56,10 @@ export function createTotpFactor(deps: TotpDeps): SecondFactor {
     accepts: isTotpCode,
     async verify(userId, code, now) {
       const totp = await deps.factors.getTotp(userId);
-      if (totp === undefined || totp.confirmedAt === null) return false;
+      if (totp === undefined || totp.confirmedAt === null) return undefined;
       const step = await totpStep(openTotpSeed(deps.sealer, userId, totp.sealedSeed), code, now);
       // The step is recorded in one guarded UPDATE: a replay, even in parallel, finds it taken.
-      return step !== undefined && (await deps.factors.useTotpStep(userId, step));
+      return step !== undefined && (await deps.factors.useTotpStep(userId, step)) ? ['otp'] : undefined;
     },
   };
 }

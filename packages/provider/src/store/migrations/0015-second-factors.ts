@@ -6,7 +6,9 @@ import type { Kysely, Migration } from '@latchkey/store';
  * - totp_factors: one authenticator app per user; the seed sealed under LATCHKEY_SECRET (F3), the
  *   last time step a code was accepted for (F1: a code is refused in a step already used), and when
  *   the first code confirmed it (an unconfirmed seed is an enrolment in progress, not a factor);
- * - recovery_codes: SHA-256 of each single-use code, with when it was used (DESIGN rule 7).
+ * - recovery_codes: SHA-256 of each single-use code, with when it was used (DESIGN rule 7);
+ * - passkeys: WebAuthn credentials (public key, signature counter, transports, backup state), named by
+ *   their owner, several per user.
  * Deleting the user deletes them.
  */
 export const secondFactors: Migration = {
@@ -30,5 +32,18 @@ export const secondFactors: Migration = {
       .addColumn('used_at', 'bigint')
       .execute();
     await db.schema.createIndex('recovery_codes_user_id').on('recovery_codes').column('user_id').execute();
+    await db.schema
+      .createTable('passkeys')
+      .addColumn('credential_id', 'text', (col) => col.primaryKey())
+      .addColumn('user_id', 'text', (col) => col.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('name', 'text', (col) => col.notNull())
+      .addColumn('public_key', 'text', (col) => col.notNull())
+      .addColumn('counter', 'bigint', (col) => col.notNull())
+      .addColumn('transports', 'text', (col) => col.notNull())
+      .addColumn('backed_up', 'integer', (col) => col.notNull())
+      .addColumn('created_at', 'bigint', (col) => col.notNull())
+      .addColumn('last_used_at', 'bigint')
+      .execute();
+    await db.schema.createIndex('passkeys_user_id').on('passkeys').column('user_id').execute();
   },
 };

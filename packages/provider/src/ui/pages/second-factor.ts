@@ -9,6 +9,12 @@ export interface SecondFactorPageInput {
   readonly csrfToken: string;
   readonly clientName: string;
   readonly error?: string;
+  /** When the person has passkeys: the assertion options (JSON) and their sealed challenge. */
+  readonly passkey?: {
+    readonly options: string;
+    readonly state: string;
+    readonly scripts: readonly string[];
+  };
 }
 
 /**
@@ -30,7 +36,17 @@ ${hasError ? html`<p class="alert" id="code-error" role="alert">${input.error}</
 </div>
 <div class="actions">
 <button type="submit" class="button primary">Verify</button>
+${
+  input.passkey === undefined
+    ? null
+    : html`<button type="button" class="button" id="passkey-authenticate" hidden data-options="${input.passkey.options}" data-state="${input.passkey.state}">Use a passkey</button>`
+}
 </div>
+${input.passkey === undefined ? null : html`<p id="passkey-authenticate-status" role="status"></p>`}
 </form>`;
-  return layout(theme, { title: 'Two-step verification', content });
+  return layout(theme, {
+    title: 'Two-step verification',
+    content,
+    ...(input.passkey === undefined ? {} : { scripts: input.passkey.scripts }),
+  });
 }
