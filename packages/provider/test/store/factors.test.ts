@@ -66,6 +66,54 @@ describeEachDialect('factor store', (ctx) => {
     assert.equal(await one.factors.useRecoveryCode('someone-else', HASHES[4]!, NOW), false);
   });
 
+  test('F2: a passkey use is recorded only when its counter moves forward (or both are 0)', async (t) => {
+    const { factors } = await openStoresWithUserAndClient(ctx, t);
+    const passkey = {
+      credentialId: 'cred-1',
+      userId: ALICE,
+      name: 'Laptop',
+      publicKey: 'pk',
+      counter: 5,
+      transports: ['internal'],
+      backedUp: false,
+      createdAt: NOW,
+      lastUsedAt: null,
+    };
+    await factors.addPasskey(passkey);
+    await assert.rejects(factors.addPasskey(passkey), { name: 'StoreConflictError' });
+    assert.deepEqual(await factors.listPasskeys(ALICE), [passkey]);
+    assert.equal(await factors.usePasskey('cred-1', 5, NOW + 1), false, 'the same counter: a clone');
+    assert.equal(await factors.usePasskey('cred-1', 3, NOW + 1), false, 'a counter going back');
+    assert.equal(await factors.usePasskey('cred-1', 6, NOW + 2), true);
+    assert.deepEqual(await factors.getPasskey('cred-1'), { ...passkey, counter: 6, lastUsedAt: NOW + 2 });
+    await factors.addPasskey({ ...passkey, credentialId: 'synced', counter: 0 });
+    assert.equal(await factors.usePasskey('synced', 0, NOW + 3), true, 'no counter kept: 0 stays 0');
+    assert.equal(await factors.deletePasskey('someone-else', 'cred-1'), false);
+    assert.equal(await factors.deletePasskey(ALICE, 'cred-1'), true);
+    assert.equal(await factors.deleteAll(ALICE), true, 'the synced passkey goes with a reset');
+    assert.deepEqual(await factors.listPasskeys(ALICE), []);
+  });
+
+  test('F2: of 20 parallel uses with one new counter exactly one is recorded', async (t) => {
+    const { one, two } = await twoInstances(ctx, t);
+    await one.users.create(user());
+    await one.factors.addPasskey({
+      credentialId: 'cred-race',
+      userId: ALICE,
+      name: 'Key',
+      publicKey: 'pk',
+      counter: 1,
+      transports: [],
+      backedUp: false,
+      createdAt: NOW,
+      lastUsedAt: null,
+    });
+    const wins = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? one : two).factors.usePasskey('cred-race', 2, NOW)),
+    );
+    assert.equal(wins.filter(Boolean).length, 1);
+  });
+
   test('deleteAll removes the app and the codes of that user only', async (t) => {
     const { factors, users } = await openStoresWithUserAndClient(ctx, t);
     await users.create(user({ id: 'u-bob', username: 'bob' }));
