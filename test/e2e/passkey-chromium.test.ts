@@ -8,10 +8,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { createUser, loadConfig, type RunningProvider, startProvider } from '@latchkey/provider';
+import {
+  createClient,
+  createUser,
+  loadConfig,
+  type RunningProvider,
+  startProvider,
+} from '@latchkey/provider';
 import type { CDPSession, Page } from 'playwright-core';
 import { type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
 import { freePort } from '../helpers/free-port.js';
@@ -94,6 +102,46 @@ test('F2: a passkey added on the account page signs in as the second factor, wit
   assert.deepEqual(session?.amr, ['pwd', 'hwk', 'user', 'mfa']);
   assert.equal(session?.acr, 'urn:latchkey:acr:phr');
   assert.ok((await provider.stores.factors.getPasskey(passkey.credentialId))?.lastUsedAt);
+});
+
+test("username-less: the login page's passkey autofill (conditional mediation) signs in with the discoverable passkey alone (acr phr)", async () => {
+  await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
+  await browser.context.clearCookies();
+  const app = createServer((_request, response) => response.end('back at the app'));
+  await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
+  after(() => new Promise((resolve) => app.close(resolve)));
+  const redirectUri = `http://127.0.0.1:${(app.address() as AddressInfo).port}/callback`;
+  await createClient(provider.stores, {
+    name: 'Notes',
+    clientId: 'notes',
+    public: true,
+    redirectUris: [redirectUri],
+  });
+  await provider.stores.consents.grant(userId, 'notes', ['openid'], Math.floor(Date.now() / 1000));
+  // The sessions of the earlier tests end, so the one live afterwards is this sign-in's.
+  await provider.stores.sessions.endAllForUser(userId, Math.floor(Date.now() / 1000));
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'notes',
+    redirect_uri: redirectUri,
+    scope: 'openid',
+    state: 's',
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+    acr_values: 'urn:latchkey:acr:phr',
+  });
+  // The login page starts a conditional request at load (autofill on the username field); the virtual
+  // authenticator answers it at once, as a person picking the passkey from the autofill list would.
+  const login = page.waitForResponse((r) => r.url() === `${issuer}/login/passkey`);
+  await Promise.all([
+    page.waitForURL((url) => url.href.startsWith(`${redirectUri}?code=`)),
+    page.goto(`${issuer}/authorize?${params}`),
+  ]);
+  assert.equal((await login).status(), 303);
+  const sessions = await provider.stores.sessions.listLiveByUser(userId, Math.floor(Date.now() / 1000));
+  assert.equal(sessions.length, 1);
+  assert.deepEqual(sessions[0]?.amr, ['hwk', 'user']);
+  assert.equal(sessions[0]?.acr, 'urn:latchkey:acr:phr');
 });
 
 test('F2: when the authenticator does not verify the user, the passkey signs nobody in', async () => {

@@ -28,6 +28,7 @@ import { registerIntrospection } from './endpoints/introspection/index.js';
 import { createTokenInspector } from './endpoints/introspection/inspect-token.js';
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
+import { registerPasskeyLogin } from './endpoints/passkey-login/index.js';
 import { ENDPOINT_PATHS, issuerBasePath } from './endpoints/paths.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
 import { registerSecondFactor } from './endpoints/second-factor/index.js';
@@ -308,6 +309,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerAuthorization(app, signIn);
   registerLogin(app, signIn);
   registerSecondFactor(app, signIn);
+  registerPasskeyLogin(app, signIn);
   registerConsent(app, signIn);
   registerDevicePage(app, { signIn, deviceCodes: stores.deviceCodes });
   const io = defaultDeliveryIo(deps.fetch);

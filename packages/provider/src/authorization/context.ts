@@ -69,6 +69,8 @@ export interface SignInContext {
     readonly consent: string;
     /** The second-factor page of a sign-in (login/second-factor). */
     readonly secondFactor: string;
+    /** Username-less sign-in with a passkey (login/passkey). */
+    readonly passkeyLogin: string;
     /** The account page, where factors are enrolled. */
     readonly account: string;
   };
@@ -133,6 +135,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       login: basePath + ENDPOINT_PATHS.login,
       consent: basePath + ENDPOINT_PATHS.consent,
       secondFactor: basePath + ENDPOINT_PATHS.secondFactor,
+      passkeyLogin: basePath + ENDPOINT_PATHS.passkeyLogin,
       account: basePath + ACCOUNT_PATHS.page,
     },
     stores: deps.stores,

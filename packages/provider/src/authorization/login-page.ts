@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { discoverablePasskeyPrompt } from '../login/passkey-prompt.js';
 import type { ClientRecord } from '../store/types.js';
 import { cspSourceFor, pageCsp } from '../ui/csp.js';
 import { loginPage } from '../ui/pages/login.js';
@@ -30,9 +31,11 @@ export async function showLoginPage(
     });
   }
   const browserId = context.browser.ensure(request, reply);
+  const passkey = await discoverablePasskeyPrompt(context, context.paths.passkeyLogin);
   return sendPage(reply, {
     status,
     body: loginPage(context.theme, {
+      passkey,
       action: context.paths.login,
       interaction: context.interactions.seal(interaction),
       csrfToken: context.browser.csrfToken(browserId),
@@ -44,6 +47,7 @@ export async function showLoginPage(
     csp: pageCsp({
       imageSources: context.theme.imageSources,
       formTargets: [cspSourceFor(interaction.request.redirectUri)],
+      ownScripts: true,
     }),
   });
 }

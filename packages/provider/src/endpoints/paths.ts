@@ -11,6 +11,7 @@ export const ENDPOINT_PATHS = {
   userinfo: '/userinfo',
   login: '/login',
   secondFactor: '/login/second-factor',
+  passkeyLogin: '/login/passkey',
   consent: '/consent',
   endSession: '/logout',
   introspection: '/introspect',

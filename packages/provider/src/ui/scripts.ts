@@ -19,8 +19,9 @@ function browserBundle(): string {
 
 /**
  * Registration (account page): a button with data-options (JSON) fills the register form's `response`
- * and submits it. Authentication (second-factor page): a button with data-options fills the code field
- * with { state, response } and submits its form. Nothing runs without a button that asks for it.
+ * and submits it. Authentication (second-factor page, and username-less on the login page, where the
+ * username field's autofill offers passkeys too): a button with data-options fills the code field with
+ * { state, response } and submits its form. Nothing runs without a button that asks for it.
  */
 const PASSKEYS_SCRIPT = `'use strict';
 (function () {
@@ -46,13 +47,29 @@ const PASSKEYS_SCRIPT = `'use strict';
       form.submit();
     });
   });
-  onClick('passkey-authenticate', function (button, options) {
-    return W.startAuthentication({ optionsJSON: options }).then(function (response) {
+  function answer(button) {
+    return function (response) {
       var form = button.form;
       form.elements.namedItem('code').value = JSON.stringify({ state: button.getAttribute('data-state'), response: response });
       form.submit();
-    });
+    };
+  }
+  onClick('passkey-authenticate', function (button, options) {
+    return W.startAuthentication({ optionsJSON: options }).then(answer(button));
   });
+  onClick('passkey-login', function (button, options) {
+    return W.startAuthentication({ optionsJSON: options }).then(answer(button));
+  });
+  // Conditional mediation (WebAuthn L3 §5.1.4.1): the username field's autofill offers the passkeys.
+  var login = document.getElementById('passkey-login');
+  if (login && W && W.browserSupportsWebAuthnAutofill) {
+    W.browserSupportsWebAuthnAutofill().then(function (supported) {
+      if (!supported) return;
+      W.startAuthentication({ optionsJSON: JSON.parse(login.getAttribute('data-options')), useBrowserAutofill: true })
+        .then(answer(login))
+        .catch(function () {});
+    });
+  }
 })();
 `;
 

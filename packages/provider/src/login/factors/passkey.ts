@@ -32,7 +32,11 @@ export function passkeyAmr(backedUp: boolean, userVerified: boolean): string[] {
   return [backedUp ? 'swk' : 'hwk', ...(userVerified ? ['user'] : [])];
 }
 
-/** The options of an assertion by one of `passkeys`, with their sealed challenge, for the page's script. */
+/**
+ * The options of an assertion by one of `passkeys` (or, for DISCOVERABLE, by any discoverable
+ * credential of this RP: the browser offers them, conditional mediation included), with their sealed
+ * challenge, for the page's script.
+ */
 export async function passkeyRequest(
   deps: Pick<PasskeyDeps, 'sealer' | 'relyingParty'>,
   userId: string,
@@ -63,51 +67,68 @@ export function createPasskeyFactor(deps: PasskeyDeps): SecondFactor {
     },
     accepts: (code) => code.startsWith('{'),
     async verify(userId, code, now) {
-      let answer: PasskeyAnswer;
-      try {
-        answer = JSON.parse(code) as PasskeyAnswer;
-      } catch {
-        return undefined;
-      }
-      if (typeof answer?.state !== 'string' || typeof answer.response?.id !== 'string') return undefined;
-      const state = openChallenge(deps.sealer, userId, 'authenticate', answer.state, now);
-      if (state === undefined) return undefined;
-      const passkey = await deps.factors.getPasskey(answer.response.id);
-      if (passkey === undefined || passkey.userId !== userId) return undefined;
-      // One use per challenge, across instances (the replay cache is the store's).
-      if (!(await deps.replayCache.remember(`webauthn:${state.challenge}`, state.expiresAt, now))) {
-        return undefined;
-      }
-      let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-      try {
-        verified = await verifyAuthenticationResponse({
-          response: answer.response,
-          expectedChallenge: state.challenge,
-          expectedOrigin: deps.relyingParty.origin,
-          expectedRPID: deps.relyingParty.id,
-          credential: {
-            id: passkey.credentialId,
-            publicKey: Buffer.from(passkey.publicKey, 'base64url'),
-            counter: passkey.counter,
-            transports: [...passkey.transports] as never,
-          },
-          requireUserVerification: true,
-        });
-      } catch (error) {
-        if (error instanceof Error && /counter/i.test(error.message)) {
-          await flagCounterRegression(deps, passkey, now);
-        }
-        return undefined;
-      }
-      if (!verified.verified) return undefined;
-      const info = verified.authenticationInfo;
-      if (!(await deps.factors.usePasskey(passkey.credentialId, info.newCounter, now))) {
-        await flagCounterRegression(deps, passkey, now);
-        return undefined;
-      }
-      return passkeyAmr(info.credentialBackedUp, info.userVerified);
+      return (await verifyPasskeyAnswer(deps, code, userId, now))?.amr;
     },
   };
+}
+
+/** The challenge of a username-less sign-in is sealed to no user: whoever's passkey answers it. */
+export const DISCOVERABLE = '*';
+
+/**
+ * Verifies a passkey answer (`{ state, response }` as JSON) for `userId`, or for any user when
+ * `userId` is DISCOVERABLE (a username-less sign-in with a discoverable credential: the credential
+ * names its user). Returns the user and the methods proven, or undefined.
+ */
+export async function verifyPasskeyAnswer(
+  deps: PasskeyDeps,
+  code: string,
+  userId: string,
+  now: number,
+): Promise<{ readonly userId: string; readonly amr: readonly string[] } | undefined> {
+  let answer: PasskeyAnswer;
+  try {
+    answer = JSON.parse(code) as PasskeyAnswer;
+  } catch {
+    return undefined;
+  }
+  if (typeof answer?.state !== 'string' || typeof answer.response?.id !== 'string') return undefined;
+  const state = openChallenge(deps.sealer, userId, 'authenticate', answer.state, now);
+  if (state === undefined) return undefined;
+  const passkey = await deps.factors.getPasskey(answer.response.id);
+  if (passkey === undefined || (userId !== DISCOVERABLE && passkey.userId !== userId)) return undefined;
+  // One use per challenge, across instances (the replay cache is the store's).
+  if (!(await deps.replayCache.remember(`webauthn:${state.challenge}`, state.expiresAt, now))) {
+    return undefined;
+  }
+  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  try {
+    verified = await verifyAuthenticationResponse({
+      response: answer.response,
+      expectedChallenge: state.challenge,
+      expectedOrigin: deps.relyingParty.origin,
+      expectedRPID: deps.relyingParty.id,
+      credential: {
+        id: passkey.credentialId,
+        publicKey: Buffer.from(passkey.publicKey, 'base64url'),
+        counter: passkey.counter,
+        transports: [...passkey.transports] as never,
+      },
+      requireUserVerification: true,
+    });
+  } catch (error) {
+    if (error instanceof Error && /counter/i.test(error.message)) {
+      await flagCounterRegression(deps, passkey, now);
+    }
+    return undefined;
+  }
+  if (!verified.verified) return undefined;
+  const info = verified.authenticationInfo;
+  if (!(await deps.factors.usePasskey(passkey.credentialId, info.newCounter, now))) {
+    await flagCounterRegression(deps, passkey, now);
+    return undefined;
+  }
+  return { userId: passkey.userId, amr: passkeyAmr(info.credentialBackedUp, info.userVerified) };
 }
 
 async function flagCounterRegression(deps: PasskeyDeps, passkey: PasskeyRecord, now: number): Promise<void> {
