@@ -20,12 +20,25 @@ test("user factors shows a user's second factors, and user reset-factors removes
     const hashes = Array.from({ length: 10 }, (_, i) => `hash-${i}`);
     await stores.factors.confirmTotp(dave.id, 60_000_000, hashes, 1_800_000_030);
     await stores.factors.useRecoveryCode(dave.id, 'hash-3', 1_800_000_100);
+    await stores.factors.addPasskey({
+      credentialId: 'cred-secret-id',
+      userId: dave.id,
+      name: 'Laptop',
+      publicKey: 'pk',
+      counter: 0,
+      transports: [],
+      backedUp: true,
+      createdAt: 1_800_000_200,
+      lastUsedAt: null,
+    });
 
     const shown = await cli(['user', 'factors', 'dave', '--json'], ws.env);
     assert.equal(shown.status, 0, shown.stderr);
     const factors = JSON.parse(shown.stdout);
     assert.deepEqual(factors.totp, { state: 'enrolled', since: 1_800_000_030 });
     assert.deepEqual(factors.recoveryCodes, { remaining: 9, used: 1, lastUsedAt: 1_800_000_100 });
+    assert.deepEqual(factors.passkeys, [{ name: 'Laptop', createdAt: 1_800_000_200, lastUsedAt: null }]);
+    assert.ok(!shown.stdout.includes('cred-secret-id'), 'never a credential id');
     assert.ok(!shown.stdout.includes('v1.sealed'), 'never the sealed seed');
 
     const text = await cli(['user', 'factors', 'dave'], ws.env);
@@ -36,6 +49,7 @@ test("user factors shows a user's second factors, and user reset-factors removes
     assert.match(reset.stdout, /Removed the second factors of dave/);
     assert.equal(await stores.factors.getTotp(dave.id), undefined);
     assert.equal((await stores.factors.recoveryCodes(dave.id)).remaining, 0);
+    assert.deepEqual(await stores.factors.listPasskeys(dave.id), []);
     const [event] = await stores.audit.list({ limit: 1, type: 'admin.user.factors_reset' });
     assert.equal(event?.userId, dave.id);
     assert.deepEqual(event?.details?.['removed'], true);

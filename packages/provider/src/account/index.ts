@@ -161,7 +161,7 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
         paths,
         minPasswordLength: deps.passwordPolicy.minLength,
         factors,
-        passkeys,
+        ...(passkeys === undefined ? {} : { passkeys }),
         ...pageExtra,
       }),
     });

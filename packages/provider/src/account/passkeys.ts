@@ -25,7 +25,8 @@ export async function passkeysSection(
   user: SignedIn['user'],
   paths: PasskeyPaths,
   hidden: SafeHtml,
-): Promise<{ readonly section: SafeHtml; readonly scripts: readonly string[] }> {
+): Promise<{ readonly section: SafeHtml; readonly scripts: readonly string[] } | undefined> {
+  if (!signIn.relyingParty.available) return undefined;
   const passkeys = await signIn.stores.factors.listPasskeys(user.id);
   // WebAuthn L3 §5.4: a discoverable credential with user verification, no attestation; the ones
   // already registered are excluded, so one authenticator is not registered twice.

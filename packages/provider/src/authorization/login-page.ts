@@ -35,7 +35,7 @@ export async function showLoginPage(
   return sendPage(reply, {
     status,
     body: loginPage(context.theme, {
-      passkey,
+      ...(passkey === undefined ? {} : { passkey }),
       action: context.paths.login,
       interaction: context.interactions.seal(interaction),
       csrfToken: context.browser.csrfToken(browserId),
@@ -47,7 +47,7 @@ export async function showLoginPage(
     csp: pageCsp({
       imageSources: context.theme.imageSources,
       formTargets: [cspSourceFor(interaction.request.redirectUri)],
-      ownScripts: true,
+      ownScripts: passkey !== undefined,
     }),
   });
 }

@@ -7,6 +7,7 @@ export async function passkeyPrompt(
   signIn: Pick<SignInContext, 'stores' | 'factorSealer' | 'relyingParty' | 'basePath' | 'clock'>,
   userId: string,
 ): Promise<{ options: string; state: string; scripts: readonly string[] } | undefined> {
+  if (!signIn.relyingParty.available) return undefined;
   const passkeys = await signIn.stores.factors.listPasskeys(userId);
   if (passkeys.length === 0) return undefined;
   const request = await passkeyRequest(
@@ -26,7 +27,8 @@ export async function passkeyPrompt(
 export async function discoverablePasskeyPrompt(
   signIn: Pick<SignInContext, 'factorSealer' | 'relyingParty' | 'basePath' | 'clock'>,
   action: string,
-): Promise<{ action: string; options: string; state: string; scripts: readonly string[] }> {
+): Promise<{ action: string; options: string; state: string; scripts: readonly string[] } | undefined> {
+  if (!signIn.relyingParty.available) return undefined;
   const request = await passkeyRequest(
     { sealer: signIn.factorSealer, relyingParty: signIn.relyingParty },
     DISCOVERABLE,

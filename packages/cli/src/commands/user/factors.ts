@@ -6,7 +6,7 @@ import { printJson } from '../../lib/output.js';
 
 export const userFactors: Command = {
   path: ['user', 'factors'],
-  summary: "Show a user's second factors (authenticator app, recovery codes); never their secrets",
+  summary: "Show a user's second factors (authenticator app, recovery codes, passkeys); never their secrets",
   positionals: ['USERNAME'],
   options: { json: { type: 'boolean', description: 'print JSON' } },
   async run(values, [username], io) {
@@ -32,5 +32,6 @@ function describe(factors: UserFactors): string {
     `User ${factors.username}`,
     `  authenticator app: ${app}`,
     `  recovery codes:    ${codes.remaining} left, ${codes.used} used${lastUsed}`,
+    `  passkeys:          ${factors.passkeys.length === 0 ? 'none' : factors.passkeys.map((p) => `${p.name} (added ${iso(p.createdAt)})`).join(', ')}`,
   ].join('\n');
 }

@@ -10,6 +10,12 @@ export interface UserFactors {
     | { readonly state: 'pending'; readonly startedAt: number }
     | { readonly state: 'enrolled'; readonly since: number };
   readonly recoveryCodes: RecoveryCodeSummary;
+  /** Names and dates only; never a key or credential id. */
+  readonly passkeys: readonly {
+    readonly name: string;
+    readonly createdAt: number;
+    readonly lastUsedAt: number | null;
+  }[];
 }
 
 type FactorAdminStores = {
@@ -20,9 +26,10 @@ type FactorAdminStores = {
 
 export async function getUserFactors(stores: FactorAdminStores, username: string): Promise<UserFactors> {
   const user = await requireUser(stores, username);
-  const [totp, recoveryCodes] = await Promise.all([
+  const [totp, recoveryCodes, passkeys] = await Promise.all([
     stores.factors.getTotp(user.id),
     stores.factors.recoveryCodes(user.id),
+    stores.factors.listPasskeys(user.id),
   ]);
   return {
     username: user.username,
@@ -33,11 +40,12 @@ export async function getUserFactors(stores: FactorAdminStores, username: string
           ? { state: 'pending', startedAt: totp.createdAt }
           : { state: 'enrolled', since: totp.confirmedAt },
     recoveryCodes,
+    passkeys: passkeys.map((p) => ({ name: p.name, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt })),
   };
 }
 
 /**
- * Removes every second factor of a user (a lost phone, a lost recovery sheet): the next sign-in asks
+ * Removes every second factor of a user (a lost phone, a lost recovery sheet, their passkeys): the next sign-in asks
  * for the password only, and the user can enrol again. Audited as `admin.user.factors_reset`, which the
  * user's account page shows them. Returns whether there was anything to remove.
  */

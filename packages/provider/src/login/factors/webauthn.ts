@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { FactorSecretSealer } from '../../keys/sealing.js';
 
 /**
@@ -9,11 +10,17 @@ export interface WebAuthnRelyingParty {
   readonly id: string;
   readonly origin: string;
   readonly name: string;
+  /**
+   * False when the issuer's host is an IP address: an RP ID must be a domain (WebAuthn L3 §5.1.3), so
+   * no passkey can be made or used there, and the pages do not offer them.
+   */
+  readonly available: boolean;
 }
 
 export function relyingPartyOf(issuer: string, name: string): WebAuthnRelyingParty {
   const url = new URL(issuer);
-  return { id: url.hostname, origin: url.origin, name };
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return { id: url.hostname, origin: url.origin, name, available: isIP(host) === 0 };
 }
 
 /** How long a ceremony's challenge lives: the time to touch a key or read a fingerprint. */
