@@ -81,7 +81,7 @@ test('a person signs in with the login form, approves consent, and the client re
   assert.equal(await page.locator('input[name="username"]:focus').count(), 1);
   await page.screenshot({ path: join(tmpdir(), 'latchkey-login.png') });
 
-  await page.fill('input[name="username"][autocomplete="username"]', 'alice');
+  await page.fill('input[name="username"][autocomplete~="username"]', 'alice');
   await page.fill(
     'input[name="password"][type="password"][autocomplete="current-password"]',
     'correct horse battery staple',

@@ -13,6 +13,7 @@ import {
   routeForMetadata,
   WELL_KNOWN_RESOURCE,
 } from './auth/resource-metadata.js';
+import { startQuery, stepUpFromQuery } from './auth/step-up.js';
 import type { GatewayConfig, RouteConfig } from './config/types.js';
 import { createForwardAuth } from './forward-auth/handler.js';
 import { limitConnectionsPerAddress } from './policy/connection-limit.js';
@@ -140,7 +141,14 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
   });
   const bearer = new BearerChecks(config.providers, { fetch: deps.fetch, now });
   const routes = new RouteTable(config.routes);
-  const decider = createDecider({ config, bearer, sessions, flows, metadataUrl: metadataUrlOf });
+  const decider = createDecider({
+    config,
+    bearer,
+    sessions,
+    flows,
+    metadataUrl: metadataUrlOf,
+    now: () => now() / 1000,
+  });
   const forwardAuth = createForwardAuth({ config, routes, decider });
   const proxy = new UpstreamProxy(config.upstreams, config.limits.maxBodySize);
   const prefix = config.endpointPrefix;
@@ -225,7 +233,7 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
         const provider = params.get('provider') ?? config.providers[0]!.id;
         if (!config.providers.some((p) => p.id === provider))
           sendPage(res, 400, 'Bad Request', 'Unknown provider.');
-        else await flows.start(res, provider, params.get('rd'));
+        else await flows.start(res, provider, params.get('rd'), stepUpFromQuery(params));
       },
     ],
     [`${prefix}/logout`, (req, res, query) => flows.logout(req, res, query)],
@@ -306,7 +314,7 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
         sendPage(res, 403, 'Forbidden', 'You are signed in, but not allowed to see this page.');
         return;
       case 'login':
-        redirect(res, `${prefix}/start?provider=${outcome.provider}&rd=${encodeURIComponent(url)}`);
+        redirect(res, `${prefix}/start?${startQuery(outcome, url)}`);
         return;
     }
   }

@@ -41,6 +41,11 @@ export {
   validateClaims,
 } from './jwt/claims.js';
 export type { SignJwtOptions } from './jwt/sign.js';
+export {
+  checkUserAuthentication,
+  type UserAuthenticationRequirement,
+  userAuthenticationRequirement,
+} from './jwt/user-authentication.js';
 export { signJwt } from './jwt/sign.js';
 export { unverifiedIssuer } from './jwt/unverified-issuer.js';
 export type { JwtVerifierOptions, VerifiedJwt, VerifyJwtOptions } from './jwt/verify.js';

@@ -37,10 +37,12 @@ import { registerIntrospection } from './endpoints/introspection/index.js';
 import { createTokenInspector } from './endpoints/introspection/inspect-token.js';
 import { registerJwks } from './endpoints/jwks/index.js';
 import { registerLogin } from './endpoints/login/index.js';
+import { registerPasskeyLogin } from './endpoints/passkey-login/index.js';
 import { ENDPOINT_PATHS, issuerBasePath } from './endpoints/paths.js';
 import { registerPushedAuthorization } from './endpoints/pushed-authorization/index.js';
 import { registerRegistration } from './endpoints/registration/index.js';
 import { registerRevocation } from './endpoints/revocation/index.js';
+import { registerSecondFactor } from './endpoints/second-factor/index.js';
 import { registerTokenEndpoint } from './endpoints/token/index.js';
 import { registerUserInfo } from './endpoints/userinfo/index.js';
 import { NotFound } from './errors/index.js';
@@ -73,6 +75,7 @@ import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from '
 import { createRefreshTokens } from './tokens/refresh-token.js';
 import { registerUiAssets } from './ui/assets.js';
 import { registerPageErrors, sendErrorPageFor } from './ui/page-route.js';
+import { registerScripts } from './ui/scripts.js';
 import { createTheme } from './ui/theme.js';
 
 export interface ProviderAppDeps {
@@ -98,6 +101,7 @@ export interface ProviderAppDeps {
     | 'initialAccessTokens'
     | 'pushedRequests'
     | 'identities'
+    | 'factors'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey' | 'list' | 'rotate'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -398,6 +402,8 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   });
   registerAuthorization(app, signIn);
   registerLogin(app, signIn);
+  registerSecondFactor(app, signIn);
+  registerPasskeyLogin(app, signIn);
   registerConsent(app, signIn);
   if (federation) {
     registerConnectors(app, signIn, federation);
@@ -464,6 +470,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   });
   registerUiAssets(app, { basePath: signIn.basePath, theme: signIn.theme });
+  registerScripts(app, signIn.basePath);
   // "Try it in one minute" exists only on a development issuer (http on loopback).
   const development = isDevelopmentIssuer(config.issuer);
   const demo = development

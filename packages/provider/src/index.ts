@@ -54,6 +54,7 @@ export type {
   AuditEvent,
   ClientRecord,
   GroupRecord,
+  MfaPolicy,
   ProviderStores,
   SigningKeyRecord,
   SigningKeyState,

@@ -29,7 +29,9 @@ import { userCreate } from './user/create.js';
 import { userDelete } from './user/delete.js';
 import { userDisable } from './user/disable.js';
 import { userEnable } from './user/enable.js';
+import { userFactors } from './user/factors.js';
 import { userList } from './user/list.js';
+import { userResetFactors } from './user/reset-factors.js';
 import { userSetPassword } from './user/set-password.js';
 import { userShow } from './user/show.js';
 import { userUpdate } from './user/update.js';
@@ -56,6 +58,8 @@ export const COMMANDS: readonly Command[] = [
   userEnable,
   userDelete,
   userSetPassword,
+  userFactors,
+  userResetFactors,
   groupCreate,
   groupList,
   groupAddMember,

@@ -55,6 +55,13 @@ export class BearerChecks {
           origin: new URL(route.resource).origin,
           ...(this.#deps.now === undefined ? {} : { now: this.#deps.now }),
         },
+        // RFC 9470: a route's step-up requirement answers `insufficient_user_authentication`.
+        ...(route.userAuthentication?.acrValues === undefined
+          ? {}
+          : { requireAcr: route.userAuthentication.acrValues }),
+        ...(route.userAuthentication?.maxAge === undefined
+          ? {}
+          : { maxAge: route.userAuthentication.maxAge }),
       });
       this.#authenticators.set(route, authenticator);
     }

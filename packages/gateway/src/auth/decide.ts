@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { BearerFailure, JwtClaims } from '@latchkey/oidc';
+import {
+  type BearerFailure,
+  checkUserAuthentication,
+  isJoseError,
+  type JwtClaims,
+  type UserAuthenticationRequirement,
+} from '@latchkey/oidc';
 import type { GatewayConfig, RouteConfig } from '../config/types.js';
 import { evaluatePolicy } from '../policy/expression.js';
 import type { Sessions } from '../session/manager.js';
@@ -13,8 +19,11 @@ export type Outcome =
   | { readonly kind: 'allow'; readonly identity: Identity | undefined; readonly viaSession?: boolean }
   /** API answer: 400/401/403/503 with a Bearer challenge. */
   | { readonly kind: 'bearer'; readonly failure: BearerFailure }
-  /** A browser without a session: sign in at this provider, then come back. */
-  | { readonly kind: 'login'; readonly provider: string }
+  /**
+   * A browser without a session: sign in at this provider, then come back. With `stepUp`, the session's
+   * sign-in is not enough for the route (RFC 9470): sign in again asking the provider for it.
+   */
+  | { readonly kind: 'login'; readonly provider: string; readonly stepUp?: UserAuthenticationRequirement }
   | { readonly kind: 'forbidden' };
 
 export interface Decider {
@@ -39,6 +48,8 @@ export interface DeciderDeps {
   readonly flows: BrowserFlows;
   /** RFC 9728 metadata URL of a route. */
   readonly metadataUrl: (route: RouteConfig) => string;
+  /** Epoch seconds, for a route's `maxAge`. */
+  readonly now: () => number;
 }
 
 /**
@@ -118,6 +129,15 @@ export function createDecider(deps: DeciderDeps): Decider {
       );
     }
     const decision = evaluatePolicy(route.policy, identity);
+    const required = route.userAuthentication;
+    if (decision.allow && identity !== undefined && required !== undefined) {
+      if (!meetsRequirement(session!.data.claims, required, deps.now())) {
+        if (isNavigation(req, method)) {
+          return { kind: 'login', provider: session!.provider, stepUp: required };
+        }
+        return { kind: 'bearer', failure: missingTokenFailure(metadataUrl) };
+      }
+    }
     if (decision.allow) return { kind: 'allow', identity, viaSession: identity !== undefined };
     if (decision.reason === 'forbidden') return { kind: 'forbidden' };
     if (isNavigation(req, method)) return { kind: 'login', provider: route.providers[0]! };
@@ -136,6 +156,17 @@ export function createDecider(deps: DeciderDeps): Decider {
       return allowed!;
     },
   };
+}
+
+/** Whether a session's ID token claims meet a route's step-up requirement (the check of @latchkey/oidc). */
+function meetsRequirement(claims: JwtClaims, required: UserAuthenticationRequirement, now: number): boolean {
+  try {
+    checkUserAuthentication(claims, required, now);
+    return true;
+  } catch (error) {
+    if (isJoseError(error, 'ERR_JWT_INSUFFICIENT_USER_AUTHENTICATION')) return false;
+    throw error;
+  }
 }
 
 /** A top-level browser navigation: GET/HEAD asking for HTML. XHR and API clients get a 401 instead. */

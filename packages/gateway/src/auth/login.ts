@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UserAuthenticationRequirement } from '@latchkey/oidc';
 import { type JwtClaims, type OidcClient, randomToken } from '@latchkey/oidc';
 import type { GatewayConfig } from '../config/types.js';
 import { safeReturnUrl } from '../policy/return-url.js';
@@ -9,6 +10,7 @@ import type { Sessions } from '../session/manager.js';
 import { hashId, Sealer } from '../session/seal.js';
 import type { SessionStore } from '../session/store.js';
 import { callbackFailure } from './callback-failure.js';
+import { stepUpParams } from './step-up.js';
 import { claimsNeeded, userInfoClaims } from './userinfo.js';
 
 const LOGIN_LIFETIME = 600;
@@ -98,9 +100,15 @@ export class BrowserFlows {
   }
 
   /** Redirects the browser to the provider; `returnTo` is checked (G3). */
-  async start(res: ServerResponse, providerId: string, returnTo: string | null | undefined): Promise<void> {
+  async start(
+    res: ServerResponse,
+    providerId: string,
+    returnTo: string | null | undefined,
+    /** RFC 9470 step-up: what the route needs that the session's sign-in lacks. */
+    stepUp?: UserAuthenticationRequirement,
+  ): Promise<void> {
     const client = this.#deps.clients.get(providerId)!;
-    const authorization = await client.startAuthorization();
+    const authorization = await client.startAuthorization({ params: stepUpParams(stepUp) });
     const binding = randomToken();
     const pending: PendingLogin = {
       binding: hashId(binding),

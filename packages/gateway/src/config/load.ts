@@ -2,7 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { basename } from 'node:path';
-import { parseDuration } from '@latchkey/oidc';
+import { parseDuration, userAuthenticationRequirement } from '@latchkey/oidc';
 import { parse as parseYaml } from 'yaml';
 import { parsePolicy } from '../policy/expression.js';
 import { normalizePath } from '../policy/normalize-path.js';
@@ -258,7 +258,18 @@ interface RouteContext {
 }
 
 function readRoute(r: Reader, at: string, ctx: RouteContext): RouteConfig {
-  r.only(at, ['host', 'path', 'upstream', 'policy', 'providers', 'mode', 'audience', 'cache']);
+  r.only(at, [
+    'host',
+    'path',
+    'upstream',
+    'policy',
+    'providers',
+    'mode',
+    'audience',
+    'cache',
+    'acr',
+    'maxAge',
+  ]);
   const hostText = r.optionalString(`${at}.host`);
   const host = hostText?.toLowerCase();
   if (
@@ -307,7 +318,20 @@ function readRoute(r: Reader, at: string, ctx: RouteContext): RouteConfig {
     audience: r.string(`${at}.audience`, resource),
     resource,
     cache: r.oneOf(`${at}.cache`, ['no-store', 'upstream'], 'no-store'),
+    userAuthentication: readUserAuthentication(r, at),
   };
+}
+
+/** `acr` (a value or a list) and `maxAge` (a duration) of a route; the oidc check names what is wrong. */
+function readUserAuthentication(r: Reader, at: string): RouteConfig['userAuthentication'] {
+  const acr = r.value(`${at}.acr`);
+  const maxAge = r.value(`${at}.maxAge`) === undefined ? undefined : r.duration(`${at}.maxAge`, '0s');
+  try {
+    return userAuthenticationRequirement(acr, maxAge);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw r.error(`${at}.acr`, 'must be an acr value or a list of them (no spaces or quotes)');
+  }
 }
 
 function readHeaders(r: Reader): IdentityHeaderNames {

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { BlockList } from 'node:net';
+import type { UserAuthenticationRequirement } from '@latchkey/oidc';
 import type { Policy } from '../policy/expression.js';
 
 /** The one typed configuration object of the gateway (DESIGN rule 10); docs/gateway.md documents every key. */
@@ -124,4 +125,9 @@ export interface RouteConfig {
    * browser or shared cache shows them after logout; `upstream`: the upstream's Cache-Control is kept.
    */
   readonly cache: 'no-store' | 'upstream';
+  /**
+   * Step-up (RFC 9470): the `acr` values and the largest age of the sign-in (seconds since `auth_time`)
+   * this route accepts, from a session's ID token or a Bearer token; undefined: any sign-in will do.
+   */
+  readonly userAuthentication: UserAuthenticationRequirement | undefined;
 }

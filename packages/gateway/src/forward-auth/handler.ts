@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Decider } from '../auth/decide.js';
+import { startQuery } from '../auth/step-up.js';
 import type { GatewayConfig } from '../config/types.js';
 import { normalizePath } from '../policy/normalize-path.js';
 import { hostOf, type RouteTable } from '../policy/routes.js';
@@ -61,7 +62,7 @@ export function createForwardAuth(deps: ForwardAuthDeps) {
       case 'forbidden':
         return sendJson(res, 403, { error: 'forbidden' });
       case 'login': {
-        const start = `${config.publicUrl.origin}${config.endpointPrefix}/start?rd=${encodeURIComponent(uri)}`;
+        const start = `${config.publicUrl.origin}${config.endpointPrefix}/start?${startQuery({ stepUp: outcome.stepUp }, uri)}`;
         if (config.forwardAuthRedirect) {
           res.writeHead(302, { location: start, 'cache-control': 'no-store' });
           res.end();

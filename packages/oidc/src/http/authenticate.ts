@@ -7,6 +7,7 @@
 import type { DpopSettings } from '../dpop/options.js';
 import { verifyDpopProof } from '../dpop/verify-proof.js';
 import { isJoseError, JOSE_ERROR_CODES, type JoseErrorCode } from '../jose/errors.js';
+import { checkUserAuthentication } from '../jwt/user-authentication.js';
 import { authScheme, type BearerRequest, extractBearerToken } from './bearer.js';
 import { type BearerAuthOptions, checkOptions, type Settings } from './options.js';
 import {
@@ -46,9 +47,13 @@ export type BearerAuthenticator<C> = (request: BearerRequest) => Promise<BearerA
  * - `unavailable` (503 + Retry-After): the key set could not be fetched or was malformed. That is the
  *   provider's or our problem, not the client's token; a 401 would tell a well-behaved client to throw
  *   away a good token and re-authenticate, and hide an outage behind a storm of "invalid token"s.
+ * - `step_up` (401 `insufficient_user_authentication`, RFC 9470 §3): the token is good, the sign-in behind
+ *   it is not enough (acr, auth_time); the challenge says what would be.
  * - `server_error` (500): an invalid argument means our own configuration or code is wrong.
  */
-const DISPOSITION: Readonly<Record<JoseErrorCode, 'invalid_token' | 'unavailable' | 'server_error'>> = {
+const DISPOSITION: Readonly<
+  Record<JoseErrorCode, 'invalid_token' | 'step_up' | 'unavailable' | 'server_error'>
+> = {
   ERR_JOSE_INVALID_ARGUMENT: 'server_error',
   ERR_JWS_INVALID: 'invalid_token',
   ERR_JWS_SIGNATURE_INVALID: 'invalid_token',
@@ -59,6 +64,7 @@ const DISPOSITION: Readonly<Record<JoseErrorCode, 'invalid_token' | 'unavailable
   ERR_JWT_INVALID: 'invalid_token',
   ERR_JWT_EXPIRED: 'invalid_token',
   ERR_JWT_CLAIM_INVALID: 'invalid_token',
+  ERR_JWT_INSUFFICIENT_USER_AUTHENTICATION: 'step_up',
   ERR_JWKS_NO_MATCHING_KEY: 'invalid_token',
   ERR_JWKS_MULTIPLE_MATCHING_KEYS: 'invalid_token',
   ERR_JWKS_INVALID: 'unavailable',
@@ -180,6 +186,15 @@ async function authenticateDpop<C>(
 const DPOP_CREDENTIALS = /^DPoP +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 async function authorize<C>(settings: Settings<C>, scheme: Scheme, claims: C): Promise<BearerAuthResult<C>> {
+  // RFC 9470: a valid token whose sign-in is weaker or older than the resource needs. Throws a JoseError
+  // the caller's failureFor answers with `insufficient_user_authentication`.
+  if (settings.userAuthentication !== undefined) {
+    checkUserAuthentication(
+      claims as { acr?: unknown; auth_time?: unknown },
+      settings.userAuthentication,
+      settings.now() / 1000,
+    );
+  }
   if (settings.scopes !== undefined && settings.scopes(claims).length > 0) {
     // RFC 6750 §3: `scope` names every scope this resource needs, not only the missing ones.
     const description = 'the access token does not grant the required scope';
@@ -217,6 +232,13 @@ function absoluteUrl(request: BearerRequest, origin: string | undefined): string
 
 function failureFor<C>(settings: Settings<C>, scheme: Scheme, error: unknown, token: string): BearerFailure {
   const disposition = isJoseError(error) ? DISPOSITION[error.code] : 'server_error';
+  if (disposition === 'step_up' && isJoseError(error)) {
+    const required = settings.userAuthentication;
+    return challenge(settings, scheme, 401, 'insufficient_user_authentication', error.message, undefined, {
+      acrValues: required?.acrValues,
+      maxAge: required?.maxAge,
+    });
+  }
   if (disposition === 'invalid_token' && isJoseError(error)) {
     return challenge(
       settings,
@@ -269,12 +291,15 @@ function challenge<C>(
   error: DpopErrorCode | undefined,
   description: string | undefined,
   scope?: readonly string[],
+  stepUp: { readonly acrValues?: readonly string[] | undefined; readonly maxAge?: number | undefined } = {},
 ): BearerFailure {
   const params = {
     realm: settings.realm,
     error,
     errorDescription: description,
     scope,
+    acrValues: stepUp.acrValues,
+    maxAge: stepUp.maxAge,
     resourceMetadata: settings.resourceMetadata,
   };
   const dpop = settings.dpop;

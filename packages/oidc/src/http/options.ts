@@ -3,6 +3,10 @@
  * service fails at start with a TypeError naming the option, before any request.
  */
 import { checkDpopOptions, type DpopOptions, type DpopSettings } from '../dpop/options.js';
+import {
+  type UserAuthenticationRequirement,
+  userAuthenticationRequirement,
+} from '../jwt/user-authentication.js';
 import { requireScopes, type ScopeCheck, validScopes } from './scopes.js';
 
 /** Anything that turns a token into its verified claims; `createVerifier(…)` satisfies it. */
@@ -17,6 +21,15 @@ export interface BearerAuthOptions<C> {
   readonly scopes?: readonly string[];
   /** An extra check on the verified claims; `false` gives 403 `insufficient_scope`. */
   readonly claims?: (claims: C) => boolean | Promise<boolean>;
+  /**
+   * Accepted `acr` values (RFC 9470): a token with another `acr` gets 401
+   * `insufficient_user_authentication` with `acr_values`, so the client can step up.
+   */
+  readonly requireAcr?: string | readonly string[];
+  /** Seconds (or `'5m'`) since the token's `auth_time`; older gets the same challenge with `max_age`. */
+  readonly maxAge?: number | string;
+  /** The clock for `maxAge`, in epoch milliseconds like `Date.now` (the default). */
+  readonly now?: () => number;
   /** The `realm` of the challenge (RFC 6750 §3). */
   readonly realm?: string;
   /** The absolute URL of this resource's RFC 9728 metadata, sent in every challenge (§5.1). */
@@ -38,6 +51,8 @@ export interface Settings<C> {
   readonly scopes: ScopeCheck | undefined;
   readonly requiredScopes: readonly string[];
   readonly claims: ((claims: C) => boolean | Promise<boolean>) | undefined;
+  readonly userAuthentication: UserAuthenticationRequirement | undefined;
+  readonly now: () => number;
   readonly realm: string | undefined;
   readonly resourceMetadata: string | undefined;
   readonly retryAfter: number;
@@ -48,6 +63,10 @@ export interface Settings<C> {
 export function checkOptions<C>(options: BearerAuthOptions<C>): Settings<C> {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   const { verifier, scopes, claims, realm, resourceMetadata, retryAfter, onError, dpop } = options;
+  const userAuthentication = userAuthenticationRequirement(options.requireAcr, options.maxAge, 'options.');
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    throw new TypeError('options.now must be a function () => epoch milliseconds');
+  }
   if (typeof verifier !== 'object' || verifier === null || typeof verifier.verify !== 'function') {
     throw new TypeError('options.verifier must be an object with a verify(token) method');
   }
@@ -80,6 +99,8 @@ export function checkOptions<C>(options: BearerAuthOptions<C>): Settings<C> {
     scopes: requiredScopes.length === 0 ? undefined : requireScopes(...requiredScopes),
     requiredScopes,
     claims,
+    userAuthentication,
+    now: options.now ?? Date.now,
     realm,
     resourceMetadata,
     retryAfter: retryAfter ?? DEFAULT_RETRY_AFTER,

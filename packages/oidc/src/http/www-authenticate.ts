@@ -2,8 +2,12 @@
  * The `WWW-Authenticate: Bearer …` challenge, RFC 6750 §3 and RFC 9728 §5.1.
  */
 
-/** The error codes of RFC 6750 §3.1. */
-export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
+/** The error codes of RFC 6750 §3.1, and RFC 9470 §3's step-up. */
+export type BearerErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'insufficient_user_authentication';
 
 export interface BearerChallengeParams {
   /** The protection space (RFC 9110 §11.5). */
@@ -16,6 +20,10 @@ export interface BearerChallengeParams {
   readonly scope?: readonly string[] | undefined;
   /** The URL of this resource's protected resource metadata (RFC 9728 §5.1). */
   readonly resourceMetadata?: string | undefined;
+  /** RFC 9470 §3: the acr values that would do, in order of preference. */
+  readonly acrValues?: readonly string[] | undefined;
+  /** RFC 9470 §3: the largest acceptable age of the authentication, in seconds. */
+  readonly maxAge?: number | undefined;
 }
 
 // The longest error_description we send: enough for any JoseError message, small enough to keep a
@@ -53,6 +61,11 @@ function challengeOf(scheme: string, params: DpopChallengeParams): string {
   // RFC 6750 §3: scope = space-delimited, case-sensitive scope values.
   if (params.scope !== undefined && params.scope.length > 0)
     parts.push(param('scope', params.scope.join(' ')));
+  // RFC 9470 §3: acr_values space-separated, max_age a whole number of seconds, both quoted.
+  if (params.acrValues !== undefined && params.acrValues.length > 0) {
+    parts.push(param('acr_values', params.acrValues.join(' ')));
+  }
+  if (params.maxAge !== undefined) parts.push(param('max_age', String(Math.floor(params.maxAge))));
   if (params.resourceMetadata !== undefined) parts.push(param('resource_metadata', params.resourceMetadata));
   if (params.algs !== undefined && params.algs.length > 0) parts.push(param('algs', params.algs.join(' ')));
   return parts.length === 0 ? scheme : `${scheme} ${parts.join(', ')}`;

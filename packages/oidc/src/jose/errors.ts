@@ -25,6 +25,11 @@ export const JOSE_ERROR_CODES = {
   ERR_JWT_EXPIRED: 'the JWT has expired',
   /** A claim check failed: iss, aud, nbf, iat, typ, azp, max age, required claim. See `claim`. */
   ERR_JWT_CLAIM_INVALID: 'a JWT claim check failed',
+  /**
+   * The token is valid but the user's authentication is not enough for this resource: `acr` not among
+   * the required values, or `auth_time` older than the allowed age (RFC 9470 §3). See `claim`.
+   */
+  ERR_JWT_INSUFFICIENT_USER_AUTHENTICATION: 'the user authentication is insufficient',
   /** No key in the key set matches the token's `kid` / `alg`. */
   ERR_JWKS_NO_MATCHING_KEY: 'no key in the key set matches',
   /** More than one key matches and the token names no `kid` to choose. */

@@ -2,6 +2,11 @@ import { JoseError } from '../jose/errors.js';
 import type { JwsHeader } from '../jose/types.js';
 import { parseDuration } from '../lib/duration.js';
 import { JWT_MEDIA_TYPE, normalizeMediaType } from './typ.js';
+import {
+  checkUserAuthentication,
+  type UserAuthenticationRequirement,
+  userAuthenticationRequirement,
+} from './user-authentication.js';
 
 /** The registered claims Latchkey acts on (RFC 7519 §4.1, OIDC Core §2, RFC 9068 §2.2). */
 export interface JwtClaims {
@@ -42,6 +47,13 @@ export interface ClaimsValidationOptions {
   requiredClaims?: readonly string[];
   /** Our client_id: an `azp` claim, when present, must equal it (OIDC Core §3.1.3.7 rule 5). */
   authorizedParty?: string;
+  /**
+   * Accepted `acr` values (RFC 9470, OIDC Core §2): a token whose `acr` is none of them fails with
+   * ERR_JWT_INSUFFICIENT_USER_AUTHENTICATION.
+   */
+  requireAcr?: string | readonly string[];
+  /** Seconds (or `'5m'`) since the token's `auth_time`; older, or no auth_time: the same error (RFC 9470). */
+  maxAge?: number | string;
   /** The clock, in epoch milliseconds like `Date.now`. */
   now?: () => number;
 }
@@ -118,6 +130,7 @@ export class ClaimsValidator {
   readonly #maxTokenAge: number | undefined;
   readonly #requiredClaims: readonly string[];
   readonly #authorizedParty: string | undefined;
+  readonly #userAuthentication: UserAuthenticationRequirement | undefined;
   readonly #now: () => number;
 
   constructor(options: ClaimsValidationOptions) {
@@ -145,6 +158,7 @@ export class ClaimsValidator {
     // exp is required by default (RFC 8725 §3.10 advice on short-lived tokens; J15).
     this.#requiredClaims = Object.freeze([...new Set(['exp', ...required])]);
     this.#authorizedParty = optionString(options.authorizedParty, 'authorizedParty');
+    this.#userAuthentication = userAuthenticationRequirement(options.requireAcr, options.maxAge);
     if (options.now !== undefined && typeof options.now !== 'function')
       throw new TypeError('now must be a function');
     this.#now = options.now ?? Date.now;
@@ -175,6 +189,10 @@ export class ClaimsValidator {
     this.#checkIssuer(claims.iss);
     this.#checkAudience(claims.aud);
     this.#checkAuthorizedParty(claims);
+    // Last: only a token valid in every other way is answered with a step-up (RFC 9470 §3).
+    if (this.#userAuthentication !== undefined) {
+      checkUserAuthentication(claims, this.#userAuthentication, this.#now() / 1000);
+    }
     return claims;
   }
 

@@ -169,6 +169,8 @@ function snapshotOf(o: VerifyJwtOptions): Compiled['snapshot'] {
     maxTokenAge: o.maxTokenAge,
     requiredClaims: copyIfArray(o.requiredClaims),
     authorizedParty: o.authorizedParty,
+    requireAcr: copyIfArray(o.requireAcr),
+    maxAge: o.maxAge,
     now: o.now,
     algorithms: copyIfArray(o.algorithms),
     maxTokenSize: o.maxTokenSize,
@@ -185,6 +187,8 @@ function sameOptions(kept: Compiled['snapshot'], o: VerifyJwtOptions): boolean {
     o.maxTokenAge === kept.maxTokenAge &&
     same(o.requiredClaims, kept.requiredClaims) &&
     o.authorizedParty === kept.authorizedParty &&
+    same(o.requireAcr, kept.requireAcr) &&
+    o.maxAge === kept.maxAge &&
     o.now === kept.now &&
     same(o.algorithms, kept.algorithms) &&
     o.maxTokenSize === kept.maxTokenSize

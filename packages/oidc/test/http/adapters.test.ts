@@ -6,6 +6,7 @@ import { type Issuer, NOW, SECRET_DETAIL, testIssuer } from './fixtures.js';
 import {
   ADAPTERS,
   type AdapterName,
+  MFA_ACR,
   RESOURCE_METADATA,
   type RunningServer,
   type Sent,
@@ -185,6 +186,42 @@ const CASES: readonly Case[] = [
     name: 'a token only in the form body is not a credential: 400 where parsed, else a 401 challenge',
     request: (i) => ({ method: 'POST', path: '/me', headers: form, body: `access_token=${i.accessToken()}` }),
     status: { node: 401, express: 400, fastify: 400, hono: 401 },
+  },
+  {
+    name: 'RFC 9470: a token whose acr is not the required one gets 401 insufficient_user_authentication with acr_values and max_age',
+    request: (i) => ({
+      path: '/mfa',
+      headers: bearer(i.accessToken({ acr: 'urn:latchkey:acr:pwd', auth_time: NOW - 10 })),
+    }),
+    status: 401,
+    error: 'insufficient_user_authentication',
+    check: (_body, headers) => {
+      const challenge = String(headers['www-authenticate']);
+      assert.match(challenge, new RegExp(`acr_values="${MFA_ACR}", max_age="300"`));
+    },
+  },
+  {
+    name: 'RFC 9470: a token with the required acr but an authentication older than max_age gets the step-up challenge',
+    request: (i) => ({
+      path: '/mfa',
+      headers: bearer(i.accessToken({ acr: MFA_ACR, auth_time: NOW - 301 })),
+    }),
+    status: 401,
+    error: 'insufficient_user_authentication',
+  },
+  {
+    name: 'RFC 9470: a token without auth_time gets the step-up challenge when max_age is required',
+    request: (i) => ({ path: '/mfa', headers: bearer(i.accessToken({ acr: MFA_ACR })) }),
+    status: 401,
+    error: 'insufficient_user_authentication',
+  },
+  {
+    name: 'RFC 9470: a token with the required acr and a recent authentication reaches the handler',
+    request: (i) => ({
+      path: '/mfa',
+      headers: bearer(i.accessToken({ acr: MFA_ACR, auth_time: NOW - 300 })),
+    }),
+    status: 200,
   },
   {
     name: 'a key set that cannot be fetched gets 503 with Retry-After, not invalid_token',

@@ -56,6 +56,10 @@ const BAD_OPTIONS: ReadonlyArray<[string, unknown, RegExp]> = [
   ['a fractional retryAfter', { verifier: accepting(), retryAfter: 1.5 }, /options\.retryAfter/],
   ['a negative retryAfter', { verifier: accepting(), retryAfter: -1 }, /options\.retryAfter/],
   ['an onError that is not a function', { verifier: accepting(), onError: 'log' }, /options\.onError/],
+  ['a requireAcr with a space', { verifier: accepting(), requireAcr: 'a b' }, /options\.requireAcr/],
+  ['an empty requireAcr list', { verifier: accepting(), requireAcr: [] }, /options\.requireAcr/],
+  ['a negative maxAge', { verifier: accepting(), maxAge: -1 }, /options\.maxAge/],
+  ['a now that is not a function', { verifier: accepting(), now: 5 }, /options\.now/],
 ];
 
 for (const [name, options, message] of BAD_OPTIONS) {
@@ -79,6 +83,7 @@ const EXPECTED_STATUS: Readonly<Record<JoseErrorCode, number>> = {
   ERR_JWT_INVALID: 401,
   ERR_JWT_EXPIRED: 401,
   ERR_JWT_CLAIM_INVALID: 401,
+  ERR_JWT_INSUFFICIENT_USER_AUTHENTICATION: 401,
   ERR_JWKS_NO_MATCHING_KEY: 401,
   ERR_JWKS_MULTIPLE_MATCHING_KEYS: 401,
   ERR_JWKS_INVALID: 503,
@@ -100,7 +105,10 @@ for (const code of Object.keys(JOSE_ERROR_CODES) as JoseErrorCode[]) {
     assert.equal(result.headers['cache-control'], 'no-store');
     if (result.status === 401) {
       assert.deepEqual(result.body, {
-        error: 'invalid_token',
+        error:
+          code === 'ERR_JWT_INSUFFICIENT_USER_AUTHENTICATION'
+            ? 'insufficient_user_authentication'
+            : 'invalid_token',
         error_description: 'detail about https://internal',
       });
     } else {

@@ -2,6 +2,7 @@
 //   GET|POST /me   any valid token → 200 { sub, scope } read from the typed claims
 //   GET /admin     requires scope `admin`
 //   GET /tenant    claims predicate: tenant === 'a'
+//   GET /mfa       RFC 9470: acr urn:latchkey:acr:mfa, auth_time at most 300 s old (clock frozen at NOW)
 //   GET /down, /slow, /crash   the verifier of that name (provider down, provider silent, unexpected error)
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, request, type Server, type ServerResponse } from 'node:http';
@@ -14,7 +15,9 @@ import { honoBearerAuth } from '@latchkey/oidc/hono';
 import express from 'express';
 import Fastify from 'fastify';
 import { type Context, Hono } from 'hono';
-import type { Verifiers } from './fixtures.js';
+import { NOW, type Verifiers } from './fixtures.js';
+
+export const MFA_ACR = 'urn:latchkey:acr:mfa';
 
 export const RESOURCE_METADATA = 'https://api.example.test/.well-known/oauth-protected-resource';
 
@@ -29,9 +32,9 @@ export interface RunningServer {
 }
 
 type Options = BearerAuthOptions<JwtClaims>;
-type Route = 'me' | 'admin' | 'tenant' | 'down' | 'slow' | 'crash';
+type Route = 'me' | 'admin' | 'tenant' | 'mfa' | 'down' | 'slow' | 'crash';
 type RouteOptions = Readonly<Record<Route, Options>>;
-const ROUTES: readonly Route[] = ['me', 'admin', 'tenant', 'down', 'slow', 'crash'];
+const ROUTES: readonly Route[] = ['me', 'admin', 'tenant', 'mfa', 'down', 'slow', 'crash'];
 
 function routeOptions(verifiers: Verifiers, extra: Partial<Options>): RouteOptions {
   const base: Options = {
@@ -44,6 +47,7 @@ function routeOptions(verifiers: Verifiers, extra: Partial<Options>): RouteOptio
     me: base,
     admin: { ...base, scopes: ['admin'] },
     tenant: { ...base, claims: (claims) => claims['tenant'] === 'a' },
+    mfa: { ...base, requireAcr: [MFA_ACR], maxAge: 300, now: () => NOW * 1000 },
     down: { ...base, verifier: verifiers.down },
     slow: { ...base, verifier: verifiers.slow },
     crash: { ...base, verifier: verifiers.crash },

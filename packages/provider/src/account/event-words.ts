@@ -22,6 +22,10 @@ const WORDS: Readonly<Record<string, (event: AuditEvent, clientName: string) => 
   'consent.revoked': (_e, client) => `Disconnected ${client || 'an application'}`,
   'device.approved': (_e, client) => `Approved a device sign-in for ${client || 'an application'}`,
   'device.denied': (_e, client) => `Denied a device sign-in for ${client || 'an application'}`,
+  'factor.enrolled': () => 'Two-step verification turned on (authenticator app)',
+  'recovery_code.used': () => 'A recovery code was used to sign in',
+  'admin.user.factors_reset': () =>
+    'An administrator reset your two-step verification; you can set it up again on this page',
   'refresh.reuse_detected': (_e, client) =>
     `A reused sign-in token was detected, so ${client || 'an application'} was signed out`,
   'authorization_code.replayed': (_e, client) =>

@@ -5,20 +5,28 @@ import { currentSession } from '../authorization/continue.js';
 import { ACCOUNT_PATHS, ENDPOINT_PATHS } from '../endpoints/paths.js';
 import { OAuthError } from '../errors/index.js';
 import { RequestParams } from '../lib/request-params.js';
+import { acrOf, amrOf } from '../login/factors/acr.js';
+import { enrolledMethods } from '../login/factors/index.js';
 import { signInWithPassword } from '../login/sign-in.js';
 import type { Logout } from '../logout/log-out.js';
 import type { SessionRecord, UserRecord } from '../store/types.js';
 import { pageCsp } from '../ui/csp.js';
+import { html } from '../ui/html.js';
 import { loginPage } from '../ui/pages/login.js';
 import { sendPage } from '../ui/send-page.js';
 import { changeOwnPassword } from '../users/change-password.js';
 import { MAX_PASSWORD_LENGTH, type PasswordPolicy } from '../users/password-policy.js';
+import { factorsSection } from './factors-section.js';
+import { loadFactorsView } from './factors-view.js';
 import { checkAccountPost } from './form-post.js';
 import { accountSignInButtons, linkedIdentities, registerIdentityUnlink } from './linked-identities.js';
 import type { AccountMail } from './mail-context.js';
 import { type AccountPaths, accountPage, NOTICES, type Notice } from './pages.js';
+import { passkeysSection, registerPasskeyRoutes } from './passkeys.js';
 import { registerPasswordReset } from './password-reset.js';
 import { registerSelfRegistration } from './registration.js';
+import { createAccountSecondFactor } from './second-factor.js';
+import { registerTotpEnrolment } from './totp-enrolment.js';
 import { registerEmailVerification } from './verify-email.js';
 import { loadAccountView } from './view.js';
 
@@ -91,6 +99,13 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     registerIdentityUnlink(app, signIn, { unlink: at(ACCOUNT_PATHS.unlinkIdentity), page: paths.page });
   }
   const csp = pageCsp({ imageSources: signIn.theme.imageSources });
+  // The account page runs the provider's own passkey scripts, nothing else.
+  const accountPageCsp = pageCsp({ imageSources: signIn.theme.imageSources, ownScripts: true });
+  const passkeyPaths = {
+    register: at(ACCOUNT_PATHS.passkeyRegister),
+    remove: at(ACCOUNT_PATHS.passkeyRemove),
+  };
+  const factorPaths = { totpBegin: at(ACCOUNT_PATHS.totpBegin), totpConfirm: at(ACCOUNT_PATHS.totpConfirm) };
   const backToPage = (reply: FastifyReply, notice?: Notice) =>
     reply
       .code(303)
@@ -128,15 +143,24 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     request: FastifyRequest,
     reply: FastifyReply,
     signedIn: SignedIn,
-    extra: { readonly notice?: Notice; readonly passwordError?: string } = {},
+    extra: { readonly notice?: Notice; readonly passwordError?: string; readonly totpError?: string } = {},
     status = 200,
   ) => {
     const view = await loadAccountView(signIn.stores, signedIn.session, signedIn.user, signIn.clock());
     const browserId = signIn.browser.ensure(request, reply);
     const csrfToken = signIn.browser.csrfToken(browserId);
+    const { totpError, ...pageExtra } = extra;
+    const hidden = html`<input type="hidden" name="csrf_token" value="${csrfToken}">`;
+    const factors = factorsSection(
+      await loadFactorsView(signIn, signedIn.user),
+      factorPaths,
+      hidden,
+      totpError,
+    );
+    const passkeys = await passkeysSection(signIn, signedIn.user, passkeyPaths, hidden);
     return sendPage(reply, {
       status,
-      csp,
+      csp: accountPageCsp,
       body: accountPage(signIn.theme, {
         view,
         csrfToken,
@@ -148,7 +172,9 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
         ),
         paths,
         minPasswordLength: deps.passwordPolicy.minLength,
-        ...extra,
+        factors,
+        ...(passkeys === undefined ? {} : { passkeys }),
+        ...pageExtra,
       }),
     });
   };
@@ -199,8 +225,39 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
         400,
       );
     }
-    await signIn.sessions.start(request, reply, { userId: result.user.id, amr: result.amr, acr: null });
+    // An enrolled second factor is asked for here too; the session starts only when it is given.
+    if ((await enrolledMethods(signIn.secondFactors, result.user.id)).length > 0) {
+      return secondFactor.ask(request, reply, { userId: result.user.id, amr: result.amr });
+    }
+    const amr = amrOf(result.amr);
+    await signIn.sessions.start(request, reply, { userId: result.user.id, amr, acr: acrOf(amr) });
     return backToPage(reply);
+  });
+
+  const secondFactor = createAccountSecondFactor(signIn, {
+    action: at(ACCOUNT_PATHS.signInSecondFactor),
+    page: paths.page,
+    csp,
+    scriptCsp: accountPageCsp,
+    refuse,
+  });
+  secondFactor.register(app);
+
+  registerPasskeyRoutes(app, signIn, {
+    paths: passkeyPaths,
+    signedIn: (request) => signedInPerson(signIn, request),
+    backToPage,
+    refuse,
+  });
+
+  registerTotpEnrolment(app, signIn, {
+    paths: { ...factorPaths, page: paths.page },
+    signedIn: (request) => signedInPerson(signIn, request),
+    backToPage,
+    refuse,
+    showAccount: (request, reply, signedIn, totpError, status) =>
+      showAccount(request, reply, signedIn, { totpError }, status),
+    csp,
   });
 
   app.post(paths.password, async (request, reply) => {
@@ -310,7 +367,7 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
   });
 }
 
-interface SignedIn {
+export interface SignedIn {
   readonly session: SessionRecord;
   readonly user: UserRecord;
 }

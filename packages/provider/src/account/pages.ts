@@ -12,6 +12,8 @@ export const NOTICES = {
   'others-ended': 'Every other session was signed out.',
   'application-disconnected':
     'The application was disconnected. It can no longer refresh its access, and must ask you again.',
+  'passkey-added': 'The passkey was added. You can use it to sign in.',
+  'passkey-removed': 'The passkey was removed.',
   'verification-sent': 'We sent a confirmation link to your email address. Open it within the time it says.',
   'identity-linked': 'The other provider’s account was linked: you can now sign in with it.',
   'identity-unlinked': 'The other provider’s account was unlinked: it no longer signs in to this account.',
@@ -28,6 +30,10 @@ export interface AccountPageInput {
   readonly minPasswordLength: number;
   /** Linked sign-in methods; undefined when no connector is configured. */
   readonly identities?: IdentitiesSectionInput | undefined;
+  /** The two-step verification section (factors-section.ts). */
+  readonly factors?: SafeHtml;
+  /** The passkeys section (passkeys.ts) and the scripts it runs. */
+  readonly passkeys?: { readonly section: SafeHtml; readonly scripts: readonly string[] };
 }
 
 export interface AccountPaths {
@@ -71,11 +77,18 @@ export function accountPage(theme: Theme, input: AccountPageInput): SafeHtml {
 ${input.notice === undefined ? null : html`<p class="notice" role="status">${NOTICES[input.notice]}</p>`}
 ${profileSection(view, input.paths.sendVerification, hidden)}
 ${passwordSection(input, hidden)}
+${input.factors ?? null}
+${input.passkeys?.section ?? null}
 ${sessionsSection(input, hidden)}
 ${input.identities === undefined ? null : identitiesSection(input.identities, hidden)}
 ${applicationsSection(input, hidden)}
 ${eventsSection(view)}`;
-  return layout(theme, { title: 'Your account', content, wide: true });
+  return layout(theme, {
+    title: 'Your account',
+    content,
+    wide: true,
+    ...(input.passkeys === undefined ? {} : { scripts: input.passkeys.scripts }),
+  });
 }
 
 function profileSection(view: AccountView, sendVerification: string | undefined, hidden: SafeHtml): SafeHtml {

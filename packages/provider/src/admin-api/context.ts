@@ -9,7 +9,7 @@ import type { KeyedLock } from './keyed-lock.js';
 export interface AdminApiContext {
   readonly stores: Pick<
     ProviderStores,
-    'clients' | 'users' | 'groups' | 'audit' | 'sessions' | 'consents' | 'grants'
+    'clients' | 'users' | 'groups' | 'audit' | 'sessions' | 'consents' | 'grants' | 'factors'
   >;
   readonly logout: SessionAdminDeps['logout'];
   readonly keys: Pick<KeyManager, 'list' | 'rotate'>;

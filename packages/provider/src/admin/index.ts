@@ -51,6 +51,7 @@ export {
   type UserServiceOptions,
 } from './users/create.js';
 export { deleteUser } from './users/delete.js';
+export { getUserFactors, resetUserFactors, type UserFactors } from './users/factors.js';
 export { pageUsers } from './users/page.js';
 export { setUserPassword } from './users/password.js';
 export { SETTABLE_PROFILE_CLAIMS } from './users/profile.js';

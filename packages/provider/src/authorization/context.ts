@@ -7,8 +7,10 @@ import {
 } from '../endpoints/authorize/check-id-token-hint.js';
 import { ACCOUNT_PATHS, ENDPOINT_PATHS, issuerBasePath } from '../endpoints/paths.js';
 import type { KeyManager } from '../keys/key-manager.js';
+import { createFactorSecretSealer, type FactorSecretSealer } from '../keys/sealing.js';
 import type { Clock } from '../lib/clock.js';
-import type { LoginFactor } from '../login/factors/index.js';
+import { createSecondFactors, type LoginFactor, type SecondFactor } from '../login/factors/index.js';
+import { relyingPartyOf, type WebAuthnRelyingParty } from '../login/factors/webauthn.js';
 import {
   ACCOUNT_POLICY,
   createStoreRateLimiter,
@@ -24,7 +26,18 @@ import { errorPage } from '../ui/pages/error.js';
 import type { AccountLinks } from '../ui/pages/login.js';
 import { sendPage } from '../ui/send-page.js';
 import { createTheme, type Theme } from '../ui/theme.js';
+import {
+  type BrowserBound,
+  type BrowserBoundSealer,
+  createBrowserBoundSealer,
+} from './browser-bound-sealer.js';
 import { createInteractionSealer, type InteractionSealer } from './interaction.js';
+import type { PendingSignIn } from './next-step.js';
+
+/** The account page's sign-in between the password and the second factor. */
+export interface PendingAccountSignIn extends BrowserBound {
+  readonly pending: PendingSignIn;
+}
 
 /** The stores the sign-in flow reads and writes. */
 export type SignInStores = Pick<
@@ -42,6 +55,7 @@ export type SignInStores = Pick<
   | 'clientRegistrations'
   | 'pushedRequests'
   | 'identities'
+  | 'factors'
   | 'replayCache'
 >;
 
@@ -53,7 +67,17 @@ export interface SignInContext {
   readonly issuer: string;
   readonly issuerOrigin: string;
   readonly basePath: string;
-  readonly paths: { readonly authorization: string; readonly login: string; readonly consent: string };
+  readonly paths: {
+    readonly authorization: string;
+    readonly login: string;
+    readonly consent: string;
+    /** The second-factor page of a sign-in (login/second-factor). */
+    readonly secondFactor: string;
+    /** Username-less sign-in with a passkey (login/passkey). */
+    readonly passkeyLogin: string;
+    /** The account page, where factors are enrolled. */
+    readonly account: string;
+  };
   readonly stores: SignInStores;
   readonly clock: Clock;
   readonly random: (n: number) => Buffer;
@@ -70,6 +94,18 @@ export interface SignInContext {
   readonly usernameDigest: UsernameDigest;
   /** Default: the password factor. */
   readonly factor?: LoginFactor;
+  /** The factors asked for after the password (login/factors/index.ts). */
+  readonly secondFactors: readonly SecondFactor[];
+  /** Second-factor attempts per user (F1, L1). */
+  readonly secondFactorLimit: RateLimiter;
+  /** Carries a half-done sign-in of the account page (password right, second factor to come). */
+  readonly accountSignIns: BrowserBoundSealer<PendingAccountSignIn>;
+  /** WebAuthn's relying party: RP ID and origin from the issuer. */
+  readonly relyingParty: WebAuthnRelyingParty;
+  /** Seals factor secrets (TOTP seeds) under LATCHKEY_SECRET (F3). */
+  readonly factorSealer: FactorSecretSealer;
+  /** config.mfa.default: for clients that do not set `mfa`. */
+  readonly mfaDefault: 'optional' | 'required';
   /** The links under every sign-in form: password reset (with email) and registration (when on). */
   readonly accountLinks: AccountLinks;
   /** Other identity providers (config `connectors`): their buttons on the sign-in pages, and the round trip. */
@@ -86,6 +122,8 @@ export interface SignInContextDeps {
   readonly secret: Uint8Array;
   /** Default: counted in the database, shared by every instance (see login/rate-limiter.ts). */
   readonly limits?: { readonly account: RateLimiter; readonly ip: RateLimiter };
+  /** Default: counted in the database per user, ACCOUNT_POLICY. */
+  readonly secondFactorLimit?: RateLimiter;
   /** Default: the password factor (login/factors). */
   readonly factor?: LoginFactor;
   /** Default: built from config.ui (the app passes the one every page shares). */
@@ -105,6 +143,9 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       authorization: basePath + ENDPOINT_PATHS.authorization,
       login: basePath + ENDPOINT_PATHS.login,
       consent: basePath + ENDPOINT_PATHS.consent,
+      secondFactor: basePath + ENDPOINT_PATHS.secondFactor,
+      passkeyLogin: basePath + ENDPOINT_PATHS.passkeyLogin,
+      account: basePath + ACCOUNT_PATHS.page,
     },
     stores: deps.stores,
     clock: deps.clock,
@@ -122,6 +163,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     }),
     browser: createBrowserBinding({ secret: deps.secret, secure, random: deps.random }),
     interactions: createInteractionSealer(deps.secret, deps.random),
+    accountSignIns: createBrowserBoundSealer(deps.secret, deps.random, 'account sign-in'),
     idTokenHint: createIdTokenHintVerifier({
       issuer: config.issuer,
       jwks: () => deps.keyManager.jwks(),
@@ -136,8 +178,29 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       ip: createStoreRateLimiter(deps.stores.throttles, IP_POLICY, 'sign-in-ip'),
     },
     usernameDigest: createUsernameDigest(deps.secret),
+    ...secondFactorParts(deps),
+    mfaDefault: config.mfa.default,
     ...(deps.factor ? { factor: deps.factor } : {}),
     ...(deps.federation ? { federation: deps.federation } : {}),
+  };
+}
+
+function secondFactorParts(deps: SignInContextDeps) {
+  const factorSealer = createFactorSecretSealer(deps.secret, deps.random);
+  const relyingParty = relyingPartyOf(deps.config.issuer, deps.config.ui.productName);
+  return {
+    factorSealer,
+    relyingParty,
+    secondFactors: createSecondFactors({
+      factors: deps.stores.factors,
+      sealer: factorSealer,
+      replayCache: deps.stores.replayCache,
+      audit: deps.stores.audit,
+      relyingParty,
+    }),
+    secondFactorLimit:
+      deps.secondFactorLimit ??
+      createStoreRateLimiter(deps.stores.throttles, ACCOUNT_POLICY, 'second-factor-user'),
   };
 }
 

@@ -1,12 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { claimsToConsent, consentedClaims } from '../claims/index.js';
+import { acrOf, amrOf } from '../login/factors/acr.js';
+import { enrolledMethods } from '../login/factors/index.js';
+import { acrRequirement } from '../login/factors/policy.js';
 import type { ClientRecord, SessionRecord } from '../store/types.js';
 import { showConsentPage } from './consent-page.js';
 import type { SignInContext } from './context.js';
+import { showEnrolPage } from './enrol-page.js';
 import { INTERACTION_LIFETIME, type Interaction } from './interaction.js';
 import { issueAuthorizationCode } from './issue-code.js';
 import { showFirstLoginPage } from './login-page.js';
-import { nextStep } from './next-step.js';
+import { nextStep, type PendingSignIn } from './next-step.js';
 import type { AuthorizationRequest } from './request.js';
 import { sendAuthorizationError, sendAuthorizationResponse } from './respond.js';
 
@@ -30,6 +34,8 @@ export interface Progress {
   readonly justAuthenticated: boolean;
   /** The request's client, when the caller has just read it (/authorize): a page shown here reuses it. */
   readonly client?: ClientRecord;
+  /** A sign-in of this request not yet complete (the password was right; a second factor may follow). */
+  readonly pending?: PendingSignIn;
 }
 
 /**
@@ -44,12 +50,14 @@ export async function continueAuthorization(
   progress: Progress,
 ): Promise<FastifyReply> {
   const now = context.clock();
-  const { session } = progress;
+  const { session, pending } = progress;
   const consent =
-    session === undefined
+    session === undefined || pending !== undefined
       ? undefined
       : await context.stores.consents.get(session.userId, authorization.clientId);
-  const namedClaims = await claimsAskedByName(context, authorization, progress.client);
+  const client = progress.client ?? (await context.stores.clients.get(authorization.clientId));
+  const namedClaims = claimsAskedByName(authorization, client);
+  const userId = pending?.userId ?? session?.userId;
   const next = nextStep({
     request: authorization,
     session,
@@ -58,6 +66,13 @@ export async function continueAuthorization(
     consentedClaims: consentedClaims(namedClaims, consent),
     now,
     justAuthenticated: progress.justAuthenticated,
+    ...(pending === undefined ? {} : { pending }),
+    requirement: acrRequirement({
+      acrValues: authorization.acrValues,
+      claims: authorization.claims,
+      mfa: client?.mfa ?? context.mfaDefault,
+    }),
+    enrolled: userId === undefined ? [] : await enrolledMethods(context.secondFactors, userId),
   });
   switch (next.step) {
     case 'error':
@@ -68,6 +83,36 @@ export async function continueAuthorization(
       return sendAuthorizationError(reply, authorization, context.issuer, next.error);
     case 'issue':
       return issueAndRespond(context, reply, authorization, next.session);
+    case 'start-session': {
+      // The sign-in is complete: its amr/acr are those of the factors actually used (F4), and the
+      // session is new (S3).
+      const amr = amrOf(next.pending.amr);
+      const started = await context.sessions.start(request, reply, {
+        userId: next.pending.userId,
+        amr,
+        acr: acrOf(amr),
+      });
+      return continueAuthorization(context, request, reply, authorization, {
+        ...progress,
+        session: started,
+        justAuthenticated: true,
+        ...(client === undefined ? {} : { client }),
+        pending: undefined,
+      });
+    }
+    case 'enrol':
+      return showEnrolPage(context, reply, client);
+    case 'second-factor': {
+      const interaction: Interaction = {
+        request: authorization,
+        startedAt: progress.interaction?.startedAt ?? now,
+        expiresAt: progress.interaction?.expiresAt ?? now + INTERACTION_LIFETIME,
+        browser: progress.interaction?.browser ?? progress.browser(),
+        pending: next.pending,
+      };
+      const location = `${context.paths.secondFactor}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;
+      return reply.code(303).headers({ location, 'cache-control': 'no-store' }).send();
+    }
     case 'login':
     case 'consent': {
       const interaction: Interaction = {
@@ -82,8 +127,8 @@ export async function continueAuthorization(
       // /login or /consent. Everything else redirects, so a POSTed form is never replayed.
       if (progress.interaction === undefined && request.method === 'GET') {
         return next.step === 'login'
-          ? showFirstLoginPage(context, request, reply, interaction, progress.client)
-          : showConsentPage(context, request, reply, interaction, next.session, progress.client);
+          ? showFirstLoginPage(context, request, reply, interaction, client)
+          : showConsentPage(context, request, reply, interaction, next.session, client);
       }
       const path = next.step === 'login' ? context.paths.login : context.paths.consent;
       const location = `${path}?${new URLSearchParams({ interaction: context.interactions.seal(interaction) })}`;
@@ -93,14 +138,9 @@ export async function continueAuthorization(
   }
 }
 
-/** The claims the request's `claims` parameter asks for beyond its scopes; the client is read only when there is one. */
-async function claimsAskedByName(
-  context: SignInContext,
-  authorization: AuthorizationRequest,
-  known: ClientRecord | undefined,
-): Promise<string[]> {
+/** The claims the request's `claims` parameter asks for beyond its scopes. */
+function claimsAskedByName(authorization: AuthorizationRequest, client: ClientRecord | undefined): string[] {
   if (authorization.claims === undefined) return [];
-  const client = known ?? (await context.stores.clients.get(authorization.clientId));
   return claimsToConsent(authorization.claims, authorization.scopes, client?.scopes ?? []);
 }
 

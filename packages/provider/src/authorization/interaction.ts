@@ -1,4 +1,5 @@
-import { createSealedJson } from '../lib/sealed-json.js';
+import { createBrowserBoundSealer } from './browser-bound-sealer.js';
+import type { PendingSignIn } from './next-step.js';
 import type { AuthorizationRequest } from './request.js';
 
 /**
@@ -23,13 +24,12 @@ export interface Interaction {
   readonly sid?: string;
   /** Set with `sid` when consent is asked: the claims asked for by name that the page shows and the consent records. */
   readonly claims?: readonly string[];
+  /** Set while a second factor is asked: who is signing in and the methods used so far. */
+  readonly pending?: PendingSignIn;
 }
 
 /** Long enough to type a password and read a consent page; short enough that a leaked URL dies soon. */
 export const INTERACTION_LIFETIME = 15 * 60;
-
-/** Bounds what open() will even try to decrypt (rule 9). */
-const MAX_SEALED_LENGTH = 16_384;
 
 export interface InteractionSealer {
   seal(interaction: Interaction): string;
@@ -41,25 +41,5 @@ export function createInteractionSealer(
   secret: Uint8Array,
   random: (n: number) => Buffer,
 ): InteractionSealer {
-  const box = createSealedJson<Interaction>(
-    secret,
-    random,
-    { info: 'latchkey interaction v1', aad: 'latchkey-interaction-v1' },
-    MAX_SEALED_LENGTH,
-  );
-  return {
-    seal: (interaction) => box.seal(interaction),
-    open(sealed, browser, now) {
-      const interaction = box.open(sealed);
-      if (
-        interaction === undefined ||
-        now >= interaction.expiresAt ||
-        browser === undefined ||
-        interaction.browser !== browser
-      ) {
-        return undefined;
-      }
-      return interaction;
-    },
-  };
+  return createBrowserBoundSealer<Interaction>(secret, random, 'interaction');
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { discoverablePasskeyPrompt } from '../login/passkey-prompt.js';
 import type { ClientRecord } from '../store/types.js';
 import { cspSourceFor, pageCsp } from '../ui/csp.js';
 import { loginPage } from '../ui/pages/login.js';
@@ -37,9 +38,15 @@ export async function showLoginPage(
   const browserId = context.browser.ensure(request, reply);
   const sealed = context.interactions.seal(interaction);
   const federation = context.federation;
+  // A directory's own form (input.via) asks for that directory's password only: no passkey there.
+  const passkey =
+    input.via !== undefined
+      ? undefined
+      : await discoverablePasskeyPrompt(context, context.paths.passkeyLogin);
   return sendPage(reply, {
     status,
     body: loginPage(context.theme, {
+      ...(passkey === undefined ? {} : { passkey }),
       ...(input.username === undefined ? {} : { username: input.username }),
       ...(input.error === undefined ? {} : { error: input.error }),
       action: input.via?.action ?? context.paths.login,
@@ -61,6 +68,7 @@ export async function showLoginPage(
     csp: pageCsp({
       imageSources: context.theme.imageSources,
       formTargets: [cspSourceFor(interaction.request.redirectUri)],
+      ownScripts: passkey !== undefined,
     }),
   });
 }

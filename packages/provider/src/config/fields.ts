@@ -30,6 +30,7 @@ import {
   parseIssuer,
   parseLogLevel,
   parseMailbox,
+  parseMfaPolicy,
   parseNonEmptyString,
   parsePasswordMinLength,
   parsePollingInterval,
@@ -293,6 +294,8 @@ export const CONFIG_FIELDS: readonly ConfigField[] = [
     default: false,
     parse: parseBoolean,
   },
+  // Issue 16: whether clients that do not say need a second factor.
+  { path: 'mfa.default', env: ['LATCHKEY_MFA_DEFAULT'], default: 'optional', parse: parseMfaPolicy },
   // Checklist L2: every connection is bounded in time, and one address cannot hold them all.
   {
     path: 'http.headersTimeout',

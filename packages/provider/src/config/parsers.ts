@@ -276,3 +276,11 @@ export function parseSmtpTls(raw: unknown): Parsed<SmtpTlsMode> {
     ? ok(raw as SmtpTlsMode)
     : bad(`must be one of ${SMTP_TLS_MODES.join(', ')}`);
 }
+
+const MFA_POLICIES = ['optional', 'required'] as const;
+
+export function parseMfaPolicy(raw: unknown): Parsed<(typeof MFA_POLICIES)[number]> {
+  return (MFA_POLICIES as readonly unknown[]).includes(raw)
+    ? ok(raw as (typeof MFA_POLICIES)[number])
+    : bad(`must be one of ${MFA_POLICIES.join(', ')}`);
+}

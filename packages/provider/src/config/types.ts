@@ -94,6 +94,13 @@ export interface ProviderConfig {
   readonly workloadIdentity: { readonly trust: readonly WorkloadTrustRule[] };
   /** Other identity providers people may sign in through (docs/federation.md); each type adds its keys. */
   readonly connectors: readonly ConnectorSettings[];
+  /** Second factors (issue 16). */
+  readonly mfa: MfaConfig;
+}
+
+export interface MfaConfig {
+  /** For clients that do not set their own `mfa`: `required` makes every sign-in need a second factor. */
+  readonly default: 'optional' | 'required';
 }
 
 export interface EmailConfig {
@@ -258,6 +265,7 @@ export type ProviderConfigOverrides = Partial<
     | 'selfRegistration'
     | 'http'
     | 'outbound'
+    | 'mfa'
   >
 > & {
   readonly keys?: Partial<KeysConfig>;
@@ -276,4 +284,5 @@ export type ProviderConfigOverrides = Partial<
   readonly selfRegistration?: Partial<SelfRegistrationConfig>;
   readonly http?: Partial<HttpConfig>;
   readonly outbound?: Partial<OutboundConfig>;
+  readonly mfa?: Partial<MfaConfig>;
 };

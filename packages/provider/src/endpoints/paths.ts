@@ -10,6 +10,8 @@ export const ENDPOINT_PATHS = {
   token: '/token',
   userinfo: '/userinfo',
   login: '/login',
+  secondFactor: '/login/second-factor',
+  passkeyLogin: '/login/passkey',
   consent: '/consent',
   endSession: '/logout',
   introspection: '/introspect',
@@ -36,6 +38,11 @@ export const ACCOUNT_PATHS = {
   resetPassword: '/account/reset-password',
   register: '/account/register',
   unlinkIdentity: '/account/identities/unlink',
+  signInSecondFactor: '/account/sign-in/second-factor',
+  totpBegin: '/account/factors/totp/begin',
+  totpConfirm: '/account/factors/totp/confirm',
+  passkeyRegister: '/account/passkeys/register',
+  passkeyRemove: '/account/passkeys/remove',
 } as const;
 
 /** The issuer's path without a trailing slash: '' for https://example.com. */

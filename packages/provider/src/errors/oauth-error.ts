@@ -28,6 +28,8 @@ export type OAuthErrorCode =
   | 'consent_required'
   | 'request_not_supported'
   | 'request_uri_not_supported'
+  // OpenID Connect Core Unmet Authentication Requirements 1.0 §3: an essential acr cannot be met (F4).
+  | 'unmet_authentication_requirements'
   // RFC 6750 §3.1: errors of a protected resource (UserInfo).
   | 'invalid_token'
   | 'insufficient_scope'
@@ -120,6 +122,11 @@ export const LoginRequired = define('login_required', 400, 'LoginRequired');
 export const AccountSelectionRequired = define('account_selection_required', 400, 'AccountSelectionRequired');
 export const ConsentRequired = define('consent_required', 400, 'ConsentRequired');
 export const RequestNotSupported = define('request_not_supported', 400, 'RequestNotSupported');
+export const UnmetAuthenticationRequirements = define(
+  'unmet_authentication_requirements',
+  400,
+  'UnmetAuthenticationRequirements',
+);
 export const RequestUriNotSupported = define('request_uri_not_supported', 400, 'RequestUriNotSupported');
 // RFC 6750 §3.1 (sent with a Bearer challenge by the protected resource, not the Basic one below).
 export const InvalidToken = define('invalid_token', 401, 'InvalidToken');

@@ -1,5 +1,5 @@
 import type { JwkSet, JwsAlgorithm } from '@latchkey/oidc';
-import { type Kysely, type Selectable, sql } from '@latchkey/store';
+import { type Insertable, type Kysely, type Selectable, sql } from '@latchkey/store';
 import {
   changedRows,
   fromFlag,
@@ -58,7 +58,7 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
       const { client_id, created_at, type, ...fields } = toRow(client);
       const result = await db
         .updateTable('clients')
-        .set(fields)
+        .set({ ...fields, mfa: client.mfa ?? null })
         .where('client_id', '=', client_id)
         .executeTakeFirst();
       return changedRows(result) > 0;
@@ -70,7 +70,7 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
   };
 }
 
-export function toRow(client: ClientRecord): ClientsTable {
+export function toRow(client: ClientRecord): Insertable<ClientsTable> {
   return {
     client_id: client.clientId,
     name: client.name,
@@ -91,6 +91,8 @@ export function toRow(client: ClientRecord): ClientsTable {
     previous_secret_expires_at: client.previousSecret?.expiresAt ?? null,
     dpop_bound_access_tokens: client.dpopBoundAccessTokens === true ? 1 : 0,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests === true ? 1 : 0,
+    // Written only when set: a client on the provider's default is stored as null (the column's default).
+    ...(client.mfa === undefined ? {} : { mfa: client.mfa }),
     created_at: client.createdAt,
     updated_at: client.updatedAt,
   };
@@ -122,6 +124,7 @@ export function fromRow(row: Selectable<ClientsTable>): ClientRecord {
     ...(Number(row.require_pushed_authorization_requests) === 1
       ? { requirePushedAuthorizationRequests: true }
       : {}),
+    ...(row.mfa === 'optional' || row.mfa === 'required' ? { mfa: row.mfa } : {}),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

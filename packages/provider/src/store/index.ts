@@ -6,6 +6,7 @@ import { createClientStore } from './clients.js';
 import { createConsentStore } from './consents.js';
 import { createDeviceCodeStore } from './device-codes.js';
 import { createEmailLinkStore } from './email-links.js';
+import { createFactorStore } from './factors.js';
 import { createGrantStore } from './grants.js';
 import { createGroupStore } from './groups.js';
 import { createIdentityStore } from './identities.js';
@@ -62,6 +63,7 @@ export async function openProviderStores(
     initialAccessTokens: createInitialAccessTokenStore(db),
     pushedRequests: createPushedRequestStore(db),
     identities: createIdentityStore(db),
+    factors: createFactorStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

@@ -35,6 +35,8 @@ export interface ClientsTable {
   dpop_bound_access_tokens: number;
   /** RFC 9126 §6 `require_pushed_authorization_requests`, 0/1 (migration 0009). */
   require_pushed_authorization_requests: number;
+  /** `optional` | `required`; null: the provider's default (0015). */
+  mfa: Generated<string | null>;
 }
 
 export interface UsersTable {
@@ -260,6 +262,41 @@ export interface IdentitiesTable {
   last_used_at: number;
 }
 
+/** One authenticator app (TOTP, RFC 6238) per user (0015). */
+export interface TotpFactorsTable {
+  user_id: string;
+  /** The base32 seed sealed under LATCHKEY_SECRET (keys/sealing.ts, purpose `totp-seed`). */
+  sealed_seed: string;
+  created_at: number;
+  confirmed_at: number | null;
+  /** The RFC 6238 time step of the last accepted code. */
+  last_step: number | null;
+}
+
+/** Single-use recovery codes, as SHA-256 (0015). */
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+/** WebAuthn credentials (0015). */
+export interface PasskeysTable {
+  /** base64url credential id. */
+  credential_id: string;
+  user_id: string;
+  name: string;
+  /** base64url COSE public key. */
+  public_key: string;
+  counter: number;
+  /** JSON array of transports. */
+  transports: string;
+  backed_up: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface ProviderSchema {
   clients: ClientsTable;
   users: UsersTable;
@@ -282,6 +319,9 @@ export interface ProviderSchema {
   initial_access_tokens: InitialAccessTokensTable;
   pushed_authorization_requests: PushedAuthorizationRequestsTable;
   identities: IdentitiesTable;
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
 }
 
 /** RFC 9126: pushed authorization requests (migration 0009). */

@@ -45,6 +45,11 @@ export interface ClientRecord {
   readonly dpopBoundAccessTokens?: boolean;
   /** RFC 9126 §6: this client's authorization requests must come through the PAR endpoint. */
   readonly requirePushedAuthorizationRequests?: boolean;
+  /**
+   * Whether a second factor is required to sign in to this client; absent: the provider's default
+   * (config `mfa.default`).
+   */
+  readonly mfa?: MfaPolicy;
   readonly createdAt: number;
   readonly updatedAt: number;
   /**
@@ -53,6 +58,9 @@ export interface ClientRecord {
    */
   readonly origin?: 'metadata-document' | 'dynamic';
 }
+
+/** Per client, and the provider's default: whether signing in needs a second factor. */
+export type MfaPolicy = 'optional' | 'required';
 
 export interface ClientStore {
   /** Throws StoreConflictError when the client id is taken. */
@@ -408,6 +416,7 @@ export interface ProviderStores {
   readonly initialAccessTokens: InitialAccessTokenStore;
   readonly pushedRequests: PushedRequestStore;
   readonly identities: IdentityStore;
+  readonly factors: FactorStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -713,4 +722,83 @@ export interface IdentityStore {
   recordUse(key: UpstreamSubject, at: number, email: string | null): Promise<boolean>;
   /** Removes the identity if it is this user's; whether it was. */
   unlink(userId: string, key: UpstreamSubject): Promise<boolean>;
+}
+
+// --- Second factors (issue 16) ---
+
+/** A user's authenticator app (RFC 6238). */
+export interface TotpFactorRecord {
+  readonly userId: string;
+  /** The base32 seed, sealed (never stored in clear: F3). */
+  readonly sealedSeed: string;
+  readonly createdAt: number;
+  /** Null while the enrolment waits for its first code. */
+  readonly confirmedAt: number | null;
+  /** The time step of the last accepted code (F1). */
+  readonly lastStep: number | null;
+}
+
+export interface RecoveryCodeSummary {
+  readonly remaining: number;
+  readonly used: number;
+  /** When the last one was used, if any: the account page tells the user. */
+  readonly lastUsedAt: number | null;
+}
+
+/** A WebAuthn credential (a passkey or security key) of a user. */
+export interface PasskeyRecord {
+  /** base64url. */
+  readonly credentialId: string;
+  readonly userId: string;
+  /** The owner's name for it ("Laptop"). */
+  readonly name: string;
+  /** base64url COSE public key. */
+  readonly publicKey: string;
+  /** The signature counter last seen (WebAuthn L3 §6.1.1); 0 for authenticators that keep none. */
+  readonly counter: number;
+  readonly transports: readonly string[];
+  /** Synced (a multi-device passkey) rather than bound to one device (WebAuthn L3 §6.1.3 BS flag). */
+  readonly backedUp: boolean;
+  readonly createdAt: number;
+  readonly lastUsedAt: number | null;
+}
+
+/** The second factors of users: TOTP, recovery codes and passkeys. */
+export interface FactorStore {
+  getTotp(userId: string): Promise<TotpFactorRecord | undefined>;
+  /** Starts (or restarts) an enrolment: an unconfirmed seed replaces an unconfirmed one; never a confirmed one. Whether it was stored. */
+  beginTotp(userId: string, sealedSeed: string, at: number): Promise<boolean>;
+  /**
+   * Confirms the pending enrolment with the step of its first code, and stores the recovery codes'
+   * hashes in place of any earlier ones, in one transaction. Whether this call confirmed it (one of two
+   * racing confirmations wins).
+   */
+  confirmTotp(
+    userId: string,
+    step: number,
+    recoveryCodeHashes: readonly string[],
+    at: number,
+  ): Promise<boolean>;
+  /**
+   * Records `step` as used, only if it is later than the last used one (one guarded UPDATE: of two
+   * parallel uses of one code exactly one wins, F1). Whether it was recorded.
+   */
+  useTotpStep(userId: string, step: number): Promise<boolean>;
+  /** Marks an unused recovery code of this user used (guarded UPDATE, F3). Whether this call used it. */
+  useRecoveryCode(userId: string, codeHash: string, at: number): Promise<boolean>;
+  recoveryCodes(userId: string): Promise<RecoveryCodeSummary>;
+  /** Throws StoreConflictError when the credential id is registered already. */
+  addPasskey(passkey: PasskeyRecord): Promise<void>;
+  listPasskeys(userId: string): Promise<PasskeyRecord[]>;
+  getPasskey(credentialId: string): Promise<PasskeyRecord | undefined>;
+  /**
+   * Records a use with the authenticator's new counter, only if the counter moved forward (or both are
+   * 0: an authenticator without a counter). One guarded UPDATE, so a cloned key racing the original
+   * cannot both pass (F2). Whether it was recorded.
+   */
+  usePasskey(credentialId: string, counter: number, at: number): Promise<boolean>;
+  /** Whether the user's passkey was removed. */
+  deletePasskey(userId: string, credentialId: string): Promise<boolean>;
+  /** Deletes every factor of the user (admin reset, erasure). Whether there was any. */
+  deleteAll(userId: string): Promise<boolean>;
 }

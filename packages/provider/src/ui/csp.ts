@@ -12,7 +12,10 @@ export interface PageCspOptions {
   readonly scriptHashes?: readonly string[];
   /** Whether the page loads the stylesheet. */
   readonly styles?: boolean;
-  /** The page loads the provider's own script files (`script-src 'self'`, never inline) and fetches from it. */
+  /**
+   * The page loads the provider's own script files (`script-src 'self'`, never inline: passkeys, the
+   * console's live audit) and may fetch from the provider (`connect-src 'self'`).
+   */
   readonly ownScripts?: boolean;
 }
 

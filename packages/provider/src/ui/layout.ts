@@ -14,6 +14,8 @@ export function layout(
     readonly wide?: boolean | 'full';
     /** Navigation shown under the brand (the console's sections). */
     readonly nav?: SafeHtml;
+    /** The provider's own script files the page runs (passkeys), deferred; the CSP must allow 'self'. */
+    readonly scripts?: readonly string[];
   },
 ): SafeHtml {
   const brand =
@@ -29,7 +31,10 @@ export function layout(
 <meta name="robots" content="noindex">
 <title>${page.title} · ${theme.productName}</title>
 <link rel="stylesheet" href="${theme.stylesheetHref}">
-</head>
+${(page.scripts ?? []).map(
+  (src) => html`<script src="${src}" defer></script>
+`,
+)}</head>
 <body>
 <main class="card${page.wide === true ? ' wide' : page.wide === 'full' ? ' full' : ''}" aria-labelledby="page-title">
 <header class="brand">${brand}</header>

@@ -84,7 +84,9 @@ describe('the account page', () => {
     await signInAtAccount(browser);
     const page = await browser.get('/account');
     assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
-    assert.doesNotMatch(String(page.headers['content-security-policy']), /script-src/);
+    // Only the provider's own script files (the passkey button): no inline script, no other origin.
+    assert.match(String(page.headers['content-security-policy']), /script-src 'self'(;|$)/);
+    assert.doesNotMatch(page.body, /<script>/);
     assert.equal(page.headers['x-frame-options'], 'DENY');
     assert.equal(page.headers['cache-control'], 'no-store');
     assert.equal(page.headers['referrer-policy'], 'no-referrer');

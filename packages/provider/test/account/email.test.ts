@@ -112,6 +112,20 @@ describe('password reset by email', () => {
     assert.equal(event?.userId, user.id);
   });
 
+  test('a second factor, if enrolled, is still required after a reset: the new password alone signs nobody in', async () => {
+    const user = await freshUser();
+    // An enrolled authenticator app (its seed is irrelevant here: only that the factor exists).
+    await f.stores.factors.beginTotp(user.id, 'v1.sealed', 1);
+    await f.stores.factors.confirmTotp(user.id, 1, [], 1);
+    await askReset(f.browser(), user.email);
+    assert.equal((await chooseNewPassword(f.browser(), await resetLinkFor(user.email))).statusCode, 200);
+    const browser = f.browser();
+    const afterPassword = await signInAtAccount(browser, user.username, NEW_PASSWORD);
+    assert.equal(afterPassword.statusCode, 200);
+    assert.match(afterPassword.body, /action="\/account\/sign-in\/second-factor"/);
+    assert.match((await browser.get('/account')).body, /action="\/account\/sign-in"/, 'not signed in');
+  });
+
   test("reset ends the account's grants: a relying party's refresh token stops working", async () => {
     const browser = f.browser();
     const tokens = await f.signIn(browser);

@@ -1,4 +1,4 @@
-import { createClient, type TokenEndpointAuthMethod } from '@latchkey/provider';
+import { createClient, type MfaPolicy, type TokenEndpointAuthMethod } from '@latchkey/provider';
 import { withAdmin } from '../../lib/admin-context.js';
 import { optionalString, requireString, stringList } from '../../lib/args.js';
 import type { Command } from '../../lib/command.js';
@@ -65,6 +65,12 @@ export const clientCreate: Command = {
       field: 'tokenEndpointAuthMethod',
       description: 'client_secret_basic | client_secret_post | private_key_jwt | none',
     },
+    mfa: {
+      type: 'string',
+      valueName: 'POLICY',
+      field: 'mfa',
+      description: 'optional | required: whether signing in needs a second factor (default: mfa.default)',
+    },
     json: { type: 'boolean', description: 'print JSON' },
   },
   async run(values, _positionals, io) {
@@ -74,6 +80,7 @@ export const clientCreate: Command = {
     const grants = stringList(values, 'grant');
     const scopes = stringList(values, 'scope');
     const backchannelLogoutUri = optionalString(values, 'backchannel-logout-uri');
+    const mfa = optionalString(values, 'mfa');
     const { client, secret } = await withAdmin(values, io, (stores, options) =>
       createClient(
         stores,
@@ -84,6 +91,8 @@ export const clientCreate: Command = {
           redirectUris: stringList(values, 'redirect-uri'),
           postLogoutRedirectUris: stringList(values, 'post-logout-redirect-uri'),
           ...(backchannelLogoutUri === undefined ? {} : { backchannelLogoutUri }),
+          // The admin layer checks the value and names it when it is neither optional nor required.
+          ...(mfa === undefined ? {} : { mfa: mfa as MfaPolicy }),
           allowedResources: stringList(values, 'resource'),
           ...(grants.length > 0 ? { grantTypes: grants } : {}),
           ...(scopes.length > 0 ? { scopes } : {}),

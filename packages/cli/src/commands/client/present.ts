@@ -18,6 +18,8 @@ export function clientJson(client: ClientRecord): Record<string, unknown> {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     resources: client.allowedResources,
+    // Whether signing in needs a second factor; null: the provider's mfa.default.
+    mfa: client.mfa ?? null,
     jwks_uri: client.jwksUri,
     previous_secret_expires_at: client.previousSecret?.expiresAt ?? null,
     created_at: client.createdAt,
@@ -40,6 +42,7 @@ export function clientLines(client: ClientRecord): string[] {
     `post-logout redirect URIs:  ${list(client.postLogoutRedirectUris)}`,
     `resources:                  ${list(client.allowedResources)}`,
     `back-channel logout URI:    ${client.backchannelLogoutUri ?? '-'}`,
+    `second factor:              ${client.mfa ?? 'provider default'}`,
     ...(client.previousSecret === null
       ? []
       : [`old secret valid until:     ${new Date(client.previousSecret.expiresAt * 1000).toISOString()}`]),

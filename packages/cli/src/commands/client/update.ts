@@ -1,4 +1,4 @@
-import { type TokenEndpointAuthMethod, updateClient } from '@latchkey/provider';
+import { type MfaPolicy, type TokenEndpointAuthMethod, updateClient } from '@latchkey/provider';
 import { withAdmin } from '../../lib/admin-context.js';
 import { optionalString } from '../../lib/args.js';
 import type { Command } from '../../lib/command.js';
@@ -36,12 +36,20 @@ export const clientUpdate: Command = {
       field: 'backchannelLogoutUri',
       description: 'stop sending back-channel logouts',
     },
+    mfa: {
+      type: 'string',
+      valueName: 'POLICY',
+      field: 'mfa',
+      description:
+        'optional | required | default: whether signing in needs a second factor (default: mfa.default)',
+    },
     json: { type: 'boolean', description: 'print JSON' },
   },
   async run(values, [clientId], io) {
     const name = optionalString(values, 'name');
     const authMethod = optionalString(values, 'auth-method');
     const backchannel = optionalString(values, 'backchannel-logout-uri');
+    const mfa = optionalString(values, 'mfa');
     if (backchannel !== undefined && values['remove-backchannel-logout-uri']) {
       throw new UsageError('give --backchannel-logout-uri or --remove-backchannel-logout-uri, not both');
     }
@@ -64,6 +72,8 @@ export const clientUpdate: Command = {
             : { tokenEndpointAuthMethod: authMethod as TokenEndpointAuthMethod }),
           ...(backchannel === undefined ? {} : { backchannelLogoutUri: backchannel }),
           ...(values['remove-backchannel-logout-uri'] ? { backchannelLogoutUri: null } : {}),
+          // `default` goes back to the provider's mfa.default; the admin layer checks the rest.
+          ...(mfa === undefined ? {} : { mfa: mfa === 'default' ? null : (mfa as MfaPolicy) }),
         },
         options,
       ),

@@ -6,6 +6,7 @@ import {
   type AuditStore,
   type ClientRecord,
   type ClientStore,
+  type MfaPolicy,
   StoreConflictError,
   type TokenEndpointAuthMethod,
   type UserStore,
@@ -34,6 +35,8 @@ export interface CreateClientInput {
   readonly jwksUri?: string;
   readonly allowedResources?: readonly string[];
   readonly backchannelLogoutUri?: string;
+  /** Whether signing in to it needs a second factor; default: the provider's `mfa.default`. */
+  readonly mfa?: MfaPolicy;
 }
 
 export interface CreatedClient {
@@ -89,6 +92,7 @@ export async function createClient(
     jwksUri: input.jwksUri ?? null,
     allowedResources: [...(input.allowedResources ?? [])],
     backchannelLogoutUri: input.backchannelLogoutUri ?? null,
+    ...(input.mfa === undefined ? {} : { mfa: input.mfa }),
   };
   if (input.clientId !== undefined) checkClientId(input.clientId);
   const method = checkRegistration(registration, options);

@@ -31,6 +31,7 @@ export type Registration = Pick<
   | 'jwksUri'
   | 'allowedResources'
   | 'backchannelLogoutUri'
+  | 'mfa'
 >;
 
 /**
@@ -41,6 +42,9 @@ export type Registration = Pick<
 export function checkRegistration(registration: Registration, options: AdminOptions): ClientAuthMethod {
   const { type } = registration;
   checkName(registration.name);
+  if (registration.mfa !== undefined && registration.mfa !== 'optional' && registration.mfa !== 'required') {
+    throw invalidInput('mfa', 'must be optional or required');
+  }
   const grants = checkGrantTypes(registration.grantTypes, options.grants ?? GRANTS, type);
   const method = checkAuthMethod(
     registration.tokenEndpointAuthMethod,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { JwsAlgorithm } from '@latchkey/oidc';
 import { generateClientSecret, hashClientSecret } from '../../clients/secret.js';
-import type { ClientRecord, TokenEndpointAuthMethod } from '../../store/types.js';
+import type { ClientRecord, MfaPolicy, TokenEndpointAuthMethod } from '../../store/types.js';
 import { notFound } from '../errors.js';
 import { applyListChange, type ListChange } from '../list-change.js';
 import { type AdminOptions, nowOf, recordAdminEvent } from '../options.js';
@@ -19,6 +19,8 @@ export interface UpdateClientInput {
   readonly allowedResources?: ListChange;
   readonly tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
   readonly idTokenSignedResponseAlg?: JwsAlgorithm;
+  /** `optional` or `required`; null goes back to the provider's default. */
+  readonly mfa?: MfaPolicy | null;
   /** null removes it. */
   readonly backchannelLogoutUri?: string | null;
   /** null removes it. */
@@ -45,7 +47,9 @@ export async function updateClient(
   options: AdminOptions = {},
 ): Promise<UpdatedClient> {
   const current = await requireClient(stores, clientId);
+  const mfa = input.mfa === undefined ? current.mfa : (input.mfa ?? undefined);
   const next: Registration = {
+    ...(mfa === undefined ? {} : { mfa }),
     name: input.name ?? current.name,
     type: current.type,
     redirectUris: applyListChange(current.redirectUris, input.redirectUris, 'redirectUris'),
@@ -65,9 +69,9 @@ export async function updateClient(
       input.backchannelLogoutUri === undefined ? current.backchannelLogoutUri : input.backchannelLogoutUri,
   };
   const method = checkRegistration(next, options);
-  const changed = (Object.keys(next) as (keyof Registration)[]).filter(
-    (key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]),
-  );
+  // `mfa` is absent from a registration on the provider's default: compared whether present or not.
+  const keys = [...new Set([...Object.keys(next), 'mfa'])] as (keyof Registration)[];
+  const changed = keys.filter((key) => JSON.stringify(next[key]) !== JSON.stringify(current[key]));
   if (changed.length === 0) return { client: current, changed, secret: null };
   if (changed.includes('name')) await checkNameAvailable(stores.clients, next.name, clientId);
 
@@ -75,8 +79,9 @@ export async function updateClient(
   const hadSecret = current.secretHash !== null;
   const secret = method.usesSecret && !hadSecret ? generateClientSecret(options.random ?? randomBytes) : null;
   const at = nowOf(options);
+  const { mfa: _previousMfa, ...unchangedMfa } = current;
   const client: ClientRecord = {
-    ...current,
+    ...unchangedMfa,
     ...next,
     secretHash: method.usesSecret ? (secret === null ? current.secretHash : hashClientSecret(secret)) : null,
     previousSecret: method.usesSecret && secret === null ? current.previousSecret : null,

@@ -6,12 +6,12 @@ import { requireUser } from './read.js';
 /**
  * Deletes a user, erasing their personal data: username, email, profile and password hash are gone
  * (the row stays as a tombstone holding only the random `sub`, so it is never given to anyone else,
- * OIDC Core §2), their group memberships and consents are deleted, their sessions end and their grants
+ * OIDC Core §2), their group memberships, consents and second factors are deleted, their sessions end and their grants
  * are revoked (refresh tokens stop working; access tokens are refused by UserInfo). Audit events keep
  * that `sub`, a pseudonymous id that no longer leads to a person (audited `admin.user.deleted`).
  */
 export async function deleteUser(
-  stores: Pick<ProviderStores, 'users' | 'groups' | 'sessions' | 'grants' | 'consents' | 'audit'>,
+  stores: Pick<ProviderStores, 'users' | 'groups' | 'sessions' | 'grants' | 'consents' | 'audit' | 'factors'>,
   username: string,
   options: AdminOptions = {},
 ): Promise<{ sub: string }> {
@@ -22,6 +22,8 @@ export async function deleteUser(
   }
   await stores.groups.removeUserEverywhere(user.id);
   await stores.consents.revokeAllForUser(user.id);
+  // The row stays (a tombstone), so its factors would too: a sealed seed is personal data.
+  await stores.factors.deleteAll(user.id);
   await stores.sessions.endAllForUser(user.id, at);
   await stores.grants.revokeByUser(user.id, at);
   await recordAdminEvent(stores, options, { type: 'admin.user.deleted', at, userId: user.id });

@@ -2,8 +2,8 @@ import { InvalidRequest } from '../../errors/index.js';
 import type { RequestParams } from '../../lib/request-params.js';
 
 /**
- * OIDC Core §3.1.2.1: requested Authentication Context Class References, voluntary. Accepted and
- * recorded; the provider has one way to sign in (password) and never fails a request over them.
+ * OIDC Core §3.1.2.1: requested Authentication Context Class References, voluntary. Bounded here; the
+ * policy (login/factors/policy.ts) asks for the factors the supported ones need and ignores the others.
  */
 export function checkAcrValues(params: RequestParams): string[] {
   const values = params.list('acr_values');

@@ -3,6 +3,8 @@ import { type SignInContext, sendErrorPage } from '../../authorization/context.j
 import { currentSession } from '../../authorization/continue.js';
 import { OAuthError } from '../../errors/index.js';
 import { RequestParams } from '../../lib/request-params.js';
+import { acrOf, amrOf } from '../../login/factors/acr.js';
+import { enrolledMethods } from '../../login/factors/index.js';
 import { type BackoffPolicy, createStoreRateLimiter, type RateLimiter } from '../../login/rate-limiter.js';
 import { signInWithPassword } from '../../login/sign-in.js';
 import { findScope } from '../../scopes/index.js';
@@ -184,10 +186,18 @@ export function registerDevicePage(app: FastifyInstance, deps: DevicePageDeps): 
         return login(`Too many failed attempts. Wait ${result.retryAfter} seconds and try again.`, 429);
       }
       if (result.status === 'invalid') return login('Incorrect username or password.', 400);
+      // This form has no second step: an account with a second factor signs in where it is asked for.
+      if ((await enrolledMethods(signIn.secondFactors, result.user.id)).length > 0) {
+        return login(
+          'Your account uses two-step verification. Sign in on your account page in this browser first, then enter the code again.',
+          403,
+        );
+      }
+      const amr = amrOf(result.amr);
       session = await signIn.sessions.start(request, reply, {
         userId: result.user.id,
-        amr: result.amr,
-        acr: null,
+        amr,
+        acr: acrOf(amr),
       });
     }
     if (session === undefined) {

@@ -2,6 +2,7 @@ import type { JwsAlgorithm } from '@latchkey/oidc';
 import type { ClientAuthMethod } from '../../client-auth/index.js';
 import { CLIENT_ASSERTION_ALGORITHMS } from '../../client-auth/private-key-jwt.js';
 import type { GrantDefinition } from '../../grants/index.js';
+import { ACR_VALUES_SUPPORTED } from '../../login/factors/acr.js';
 import { SCOPES, type ScopeDefinition } from '../../scopes/index.js';
 import { DISPLAY_VALUES } from '../authorize/check-display.js';
 import { PROMPT_VALUES } from '../authorize/check-prompt.js';
@@ -131,6 +132,8 @@ export function buildDiscoveryDocument(inputs: DiscoveryInputs): Record<string, 
     // OIDC Core §6: request objects are refused with request_not_supported / request_uri_not_supported.
     document['request_parameter_supported'] = false;
     document['request_uri_parameter_supported'] = false;
+    // OIDC Discovery §3: the classes a sign-in can reach (login/factors/acr.ts), weakest first.
+    document['acr_values_supported'] = [...ACR_VALUES_SUPPORTED];
     // OIDC Discovery §3: the pages are in English only for now.
     document['ui_locales_supported'] = ['en'];
     // CIMD draft §6: clients may use the URL of their metadata document as client_id.

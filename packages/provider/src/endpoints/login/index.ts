@@ -6,6 +6,7 @@ import { guardInteraction } from '../../authorization/page-guard.js';
 import { OAuthError } from '../../errors/index.js';
 import { signInWithPassword } from '../../login/sign-in.js';
 import { PAGE_ROUTE } from '../../ui/page-route.js';
+import { formatWait } from './format-wait.js';
 
 /** Bounds on what the form may carry (rule 9); the password bound matches the user service's. */
 const MAX_USERNAME_LENGTH = 256;
@@ -13,8 +14,9 @@ const MAX_PASSWORD_LENGTH = 1024;
 
 /**
  * GET /login shows the sign-in form for a pending authorization request; POST /login checks the
- * password (rate-limited, S1; one answer for unknown user and wrong password, S2), starts a NEW session
- * (S3) and moves the request on: to consent, or straight back to the client.
+ * password (rate-limited, S1; one answer for unknown user and wrong password, S2) and moves the request
+ * on: to the second factor when the policy asks for one, else a NEW session (S3) and on to consent, or
+ * straight back to the client.
  */
 export function registerLogin(app: FastifyInstance, context: SignInContext): void {
   app.get(context.paths.login, PAGE_ROUTE, async (request, reply) => {
@@ -86,20 +88,13 @@ export function registerLogin(app: FastifyInstance, context: SignInContext): voi
         400,
       );
     }
-    const session = await context.sessions.start(request, reply, {
-      userId: result.user.id,
-      amr: result.amr,
-      acr: null,
-    });
+    // No session yet: the policy may ask for a second factor first (continue.ts starts it when complete).
     return continueAuthorization(context, request, reply, interaction.request, {
-      session,
+      session: undefined,
       interaction,
       browser: () => interaction.browser,
+      pending: { userId: result.user.id, amr: result.amr },
       justAuthenticated: true,
     });
   });
-}
-
-function formatWait(seconds: number): string {
-  return seconds < 60 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`;
 }

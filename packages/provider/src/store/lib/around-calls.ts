@@ -21,6 +21,7 @@ const STORE_SET: Record<Exclude<keyof ProviderStores, 'ping' | 'close'>, true> =
   throttles: true,
   requestRates: true,
   groups: true,
+  factors: true,
   emailLinks: true,
   clientRegistrations: true,
   initialAccessTokens: true,

@@ -12,7 +12,9 @@ import { machineIdentity } from './0009-machine-identity.js';
 import { consentedClaims } from './0010-consented-claims.js';
 import { auditByUser } from './0011-audit-by-user.js';
 import { emailLinks } from './0012-email-links.js';
+
 import { identities } from './0013-identities.js';
+import { secondFactors } from './0015-second-factors.js';
 import { housekeepingIndexes } from './0016-housekeeping-indexes.js';
 
 /** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
@@ -32,6 +34,7 @@ export const providerMigrations: MigrationSet = {
     auditByUser,
     emailLinks,
     identities,
+    secondFactors,
     housekeepingIndexes,
   ],
 };

@@ -17,12 +17,22 @@ export interface LoginPageInput {
   readonly via?: string | undefined;
   /** Other identity providers: one button each (a link that starts the round trip). */
   readonly providers?: readonly ProviderButton[];
+  /** Username-less sign-in with a passkey (a discoverable credential), button and autofill. */
+  readonly passkey?: LoginPasskey;
 }
 
 export interface ProviderButton {
   readonly name: string;
   readonly href: string;
   readonly logoUrl?: string | undefined;
+}
+
+export interface LoginPasskey {
+  readonly action: string;
+  /** Assertion options (JSON) and their sealed challenge. */
+  readonly options: string;
+  readonly state: string;
+  readonly scripts: readonly string[];
 }
 
 export interface AccountLinks {
@@ -46,7 +56,7 @@ ${hasError ? html`<p class="alert" id="login-error" role="alert">${input.error}<
 <input type="hidden" name="csrf_token" value="${input.csrfToken}">
 <div class="field">
 <label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="256" required value="${input.username ?? ''}"${invalid}${focusPassword ? null : html` autofocus`}>
+<input id="username" name="username" type="text" autocomplete="${input.passkey === undefined ? 'username' : 'username webauthn'}" autocapitalize="none" spellcheck="false" maxlength="256" required value="${input.username ?? ''}"${invalid}${focusPassword ? null : html` autofocus`}>
 </div>
 <div class="field">
 <label for="password">Password</label>
@@ -57,8 +67,24 @@ ${hasError ? html`<p class="alert" id="login-error" role="alert">${input.error}<
 </div>
 </form>
 ${providerButtons(input.providers)}
+${input.passkey === undefined ? null : passkeyForm(input, input.passkey)}
 ${accountLinks(input.links)}`;
-  return layout(theme, { title: 'Sign in', content });
+  return layout(theme, {
+    title: 'Sign in',
+    content,
+    ...(input.passkey === undefined ? {} : { scripts: input.passkey.scripts }),
+  });
+}
+
+/** The passkey's own small form: the script fills `code` with the assertion and submits it. */
+function passkeyForm(input: LoginPageInput, passkey: LoginPasskey): SafeHtml {
+  return html`<form method="post" action="${passkey.action}">
+<input type="hidden" name="interaction" value="${input.interaction}">
+<input type="hidden" name="csrf_token" value="${input.csrfToken}">
+<input type="hidden" name="code" value="">
+<div class="actions"><button type="button" class="button" id="passkey-login" hidden data-options="${passkey.options}" data-state="${passkey.state}">Sign in with a passkey</button></div>
+<p id="passkey-login-status" role="status"></p>
+</form>`;
 }
 
 function accountLinks(links: AccountLinks | undefined): SafeHtml | null {
