@@ -12,6 +12,7 @@ export type TokenEndpointAuthMethod =
   | 'client_secret_basic'
   | 'client_secret_post'
   | 'private_key_jwt'
+  | 'workload_identity_jwt'
   | 'none';
 
 export interface ClientRecord {
