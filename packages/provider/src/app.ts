@@ -364,6 +364,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     now: clock,
     random: deps.random ?? secureRandomBytes,
     lifetime: config.authorization.pushedRequestLifetime,
+    dpop,
   });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
   registerRevocation(app, {

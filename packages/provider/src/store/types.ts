@@ -321,6 +321,8 @@ export interface AuthorizationCodeRecord {
   readonly nonce: string | null;
   /** PKCE (RFC 7636): S256 only. */
   readonly codeChallenge: string | null;
+  /** RFC 9449 §10 `dpop_jkt`: the key the token request must prove; null or absent: unbound. */
+  readonly dpopJkt?: string | null | undefined;
   readonly sid: string;
   readonly authTime: number;
   readonly acr: string | null;

@@ -13,6 +13,7 @@ import { consentedClaims } from './0010-consented-claims.js';
 import { auditByUser } from './0011-audit-by-user.js';
 import { emailLinks } from './0012-email-links.js';
 import { identities } from './0013-identities.js';
+import { authorizationCodeDpop } from './0014-authorization-code-dpop.js';
 
 /** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
 export const providerMigrations: MigrationSet = {
@@ -31,5 +32,6 @@ export const providerMigrations: MigrationSet = {
     auditByUser,
     emailLinks,
     identities,
+    authorizationCodeDpop,
   ],
 };
