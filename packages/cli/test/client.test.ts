@@ -36,6 +36,34 @@ describe('latchkey client (show, update, secret rotate, disable, enable, list, c
     assert.ok(!r.stdout.includes(secret), 'show never prints the secret');
   });
 
+  test('client create --auth-method workload_identity_jwt makes a machine client with no secret', async () => {
+    const r = await cli(
+      [
+        'client',
+        'create',
+        '--name',
+        'CI deployer',
+        '--id',
+        'ci-deployer',
+        '--grant',
+        'client_credentials',
+        '--resource',
+        'https://deploy.example.com',
+        '--auth-method',
+        'workload_identity_jwt',
+        '--json',
+      ],
+      ws.env,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const created = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.equal(created.client_secret, undefined);
+    assert.equal(
+      created.token_endpoint_auth_method ?? created.tokenEndpointAuthMethod,
+      'workload_identity_jwt',
+    );
+  });
+
   const refusals: { args: string[]; status: number; names: RegExp }[] = [
     {
       args: ['client', 'create', '--name', 'Jobs', '--grant', 'client_credentials'],

@@ -28,7 +28,13 @@ async function providerFixture() {
   const clock = () => now;
   const config = loadConfig({
     env: {},
-    overrides: { issuer: ISSUER, dataDir: dir, logging: { level: 'silent' } },
+    // Nonces required (RFC 9449 §8): only requests with a DPoP proof are affected.
+    overrides: {
+      issuer: ISSUER,
+      dataDir: dir,
+      logging: { level: 'silent' },
+      tokens: { dpopRequireNonce: true },
+    },
   });
   const stores = await openProviderStores(`sqlite:${join(dir, 'latchkey.db')}`);
   await stores.migrate();
@@ -52,17 +58,21 @@ async function providerFixture() {
   const requests: string[] = [];
   const fetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input));
-    requests.push(`${init?.method ?? 'GET'} ${url.pathname}`);
+    requests.push(
+      `${init?.method ?? 'GET'} ${url.pathname}${new Headers(init?.headers).has('dpop') ? ' +dpop' : ''}`,
+    );
     const response = await app.inject({
       method: (init?.method ?? 'GET') as 'GET' | 'POST',
       url: url.pathname + url.search,
       headers: Object.fromEntries(new Headers(init?.headers).entries()),
       ...(typeof init?.body === 'string' ? { payload: init.body } : {}),
     });
-    return new Response(response.body, {
-      status: response.statusCode,
-      headers: { 'content-type': String(response.headers['content-type'] ?? 'application/json') },
+    const headers = new Headers({
+      'content-type': String(response.headers['content-type'] ?? 'application/json'),
     });
+    const nonce = response.headers['dpop-nonce'];
+    if (typeof nonce === 'string') headers.set('dpop-nonce', nonce);
+    return new Response(response.body, { status: response.statusCode, headers });
   }) as typeof globalThis.fetch;
 
   /** The person's answer, as the /device page records it. */
@@ -218,6 +228,36 @@ describe('latchkey token device', () => {
   test('reports a client the provider refuses, with its error code', async () => {
     const result = await runDevice(['--issuer', ISSUER, '--client-id', 'nobody']);
     assert.match(String(result.failure), /invalid_client/);
+  });
+
+  test('--dpop binds the tokens to a new ES256 key, getting the nonce the provider requires first', async () => {
+    const before = p.requests.length;
+    const result = await runDevice(
+      ['--issuer', ISSUER, '--client-id', 'cli', '--scope', 'openid', '--dpop'],
+      async (n, stderr) => {
+        if (n === 1) await p.answer(userCodeIn(stderr)!, 'approve');
+      },
+    );
+    assert.equal(result.status, 0, String(result.failure));
+    const body = JSON.parse(result.stdout);
+    assert.equal(body.token_type, 'DPoP');
+    const claims = JSON.parse(Buffer.from(body.access_token.split('.')[1], 'base64url').toString());
+    assert.equal(claims.cnf.jkt, body.dpop_jkt);
+    assert.match(body.dpop_jkt, /^[A-Za-z0-9_-]{43}$/);
+    // One poll refused with use_dpop_nonce, then retried at once with the nonce; each with a proof.
+    const tokenRequests = p.requests.slice(before).filter((r) => r.startsWith('POST /token'));
+    assert.deepEqual(tokenRequests, ['POST /token +dpop', 'POST /token +dpop']);
+    assert.deepEqual(result.waits, [5]);
+  });
+
+  test('without --dpop the token requests carry no proof and the token is Bearer', async () => {
+    const before = p.requests.length;
+    const result = await runDevice(['--issuer', ISSUER, '--client-id', 'cli'], async (n, stderr) => {
+      if (n === 1) await p.answer(userCodeIn(stderr)!, 'approve');
+    });
+    assert.equal(result.status, 0, String(result.failure));
+    assert.equal(JSON.parse(result.stdout).dpop_jkt, undefined);
+    assert.ok(p.requests.slice(before).every((r) => !r.endsWith('+dpop')));
   });
 
   test('is listed in help, and --issuer and --client-id are required (exit status 2)', async () => {

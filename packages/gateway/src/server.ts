@@ -139,7 +139,13 @@ export function createGatewayHandlers(config: GatewayConfig, deps: GatewayDeps &
     now,
     fetch: deps.fetch ?? globalThis.fetch,
   });
-  const bearer = new BearerChecks(config.providers, { fetch: deps.fetch, now });
+  // DPoP proofs are remembered in the database every gateway of a cluster shares (RFC 9449 §11.1).
+  const store = deps.store;
+  const bearer = new BearerChecks(config.providers, {
+    fetch: deps.fetch,
+    now,
+    replayCache: { remember: (key, expiresAt, at) => store.rememberProof(key, expiresAt, at) },
+  });
   const routes = new RouteTable(config.routes);
   const decider = createDecider({
     config,

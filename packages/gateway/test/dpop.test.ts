@@ -2,6 +2,7 @@
 // token needs its proof, by its key, for this method and URI, once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { startGateway } from '@latchkey/gateway';
 import { createDpopProof, type DpopKeyPair, generateKeyPair, jwkThumbprint } from '@latchkey/oidc';
 import { type Harness, startHarness } from './helpers/gateway.js';
 
@@ -57,5 +58,39 @@ describe('DPoP on an API route', () => {
     assert.equal((await get({ authorization: `DPoP ${token}`, dpop: once })).status, 200);
     const replay = await get({ authorization: `DPoP ${token}`, dpop: once });
     assert.equal(replay.status, 401);
+  });
+
+  test('D1: a proof accepted by one gateway is refused by another on the same database (a cluster)', async () => {
+    const second = await startGateway(h.config, { fetch: h.op.fetch, now: () => h.clock.now });
+    try {
+      const token = boundToken();
+      const once = proof(token);
+      const headers = { authorization: `DPoP ${token}`, dpop: once };
+      assert.equal((await get(headers)).status, 200);
+      const replayed = await fetch(`${second.url}/api/orders`, { headers });
+      assert.equal(replayed.status, 401);
+      assert.match(replayed.headers.get('www-authenticate') ?? '', /error="invalid_dpop_proof"/);
+      // The second gateway itself accepts a fresh proof.
+      const fresh = { authorization: `DPoP ${token}`, dpop: proof(token) };
+      assert.equal((await fetch(`${second.url}/api/orders`, { headers: fresh })).status, 200);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('D1: of many parallel uses of one proof across two gateways, exactly one gets through', async () => {
+    const second = await startGateway(h.config, { fetch: h.op.fetch, now: () => h.clock.now });
+    try {
+      const token = boundToken();
+      const headers = { authorization: `DPoP ${token}`, dpop: proof(token) };
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          fetch(`${i % 2 === 0 ? h.gateway.url : second.url}/api/orders`, { headers }),
+        ),
+      );
+      assert.equal(responses.filter((r) => r.status === 200).length, 1);
+    } finally {
+      await second.close();
+    }
   });
 });

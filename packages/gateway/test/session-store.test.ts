@@ -50,6 +50,19 @@ describeEachDialect('gateway session store contract', (ctx) => {
     assert.ok(await store.findSession('c', 1000));
   });
 
+  test('D1: a DPoP proof key is remembered once until it expires, also by racing gateways, then purged', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => store.rememberProof('p1', 1060, 1000)),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.equal(await store.rememberProof('p1', 1070, 1059), false);
+    assert.equal(await store.rememberProof('p1', 1120, 1060), true, 'expired: a key may be used again');
+    assert.equal(await store.rememberProof('p2', 1010, 1000), true);
+    await store.purgeExpired(1010);
+    assert.equal(await store.rememberProof('p2', 1020, 1000), true, 'purged: the row is gone');
+    assert.equal(await store.rememberProof('p1', 1200, 1100), false, 'a live key survives the purge');
+  });
+
   test('A7: a pending login is consumed once, and never after it expires, even by racing callbacks', async () => {
     await store.createLogin({ stateHash: 'st', data: 'd', expiresAt: 2000 });
     const results = await Promise.all([store.consumeLogin('st', 1000), store.consumeLogin('st', 1000)]);

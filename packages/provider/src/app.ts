@@ -9,6 +9,7 @@ import { withAuditLog } from './audit/logged-audit-store.js';
 import { createSignInContext } from './authorization/context.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod } from './client-auth/index.js';
 import { withPrivateKeyJwt } from './client-auth/private-key-jwt.js';
+import { withWorkloadClientAssertions } from './client-auth/workload-assertion.js';
 import { createCachedClientStore } from './clients/cache.js';
 import { withClientSources } from './clients/client-sources.js';
 import { endpointClients } from './clients/endpoint-view.js';
@@ -209,7 +210,17 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   const clock = deps.clock ?? systemClock;
   const grants = deps.grants ?? GRANTS;
   const outbound = createOutboundFetcher(config.outbound, clock, deps.outbound);
-  const authMethods = withPrivateKeyJwt(deps.authMethods ?? CLIENT_AUTH_METHODS, {
+  // One machine-identity service set: the jwt-bearer grant and workload client assertions share its
+  // verifier of workload assertions (key sets, and one jti space so an assertion is used once in all).
+  const machine = createMachineIdentityServices({
+    config,
+    jwks: () => deps.keyManager.jwks(),
+    algorithms: deps.keyManager.algorithms,
+    replayCache: stores.replayCache,
+    now: clock,
+    ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+  });
+  const keyedAuthMethods = withPrivateKeyJwt(deps.authMethods ?? CLIENT_AUTH_METHODS, {
     issuer: config.issuer,
     tokenEndpoint: config.issuer + ENDPOINT_PATHS.token,
     replayCache: stores.replayCache,
@@ -219,6 +230,12 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       accept: ['application/json', 'application/jwk-set+json'],
       maxBytes: 65_536,
     }),
+  });
+  const authMethods = withWorkloadClientAssertions(keyedAuthMethods, {
+    assertions: machine.workloadAssertions,
+    issuer: config.issuer,
+    tokenEndpoint: config.issuer + ENDPOINT_PATHS.token,
+    now: clock,
   });
 
   // Every client lookup sees registered clients first, then metadata documents (clients/client-sources.ts).
@@ -286,14 +303,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
         signingKey: (alg) => deps.keyManager.signingKey(alg),
         now: clock,
       }),
-      machine: createMachineIdentityServices({
-        config,
-        jwks: () => deps.keyManager.jwks(),
-        algorithms: deps.keyManager.algorithms,
-        replayCache: stores.replayCache,
-        now: clock,
-        ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
-      }),
+      machine,
     },
   });
   registerUserInfo(app, {
@@ -360,6 +370,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     now: clock,
     random: deps.random ?? secureRandomBytes,
     lifetime: config.authorization.pushedRequestLifetime,
+    dpop,
   });
   registerIntrospection(app, { issuer: config.issuer, clients, authMethods, inspectToken, now: clock });
   registerRevocation(app, {

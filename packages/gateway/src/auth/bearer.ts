@@ -4,6 +4,7 @@ import {
   bearerChallenge,
   createBearerAuthenticator,
   createVerifier,
+  type DpopReplayCache,
   JoseError,
   type JwtClaims,
   MemoryReplayCache,
@@ -15,6 +16,8 @@ import type { ProviderConfig, RouteConfig } from '../config/types.js';
 export interface BearerDeps {
   readonly fetch?: typeof fetch | undefined;
   readonly now?: (() => number) | undefined;
+  /** Where DPoP proof `jti`s are remembered (RFC 9449 §11.1). Default: this process only. */
+  readonly replayCache?: DpopReplayCache | undefined;
 }
 
 /**
@@ -30,15 +33,16 @@ export class BearerChecks {
   readonly #authenticators = new Map<RouteConfig, BearerAuthenticator<JwtClaims>>();
   readonly #deps: BearerDeps;
   /**
-   * DPoP proof `jti`s seen by this gateway process (RFC 9449 §11.1). Per process: gateways behind one
-   * load balancer do not share it, so a proof replayed to another instance within its 60 s window is
-   * not caught there (the token is still bound to the client's key).
+   * DPoP proof `jti`s (RFC 9449 §11.1): the gateway's database (server.ts passes the session store's),
+   * so a proof replayed to another instance behind one load balancer is refused there too; an
+   * in-process cache when embedded without one.
    */
-  readonly #replayCache = new MemoryReplayCache();
+  readonly #replayCache: DpopReplayCache;
 
   constructor(providers: readonly ProviderConfig[], deps: BearerDeps) {
     this.#providers = new Map(providers.map((p) => [p.id, p]));
     this.#deps = deps;
+    this.#replayCache = deps.replayCache ?? new MemoryReplayCache();
   }
 
   /** The authenticator for a route (built once per route). */

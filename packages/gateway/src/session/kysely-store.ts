@@ -1,4 +1,4 @@
-import type { Database, Kysely } from '@latchkey/store';
+import { type Database, isSerializationFailure, type Kysely } from '@latchkey/store';
 import type { LoginRow, SessionRow, SessionStore } from './store.js';
 
 interface Tables {
@@ -13,6 +13,7 @@ interface Tables {
     expires_at: number;
   };
   gateway_logins: { state_hash: string; data: string; expires_at: number; consumed_at: number | null };
+  gateway_dpop_replay: { key: string; expires_at: number };
 }
 
 /** The one SessionStore implementation, over Kysely, for SQLite and PostgreSQL alike. */
@@ -115,8 +116,32 @@ export class KyselySessionStore implements SessionStore {
       : { stateHash: row.state_hash, data: row.data, expiresAt: Number(row.expires_at) };
   }
 
+  async rememberProof(key: string, expiresAt: number, at: number): Promise<boolean> {
+    try {
+      // One statement (SQLite 3.24+, PostgreSQL 9.5+): insert the key if absent, or take over its row
+      // only if that one has expired. The row count says whether this caller saw the key first; of two
+      // at once, the second waits on the key and then finds it live.
+      const result = await this.#db
+        .insertInto('gateway_dpop_replay')
+        .values({ key, expires_at: expiresAt })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet((eb) => ({ expires_at: eb.ref('excluded.expires_at') }))
+            .where('gateway_dpop_replay.expires_at', '<=', at),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+    } catch (error) {
+      // Under SERIALIZABLE the loser of a race on one key fails instead of waiting: it is the replay.
+      if (isSerializationFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async purgeExpired(now: number): Promise<void> {
     await this.#db.deleteFrom('gateway_sessions').where('expires_at', '<=', now).execute();
     await this.#db.deleteFrom('gateway_logins').where('expires_at', '<=', now).execute();
+    await this.#db.deleteFrom('gateway_dpop_replay').where('expires_at', '<=', now).execute();
   }
 }

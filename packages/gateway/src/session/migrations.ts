@@ -36,4 +36,25 @@ export const initial: Migration = {
   },
 };
 
-export const GATEWAY_MIGRATIONS: MigrationSet = { namespace: 'gateway', migrations: [initial] };
+/**
+ * DPoP proof `jti`s (RFC 9449 §11.1) in the database, so every gateway of a cluster refuses a proof
+ * another one accepted. Rows live for a proof's window (about a minute) and are purged with sessions.
+ */
+export const dpopReplay: Migration = {
+  name: '0002-dpop-replay',
+  // biome-ignore lint/suspicious/noExplicitAny: the migration runs against the schema of its time
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('gateway_dpop_replay')
+      .addColumn('key', 'text', (col) => col.primaryKey())
+      .addColumn('expires_at', 'bigint', (col) => col.notNull())
+      .execute();
+    await db.schema
+      .createIndex('gateway_dpop_replay_expires_at')
+      .on('gateway_dpop_replay')
+      .column('expires_at')
+      .execute();
+  },
+};
+
+export const GATEWAY_MIGRATIONS: MigrationSet = { namespace: 'gateway', migrations: [initial, dpopReplay] };

@@ -36,6 +36,12 @@ export interface SessionStore {
   createLogin(row: LoginRow): Promise<void>;
   /** Marks the login consumed and returns it — once: a second call, or after expiry, returns undefined (DESIGN rule 7). */
   consumeLogin(stateHash: string, now: number): Promise<LoginRow | undefined>;
-  /** Deletes expired sessions and logins. */
+  /**
+   * The DPoP replay cache (RFC 9449 §11.1) shared by every gateway on this database: remembers `key`
+   * until `expiresAt`; true for the first use of a key not live at `at`, false for a replay. Atomic:
+   * of concurrent calls with one key, at most one gets true.
+   */
+  rememberProof(key: string, expiresAt: number, at: number): Promise<boolean>;
+  /** Deletes expired sessions, logins and remembered proofs. */
   purgeExpired(now: number): Promise<void>;
 }

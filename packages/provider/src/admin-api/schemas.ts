@@ -30,6 +30,7 @@ const AuthMethod = Type.Union([
   Type.Literal('client_secret_basic'),
   Type.Literal('client_secret_post'),
   Type.Literal('private_key_jwt'),
+  Type.Literal('workload_identity_jwt'),
   Type.Literal('none'),
 ]);
 

@@ -47,6 +47,7 @@ export async function issueAuthorizationCode(
     scopes: [...request.scopes],
     nonce: request.nonce ?? null,
     codeChallenge: request.codeChallenge,
+    dpopJkt: request.dpopJkt ?? null,
     sid: session.sid,
     authTime: session.authTime,
     acr: session.acr,

@@ -25,6 +25,8 @@ export interface AuthorizationRequest extends ResponseTarget {
   readonly nonce: string | undefined;
   /** RFC 7636, S256 only. */
   readonly codeChallenge: string;
+  /** RFC 9449 §10 `dpop_jkt`: the code is bound to this key thumbprint. Absent: unbound. */
+  readonly dpopJkt?: string;
   readonly prompt: readonly Prompt[];
   /** Seconds (OIDC Core §3.1.2.1). */
   readonly maxAge: number | undefined;

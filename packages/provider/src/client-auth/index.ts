@@ -3,6 +3,7 @@ import { clientSecretPost } from './client-secret-post.js';
 import type { ClientAuthMethod } from './method.js';
 import { noClientAuth } from './none.js';
 import { privateKeyJwt } from './private-key-jwt.js';
+import { workloadClientAssertion } from './workload-assertion.js';
 
 export { authenticateClient } from './authenticate.js';
 export { decodeBasicCredentials } from './client-secret-basic.js';
@@ -13,6 +14,7 @@ export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
   clientSecretBasic,
   clientSecretPost,
   privateKeyJwt,
+  workloadClientAssertion,
   noClientAuth,
 ];
 

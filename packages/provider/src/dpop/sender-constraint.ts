@@ -49,6 +49,8 @@ export interface SenderConstraint {
     request: ProofRequest,
     client: Pick<ClientRecord, 'dpopBoundAccessTokens'>,
   ): Promise<string | undefined>;
+  /** RFC 9449 §10.1: a pushed authorization request's proof, if it has one: its key's thumbprint. */
+  checkPushedRequest(request: ProofRequest): Promise<string | undefined>;
   /** A protected resource's check (§7.1): a proof by the key `jkt`, for this request and this token. */
   checkResourceRequest(request: ProofRequest, accessToken: string, jkt: string): Promise<void>;
 }
@@ -101,6 +103,9 @@ export function createSenderConstraint(deps: SenderConstraintDeps): SenderConstr
         return undefined;
       }
       return (await verify(request, {})).jkt;
+    },
+    async checkPushedRequest(request) {
+      return request.proofs.length === 0 ? undefined : (await verify(request, {})).jkt;
     },
     async checkResourceRequest(request, accessToken, jkt) {
       if (request.proofs.length === 0)

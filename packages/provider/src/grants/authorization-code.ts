@@ -84,6 +84,20 @@ export function checkPkce(
   }
 }
 
+/**
+ * RFC 9449 §10: a code issued for a request with `dpop_jkt` is redeemed only with a proof by that key,
+ * so a code stolen from the front channel is useless without the client's private key.
+ */
+export function checkCodeDpopBinding(
+  code: Pick<AuthorizationCodeRecord, 'dpopJkt'>,
+  jkt: string | undefined,
+): void {
+  if (code.dpopJkt === null || code.dpopJkt === undefined) return;
+  if (jkt === undefined)
+    throw new InvalidGrant('This code is bound to a DPoP key: send a DPoP proof by that key');
+  if (jkt !== code.dpopJkt) throw new InvalidGrant('The DPoP proof is not by the key this code is bound to');
+}
+
 /** The grant the code was issued under is still live (a logout or a replay may have revoked it). */
 export function checkGrantLive(grant: GrantRecord | undefined): GrantRecord {
   if (grant === undefined || grant.revokedAt !== null) {
@@ -107,7 +121,7 @@ export function checkUserActive(user: UserRecord | undefined): UserRecord {
  * working at UserInfo (RFC 6749 §4.1.2, §10.5; checklist A1).
  */
 async function redeemAuthorizationCode(
-  { client, params }: GrantRequest,
+  { client, params, dpopJkt }: GrantRequest,
   services: GrantServices,
 ): Promise<TokenResponseBody> {
   const { stores, now } = services;
@@ -144,6 +158,7 @@ async function redeemAuthorizationCode(
   checkCodeClient(code, client);
   checkCodeRedirectUri(code, redirectUri);
   checkPkce(code.codeChallenge, verifier, client);
+  checkCodeDpopBinding(code, dpopJkt);
   const user = checkUserActive(await stores.users.getById(code.userId));
 
   return signInTokenResponse(

@@ -123,6 +123,8 @@ export interface AuthorizationCodesTable {
   scopes: string;
   nonce: string | null;
   code_challenge: string | null;
+  /** RFC 9449 §10: the thumbprint of the key the redemption must prove, or null. */
+  dpop_jkt: string | null;
   sid: string;
   auth_time: number;
   acr: string | null;

@@ -12,6 +12,7 @@ export type TokenEndpointAuthMethod =
   | 'client_secret_basic'
   | 'client_secret_post'
   | 'private_key_jwt'
+  | 'workload_identity_jwt'
   | 'none';
 
 export interface ClientRecord {
@@ -328,6 +329,8 @@ export interface AuthorizationCodeRecord {
   readonly nonce: string | null;
   /** PKCE (RFC 7636): S256 only. */
   readonly codeChallenge: string | null;
+  /** RFC 9449 §10 `dpop_jkt`: the key the token request must prove; null or absent: unbound. */
+  readonly dpopJkt?: string | null | undefined;
   readonly sid: string;
   readonly authTime: number;
   readonly acr: string | null;

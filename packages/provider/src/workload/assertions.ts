@@ -24,9 +24,21 @@ import type { Clock } from '../lib/clock.js';
 import type { ReplayCache } from '../store/types.js';
 import { claimsMatch } from './claim-conditions.js';
 
+export interface WorkloadAssertionOptions {
+  /** Only the rules mapping to this client (client authentication, RFC 7523 §2.2, names its client). */
+  readonly clientId?: string;
+  /** More checks of the verified claims, run before the `jti` is spent; they throw to refuse. */
+  readonly check?: (claims: JwtClaims) => void;
+}
+
 export interface WorkloadAssertions {
+  /** The issuers the trust rules name (an assertion from another issuer is never a workload's). */
+  readonly issuers: ReadonlySet<string>;
   /** The rule an assertion matched, and its verified claims; InvalidGrant otherwise (RFC 7523 §3.1). */
-  verify(assertion: string): Promise<{ readonly rule: WorkloadTrustRule; readonly claims: JwtClaims }>;
+  verify(
+    assertion: string,
+    options?: WorkloadAssertionOptions,
+  ): Promise<{ readonly rule: WorkloadTrustRule; readonly claims: JwtClaims }>;
 }
 
 export interface WorkloadAssertionsDeps {
@@ -68,10 +80,14 @@ export function createWorkloadAssertions(deps: WorkloadAssertionsDeps): Workload
   );
 
   return {
-    async verify(assertion) {
+    issuers: new Set(keySets.keys()),
+    async verify(assertion, options = {}) {
       const issuer = unverifiedIssuer(assertion);
-      const candidates = deps.rules.filter((rule) => rule.issuer === issuer);
-      if (candidates.length === 0) throw refuse('The assertion is not from a trusted issuer');
+      const trusted = deps.rules.filter((rule) => rule.issuer === issuer);
+      if (trusted.length === 0) throw refuse('The assertion is not from a trusted issuer');
+      const candidates = trusted.filter(
+        (rule) => options.clientId === undefined || rule.clientId === options.clientId,
+      );
       const keySet = keySets.get(issuer!)!;
       let lastAudienceFailure = false;
       for (const rule of candidates) {
@@ -91,6 +107,7 @@ export function createWorkloadAssertions(deps: WorkloadAssertionsDeps): Workload
           throw refuse('The assertion lives longer than this issuer is trusted for');
         }
         if (!claimsMatch(rule.claims, claims)) continue;
+        options.check?.(claims);
         // RFC 7523 §3 item 7: a jti is used once, remembered until the assertion expires.
         const fresh = await deps.replayCache.remember(
           `jwt-bearer:${rule.issuer}:${String(claims.jti)}`,

@@ -60,6 +60,18 @@ describeEachDialect('authorization code store', (ctx) => {
     });
   });
 
+  test('keeps the DPoP key thumbprint a code is bound to (RFC 9449 §10)', async (t) => {
+    const { authorizationCodes } = await openMigratedStores(ctx, t);
+    const bound = authorizationCode({
+      codeHash: 'Ym91bmQtY29kZQ',
+      dpopJkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+    });
+    await authorizationCodes.create(bound);
+    assert.equal((await authorizationCodes.get(bound.codeHash))?.dpopJkt, bound.dpopJkt);
+    await authorizationCodes.create(CODE);
+    assert.equal((await authorizationCodes.get(CODE.codeHash))?.dpopJkt, null);
+  });
+
   test('leaves expiry to the caller: an expired code is still consumed and returned', async (t) => {
     const { authorizationCodes } = await openMigratedStores(ctx, t);
     await authorizationCodes.create(CODE);

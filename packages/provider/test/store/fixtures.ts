@@ -130,6 +130,7 @@ export function authorizationCode(overrides: Partial<AuthorizationCodeRecord> = 
     scopes: ['openid', 'profile'],
     nonce: 'n-0S6_WzA2Mj',
     codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    dpopJkt: null,
     sid: 'sid-1',
     authTime: NOW - 5,
     acr: null,

@@ -63,7 +63,8 @@ export const clientCreate: Command = {
       type: 'string',
       valueName: 'M',
       field: 'tokenEndpointAuthMethod',
-      description: 'client_secret_basic | client_secret_post | private_key_jwt | none',
+      description:
+        'client_secret_basic | client_secret_post | private_key_jwt | workload_identity_jwt | none',
     },
     mfa: {
       type: 'string',

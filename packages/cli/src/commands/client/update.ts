@@ -23,7 +23,8 @@ export const clientUpdate: Command = {
       type: 'string',
       valueName: 'M',
       field: 'tokenEndpointAuthMethod',
-      description: 'client_secret_basic | client_secret_post | private_key_jwt | none',
+      description:
+        'client_secret_basic | client_secret_post | private_key_jwt | workload_identity_jwt | none',
     },
     'backchannel-logout-uri': {
       type: 'string',

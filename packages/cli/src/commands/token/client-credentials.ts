@@ -1,6 +1,13 @@
 import { fetchDiscovery } from '@latchkey/oidc';
 import { requireString, stringList } from '../../lib/args.js';
 import type { Command } from '../../lib/command.js';
+import {
+  checkDpopBound,
+  DPOP_OPTIONS,
+  dpopProverFromFlags,
+  dpopSummary,
+  fetchWithDpop,
+} from '../../lib/dpop.js';
 import { CommandError, UsageError } from '../../lib/errors.js';
 import { println, readAllStdin } from '../../lib/io.js';
 import { printJson } from '../../lib/output.js';
@@ -50,7 +57,8 @@ export const tokenClientCredentials: Command = {
       description: 'a resource the token is for (RFC 8707)',
     },
     scope: { type: 'string', multiple: true, valueName: 'S', description: 'a scope to ask for' },
-    json: { type: 'boolean', description: 'print the whole token response as JSON' },
+    json: { type: 'boolean', description: 'print the whole token response as JSON (with dpop_jkt)' },
+    ...DPOP_OPTIONS,
   },
   async run(values, _positionals, io) {
     const issuer = requireString(values, 'issuer');
@@ -60,6 +68,7 @@ export const tokenClientCredentials: Command = {
     }
     const secret = await readAllStdin(io.stdin);
     if (secret === '') throw new UsageError('the client secret on standard input is empty');
+    const prover = await dpopProverFromFlags(values, io);
 
     let tokenEndpoint: string;
     try {
@@ -83,17 +92,22 @@ export const tokenClientCredentials: Command = {
     if (scopes.length > 0) form.set('scope', scopes.join(' '));
     let response: Response;
     try {
-      response = await fetch(tokenEndpoint, {
-        method: 'POST',
-        headers: {
-          authorization: basicCredentials(clientId, secret),
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: form.toString(),
-        redirect: 'error',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
+      response = await fetchWithDpop(
+        fetch,
+        tokenEndpoint,
+        () => ({
+          method: 'POST',
+          headers: {
+            authorization: basicCredentials(clientId, secret),
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          },
+          body: form.toString(),
+          redirect: 'error',
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        }),
+        prover,
+      );
     } catch (error) {
       throw new CommandError(`the token request failed: ${(error as Error).message}`);
     }
@@ -106,8 +120,13 @@ export const tokenClientCredentials: Command = {
         `the token request was refused (${response.status} ${String(body['error'] ?? 'no error code')}${description})`,
       );
     }
-    if (values['json']) printJson(io.stdout, body);
-    else println(io.stdout, accessToken);
+    checkDpopBound(body, prover);
+    if (values['json']) printJson(io.stdout, { ...body, ...dpopSummary(prover) });
+    else {
+      println(io.stdout, accessToken);
+      // stdout stays the token alone (for scripts); what it is bound to goes to stderr.
+      if (prover !== undefined) println(io.stderr, `token_type: DPoP\ndpop_jkt: ${prover.jkt}`);
+    }
     return 0;
   },
 };

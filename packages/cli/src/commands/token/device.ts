@@ -2,6 +2,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fetchDiscovery, isJoseError } from '@latchkey/oidc';
 import { requireString, stringList } from '../../lib/args.js';
 import type { Command } from '../../lib/command.js';
+import {
+  checkDpopBound,
+  DPOP_OPTIONS,
+  dpopProverFromFlags,
+  dpopSummary,
+  fetchWithDpop,
+} from '../../lib/dpop.js';
 import { CommandError } from '../../lib/errors.js';
 import { println } from '../../lib/io.js';
 import { printJson } from '../../lib/output.js';
@@ -66,6 +73,7 @@ export function createTokenDeviceCommand(deps: TokenDeviceDeps = {}): Command {
         valueName: 'R',
         description: 'a resource (API) the access tokens are for (RFC 8707)',
       },
+      ...DPOP_OPTIONS,
     },
     async run(values, _positionals, io) {
       const issuer = requireString(values, 'issuer');
@@ -73,6 +81,7 @@ export function createTokenDeviceCommand(deps: TokenDeviceDeps = {}): Command {
       const scopes = stringList(values, 'scope')
         .flatMap((s) => s.split(' '))
         .filter((s) => s !== '');
+      const prover = await dpopProverFromFlags(values, io, now);
       const metadata = await discover(issuer, fetchFn);
 
       const request = new URLSearchParams({ client_id: clientId });
@@ -96,17 +105,22 @@ export function createTokenDeviceCommand(deps: TokenDeviceDeps = {}): Command {
       for (;;) {
         await sleep(interval);
         if (now() >= deadline) throw new CommandError('the code expired before it was approved');
-        const response = await fetchFn(
+        // RFC 9449 §4.1: every poll is a new request, so a new proof (and the latest nonce).
+        const response = await fetchWithDpop(
+          fetchFn,
           metadata.token,
-          formRequest({
-            grant_type: DEVICE_GRANT,
-            device_code: authorization.device_code,
-            client_id: clientId,
-          }),
+          () =>
+            formRequest({
+              grant_type: DEVICE_GRANT,
+              device_code: authorization.device_code,
+              client_id: clientId,
+            }),
+          prover,
         );
         const body = await readJson(response);
         if (response.ok) {
-          printJson(io.stdout, body);
+          checkDpopBound(body, prover);
+          printJson(io.stdout, { ...body, ...dpopSummary(prover) });
           return 0;
         }
         const error = typeof body['error'] === 'string' ? body['error'] : `HTTP ${response.status}`;

@@ -13,6 +13,7 @@ import { checkAcrValues } from './check-acr-values.js';
 import { checkClaimsParameter } from './check-claims-parameter.js';
 import { checkClient } from './check-client.js';
 import { checkDisplay } from './check-display.js';
+import { checkDpopJkt } from './check-dpop-jkt.js';
 import { checkIdTokenHint } from './check-id-token-hint.js';
 import { checkIdpHint } from './check-idp-hint.js';
 import { checkLocales } from './check-locales.js';
@@ -89,6 +90,7 @@ async function authorize(context: SignInContext, request: FastifyRequest, reply:
       scopes: checkScope(params, client),
       resources: checkResourceParameter(params, client, context.issuer),
       codeChallenge: checkPkce(params),
+      ...dpopJkt(checkDpopJkt(params)),
       nonce: checkNonce(params),
       prompt: checkPrompt(params),
       maxAge: checkMaxAge(params),
@@ -128,4 +130,8 @@ function readState(params: RequestParams): { value: string | undefined; error?: 
 /** Only present when sent: interactions sealed without it stay the same shape. */
 function idpHint(hint: string | undefined): { idpHint?: string } {
   return hint === undefined ? {} : { idpHint: hint };
+}
+
+function dpopJkt(jkt: string | undefined): { dpopJkt?: string } {
+  return jkt === undefined ? {} : { dpopJkt: jkt };
 }

@@ -1,4 +1,4 @@
-import { InvalidRequest } from '../../errors/index.js';
+import { InvalidDpopProof, InvalidRequest } from '../../errors/index.js';
 import type { RequestParams } from '../../lib/request-params.js';
 import type { ClientRecord } from '../../store/types.js';
 
@@ -29,4 +29,27 @@ export function pushedParameters(
     for (const value of params.all(name)) entries.push([name, value]);
   }
   return entries;
+}
+
+/**
+ * RFC 9449 §10.1: a push may carry a DPoP proof instead of (or besides) `dpop_jkt`; the code is then
+ * bound to the proof's key, and when both are sent they must name the same key.
+ */
+export function checkDpopJktMatchesProof(
+  parameter: string | undefined,
+  proofJkt: string | undefined,
+): string | undefined {
+  if (parameter !== undefined && proofJkt !== undefined && parameter !== proofJkt) {
+    throw new InvalidDpopProof('The dpop_jkt is not the thumbprint of the DPoP proof key');
+  }
+  return parameter ?? proofJkt;
+}
+
+/** The stored parameters with the proof's `dpop_jkt` added when the client did not send one itself. */
+export function withDpopJkt(
+  entries: [string, string][],
+  jkt: string | undefined,
+  sent: boolean,
+): [string, string][] {
+  return jkt === undefined || sent ? entries : [...entries, ['dpop_jkt', jkt]];
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { REQUEST_URI_PREFIX, requestUriHash } from '../../authorization/pushed-request.js';
 import { authenticateClient, type ClientAuthMethod } from '../../client-auth/index.js';
+import { dpopHeaderValues, type SenderConstraint } from '../../dpop/sender-constraint.js';
 import type { Clock } from '../../lib/clock.js';
 import type { ClientStore, PushedRequestStore } from '../../store/types.js';
 import { checkResourceParameter } from '../../tokens/audience.js';
+import { checkDpopJkt } from '../authorize/check-dpop-jkt.js';
 import { checkPkce } from '../authorize/check-pkce.js';
 import { checkRedirectUri } from '../authorize/check-redirect-uri.js';
 import { checkRequestObject } from '../authorize/check-request-object.js';
@@ -12,7 +14,13 @@ import { checkResponseType } from '../authorize/check-response-type.js';
 import { checkScope } from '../authorize/check-scope.js';
 import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
 import { checkFormBody } from '../token/checks.js';
-import { checkClientIdMatches, checkNoRequestUri, pushedParameters } from './checks.js';
+import {
+  checkClientIdMatches,
+  checkDpopJktMatchesProof,
+  checkNoRequestUri,
+  pushedParameters,
+  withDpopJkt,
+} from './checks.js';
 
 export interface PushedAuthorizationDeps {
   readonly issuer: string;
@@ -23,6 +31,8 @@ export interface PushedAuthorizationDeps {
   readonly random: (n: number) => Buffer;
   /** Seconds a request_uri lives (config authorization.pushedRequestLifetime). */
   readonly lifetime: number;
+  /** RFC 9449 §10.1: a proof sent with the push binds the code to its key. */
+  readonly dpop?: Pick<SenderConstraint, 'checkPushedRequest'>;
 }
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
@@ -51,12 +61,15 @@ export function registerPushedAuthorization(app: FastifyInstance, deps: PushedAu
     checkScope(params, client);
     checkPkce(params);
     checkResourceParameter(params, client, deps.issuer);
+    const proof = { method: 'POST', url: request.url, proofs: dpopHeaderValues(request.raw.rawHeaders) };
+    const proofJkt = await deps.dpop?.checkPushedRequest(proof);
+    const dpopJkt = checkDpopJktMatchesProof(checkDpopJkt(params), proofJkt);
 
     const requestUri = REQUEST_URI_PREFIX + deps.random(32).toString('base64url');
     await deps.pushedRequests.create({
       requestUriHash: requestUriHash(requestUri),
       clientId: client.clientId,
-      params: pushedParameters(params, client),
+      params: withDpopJkt(pushedParameters(params, client), dpopJkt, params.has('dpop_jkt')),
       expiresAt: deps.now() + deps.lifetime,
     });
     return reply

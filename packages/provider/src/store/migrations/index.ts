@@ -14,6 +14,7 @@ import { auditByUser } from './0011-audit-by-user.js';
 import { emailLinks } from './0012-email-links.js';
 
 import { identities } from './0013-identities.js';
+import { authorizationCodeDpop } from './0014-authorization-code-dpop.js';
 import { secondFactors } from './0015-second-factors.js';
 import { housekeepingIndexes } from './0016-housekeeping-indexes.js';
 
@@ -34,6 +35,7 @@ export const providerMigrations: MigrationSet = {
     auditByUser,
     emailLinks,
     identities,
+    authorizationCodeDpop,
     secondFactors,
     housekeepingIndexes,
   ],
