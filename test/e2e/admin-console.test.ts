@@ -183,6 +183,7 @@ test('an administrator signs in to the console, creates a client, edits its redi
     ['/admin/users/alice', 'user'],
     ['/admin/groups', 'groups'],
     ['/admin/keys', 'keys'],
+    ['/admin/connectors', 'connectors'],
     ['/admin/audit', 'audit'],
   ] as const) {
     const response = await page.goto(`${issuer}${path}`);

@@ -6,6 +6,7 @@ import type { KeyAdmin } from '../admin/keys/keys.js';
 import type { AdminOptions } from '../admin/options.js';
 import type { SignInContext } from '../authorization/context.js';
 import { currentSession } from '../authorization/continue.js';
+import type { ConnectorSettings } from '../connectors/connector.js';
 import type { SerializedDocument } from '../keys/published-key-set.js';
 import type { Logout } from '../logout/log-out.js';
 import { MAX_RETURN_PATH } from '../relying-party/pending.js';
@@ -24,7 +25,7 @@ export const REAUTH_WINDOW = 5 * 60;
 
 export type ConsoleStores = Pick<
   ProviderStores,
-  'clients' | 'users' | 'groups' | 'sessions' | 'consents' | 'grants' | 'audit'
+  'clients' | 'users' | 'groups' | 'sessions' | 'consents' | 'grants' | 'identities' | 'audit'
 >;
 
 export interface ConsoleDeps {
@@ -37,6 +38,8 @@ export interface ConsoleDeps {
   /** keys.jwksMaxAge: how long a key is published before it signs (the pre-publication guard). */
   readonly jwksMaxAge: number;
   readonly logout: Logout;
+  /** The configured connectors (config `connectors`), shown read-only with their secrets masked. */
+  readonly connectors: readonly ConnectorSettings[];
   /** The admin layer's registries and password policy; the actor and clock are added per request. */
   readonly admin: Pick<AdminOptions, 'grants' | 'authMethods' | 'passwordPolicy'>;
   readonly secret: Uint8Array;

@@ -704,4 +704,6 @@ export interface IdentityStore {
   recordUse(key: UpstreamSubject, at: number, email: string | null): Promise<boolean>;
   /** Removes the identity if it is this user's; whether it was. */
   unlink(userId: string, key: UpstreamSubject): Promise<boolean>;
+  /** How many identities each connector id has linked (ids with none are absent), for the console. */
+  countByConnector(): Promise<ReadonlyMap<string, number>>;
 }
