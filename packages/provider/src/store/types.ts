@@ -305,6 +305,15 @@ export interface GrantStore {
    * which logout tells through the back channel (Back-Channel Logout §2.3).
    */
   listBySid(sid: string): Promise<GrantRecord[]>;
+  /**
+   * A user's live (unrevoked) grants, most recently used first, each with its last use: the later of
+   * its creation and its newest refresh token (a rotation makes one), read in one query.
+   */
+  listLiveByUser(userId: string): Promise<LiveGrant[]>;
+}
+
+export interface LiveGrant extends GrantRecord {
+  readonly lastUsedAt: number;
 }
 
 /** An authorization code (RFC 6749 §4.1.2), stored as the SHA-256 of the code (DESIGN rule 6). */
