@@ -11,6 +11,7 @@ import type { SerializedDocument } from '../keys/published-key-set.js';
 import type { Logout } from '../logout/log-out.js';
 import { MAX_RETURN_PATH } from '../relying-party/pending.js';
 import { type CheckedPost, checkFormPost } from '../sessions/checked-post.js';
+import { signedInRecently } from '../sessions/recent-sign-in.js';
 import type { ProviderStores, UserRecord } from '../store/types.js';
 import { pageCsp } from '../ui/csp.js';
 import type { SafeHtml } from '../ui/html.js';
@@ -20,8 +21,8 @@ import { type ConsoleSection, consolePage } from './pages/frame.js';
 import type { ConsolePaths } from './paths.js';
 import type { ConsoleSession, ConsoleSessions } from './session.js';
 
-/** Sensitive actions need an authentication at most this old (checklist N2; asked for with `max_age`). */
-export const REAUTH_WINDOW = 5 * 60;
+/** Sensitive actions need an authentication at most REAUTH_WINDOW old (N2; asked for with `max_age`). */
+export { REAUTH_WINDOW } from '../sessions/recent-sign-in.js';
 
 export type ConsoleStores = Pick<
   ProviderStores,
@@ -158,7 +159,7 @@ export function createConsoleContext(
         return undefined;
       }
       sessions.write(reply, session, now);
-      return { user, session, fresh: now - session.authTime <= REAUTH_WINDOW };
+      return { user, session, fresh: signedInRecently(session.authTime, now) };
     },
     options(admin) {
       const actor: AdminActor = { type: 'console', id: admin.user.id };

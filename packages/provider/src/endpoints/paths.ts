@@ -36,6 +36,8 @@ export const ACCOUNT_PATHS = {
   resetPassword: '/account/reset-password',
   register: '/account/register',
   unlinkIdentity: '/account/identities/unlink',
+  /** Sign in again before linking another provider's account (a recent sign-in is required). */
+  confirm: '/account/confirm',
 } as const;
 
 /** The issuer's path without a trailing slash: '' for https://example.com. */
