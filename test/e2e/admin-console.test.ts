@@ -29,7 +29,33 @@ let op: TestProvider | undefined;
 let browser: LaunchedChromium | undefined;
 
 before(async () => {
-  op = await startTestProvider();
+  op = await startTestProvider({
+    // Two connectors, so the Connectors page is checked with content (no upstream is contacted).
+    env: {
+      LATCHKEY_CONNECTORS: JSON.stringify([
+        {
+          id: 'corp',
+          type: 'oidc',
+          displayName: 'Corp SSO',
+          issuer: 'https://sso.corp.example',
+          clientId: 'latchkey',
+          clientSecret: 'e2e-upstream-secret',
+          claims: { name: 'name' },
+          groups: { claim: 'roles', map: { 'corp-admins': 'operators' } },
+          allowedEmailDomains: ['corp.example'],
+        },
+        {
+          id: 'directory',
+          type: 'ldap',
+          displayName: 'Directory',
+          url: 'ldaps://ldap.corp.example',
+          bindDn: 'cn=latchkey,dc=corp,dc=example',
+          bindPassword: 'e2e-bind-password',
+          userBase: 'ou=people,dc=corp,dc=example',
+        },
+      ]),
+    },
+  });
   browser = await launchChromium({ viewport: DESKTOP });
   await createUser(op.provider.stores, {
     username: 'root',
@@ -183,6 +209,7 @@ test('an administrator signs in to the console, creates a client, edits its redi
     ['/admin/users/alice', 'user'],
     ['/admin/groups', 'groups'],
     ['/admin/keys', 'keys'],
+    ['/admin/connectors', 'connectors'],
     ['/admin/audit', 'audit'],
   ] as const) {
     const response = await page.goto(`${issuer}${path}`);

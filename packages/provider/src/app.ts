@@ -476,6 +476,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     jwks: () => deps.keyManager.jwks(),
     jwksMaxAge: config.keys.jwksMaxAge,
     logout,
+    connectors: config.connectors,
     admin: { grants, authMethods, passwordPolicy: config.passwords },
     secret,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),

@@ -185,6 +185,20 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     return showAccount(request, reply, signedIn, { notice: readNotice(request.url) });
   });
 
+  // Linking another provider's account needs a recent sign-in (connectors/recent-sign-in.ts): the
+  // sign-in form again, for this person; signing in starts a fresh session and returns to the page.
+  if (signIn.federation !== undefined) {
+    app.get(at(ACCOUNT_PATHS.confirm), async (request, reply) => {
+      const signedIn = await signedInPerson(signIn, request);
+      if (signedIn === undefined) return backToPage(reply);
+      return showSignIn(request, reply, {
+        username: signedIn.user.username,
+        error:
+          'Linking another sign-in method needs a recent sign-in. Sign in again to confirm it is you, then choose Link again.',
+      });
+    });
+  }
+
   app.post(paths.signIn, async (request, reply) => {
     const post = checkAccountPost(signIn, request, ['username', 'password']);
     if (!post.ok) return refuse(reply, post.status, post.message);

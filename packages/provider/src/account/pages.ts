@@ -180,8 +180,10 @@ ${
     : html`<ul class="rows">
 ${apps.map(
   (a) => html`<li>
-<div><strong>${a.name}</strong>
-<span class="meta">Allowed ${when(a.grantedAt)}: ${a.permissions.join('; ')}</span></div>
+<div><strong>${a.name}</strong>${a.agent === undefined ? null : html` <span class="tag">agent</span>`}
+${a.agent === 'metadata-document' ? html`<span class="meta">Described by <code>${a.clientId}</code></span>` : null}
+<span class="meta">Allowed ${when(a.grantedAt)}${a.lastUsedAt === undefined ? null : html` · last used ${when(a.lastUsedAt)}`}</span>
+<span class="meta">${a.permissions.join('; ')}</span></div>
 <form method="post" action="${input.paths.disconnect}">${hidden}<input type="hidden" name="client_id" value="${a.clientId}"><button type="submit" class="button secondary small">Disconnect<span class="visually-hidden"> ${a.name}</span></button></form>
 </li>
 `,

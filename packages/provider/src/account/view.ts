@@ -1,5 +1,5 @@
-import { findScope } from '../scopes/index.js';
 import type { ProviderStores, SessionRecord, UserRecord } from '../store/types.js';
+import { type ConnectedApplication, connectedApplications, describeClient } from './applications.js';
 import { describeOwnEvent } from './event-words.js';
 
 /** How many of a person's own security events the page shows. */
@@ -7,7 +7,10 @@ export const RECENT_EVENTS = 20;
 /** Audit rows read to find them: other types (not shown) may sit between them. */
 const EVENTS_SCANNED = 100;
 
-export type AccountStores = Pick<ProviderStores, 'users' | 'sessions' | 'consents' | 'clients' | 'audit'>;
+export type AccountStores = Pick<
+  ProviderStores,
+  'users' | 'sessions' | 'consents' | 'grants' | 'clients' | 'clientRegistrations' | 'audit'
+>;
 
 export interface AccountView {
   readonly user: UserRecord;
@@ -18,12 +21,7 @@ export interface AccountView {
     readonly lastSeenAt: number;
     readonly methods: readonly string[];
   }[];
-  readonly applications: readonly {
-    readonly clientId: string;
-    readonly name: string;
-    readonly permissions: readonly string[];
-    readonly grantedAt: number;
-  }[];
+  readonly applications: readonly ConnectedApplication[];
   readonly events: readonly { readonly at: number; readonly text: string; readonly ip: string | null }[];
 }
 
@@ -37,21 +35,18 @@ export async function loadAccountView(
   user: UserRecord,
   now: number,
 ): Promise<AccountView> {
-  const [sessions, consents, events] = await Promise.all([
+  const [sessions, consents, grants, events] = await Promise.all([
     stores.sessions.listLiveByUser(user.id, now),
     stores.consents.listByUser(user.id),
+    stores.grants.listLiveByUser(user.id),
     stores.audit.list({ limit: EVENTS_SCANNED, userId: user.id }),
   ]);
-  const clientIds = new Set([
-    ...consents.map((c) => c.clientId),
-    ...events.flatMap((e) => (e.clientId ? [e.clientId] : [])),
-  ]);
-  const names = new Map<string, string>();
+  const applications = await connectedApplications(stores, consents, grants);
+  const names = new Map(applications.map((a) => [a.clientId, a.name]));
   await Promise.all(
-    [...clientIds].map(async (id) => {
-      const client = await stores.clients.get(id);
-      if (client !== undefined) names.set(id, client.name);
-    }),
+    [...new Set(events.flatMap((e) => (e.clientId ? [e.clientId] : [])))]
+      .filter((id) => !names.has(id))
+      .map(async (id) => names.set(id, (await describeClient(stores, id)).name)),
   );
   return {
     user,
@@ -62,12 +57,7 @@ export async function loadAccountView(
       lastSeenAt: s.lastSeenAt,
       methods: s.amr,
     })),
-    applications: consents.map((c) => ({
-      clientId: c.clientId,
-      name: names.get(c.clientId) ?? c.clientId,
-      permissions: c.scopes.map((scope) => findScope(scope)?.description ?? `Use the “${scope}” permission`),
-      grantedAt: c.grantedAt,
-    })),
+    applications,
     events: events
       .flatMap((e) => {
         const text = describeOwnEvent(e, e.clientId ? (names.get(e.clientId) ?? e.clientId) : '');

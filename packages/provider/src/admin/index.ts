@@ -21,6 +21,7 @@ export { createRegistrationToken } from './clients/registration-token.js';
 export { type RotatedSecret, rotateClientSecret } from './clients/secret.js';
 export { disableClient, enableClient } from './clients/status.js';
 export { type UpdateClientInput, type UpdatedClient, updateClient } from './clients/update.js';
+export { type ConnectorSummary, listConnectors } from './connectors/connectors.js';
 export { listUserConsents, revokeUserConsent } from './consents/consents.js';
 export { type AdminPage, type AdminPageQuery, DEFAULT_PAGE_LIMIT } from './cursor.js';
 export { AdminError, type AdminErrorCode } from './errors.js';

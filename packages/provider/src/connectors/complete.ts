@@ -7,6 +7,7 @@ import { emailDomainAllowed, mapGroups } from './claims.js';
 import type { ConnectorSettings, UpstreamProfile } from './connector.js';
 import type { UpstreamFlow } from './federation.js';
 import { joinMappedGroups, provisionUser } from './provision.js';
+import { confirmBeforeLinking } from './recent-sign-in.js';
 
 const TITLE = 'Sign-in through another provider';
 
@@ -121,6 +122,9 @@ async function link(
       'You signed out or signed in as someone else meanwhile. Open your account page and try again.',
     );
   }
+  // Checked again when the link is made: the round trip may have outlasted the window.
+  const stale = confirmBeforeLinking(context, session, reply);
+  if (stale !== undefined) return stale;
   const existing = await context.stores.identities.find(profile.key);
   if (existing !== undefined) {
     return existing.userId === session.userId

@@ -1,5 +1,6 @@
 import type { ConfigReader } from './config-reader.js';
 import type { Connector, ConnectorSettings } from './connector.js';
+import type { ConnectorFact } from './facts.js';
 
 /** What a connector needs from the provider, injected (DESIGN rule 4). */
 export interface ConnectorDeps {
@@ -20,4 +21,6 @@ export interface ConnectorType<C extends ConnectorSettings = ConnectorSettings> 
   /** Reads the kind's own keys; throws ConnectorConfigError naming the key. */
   parse(reader: ConfigReader, settings: ConnectorSettings): C;
   create(config: C, deps: ConnectorDeps): Connector;
+  /** The kind's own settings for the console, every secret masked (facts.ts): never its value. */
+  describe(config: C): readonly ConnectorFact[];
 }

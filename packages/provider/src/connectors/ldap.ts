@@ -8,6 +8,7 @@ import {
   type UpstreamProfile,
 } from './connector.js';
 import type { ConnectorType } from './connector-type.js';
+import { codeFact, secretFact } from './facts.js';
 
 export interface LdapConnectorConfig extends ConnectorSettings {
   readonly type: 'ldap';
@@ -89,6 +90,24 @@ export const ldapConnectorType: ConnectorType<LdapConnectorConfig> = {
               nameAttribute: reader.optionalString('groupNameAttribute', 100) ?? 'cn',
             },
     };
+  },
+  describe(config) {
+    const groups = config.groupSearch;
+    return [
+      codeFact('LDAP URL', config.url),
+      { label: 'StartTLS', value: config.startTls ? 'yes' : 'no' },
+      codeFact('CA file', config.caFile),
+      codeFact('Bind DN', config.bindDn),
+      secretFact('Bind password', config.bindPassword),
+      codeFact('User base', config.userBase),
+      codeFact('User filter', config.userFilter),
+      codeFact('Username attribute', config.usernameAttribute),
+      codeFact('Subject attribute', config.subjectAttribute),
+      codeFact('Email attribute', config.emailAttribute),
+      groups.mode === 'memberOf'
+        ? codeFact('Groups', 'memberOf')
+        : codeFact('Group search', `${groups.filter} under ${groups.base} (name: ${groups.nameAttribute})`),
+    ];
   },
   create(config) {
     const ca = config.caFile === undefined ? undefined : readFileSync(config.caFile);

@@ -2,6 +2,7 @@ import { checkAuthorizationResponse, isOidcClientError, pkceChallenge, randomTok
 import { stringList } from './claims.js';
 import { type ConnectorSettings, type RedirectConnector, UpstreamRejectedError } from './connector.js';
 import type { ConnectorType } from './connector-type.js';
+import { codeFact, secretFact } from './facts.js';
 import { fetchUpstreamJson } from './upstream-json.js';
 
 export interface OAuth2ConnectorConfig extends ConnectorSettings {
@@ -71,6 +72,19 @@ export const oauth2ConnectorType: ConnectorType<OAuth2ConnectorConfig> = {
         : ((preset['scopes'] as string[] | undefined) ?? []),
       subjectField: pick('subjectField', () => reader.optionalString('subjectField', 100)) ?? 'id',
     };
+  },
+  describe(config) {
+    return [
+      codeFact('Issuer', config.issuer),
+      codeFact('Authorization URL', config.authorizationUrl),
+      codeFact('Token URL', config.tokenUrl),
+      codeFact('User API', config.userUrl),
+      codeFact('Verified-email API', config.emailsUrl),
+      codeFact('Client id', config.clientId),
+      secretFact('Client secret', config.clientSecret),
+      codeFact('Scopes', config.scopes.join(' ')),
+      codeFact('Subject field', config.subjectField),
+    ];
   },
   create(config, deps) {
     const getJson = (url: string, init: RequestInit) => fetchUpstreamJson(deps.fetch, url, init);

@@ -8,6 +8,7 @@ import {
   UpstreamRejectedError,
 } from './connector.js';
 import type { ConnectorType } from './connector-type.js';
+import { codeFact, secretFact } from './facts.js';
 import { fetchUpstreamJson } from './upstream-json.js';
 
 export interface OidcConnectorConfig extends ConnectorSettings {
@@ -51,6 +52,15 @@ export const oidcConnectorType: ConnectorType<OidcConnectorConfig> = {
       scopes: reader.strings('scopes', ['openid', 'profile', 'email']),
       userinfo: reader.boolean('userinfo', false),
     };
+  },
+  describe(config) {
+    return [
+      codeFact('Issuer', config.issuer),
+      codeFact('Client id', config.clientId),
+      secretFact('Client secret', config.clientSecret),
+      codeFact('Scopes', config.scopes.join(' ')),
+      { label: 'UserInfo', value: config.userinfo ? 'read' : 'not read' },
+    ];
   },
   create(config, deps) {
     const client: OidcClient = createOidcClient({

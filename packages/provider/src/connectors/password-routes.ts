@@ -15,6 +15,7 @@ import { sendPage } from '../ui/send-page.js';
 import { completeUpstream } from './complete.js';
 import { ConnectorUnavailableError, type PasswordConnector } from './connector.js';
 import { CONNECTOR_PATHS, type Federation, type UpstreamFlow } from './federation.js';
+import { confirmBeforeLinking } from './recent-sign-in.js';
 
 const MAX_USERNAME_LENGTH = 256;
 const MAX_PASSWORD_LENGTH = 1024;
@@ -74,8 +75,11 @@ export function registerPasswordConnectors(
             'The link has expired or was not opened from this browser. Reload your account page.',
           );
         }
-        if (query.purpose === 'link' && (await currentSession(context, request)) === undefined) {
-          return refuse(reply, 400, 'Sign in to your account first.');
+        if (query.purpose === 'link') {
+          const session = await currentSession(context, request);
+          if (session === undefined) return refuse(reply, 400, 'Sign in to your account first.');
+          const stale = confirmBeforeLinking(context, session, reply);
+          if (stale !== undefined) return stale;
         }
         return accountForm(request, reply, query.purpose === 'link' ? 'link' : 'account');
       }
@@ -101,6 +105,8 @@ export function registerPasswordConnectors(
         if (purposeName === 'link') {
           const session = await currentSession(context, request);
           if (session === undefined) return refuse(reply, 400, 'Sign in to your account first.');
+          const stale = confirmBeforeLinking(context, session, reply);
+          if (stale !== undefined) return stale;
           flow = { browser, purpose: { kind: 'link', sid: session.sid } };
         } else {
           flow = { browser, purpose: { kind: 'account' } };

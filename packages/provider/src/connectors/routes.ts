@@ -7,6 +7,7 @@ import { sha256 } from '../sessions/hash.js';
 import { completeUpstream } from './complete.js';
 import { ConnectorUnavailableError, type RedirectConnector, UpstreamRejectedError } from './connector.js';
 import { type Federation, FlowTooLargeError, type UpstreamPurpose } from './federation.js';
+import { confirmBeforeLinking } from './recent-sign-in.js';
 
 const TITLE = 'Sign-in through another provider';
 
@@ -81,6 +82,8 @@ export function registerConnectors(
       if (params.get('purpose') === 'link') {
         const session = await currentSession(context, request);
         if (session === undefined) return refuse(reply, 400, 'Sign in to your account first.');
+        const stale = confirmBeforeLinking(context, session, reply);
+        if (stale !== undefined) return stale;
         purpose = { kind: 'link', sid: session.sid };
       } else {
         purpose = { kind: 'account' };

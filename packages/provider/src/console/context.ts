@@ -6,10 +6,12 @@ import type { KeyAdmin } from '../admin/keys/keys.js';
 import type { AdminOptions } from '../admin/options.js';
 import type { SignInContext } from '../authorization/context.js';
 import { currentSession } from '../authorization/continue.js';
+import type { ConnectorSettings } from '../connectors/connector.js';
 import type { SerializedDocument } from '../keys/published-key-set.js';
 import type { Logout } from '../logout/log-out.js';
 import { MAX_RETURN_PATH } from '../relying-party/pending.js';
 import { type CheckedPost, checkFormPost } from '../sessions/checked-post.js';
+import { signedInRecently } from '../sessions/recent-sign-in.js';
 import type { ProviderStores, UserRecord } from '../store/types.js';
 import { pageCsp } from '../ui/csp.js';
 import type { SafeHtml } from '../ui/html.js';
@@ -19,12 +21,12 @@ import { type ConsoleSection, consolePage } from './pages/frame.js';
 import type { ConsolePaths } from './paths.js';
 import type { ConsoleSession, ConsoleSessions } from './session.js';
 
-/** Sensitive actions need an authentication at most this old (checklist N2; asked for with `max_age`). */
-export const REAUTH_WINDOW = 5 * 60;
+/** Sensitive actions need an authentication at most REAUTH_WINDOW old (N2; asked for with `max_age`). */
+export { REAUTH_WINDOW } from '../sessions/recent-sign-in.js';
 
 export type ConsoleStores = Pick<
   ProviderStores,
-  'clients' | 'users' | 'groups' | 'sessions' | 'consents' | 'grants' | 'audit'
+  'clients' | 'users' | 'groups' | 'sessions' | 'consents' | 'grants' | 'identities' | 'audit'
 >;
 
 export interface ConsoleDeps {
@@ -37,6 +39,8 @@ export interface ConsoleDeps {
   /** keys.jwksMaxAge: how long a key is published before it signs (the pre-publication guard). */
   readonly jwksMaxAge: number;
   readonly logout: Logout;
+  /** The configured connectors (config `connectors`), shown read-only with their secrets masked. */
+  readonly connectors: readonly ConnectorSettings[];
   /** The admin layer's registries and password policy; the actor and clock are added per request. */
   readonly admin: Pick<AdminOptions, 'grants' | 'authMethods' | 'passwordPolicy'>;
   readonly secret: Uint8Array;
@@ -155,7 +159,7 @@ export function createConsoleContext(
         return undefined;
       }
       sessions.write(reply, session, now);
-      return { user, session, fresh: now - session.authTime <= REAUTH_WINDOW };
+      return { user, session, fresh: signedInRecently(session.authTime, now) };
     },
     options(admin) {
       const actor: AdminActor = { type: 'console', id: admin.user.id };

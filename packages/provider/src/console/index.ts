@@ -15,6 +15,7 @@ import { type ConsoleDeps, createConsoleContext } from './context.js';
 import { consolePaths } from './paths.js';
 import { registerAuditPage } from './routes/audit.js';
 import { registerClientPages } from './routes/clients.js';
+import { registerConnectorPage } from './routes/connectors.js';
 import { registerGroupPages } from './routes/groups.js';
 import { registerKeyPages } from './routes/keys.js';
 import { registerOverview } from './routes/overview.js';
@@ -52,6 +53,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   registerUserPages(app, ctx);
   registerGroupPages(app, ctx);
   registerKeyPages(app, ctx);
+  registerConnectorPage(app, ctx);
   registerAuditPage(app, ctx);
   registerConsoleAssets(app, ctx.paths.followAuditScript);
 }

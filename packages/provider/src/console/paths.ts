@@ -12,6 +12,7 @@ export const CONSOLE_PATHS = {
   keys: '/admin/keys',
   rotateKeys: '/admin/keys/rotate',
   audit: '/admin/audit',
+  connectors: '/admin/connectors',
   followAuditScript: '/admin/assets/follow-audit.js',
 } as const;
 

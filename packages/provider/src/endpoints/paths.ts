@@ -43,6 +43,8 @@ export const ACCOUNT_PATHS = {
   totpConfirm: '/account/factors/totp/confirm',
   passkeyRegister: '/account/passkeys/register',
   passkeyRemove: '/account/passkeys/remove',
+  /** Sign in again before linking another provider's account (a recent sign-in is required). */
+  confirm: '/account/confirm',
 } as const;
 
 /** The issuer's path without a trailing slash: '' for https://example.com. */

@@ -63,6 +63,29 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
         .execute();
       return rows.map(grantFromRow);
     },
+    async listLiveByUser(userId) {
+      // grants_user_id finds the grants; refresh_tokens_grant_id serves each one's max(created_at).
+      const rows = await db
+        .selectFrom('grants')
+        .selectAll('grants')
+        .select((eb) =>
+          eb
+            .selectFrom('refresh_tokens')
+            .select((sub) => sub.fn.max('refresh_tokens.created_at').as('latest'))
+            .whereRef('refresh_tokens.grant_id', '=', 'grants.id')
+            .as('last_refresh'),
+        )
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return rows
+        .map((row) => ({
+          ...grantFromRow(row),
+          // PostgreSQL answers a bigint aggregate as a string.
+          lastUsedAt: Math.max(row.created_at, Number(row.last_refresh ?? 0)),
+        }))
+        .sort((a, b) => b.lastUsedAt - a.lastUsedAt || a.id.localeCompare(b.id));
+    },
   };
 }
 

@@ -50,6 +50,15 @@ export function createIdentityStore(db: Kysely<ProviderSchema>): IdentityStore {
         .executeTakeFirst();
       return changedRows(result) > 0;
     },
+    async countByConnector() {
+      const rows = await db
+        .selectFrom('identities')
+        .select((eb) => ['connector_id', eb.fn.countAll<number | string | bigint>().as('linked')])
+        .groupBy('connector_id')
+        .execute();
+      // PostgreSQL answers count(*) as a bigint string.
+      return new Map(rows.map((row) => [row.connector_id, Number(row.linked)]));
+    },
   };
 }
 

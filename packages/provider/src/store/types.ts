@@ -314,6 +314,15 @@ export interface GrantStore {
    * which logout tells through the back channel (Back-Channel Logout §2.3).
    */
   listBySid(sid: string): Promise<GrantRecord[]>;
+  /**
+   * A user's live (unrevoked) grants, most recently used first, each with its last use: the later of
+   * its creation and its newest refresh token (a rotation makes one), read in one query.
+   */
+  listLiveByUser(userId: string): Promise<LiveGrant[]>;
+}
+
+export interface LiveGrant extends GrantRecord {
+  readonly lastUsedAt: number;
 }
 
 /** An authorization code (RFC 6749 §4.1.2), stored as the SHA-256 of the code (DESIGN rule 6). */
@@ -725,6 +734,8 @@ export interface IdentityStore {
   recordUse(key: UpstreamSubject, at: number, email: string | null): Promise<boolean>;
   /** Removes the identity if it is this user's; whether it was. */
   unlink(userId: string, key: UpstreamSubject): Promise<boolean>;
+  /** How many identities each connector id has linked (ids with none are absent), for the console. */
+  countByConnector(): Promise<ReadonlyMap<string, number>>;
 }
 
 // --- Second factors (issue 16) ---

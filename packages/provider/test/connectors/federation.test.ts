@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createClient } from '@latchkey/provider';
+import { createClient, createUser } from '@latchkey/provider';
 import { sha256 } from '../../src/sessions/hash.js';
 import {
   authorizeParams,
@@ -461,6 +461,58 @@ test('a link round trip started without this browser’s CSRF token is refused',
   await signInAtAccount(browser, 'alice', PASSWORD);
   const response = await browser.get('/connectors/corp/start?purpose=link&csrf_token=forged');
   assert.equal(response.statusCode, 403);
+});
+
+test('linking needs a sign-in at most 5 minutes old: an older one is sent to sign in again and nothing is linked until then', async () => {
+  reset();
+  const dora = await createUser(harness.stores, { username: 'dora', password: PASSWORD });
+  const browser = new Browser(harness.app);
+  await signInAtAccount(browser, 'dora', PASSWORD);
+  other.user = { sub: 'other-stale', email: 'stale@corp.example', email_verified: true };
+  harness.clock.advance(5 * 60 + 1);
+  const page = await browser.get('/account');
+  const href = /href="([^"]+)">Link Other IdP</.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+  assert.ok(href);
+  const start = await browser.get(href);
+  assert.equal(start.statusCode, 303);
+  assert.equal(start.headers.location, '/account/confirm');
+  const confirm = await browser.get('/account/confirm');
+  assert.equal(confirm.statusCode, 200);
+  assert.match(confirm.body, /needs a recent sign-in/);
+  assert.match(confirm.body, /name="username"[^>]*value="dora"|value="dora"[^>]*name="username"/);
+  const key = { connectorId: 'other', issuer: other.issuer, subject: 'other-stale' };
+  assert.equal(await harness.stores.identities.find(key), undefined);
+  // Signing in again makes the session recent: the same link now goes through.
+  await signInAtAccount(browser, 'dora', PASSWORD);
+  const linked = await linkThrough(browser, 'Other IdP');
+  assert.equal(linked.headers.location, '/account?done=identity-linked');
+  assert.equal((await harness.stores.identities.find(key))?.userId, dora.id);
+});
+
+test('a link round trip that outlasts the recent-sign-in window links nothing', async () => {
+  reset();
+  await createUser(harness.stores, { username: 'erin', password: PASSWORD });
+  const browser = new Browser(harness.app);
+  await signInAtAccount(browser, 'erin', PASSWORD);
+  other.user = { sub: 'other-slow', email: 'slow@corp.example', email_verified: true };
+  const page = await browser.get('/account');
+  const href = /href="([^"]+)">Link Other IdP</.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+  assert.ok(href);
+  const start = await browser.get(href);
+  assert.equal(start.statusCode, 303);
+  const answer = await fetch(String(start.headers.location), { redirect: 'manual' });
+  harness.clock.advance(5 * 60 + 1);
+  const back = new URL(String(answer.headers.get('location')));
+  const response = await browser.get(`${back.pathname}${back.search}`);
+  assert.equal(response.headers.location, '/account/confirm');
+  assert.equal(
+    await harness.stores.identities.find({
+      connectorId: 'other',
+      issuer: other.issuer,
+      subject: 'other-slow',
+    }),
+    undefined,
+  );
 });
 
 test('unlink removes only the person’s own identity, and never the last way into a passwordless account', async () => {

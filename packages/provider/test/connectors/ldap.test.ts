@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createClient } from '@latchkey/provider';
+import { createClient, createUser } from '@latchkey/provider';
 import type { PasswordConnector } from '../../src/connectors/connector.js';
 import { ConnectorUnavailableError } from '../../src/connectors/connector.js';
 import { parseConnectors } from '../../src/connectors/parse-config.js';
@@ -293,6 +293,38 @@ describe('LDAP sign-in through the provider', () => {
     );
     assert.equal(session?.userId, harness.userId);
     assert.deepEqual(session?.amr, ['pwd']);
+  });
+
+  test('linking a directory account needs a sign-in at most 5 minutes old, at the form and when it is sent', async () => {
+    await createUser(harness.stores, { username: 'grace', password: PASSWORD });
+    const browser = new Browser(harness.app);
+    const signInForm = await browser.get('/account');
+    await browser.post(
+      '/account/sign-in',
+      { csrf_token: hiddenInput(signInForm.body, 'csrf_token'), username: 'grace', password: PASSWORD },
+      ORIGIN,
+    );
+    const page = await browser.get('/account');
+    const href = /href="([^"]+)">Link Company Directory</.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+    assert.ok(href);
+    const form = await browser.get(href);
+    assert.equal(form.statusCode, 200);
+    harness.clock.advance(5 * 60 + 1);
+    assert.equal((await browser.get(href)).headers.location, '/account/confirm');
+    const action =
+      /<form method="post" action="([^"]+)"/.exec(form.body)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    const sent = await browser.post(
+      action,
+      {
+        csrf_token: hiddenInput(form.body, 'csrf_token'),
+        username: 'alice',
+        password: 'alice-directory-pass',
+      },
+      ORIGIN,
+    );
+    assert.equal(sent.headers.location, '/account/confirm');
+    const grace = await harness.stores.users.getByUsername('grace');
+    assert.deepEqual(await harness.stores.identities.listByUser(grace?.id ?? ''), []);
   });
 
   test('the directory form on the account page needs this browser’s CSRF token', async () => {

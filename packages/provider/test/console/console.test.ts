@@ -13,15 +13,43 @@ import {
   callbackLocation,
   consoleBrowser,
   consoleFixture,
+  ISSUER,
   pathOf,
   postFrom,
   SAME_ORIGIN,
   signInThrough,
 } from './fixture.js';
 
+/** Configured secrets of the connectors below: the console must never show them. */
+const UPSTREAM_SECRET = 'upstream-client-secret-8c1f0e';
+const BIND_PASSWORD = 'directory-bind-password-77ad';
+const CONNECTORS = [
+  {
+    id: 'corp',
+    type: 'oidc',
+    displayName: 'Corp SSO',
+    issuer: 'https://sso.corp.example',
+    clientId: 'latchkey-at-corp',
+    clientSecret: UPSTREAM_SECRET,
+    jit: 'create',
+    claims: { name: 'name' },
+    groups: { claim: 'roles', map: { 'corp-admins': 'operators' } },
+    allowedEmailDomains: ['corp.example'],
+  },
+  {
+    id: 'directory',
+    type: 'ldap',
+    displayName: 'Directory',
+    url: 'ldaps://ldap.corp.example:636',
+    bindDn: 'cn=latchkey,dc=corp,dc=example',
+    bindPassword: BIND_PASSWORD,
+    userBase: 'ou=people,dc=corp,dc=example',
+  },
+];
+
 let f: ConsoleFixture;
 before(async () => {
-  f = await consoleFixture();
+  f = await consoleFixture(ISSUER, { connectors: CONNECTORS });
   await createClient(f.stores, {
     name: 'Example App',
     clientId: 'example-app',
@@ -41,6 +69,7 @@ const PAGES = [
   '/admin/users/alice',
   '/admin/groups',
   '/admin/keys',
+  '/admin/connectors',
   '/admin/audit',
 ];
 
@@ -726,5 +755,37 @@ describe('groups, keys and audit', () => {
     assert.match(future.body, /No event matches/);
     const bad = await browser.get('/admin/audit?since=yesterday');
     assert.equal(bad.statusCode, 400);
+  });
+});
+
+describe('connectors', () => {
+  test('an administrator sees each configured connector, its mappings and linked identities, and never a secret', async () => {
+    await f.stores.identities.link({
+      connectorId: 'corp',
+      issuer: 'https://sso.corp.example',
+      subject: 'corp-42',
+      userId: f.plain.id,
+      email: null,
+      createdAt: f.clock.now(),
+      lastUsedAt: f.clock.now(),
+    });
+    const browser = await consoleBrowser(f);
+    const page = await browser.get('/admin/connectors');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<a href="\/admin\/connectors" aria-current="page">Connectors<\/a>/);
+    assert.match(page.body, /<h2 id="connector-corp">Corp SSO<\/h2>/);
+    assert.match(page.body, /<dt>Issuer<\/dt><dd><code>https:\/\/sso\.corp\.example<\/code>/);
+    assert.match(page.body, /<dt>Client id<\/dt><dd><code>latchkey-at-corp<\/code>/);
+    assert.match(page.body, /<code>corp-admins<\/code> becomes <code>operators<\/code>/);
+    assert.match(page.body, /<dt>Allowed email domains<\/dt><dd>corp\.example<\/dd>/);
+    assert.match(page.body, /<dt>LDAP URL<\/dt><dd><code>ldaps:\/\/ldap\.corp\.example:636<\/code>/);
+    assert.match(
+      page.body,
+      /<dt>Linked identities<\/dt><dd>1<\/dd>[\s\S]*<dt>Linked identities<\/dt><dd>0<\/dd>/,
+    );
+    assert.match(page.body, /<dt>Client secret<\/dt><dd>••••<\/dd>/);
+    assert.match(page.body, /<dt>Bind password<\/dt><dd>••••<\/dd>/);
+    assert.ok(!page.body.includes(UPSTREAM_SECRET), 'the upstream client secret is on the page');
+    assert.ok(!page.body.includes(BIND_PASSWORD), 'the LDAP bind password is on the page');
   });
 });

@@ -33,7 +33,7 @@ function fetchThrough(app: () => FastifyInstance): typeof fetch {
   }) as typeof fetch;
 }
 
-export async function consoleFixture(issuer = ISSUER) {
+export async function consoleFixture(issuer = ISSUER, overrides: Record<string, unknown> = {}) {
   let app: FastifyInstance | undefined;
   // Every log line, to check that no secret is ever written.
   const logLines: string[] = [];
@@ -44,7 +44,7 @@ export async function consoleFixture(issuer = ISSUER) {
     },
   });
   const fixture = await testProviderApp({
-    ...(issuer === ISSUER ? {} : { overrides: { issuer } }),
+    overrides: { ...overrides, ...(issuer === ISSUER ? {} : { issuer }) },
     deps: { fetch: fetchThrough(() => app!), logger: createLogger('debug', sink) },
   });
   app = fixture.app;

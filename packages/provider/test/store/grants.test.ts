@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeEachDialect } from '@latchkey/store/testing';
 import { StoreConflictError } from '../../src/store/types.js';
-import { grant, NOW, openMigratedStores } from './fixtures.js';
+import { grant, NOW, openMigratedStores, refreshToken } from './fixtures.js';
 
 describeEachDialect('grant store', (ctx) => {
   test('returns a created grant exactly as it was given', async (t) => {
@@ -92,5 +92,32 @@ describeEachDialect('grant store', (ctx) => {
     );
     assert.deepEqual(listed[0], grant({ id: 'g-early', clientId: 'other-app', revokedAt: NOW + 1 }));
     assert.deepEqual(await grants.listBySid('sid-unknown'), []);
+  });
+
+  test('listLiveByUser lists one user’s live grants with their last use (creation or the newest refresh token), most recent first', async (t) => {
+    const { grants, refreshTokens } = await openMigratedStores(ctx, t);
+    const alice = grant().userId ?? '';
+    await grants.create(grant({ id: 'g-plain', createdAt: NOW + 30 }));
+    await grants.create(grant({ id: 'g-refreshed', clientId: 'agent', createdAt: NOW }));
+    await grants.create(grant({ id: 'g-revoked', revokedAt: NOW + 1 }));
+    await grants.create(grant({ id: 'g-bob', userId: 'u-bob' }));
+    await refreshTokens.create(
+      refreshToken({ tokenHash: 'rt-1', grantId: 'g-refreshed', clientId: 'agent' }),
+    );
+    await refreshTokens.rotate(
+      'rt-1',
+      NOW + 100,
+      refreshToken({ tokenHash: 'rt-2', grantId: 'g-refreshed', clientId: 'agent', createdAt: NOW + 100 }),
+    );
+    const live = await grants.listLiveByUser(alice);
+    assert.deepEqual(
+      live.map((g) => [g.id, g.lastUsedAt]),
+      [
+        ['g-refreshed', NOW + 100],
+        ['g-plain', NOW + 30],
+      ],
+    );
+    assert.deepEqual(live[1], { ...grant({ id: 'g-plain', createdAt: NOW + 30 }), lastUsedAt: NOW + 30 });
+    assert.deepEqual(await grants.listLiveByUser('u-nobody'), []);
   });
 });

@@ -85,6 +85,22 @@ describeEachDialect('identity store', (ctx) => {
     assert.equal(await identities.unlink(ALICE, identity({ connectorId: 'a' })), false);
   });
 
+  test('countByConnector counts the linked identities of each connector, across users', async (t) => {
+    const { identities, users } = await openStoresWithUserAndClient(ctx, t);
+    assert.deepEqual(await identities.countByConnector(), new Map());
+    await users.create(user({ id: 'u-bob', username: 'bob' }));
+    await identities.link(identity({ connectorId: 'corp' }));
+    await identities.link(identity({ connectorId: 'corp', userId: 'u-bob', subject: 'upstream-9' }));
+    await identities.link(identity({ connectorId: 'github' }));
+    assert.deepEqual(
+      await identities.countByConnector(),
+      new Map([
+        ['corp', 2],
+        ['github', 1],
+      ]),
+    );
+  });
+
   test('deleting the user deletes its identities', async (t) => {
     const { identities, database } = await openStoresWithUserAndClient(ctx, t);
     await identities.link(identity());

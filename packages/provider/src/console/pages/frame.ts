@@ -3,7 +3,7 @@ import { layout } from '../../ui/layout.js';
 import type { Theme } from '../../ui/theme.js';
 import type { ConsolePaths } from '../paths.js';
 
-export type ConsoleSection = 'overview' | 'clients' | 'users' | 'groups' | 'keys' | 'audit';
+export type ConsoleSection = 'overview' | 'clients' | 'users' | 'groups' | 'keys' | 'connectors' | 'audit';
 
 export interface FrameInput {
   readonly title: string;
@@ -24,6 +24,7 @@ const SECTIONS: readonly (readonly [ConsoleSection, keyof ConsolePaths, string])
   ['users', 'users', 'Users'],
   ['groups', 'groups', 'Groups'],
   ['keys', 'keys', 'Signing keys'],
+  ['connectors', 'connectors', 'Connectors'],
   ['audit', 'audit', 'Audit'],
 ];
 
