@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from '@latchkey/store';
+import type { Insertable, Kysely, Selectable } from '@latchkey/store';
 import { deleteBatchBefore } from './lib/batches.js';
 import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
@@ -47,7 +47,7 @@ export function createAuthorizationCodeStore(db: Kysely<ProviderSchema>): Author
   };
 }
 
-function toRow(code: AuthorizationCodeRecord): AuthorizationCodesTable {
+function toRow(code: AuthorizationCodeRecord): Insertable<AuthorizationCodesTable> {
   return {
     code_hash: code.codeHash,
     grant_id: code.grantId,
@@ -57,7 +57,8 @@ function toRow(code: AuthorizationCodeRecord): AuthorizationCodesTable {
     scopes: toJsonColumn(code.scopes),
     nonce: code.nonce,
     code_challenge: code.codeChallenge,
-    dpop_jkt: code.dpopJkt ?? null,
+    // Written only when bound (RFC 9449 §10), so a code row is what older schemas hold (0014 added the column).
+    ...(code.dpopJkt === undefined || code.dpopJkt === null ? {} : { dpop_jkt: code.dpopJkt }),
     sid: code.sid,
     auth_time: code.authTime,
     acr: code.acr,
