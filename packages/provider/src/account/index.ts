@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../admin/errors.js';
 import { type SignInContext, sendErrorPage } from '../authorization/context.js';
-import { currentSession } from '../authorization/continue.js';
 import { ACCOUNT_PATHS, ENDPOINT_PATHS } from '../endpoints/paths.js';
 import { OAuthError } from '../errors/index.js';
 import { RequestParams } from '../lib/request-params.js';
@@ -9,7 +8,6 @@ import { acrOf, amrOf } from '../login/factors/acr.js';
 import { enrolledMethods } from '../login/factors/index.js';
 import { signInWithPassword } from '../login/sign-in.js';
 import type { Logout } from '../logout/log-out.js';
-import type { SessionRecord, UserRecord } from '../store/types.js';
 import { pageCsp } from '../ui/csp.js';
 import { html } from '../ui/html.js';
 import { loginPage } from '../ui/pages/login.js';
@@ -26,6 +24,7 @@ import { passkeysSection, registerPasskeyRoutes } from './passkeys.js';
 import { registerPasswordReset } from './password-reset.js';
 import { registerSelfRegistration } from './registration.js';
 import { createAccountSecondFactor } from './second-factor.js';
+import { type SignedIn, signedInPerson } from './signed-in.js';
 import { registerTotpEnrolment } from './totp-enrolment.js';
 import { registerEmailVerification } from './verify-email.js';
 import { loadAccountView } from './view.js';
@@ -379,18 +378,6 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     });
     return backToPage(reply, 'application-disconnected');
   });
-}
-
-export interface SignedIn {
-  readonly session: SessionRecord;
-  readonly user: UserRecord;
-}
-
-async function signedInPerson(signIn: SignInContext, request: FastifyRequest): Promise<SignedIn | undefined> {
-  const session = await currentSession(signIn, request);
-  if (session === undefined) return undefined;
-  const user = await signIn.stores.users.getById(session.userId);
-  return user === undefined ? undefined : { session, user };
 }
 
 async function endOtherSessions(deps: AccountDeps, signedIn: SignedIn, ip: string): Promise<void> {

@@ -7,8 +7,8 @@ import { html, type SafeHtml } from '../ui/html.js';
 import { PASSKEYS_SCRIPT_PATH, WEBAUTHN_BROWSER_PATH } from '../ui/scripts.js';
 import { when } from '../ui/time.js';
 import { checkAccountPost } from './form-post.js';
-import type { SignedIn } from './index.js';
 import type { Notice } from './pages.js';
+import type { SignedIn } from './signed-in.js';
 
 export interface PasskeyPaths {
   readonly register: string;

@@ -7,7 +7,7 @@ import { layout } from '../ui/layout.js';
 import { sendPage } from '../ui/send-page.js';
 import { recoveryCodesContent } from './factors-section.js';
 import { checkAccountPost } from './form-post.js';
-import type { SignedIn } from './index.js';
+import type { SignedIn } from './signed-in.js';
 
 export interface TotpEnrolmentDeps {
   readonly paths: { readonly totpBegin: string; readonly totpConfirm: string; readonly page: string };
