@@ -776,8 +776,8 @@ describe('second factors', () => {
       userId: user.id,
     });
     assert.equal(events.length, 1);
-    assert.deepEqual(events[0]?.details.actor, { type: 'console', id: f.admin.id });
-    assert.equal(events[0]?.details.removed, true);
+    assert.deepEqual(events[0]?.details?.actor, { type: 'console', id: f.admin.id });
+    assert.equal(events[0]?.details?.removed, true);
     const page = await browser.get('/admin/users/ivan');
     assert.match(page.body, /<dt>Authenticator app<\/dt><dd>not enrolled<\/dd>/);
     // The user, signed in with the password alone now, reads it among their security events.
