@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignInContext } from '../authorization/context.js';
+import { carriedInteraction, enrolled, openCarried } from '../authorization/enrolment-handoff.js';
 import { hashRecoveryCode, newRecoveryCodes } from '../login/factors/recovery-code.js';
 import { isTotpCode, newTotpSeed, openTotpSeed, sealTotpSeed, totpStep } from '../login/factors/totp.js';
 import { reserveEach } from '../login/rate-limiter.js';
+import { cspSourceFor, pageCsp } from '../ui/csp.js';
 import { layout } from '../ui/layout.js';
 import { sendPage } from '../ui/send-page.js';
 import { recoveryCodesContent } from './factors-section.js';
@@ -12,7 +14,7 @@ import type { SignedIn } from './index.js';
 export interface TotpEnrolmentDeps {
   readonly paths: { readonly totpBegin: string; readonly totpConfirm: string; readonly page: string };
   readonly signedIn: (request: FastifyRequest) => Promise<SignedIn | undefined>;
-  readonly backToPage: (reply: FastifyReply) => FastifyReply;
+  readonly backToPage: (reply: FastifyReply, notice?: undefined, carried?: string) => FastifyReply;
   readonly refuse: (reply: FastifyReply, status: number, message: string) => FastifyReply;
   readonly showAccount: (
     request: FastifyRequest,
@@ -45,7 +47,7 @@ export function registerTotpEnrolment(
     if (!(await signIn.stores.factors.beginTotp(userId, sealed, signIn.clock()))) {
       return deps.refuse(reply, 409, 'Two-step verification is already on for your account.');
     }
-    return deps.backToPage(reply);
+    return deps.backToPage(reply, undefined, carriedInteraction(request));
   });
 
   app.post(deps.paths.totpConfirm, async (request, reply) => {
@@ -87,12 +89,32 @@ export function registerTotpEnrolment(
       ip: request.ip,
       details: { factor: 'totp', recoveryCodes: codes.length },
     });
+    // Sent here by an application that requires two-step verification: the code just given is that
+    // sign-in's second factor, and the codes page continues to the application.
+    const carried = openCarried(signIn, request, carriedInteraction(request), signedIn.session);
+    const next =
+      carried === undefined
+        ? undefined
+        : {
+            action: signIn.paths.enrolled,
+            interaction: signIn.interactions.seal(enrolled(carried, ['otp'])),
+            csrfToken: signIn.browser.csrfToken(signIn.browser.ensure(request, reply)),
+            clientName:
+              (await signIn.stores.clients.get(carried.request.clientId))?.name ?? 'the application',
+          };
     return sendPage(reply, {
       status: 200,
-      csp: deps.csp,
+      // The continue form's POST ends in a redirect to the client: form-action must allow it.
+      csp:
+        carried === undefined
+          ? deps.csp
+          : pageCsp({
+              imageSources: signIn.theme.imageSources,
+              formTargets: [cspSourceFor(carried.request.redirectUri)],
+            }),
       body: layout(signIn.theme, {
         title: 'Save your recovery codes',
-        content: recoveryCodesContent(codes, deps.paths.page),
+        content: recoveryCodesContent(codes, deps.paths.page, next),
       }),
     });
   });
