@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createClient } from '@latchkey/provider';
+import { createClient, createUser } from '@latchkey/provider';
 import type { LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
 import {
@@ -171,6 +171,50 @@ test("an enrolment carrying another browser's request turns the app on but conti
     assert.equal(confirmed.statusCode, 200, confirmed.body);
     assert.doesNotMatch(confirmed.body, /continue to Bank|\/login\/enrolled/);
     assert.match(confirmed.body, /href="\/account">I have saved them/);
+  } finally {
+    await fresh.close();
+  }
+});
+
+test('an enrolment by another session of the same browser (someone else signed in since) continues nothing', async () => {
+  const fresh = await createHarness();
+  try {
+    await createClient(fresh.stores, {
+      name: 'Bank',
+      clientId: 'bank',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      mfa: 'required',
+    });
+    await createUser(fresh.stores, { username: 'bob', password: PASSWORD });
+    const browser = new Browser(fresh.app);
+    const params = authorizeParams({
+      client_id: 'bank',
+      scope: 'openid',
+      code_challenge: pkcePair().challenge,
+    });
+    const enrol = await browser.submitLogin(
+      (await browser.loginForm(await browser.authorize(params)))!,
+      'alice',
+      PASSWORD,
+    );
+    const carried = /href="\/account\?interaction=([A-Za-z0-9_-]+)"/.exec(enrol.body)![1]!;
+    // Bob signs in on the account page of the same browser and sets up his own app.
+    const form = await browser.get('/account');
+    const bob = await browser.post('/account/sign-in', {
+      csrf_token: hiddenInput(form.body, 'csrf_token'),
+      username: 'bob',
+      password: PASSWORD,
+    });
+    assert.equal(bob.statusCode, 303);
+    const start = await browser.get('/account');
+    await browser.post('/account/factors/totp/begin', { csrf_token: hiddenInput(start.body, 'csrf_token') });
+    const page = await browser.get('/account');
+    const seed = /Key: <code>([A-Z2-7 ]+)<\/code>/.exec(page.body)![1]!.replaceAll(' ', '');
+    const code = await generate({ secret: seed, epoch: fresh.clock.now() });
+    const confirmed = await confirmApp(browser, page, code, carried);
+    assert.equal(confirmed.statusCode, 200, confirmed.body);
+    assert.doesNotMatch(confirmed.body, /continue to Bank|\/login\/enrolled/);
   } finally {
     await fresh.close();
   }
