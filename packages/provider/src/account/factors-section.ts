@@ -1,3 +1,4 @@
+import type { ContinueSignIn } from '../authorization/enrolment-handoff.js';
 import { html, SafeHtml } from '../ui/html.js';
 import { when } from '../ui/time.js';
 import type { FactorsView } from './factors-view.js';
@@ -53,12 +54,13 @@ ${hidden}
 </section>`;
 }
 
-/** The sign-in an enrolment continues: a form that resumes it (authorization/enrolment-handoff.ts). */
-export interface ContinueSignIn {
-  readonly action: string;
-  readonly interaction: string;
-  readonly csrfToken: string;
-  readonly clientName: string;
+/** The form that continues the application's sign-in an enrolment was made for. */
+export function continueForm(next: ContinueSignIn, label: string): SafeHtml {
+  return html`<form method="post" action="${next.action}">
+<input type="hidden" name="csrf_token" value="${next.csrfToken}">
+<input type="hidden" name="interaction" value="${next.interaction}">
+<div class="actions"><button type="submit" class="button primary">${label}: continue to ${next.clientName}</button></div>
+</form>`;
 }
 
 /**
@@ -73,11 +75,7 @@ export function recoveryCodesContent(
   const done =
     next === undefined
       ? html`<div class="actions"><a class="button primary" href="${accountPage}">I have saved them</a></div>`
-      : html`<form method="post" action="${next.action}">
-<input type="hidden" name="csrf_token" value="${next.csrfToken}">
-<input type="hidden" name="interaction" value="${next.interaction}">
-<div class="actions"><button type="submit" class="button primary">I have saved them: continue to ${next.clientName}</button></div>
-</form>`;
+      : continueForm(next, 'I have saved them');
   return html`<p class="notice" role="status">Two-step verification is on.</p>
 <p>Keep these recovery codes somewhere safe. Each one signs you in once if you lose your authenticator app. They are shown only now.</p>
 <ul class="recovery-codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ul>

@@ -159,15 +159,17 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     const hidden = html`<input type="hidden" name="csrf_token" value="${csrfToken}">`;
     // An enrolment that continues an application's sign-in carries its request through its forms.
     const carried = carriedInteraction(request);
+    const enrolHidden =
+      carried === undefined
+        ? hidden
+        : html`${hidden}<input type="hidden" name="${CARRIED_FIELD}" value="${carried}">`;
     const factors = factorsSection(
       await loadFactorsView(signIn, signedIn.user),
       factorPaths,
-      carried === undefined
-        ? hidden
-        : html`${hidden}<input type="hidden" name="${CARRIED_FIELD}" value="${carried}">`,
+      enrolHidden,
       totpError,
     );
-    const passkeys = await passkeysSection(signIn, signedIn.user, passkeyPaths, hidden);
+    const passkeys = await passkeysSection(signIn, signedIn.user, passkeyPaths, enrolHidden);
     return sendPage(reply, {
       status,
       csp: accountPageCsp,

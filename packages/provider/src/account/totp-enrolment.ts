@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignInContext } from '../authorization/context.js';
-import { carriedInteraction, enrolled, openCarried } from '../authorization/enrolment-handoff.js';
+import { carriedInteraction, continuation } from '../authorization/enrolment-handoff.js';
 import { hashRecoveryCode, newRecoveryCodes } from '../login/factors/recovery-code.js';
 import { isTotpCode, newTotpSeed, openTotpSeed, sealTotpSeed, totpStep } from '../login/factors/totp.js';
 import { reserveEach } from '../login/rate-limiter.js';
-import { cspSourceFor, pageCsp } from '../ui/csp.js';
 import { layout } from '../ui/layout.js';
 import { sendPage } from '../ui/send-page.js';
 import { recoveryCodesContent } from './factors-section.js';
@@ -91,27 +90,10 @@ export function registerTotpEnrolment(
     });
     // Sent here by an application that requires two-step verification: the code just given is that
     // sign-in's second factor, and the codes page continues to the application.
-    const carried = openCarried(signIn, request, carriedInteraction(request), signedIn.session);
-    const next =
-      carried === undefined
-        ? undefined
-        : {
-            action: signIn.paths.enrolled,
-            interaction: signIn.interactions.seal(enrolled(carried, ['otp'])),
-            csrfToken: signIn.browser.csrfToken(signIn.browser.ensure(request, reply)),
-            clientName:
-              (await signIn.stores.clients.get(carried.request.clientId))?.name ?? 'the application',
-          };
+    const next = await continuation(signIn, request, reply, signedIn.session, ['otp']);
     return sendPage(reply, {
       status: 200,
-      // The continue form's POST ends in a redirect to the client: form-action must allow it.
-      csp:
-        carried === undefined
-          ? deps.csp
-          : pageCsp({
-              imageSources: signIn.theme.imageSources,
-              formTargets: [cspSourceFor(carried.request.redirectUri)],
-            }),
+      csp: next?.csp ?? deps.csp,
       body: layout(signIn.theme, {
         title: 'Save your recovery codes',
         content: recoveryCodesContent(codes, deps.paths.page, next),

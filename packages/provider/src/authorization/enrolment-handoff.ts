@@ -1,7 +1,8 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../errors/index.js';
 import { RequestParams } from '../lib/request-params.js';
 import type { SessionRecord } from '../store/types.js';
+import { cspSourceFor, pageCsp } from '../ui/csp.js';
 import type { SignInContext } from './context.js';
 import type { Interaction } from './interaction.js';
 import type { PendingSignIn } from './next-step.js';
@@ -67,4 +68,39 @@ export function openCarried(
 export function enrolled(interaction: Carried, amr: readonly string[]): Interaction {
   const { pending } = interaction;
   return { ...interaction, pending: { ...pending, amr: [...pending.amr, ...amr] } };
+}
+
+/** The sign-in an enrolment continues: a form that resumes it at `action` (login/enrolled). */
+export interface ContinueSignIn {
+  readonly action: string;
+  readonly interaction: string;
+  readonly csrfToken: string;
+  readonly clientName: string;
+  /** The page's CSP: the form's POST ends in a redirect to the client, so form-action must allow it. */
+  readonly csp: string;
+}
+
+/**
+ * After a factor was enrolled on the account page: the form that continues the carried request with
+ * the methods the enrolment proved (`amr`), or undefined when the page carries none for this session.
+ */
+export async function continuation(
+  context: SignInContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: SessionRecord,
+  amr: readonly string[],
+): Promise<ContinueSignIn | undefined> {
+  const carried = openCarried(context, request, carriedInteraction(request), session);
+  if (carried === undefined) return undefined;
+  return {
+    action: context.paths.enrolled,
+    interaction: context.interactions.seal(enrolled(carried, amr)),
+    csrfToken: context.browser.csrfToken(context.browser.ensure(request, reply)),
+    clientName: (await context.stores.clients.get(carried.request.clientId))?.name ?? 'the application',
+    csp: pageCsp({
+      imageSources: context.theme.imageSources,
+      formTargets: [cspSourceFor(carried.request.redirectUri)],
+    }),
+  };
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { createClient, createUser } from '@latchkey/provider';
 import type { LightMyRequestResponse } from 'fastify';
@@ -96,6 +97,24 @@ function confirmApp(browser: Browser, page: LightMyRequestResponse, code: string
 const claimsOf = (jwt: string) =>
   JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 
+/** Redeems the code of the public client `bank` in `location`; the ID token's claims. */
+async function idTokenOf(harness: Harness, location: string, verifier: string) {
+  const token = await harness.app.inject({
+    method: 'POST',
+    url: '/token',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: responseParams(location).get('code') ?? '',
+      redirect_uri: REDIRECT_URI,
+      client_id: 'bank',
+      code_verifier: verifier,
+    }).toString(),
+  });
+  assert.equal(token.statusCode, 200, token.body);
+  return claimsOf((token.json() as { id_token: string }).id_token);
+}
+
 test('a user without a second factor enrols an app after the password and goes on to the client with acr mfa', async () => {
   const fresh = await createHarness();
   try {
@@ -122,20 +141,7 @@ test('a user without a second factor enrols an app after the password and goes o
     const done = await browser.submitConsent(consent, 'approve');
     const location = String(done.headers.location);
     assert.ok(location.startsWith(REDIRECT_URI), location);
-    const token = await fresh.app.inject({
-      method: 'POST',
-      url: '/token',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: responseParams(location).get('code') ?? '',
-        redirect_uri: REDIRECT_URI,
-        client_id: 'bank',
-        code_verifier: verifier,
-      }).toString(),
-    });
-    assert.equal(token.statusCode, 200, token.body);
-    const id = claimsOf((token.json() as { id_token: string }).id_token);
+    const id = await idTokenOf(fresh, location, verifier);
     assert.equal(id.acr, 'urn:latchkey:acr:mfa');
     assert.ok((id.amr as string[]).includes('otp'), String(id.amr));
   } finally {
@@ -215,6 +221,117 @@ test('an enrolment by another session of the same browser (someone else signed i
     const confirmed = await confirmApp(browser, page, code, carried);
     assert.equal(confirmed.statusCode, 200, confirmed.body);
     assert.doesNotMatch(confirmed.body, /continue to Bank|\/login\/enrolled/);
+  } finally {
+    await fresh.close();
+  }
+});
+
+/** CBOR (RFC 8949) byte-string header for `n` bytes, for the small structures below. */
+const cborBytes = (bytes: Buffer) =>
+  Buffer.concat([
+    bytes.length < 24
+      ? Buffer.from([0x40 + bytes.length])
+      : bytes.length < 256
+        ? Buffer.from([0x58, bytes.length])
+        : Buffer.from([0x59, bytes.length >> 8, bytes.length & 0xff]),
+    bytes,
+  ]);
+const cborText = (text: string) => Buffer.concat([Buffer.from([0x60 + text.length]), Buffer.from(text)]);
+
+/**
+ * What an authenticator answers to a registration with attestation `none` (WebAuthn L3 §6.5): a fresh
+ * P-256 key, user present and verified, device-bound.
+ */
+function registrationResponse(issuer: string, challenge: string) {
+  const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  // COSE_Key (RFC 9053): kty EC2, alg ES256, crv P-256, x, y.
+  const cose = Buffer.concat([
+    Buffer.from([0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21]),
+    cborBytes(Buffer.from(jwk.x!, 'base64url')),
+    Buffer.from([0x22]),
+    cborBytes(Buffer.from(jwk.y!, 'base64url')),
+  ]);
+  const credentialId = randomBytes(16);
+  const authData = Buffer.concat([
+    createHash('sha256').update(new URL(issuer).hostname).digest(),
+    Buffer.from([0x45]), // UP | UV | AT
+    Buffer.alloc(4),
+    Buffer.alloc(16),
+    Buffer.from([0, credentialId.length]),
+    credentialId,
+    cose,
+  ]);
+  const attestationObject = Buffer.concat([
+    Buffer.from([0xa3]),
+    cborText('fmt'),
+    cborText('none'),
+    cborText('attStmt'),
+    Buffer.from([0xa0]),
+    cborText('authData'),
+    cborBytes(authData),
+  ]);
+  const clientData = {
+    type: 'webauthn.create',
+    challenge,
+    origin: new URL(issuer).origin,
+    crossOrigin: false,
+  };
+  return JSON.stringify({
+    id: credentialId.toString('base64url'),
+    rawId: credentialId.toString('base64url'),
+    type: 'public-key',
+    clientExtensionResults: {},
+    response: {
+      clientDataJSON: Buffer.from(JSON.stringify(clientData)).toString('base64url'),
+      attestationObject: attestationObject.toString('base64url'),
+      transports: ['internal'],
+    },
+  });
+}
+
+test('a user without a second factor registers a passkey after the password and goes on to the client with acr phr', async () => {
+  const fresh = await createHarness();
+  try {
+    await createClient(fresh.stores, {
+      name: 'Bank',
+      clientId: 'bank',
+      public: true,
+      redirectUris: [REDIRECT_URI],
+      mfa: 'required',
+    });
+    const browser = new Browser(fresh.app);
+    const { verifier, challenge: pkce } = pkcePair();
+    const params = authorizeParams({ client_id: 'bank', scope: 'openid', code_challenge: pkce });
+    const enrol = await browser.submitLogin(
+      (await browser.loginForm(await browser.authorize(params)))!,
+      'alice',
+      PASSWORD,
+    );
+    const link = /href="(\/account\?interaction=[A-Za-z0-9_-]+)"/.exec(enrol.body)![1]!;
+    const page = await browser.get(link);
+    const challenge = /&quot;challenge&quot;:&quot;([A-Za-z0-9_-]+)&quot;/.exec(page.body)?.[1];
+    assert.ok(challenge, 'the page offers a passkey');
+    const added = await browser.post('/account/passkeys/register', {
+      csrf_token: hiddenInput(page.body, 'csrf_token'),
+      interaction: hiddenInput(page.body, 'interaction'),
+      state: hiddenInput(page.body, 'state'),
+      name: 'Laptop',
+      response: registrationResponse(fresh.config.issuer, challenge),
+    });
+    assert.equal(added.statusCode, 200, added.body);
+    assert.match(added.body, /continue to Bank/);
+    const resumed = await browser.post('/login/enrolled', {
+      csrf_token: hiddenInput(added.body, 'csrf_token'),
+      interaction: hiddenInput(added.body, 'interaction'),
+    });
+    const consent = await browser.consentForm(resumed);
+    assert.ok(consent, `consent is asked next: ${resumed.statusCode} ${resumed.headers.location}`);
+    const done = await browser.submitConsent(consent, 'approve');
+    assert.ok(String(done.headers.location).startsWith(REDIRECT_URI), String(done.headers.location));
+    const id = await idTokenOf(fresh, String(done.headers.location), verifier);
+    assert.equal(id.acr, 'urn:latchkey:acr:phr');
+    assert.ok((id.amr as string[]).includes('hwk'), String(id.amr));
   } finally {
     await fresh.close();
   }
