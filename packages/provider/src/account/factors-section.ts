@@ -1,3 +1,4 @@
+import type { ContinueSignIn } from '../authorization/enrolment-handoff.js';
 import { html, SafeHtml } from '../ui/html.js';
 import { when } from '../ui/time.js';
 import type { FactorsView } from './factors-view.js';
@@ -53,10 +54,30 @@ ${hidden}
 </section>`;
 }
 
-/** Shown once, right after the app is confirmed: the only time the recovery codes exist outside a hash. */
-export function recoveryCodesContent(codes: readonly string[], accountPage: string): SafeHtml {
+/** The form that continues the application's sign-in an enrolment was made for. */
+export function continueForm(next: ContinueSignIn, label: string): SafeHtml {
+  return html`<form method="post" action="${next.action}">
+<input type="hidden" name="csrf_token" value="${next.csrfToken}">
+<input type="hidden" name="interaction" value="${next.interaction}">
+<div class="actions"><button type="submit" class="button primary">${label}: continue to ${next.clientName}</button></div>
+</form>`;
+}
+
+/**
+ * Shown once, right after the app is confirmed: the only time the recovery codes exist outside a hash.
+ * With `next`, the button continues to the application that asked for two-step verification.
+ */
+export function recoveryCodesContent(
+  codes: readonly string[],
+  accountPage: string,
+  next?: ContinueSignIn,
+): SafeHtml {
+  const done =
+    next === undefined
+      ? html`<div class="actions"><a class="button primary" href="${accountPage}">I have saved them</a></div>`
+      : continueForm(next, 'I have saved them');
   return html`<p class="notice" role="status">Two-step verification is on.</p>
 <p>Keep these recovery codes somewhere safe. Each one signs you in once if you lose your authenticator app. They are shown only now.</p>
 <ul class="recovery-codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ul>
-<div class="actions"><a class="button primary" href="${accountPage}">I have saved them</a></div>`;
+${done}`;
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../admin/errors.js';
 import { type SignInContext, sendErrorPage } from '../authorization/context.js';
+import { CARRIED_FIELD, carriedInteraction } from '../authorization/enrolment-handoff.js';
 import { ACCOUNT_PATHS, ENDPOINT_PATHS } from '../endpoints/paths.js';
 import { OAuthError } from '../errors/index.js';
 import { RequestParams } from '../lib/request-params.js';
@@ -105,11 +106,16 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     remove: at(ACCOUNT_PATHS.passkeyRemove),
   };
   const factorPaths = { totpBegin: at(ACCOUNT_PATHS.totpBegin), totpConfirm: at(ACCOUNT_PATHS.totpConfirm) };
-  const backToPage = (reply: FastifyReply, notice?: Notice) =>
+  const backToPage = (reply: FastifyReply, notice?: Notice, carried?: string) =>
     reply
       .code(303)
       .headers({
-        location: notice === undefined ? paths.page : `${paths.page}?done=${notice}`,
+        location:
+          notice !== undefined
+            ? `${paths.page}?done=${notice}`
+            : carried !== undefined
+              ? `${paths.page}?${new URLSearchParams({ [CARRIED_FIELD]: carried })}`
+              : paths.page,
         'cache-control': 'no-store',
       })
       .send();
@@ -150,13 +156,19 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     const csrfToken = signIn.browser.csrfToken(browserId);
     const { totpError, ...pageExtra } = extra;
     const hidden = html`<input type="hidden" name="csrf_token" value="${csrfToken}">`;
+    // An enrolment that continues an application's sign-in carries its request through its forms.
+    const carried = carriedInteraction(request);
+    const enrolHidden =
+      carried === undefined
+        ? hidden
+        : html`${hidden}<input type="hidden" name="${CARRIED_FIELD}" value="${carried}">`;
     const factors = factorsSection(
       await loadFactorsView(signIn, signedIn.user),
       factorPaths,
-      hidden,
+      enrolHidden,
       totpError,
     );
-    const passkeys = await passkeysSection(signIn, signedIn.user, passkeyPaths, hidden);
+    const passkeys = await passkeysSection(signIn, signedIn.user, passkeyPaths, enrolHidden);
     return sendPage(reply, {
       status,
       csp: accountPageCsp,

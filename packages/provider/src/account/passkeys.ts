@@ -1,11 +1,16 @@
 import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignInContext } from '../authorization/context.js';
+import { continuation } from '../authorization/enrolment-handoff.js';
+import { passkeyAmr } from '../login/factors/passkey.js';
 import { openChallenge, sealChallenge } from '../login/factors/webauthn.js';
 import { StoreConflictError } from '../store/types.js';
 import { html, type SafeHtml } from '../ui/html.js';
+import { layout } from '../ui/layout.js';
 import { PASSKEYS_SCRIPT_PATH, WEBAUTHN_BROWSER_PATH } from '../ui/scripts.js';
+import { sendPage } from '../ui/send-page.js';
 import { when } from '../ui/time.js';
+import { continueForm } from './factors-section.js';
 import { checkAccountPost } from './form-post.js';
 import type { Notice } from './pages.js';
 import type { SignedIn } from './signed-in.js';
@@ -140,6 +145,26 @@ export function registerPasskeyRoutes(
       ip: request.ip,
       details: { factor: 'passkey', name },
     });
+    // Sent here by an application that requires two-step verification: registering the passkey
+    // proved it (user verification required), and the page continues to the application.
+    const next = await continuation(
+      signIn,
+      request,
+      reply,
+      signedIn.session,
+      passkeyAmr(credentialBackedUp, verified.registrationInfo.userVerified),
+    );
+    if (next !== undefined) {
+      return sendPage(reply, {
+        status: 200,
+        csp: next.csp,
+        body: layout(signIn.theme, {
+          title: 'Passkey added',
+          content: html`<p class="notice" role="status">Your passkey “${name}” was added.</p>
+${continueForm(next, 'Done')}`,
+        }),
+      });
+    }
     return deps.backToPage(reply, 'passkey-added');
   });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignInContext } from '../authorization/context.js';
+import { carriedInteraction, continuation } from '../authorization/enrolment-handoff.js';
 import { hashRecoveryCode, newRecoveryCodes } from '../login/factors/recovery-code.js';
 import { isTotpCode, newTotpSeed, openTotpSeed, sealTotpSeed, totpStep } from '../login/factors/totp.js';
 import { reserveEach } from '../login/rate-limiter.js';
@@ -12,7 +13,7 @@ import type { SignedIn } from './signed-in.js';
 export interface TotpEnrolmentDeps {
   readonly paths: { readonly totpBegin: string; readonly totpConfirm: string; readonly page: string };
   readonly signedIn: (request: FastifyRequest) => Promise<SignedIn | undefined>;
-  readonly backToPage: (reply: FastifyReply) => FastifyReply;
+  readonly backToPage: (reply: FastifyReply, notice?: undefined, carried?: string) => FastifyReply;
   readonly refuse: (reply: FastifyReply, status: number, message: string) => FastifyReply;
   readonly showAccount: (
     request: FastifyRequest,
@@ -45,7 +46,7 @@ export function registerTotpEnrolment(
     if (!(await signIn.stores.factors.beginTotp(userId, sealed, signIn.clock()))) {
       return deps.refuse(reply, 409, 'Two-step verification is already on for your account.');
     }
-    return deps.backToPage(reply);
+    return deps.backToPage(reply, undefined, carriedInteraction(request));
   });
 
   app.post(deps.paths.totpConfirm, async (request, reply) => {
@@ -87,12 +88,15 @@ export function registerTotpEnrolment(
       ip: request.ip,
       details: { factor: 'totp', recoveryCodes: codes.length },
     });
+    // Sent here by an application that requires two-step verification: the code just given is that
+    // sign-in's second factor, and the codes page continues to the application.
+    const next = await continuation(signIn, request, reply, signedIn.session, ['otp']);
     return sendPage(reply, {
       status: 200,
-      csp: deps.csp,
+      csp: next?.csp ?? deps.csp,
       body: layout(signIn.theme, {
         title: 'Save your recovery codes',
-        content: recoveryCodesContent(codes, deps.paths.page),
+        content: recoveryCodesContent(codes, deps.paths.page, next),
       }),
     });
   });

@@ -75,6 +75,8 @@ export interface SignInContext {
     readonly secondFactor: string;
     /** Username-less sign-in with a passkey (login/passkey). */
     readonly passkeyLogin: string;
+    /** Resumes a request once the person enrolled the factor it requires (login/enrolled). */
+    readonly enrolled: string;
     /** The account page, where factors are enrolled. */
     readonly account: string;
   };
@@ -145,6 +147,7 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
       consent: basePath + ENDPOINT_PATHS.consent,
       secondFactor: basePath + ENDPOINT_PATHS.secondFactor,
       passkeyLogin: basePath + ENDPOINT_PATHS.passkeyLogin,
+      enrolled: basePath + ENDPOINT_PATHS.enrolled,
       account: basePath + ACCOUNT_PATHS.page,
     },
     stores: deps.stores,

@@ -10,7 +10,7 @@ import { showEnrolPage } from './enrol-page.js';
 import { INTERACTION_LIFETIME, type Interaction } from './interaction.js';
 import { issueAuthorizationCode } from './issue-code.js';
 import { showFirstLoginPage } from './login-page.js';
-import { nextStep, type PendingSignIn } from './next-step.js';
+import { fromSession, nextStep, type PendingSignIn } from './next-step.js';
 import type { AuthorizationRequest } from './request.js';
 import { sendAuthorizationError, sendAuthorizationResponse } from './respond.js';
 
@@ -100,8 +100,17 @@ export async function continueAuthorization(
         pending: undefined,
       });
     }
-    case 'enrol':
-      return showEnrolPage(context, reply, client);
+    case 'enrol': {
+      // The account page's enrolment carries this on and resumes it (enrolment-handoff.ts).
+      const interaction: Interaction = {
+        request: authorization,
+        startedAt: progress.interaction?.startedAt ?? now,
+        expiresAt: progress.interaction?.expiresAt ?? now + INTERACTION_LIFETIME,
+        browser: progress.interaction?.browser ?? progress.browser(),
+        pending: fromSession(next.session),
+      };
+      return showEnrolPage(context, reply, client, context.interactions.seal(interaction));
+    }
     case 'second-factor': {
       const interaction: Interaction = {
         request: authorization,

@@ -151,7 +151,8 @@ function unmet(): NextStep {
   };
 }
 
-function fromSession(session: SessionRecord): PendingSignIn {
+/** A live session as the start of a sign-in that adds a factor to it (step-up, enrolment). */
+export function fromSession(session: SessionRecord): PendingSignIn {
   return { userId: session.userId, amr: session.amr, sid: session.sid };
 }
 

@@ -26,7 +26,7 @@ export { REAUTH_WINDOW } from '../sessions/recent-sign-in.js';
 
 export type ConsoleStores = Pick<
   ProviderStores,
-  'clients' | 'users' | 'groups' | 'sessions' | 'consents' | 'grants' | 'identities' | 'audit'
+  'clients' | 'users' | 'groups' | 'sessions' | 'consents' | 'grants' | 'identities' | 'audit' | 'factors'
 >;
 
 export interface ConsoleDeps {

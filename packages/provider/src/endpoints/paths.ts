@@ -12,6 +12,7 @@ export const ENDPOINT_PATHS = {
   login: '/login',
   secondFactor: '/login/second-factor',
   passkeyLogin: '/login/passkey',
+  enrolled: '/login/enrolled',
   consent: '/consent',
   endSession: '/logout',
   introspection: '/introspect',

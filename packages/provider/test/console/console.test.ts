@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { ADMIN_GROUP, addGroupMember, createClient, createUser, removeGroupMember } from '@latchkey/provider';
 import type { LightMyRequestResponse } from 'fastify';
-import { hiddenInput } from '../authorize/harness.js';
+import { hiddenInput, PASSWORD } from '../authorize/harness.js';
 import {
   type ConsoleFixture,
   callbackLocation,
@@ -697,6 +697,100 @@ describe('users', () => {
     });
     assert.equal(off.headers.location, '/admin/users/erin?done=user-disabled');
     assert.equal((await f.stores.users.getByUsername('erin'))?.disabled, true);
+  });
+});
+
+describe('second factors', () => {
+  /** A user with an authenticator app, two recovery codes (one used) and a named passkey. */
+  async function userWithFactors(username: string) {
+    const user = await createUser(f.stores, { username, password: PASSWORD });
+    const at = f.clock.now();
+    await f.stores.factors.beginTotp(user.id, 'v1.sealed', at);
+    await f.stores.factors.confirmTotp(user.id, 1, [`one-${username}`, `two-${username}`], at);
+    await f.stores.factors.useRecoveryCode(user.id, `one-${username}`, at);
+    await f.stores.factors.addPasskey({
+      credentialId: `cred-${username}`,
+      userId: user.id,
+      name: 'Work laptop',
+      publicKey: 'pk',
+      counter: 0,
+      transports: [],
+      backedUp: false,
+      createdAt: at,
+      lastUsedAt: null,
+    });
+    return user;
+  }
+
+  test("an admin sees a user's authenticator app, passkeys by name and recovery codes, never a secret", async () => {
+    await userWithFactors('frank');
+    const browser = await consoleBrowser(f);
+    const page = await browser.get('/admin/users/frank');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<dt>Authenticator app<\/dt><dd>enrolled /);
+    assert.match(page.body, /<dt>Recovery codes<\/dt><dd>1 remaining, 1 used/);
+    assert.match(
+      page.body,
+      /<strong>Work laptop<\/strong><span class="meta">Passkey added <time[^>]*>[^<]*<\/time> · never used/,
+    );
+    assert.match(page.body, /action="\/admin\/users\/frank\/factors\/reset"/);
+    assert.doesNotMatch(page.body, /v1\.sealed|cred-frank|two-frank/);
+    const none = await browser.get('/admin/users/alice');
+    assert.match(none.body, /<dt>Authenticator app<\/dt><dd>not enrolled<\/dd>/);
+    assert.doesNotMatch(none.body, /Reset second factors/);
+  });
+
+  test('N2: resetting second factors with a stale sign-in is sent to re-authenticate and removes nothing', async () => {
+    const user = await userWithFactors('grace');
+    const browser = await consoleBrowser(f);
+    f.clock.advance(301);
+    const reset = await postFrom(browser, '/admin/users/grace', '/admin/users/grace/factors/reset');
+    assert.equal(reset.statusCode, 303);
+    assert.match(
+      String(reset.headers.location),
+      /^\/admin\/sign-in\?reauth=1&next=%2Fadmin%2Fusers%2Fgrace$/,
+    );
+    assert.ok(await f.stores.factors.getTotp(user.id));
+    assert.equal((await f.stores.factors.listPasskeys(user.id)).length, 1);
+  });
+
+  test('N2: resetting second factors without the CSRF token is refused and removes nothing', async () => {
+    const user = await userWithFactors('heidi');
+    const browser = await consoleBrowser(f);
+    const reset = await browser.post('/admin/users/heidi/factors/reset', {}, SAME_ORIGIN);
+    assert.equal(reset.statusCode, 403);
+    assert.ok(await f.stores.factors.getTotp(user.id));
+  });
+
+  test('with a fresh sign-in, a reset removes every factor, is audited as the console admin, and the user sees it', async () => {
+    const user = await userWithFactors('ivan');
+    const browser = await consoleBrowser(f);
+    const reset = await postFrom(browser, '/admin/users/ivan', '/admin/users/ivan/factors/reset');
+    assert.equal(reset.headers.location, '/admin/users/ivan?done=factors-reset');
+    assert.equal(await f.stores.factors.getTotp(user.id), undefined);
+    assert.deepEqual(await f.stores.factors.listPasskeys(user.id), []);
+    assert.equal((await f.stores.factors.recoveryCodes(user.id)).remaining, 0);
+    const events = await f.stores.audit.list({
+      limit: 10,
+      type: 'admin.user.factors_reset',
+      userId: user.id,
+    });
+    assert.equal(events.length, 1);
+    assert.deepEqual(events[0]?.details?.actor, { type: 'console', id: f.admin.id });
+    assert.equal(events[0]?.details?.removed, true);
+    const page = await browser.get('/admin/users/ivan');
+    assert.match(page.body, /<dt>Authenticator app<\/dt><dd>not enrolled<\/dd>/);
+    // The user, signed in with the password alone now, reads it among their security events.
+    const own = f.browser();
+    const form = await own.get('/account');
+    const signedIn = await own.post(
+      '/account/sign-in',
+      { csrf_token: hiddenInput(form.body, 'csrf_token'), username: 'ivan', password: PASSWORD },
+      SAME_ORIGIN,
+    );
+    assert.equal(signedIn.statusCode, 303);
+    const account = await own.get('/account');
+    assert.match(account.body, /An administrator reset your two-step verification/);
   });
 });
 

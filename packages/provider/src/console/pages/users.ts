@@ -1,3 +1,4 @@
+import type { UserFactors } from '../../admin/users/factors.js';
 import type { ConsentRecord, SessionRecord, UserRecord } from '../../store/types.js';
 import { html, type SafeHtml } from '../../ui/html.js';
 import { type ConsolePaths, segment } from '../paths.js';
@@ -9,6 +10,8 @@ export const USER_NOTICES = {
   'user-disabled': 'The user was disabled and their sessions ended.',
   'user-enabled': 'The user was enabled again.',
   'password-set': 'The password was reset. Tell the person through a channel you trust.',
+  'factors-reset':
+    'The second factors were removed; the user can sign in with the password and set them up again.',
   'group-added': 'The user was added to the group.',
   'group-removed': 'The user was removed from the group.',
   'session-ended': 'The session was ended; applications it signed in to were told.',
@@ -81,6 +84,40 @@ export interface UserDetail {
   readonly otherGroups: readonly string[];
   readonly sessions: readonly SessionRecord[];
   readonly consents: readonly (ConsentRecord & { readonly clientName: string })[];
+  readonly factors: UserFactors;
+}
+
+/** Which second factors a user has (never a secret), and the reset that removes them all. */
+function factorsSection(base: string, csrfToken: string, factors: UserFactors): SafeHtml {
+  const { totp, recoveryCodes, passkeys } = factors;
+  const app =
+    totp.state === 'enrolled'
+      ? html`enrolled ${when(totp.since)}`
+      : totp.state === 'pending'
+        ? html`not enrolled (set-up started ${when(totp.startedAt)})`
+        : 'not enrolled';
+  const any =
+    totp.state !== 'none' || passkeys.length > 0 || recoveryCodes.remaining + recoveryCodes.used > 0;
+  return html`<section aria-labelledby="factors-title"><h2 id="factors-title">Second factors</h2>
+<dl class="facts">
+<dt>Authenticator app</dt><dd>${app}</dd>
+<dt>Recovery codes</dt><dd>${recoveryCodes.remaining} remaining, ${recoveryCodes.used} used${recoveryCodes.lastUsedAt === null ? null : html` (last ${when(recoveryCodes.lastUsedAt)})`}</dd>
+</dl>
+${
+  passkeys.length === 0
+    ? html`<p class="hint">No passkey.</p>`
+    : html`<ul class="rows">${passkeys.map(
+        (p) =>
+          html`<li><div><strong>${p.name}</strong><span class="meta">Passkey added ${when(p.createdAt)} · ${p.lastUsedAt === null ? 'never used' : html`last used ${when(p.lastUsedAt)}`}</span></div></li>
+`,
+      )}</ul>`
+}
+${
+  any
+    ? html`<p class="hint">Resetting removes the authenticator app, the recovery codes and every passkey; the user is told on their account page. Needs a recent sign-in.</p>
+<div class="actions inline">${buttonForm(`${base}/factors/reset`, csrfToken, 'Reset second factors', { danger: true })}</div>`
+    : null
+}</section>`;
 }
 
 export function userDetailContent(
@@ -148,6 +185,7 @@ ${
 `,
       )}</ul>`
 }</section>
+${factorsSection(base, csrfToken, detail.factors)}
 <section aria-labelledby="password-title"><h2 id="password-title">Reset password</h2>
 <p class="hint">Needs a recent sign-in: you may be asked to sign in again first. The user's sessions are not ended; disable the user to end them.</p>
 <form method="post" action="${base}/password">${csrfField(csrfToken)}

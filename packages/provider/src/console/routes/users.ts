@@ -11,6 +11,7 @@ import {
 } from '../../admin/groups/groups.js';
 import { endUserSession, listUserSessions } from '../../admin/sessions/sessions.js';
 import { createUser } from '../../admin/users/create.js';
+import { getUserFactors, resetUserFactors } from '../../admin/users/factors.js';
 import { setUserPassword } from '../../admin/users/password.js';
 import { listUsers, requireUser } from '../../admin/users/read.js';
 import { disableUser, enableUser } from '../../admin/users/status.js';
@@ -29,7 +30,7 @@ import {
   userPath,
 } from '../pages/users.js';
 
-/** Users: list and search, create, profile and email_verified, groups, disable, password, sessions, consents. */
+/** Users: list and search, create, profile and email_verified, groups, disable, password, second factors, sessions, consents. */
 export function registerUserPages(app: FastifyInstance, ctx: ConsoleContext): void {
   const { paths, stores } = ctx;
   const minLength = (ctx.admin.passwordPolicy ?? DEFAULT_PASSWORD_POLICY).minLength;
@@ -106,11 +107,12 @@ export function registerUserPages(app: FastifyInstance, ctx: ConsoleContext): vo
   consoleGet(app, ctx, `${paths.users}/:username`, async (request, reply, admin, query) => {
     const user = await requireUser(stores, param(request, 'username'));
     const options = ctx.options(admin);
-    const [groups, all, sessions, consents] = await Promise.all([
+    const [groups, all, sessions, consents, factors] = await Promise.all([
       groupsOfUser(stores, user),
       listGroups(stores),
       listUserSessions(stores, user.username, options),
       listUserConsents(stores, user.username),
+      getUserFactors(stores, user.username),
     ]);
     const named = await Promise.all(
       consents.map(async (c) => ({
@@ -131,6 +133,7 @@ export function registerUserPages(app: FastifyInstance, ctx: ConsoleContext): vo
           otherGroups: all.map((g) => g.name).filter((g) => !groups.includes(g)),
           sessions,
           consents: named,
+          factors,
         },
         minLength,
       ),
@@ -214,6 +217,17 @@ export function registerUserPages(app: FastifyInstance, ctx: ConsoleContext): vo
     async (username, input, admin) => {
       await setUserPassword(stores, username, input.get('new_password') ?? '', ctx.options(admin));
       return 'password-set';
+    },
+    true,
+  );
+
+  // Like a password reset, removing second factors weakens the account: it needs a recent sign-in.
+  userAction(
+    'factors/reset',
+    [],
+    async (username, _input, admin) => {
+      await resetUserFactors(stores, username, ctx.options(admin));
+      return 'factors-reset';
     },
     true,
   );

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type SignInContext, sendErrorPage } from '../../authorization/context.js';
 import { continueAuthorization } from '../../authorization/continue.js';
+import type { PendingSignIn } from '../../authorization/next-step.js';
 import { guardInteraction } from '../../authorization/page-guard.js';
 import { showSecondFactorPage } from '../../authorization/second-factor-page.js';
 import { OAuthError } from '../../errors/index.js';
@@ -27,13 +28,7 @@ export function registerSecondFactor(app: FastifyInstance, context: SignInContex
     if (!guarded.ok) return guarded.reply;
     const { interaction, form } = guarded;
     const pending = interaction.pending;
-    if (pending === undefined) return restart(context, reply);
-    if (pending.sid !== undefined) {
-      const session = await context.stores.sessions.getBySid(pending.sid);
-      if (session === undefined || session.endedAt !== null || session.expiresAt <= context.clock()) {
-        return restart(context, reply);
-      }
-    }
+    if (pending === undefined || !(await stillLive(context, pending))) return restart(context, reply);
     let code: string;
     try {
       code = form.get('code') ?? '';
@@ -64,6 +59,30 @@ export function registerSecondFactor(app: FastifyInstance, context: SignInContex
       pending: { userId: pending.userId, amr: [...pending.amr, ...result.amr] },
     });
   });
+
+  // The account page's enrolment, done for this request (enrolment-handoff.ts): the factor it proved is
+  // already in the sealed sign-in, so the request goes on from it (a new session, then consent).
+  app.post(context.paths.enrolled, PAGE_ROUTE, async (request, reply) => {
+    const guarded = guardInteraction(context, request, reply);
+    if (!guarded.ok) return guarded.reply;
+    const { interaction } = guarded;
+    const pending = interaction.pending;
+    if (pending === undefined || !(await stillLive(context, pending))) return restart(context, reply);
+    return continueAuthorization(context, request, reply, interaction.request, {
+      session: undefined,
+      interaction: { ...interaction, pending: undefined },
+      browser: () => interaction.browser,
+      justAuthenticated: true,
+      pending: { userId: pending.userId, amr: pending.amr },
+    });
+  });
+}
+
+/** A step-up or enrolment of a session that has since ended (signed out, expired) goes no further. */
+async function stillLive(context: SignInContext, pending: PendingSignIn): Promise<boolean> {
+  if (pending.sid === undefined) return true;
+  const session = await context.stores.sessions.getBySid(pending.sid);
+  return session !== undefined && session.endedAt === null && session.expiresAt > context.clock();
 }
 
 /** No sign-in in progress here (an old link, or the session stepping up was ended meanwhile). */
