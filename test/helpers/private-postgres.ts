@@ -40,6 +40,10 @@ export function postgresBinDir(): string {
   return join(POSTGRES_ROOT, versions[0], 'bin');
 }
 
+/** util-linux's runuser lives in sbin, which a CI's or a service's PATH may not hold: look there first. */
+const RUNUSER =
+  ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
+
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const bin = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
@@ -51,7 +55,7 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   }
   const data = join(dir, 'data');
   const command = (name: string, args: string[]): [string, string[]] =>
-    asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, name), ...args]] : [join(bin, name), args];
+    asRoot ? [RUNUSER, ['-u', 'postgres', '--', join(bin, name), ...args]] : [join(bin, name), args];
   const exec = (name: string, args: string[], timeout = 60_000) => {
     const [file, argv] = command(name, args);
     return run(file, argv, { timeout });
