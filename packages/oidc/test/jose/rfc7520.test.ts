@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { exportJwk, importJwk, type JwsAlgorithm, signJws, verifyJws } from '@latchkey/oidc';
 import { readVectors } from '../helpers/vectors.js';
 
-/** The JOSE Cookbook (RFC 7520) JWS examples, read from ../shared at run time. */
+/** The JOSE Cookbook (RFC 7520) JWS examples, kept in this package (test/vectors/rfc7520). */
 interface CookbookExample {
   input: { payload: string; key: Record<string, unknown>; alg: JwsAlgorithm };
   signing: { protected: Record<string, unknown> };

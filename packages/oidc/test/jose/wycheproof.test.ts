@@ -9,7 +9,7 @@
  * Wycheproof signs raw messages, not JWS signing inputs. So each vector runs twice: through
  * verifyBytes (the crypto step on bytes) and through verifySignature itself, the JWS verification
  * function, with a ParsedJws whose signing input is the vector's message (Latin-1 maps each byte to one
- * character and back, so any message fits). Vectors are read from ../shared at run time.
+ * character and back, so any message fits). Vectors are kept in this package (test/vectors/wycheproof).
  */
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
