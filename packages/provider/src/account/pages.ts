@@ -1,3 +1,4 @@
+import { labelled } from '../ui/claim-labels.js';
 import { html, type SafeHtml } from '../ui/html.js';
 import { layout } from '../ui/layout.js';
 import type { Theme } from '../ui/theme.js';
@@ -57,18 +58,18 @@ const METHOD_WORDS: Readonly<Record<string, string>> = {
 };
 
 /** The labels of the OIDC standard claims the page shows, in the order it shows them. */
-const PROFILE_FIELDS: readonly (readonly [string, string])[] = [
-  ['name', 'Name'],
-  ['given_name', 'Given name'],
-  ['family_name', 'Family name'],
-  ['nickname', 'Nickname'],
-  ['preferred_username', 'Preferred username'],
-  ['phone_number', 'Phone'],
-  ['birthdate', 'Birthdate'],
-  ['locale', 'Locale'],
-  ['zoneinfo', 'Time zone'],
-  ['website', 'Website'],
-];
+const PROFILE_FIELDS = labelled([
+  'name',
+  'given_name',
+  'family_name',
+  'nickname',
+  'preferred_username',
+  'phone_number',
+  'birthdate',
+  'locale',
+  'zoneinfo',
+  'website',
+]);
 
 export function accountPage(theme: Theme, input: AccountPageInput): SafeHtml {
   const { view } = input;

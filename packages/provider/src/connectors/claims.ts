@@ -1,21 +1,13 @@
+import { findScope } from '../scopes/index.js';
 import type { UserProfileClaims } from '../store/types.js';
 import type { ConnectorSettings, UpstreamProfile } from './connector.js';
 
-/** The profile claims a mapping may fill: the OIDC standard string claims (OIDC Core §5.1). */
+/**
+ * The profile claims a mapping may fill: the OIDC standard string claims (OIDC Core §5.1), read from the
+ * scope registry (the `profile` scope's claims but `updated_at`, a time the provider keeps) plus the phone.
+ */
 const MAPPABLE: ReadonlySet<string> = new Set([
-  'name',
-  'given_name',
-  'family_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
+  ...(findScope('profile')?.claims ?? []).filter((claim) => claim !== 'updated_at'),
   'phone_number',
 ]);
 

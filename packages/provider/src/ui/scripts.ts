@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { sendScript } from './send-script.js';
 
 /**
  * The only scripts the pages run, served by the provider itself (no CDN) under a strict CSP
@@ -75,15 +76,7 @@ const PASSKEYS_SCRIPT = `'use strict';
 
 export function registerScripts(app: FastifyInstance, basePath: string): void {
   const bundle = browserBundle();
-  const send = (body: string) => (_request: unknown, reply: import('fastify').FastifyReply) =>
-    reply
-      .headers({
-        'content-type': 'text/javascript; charset=utf-8',
-        'cache-control': 'public, max-age=3600',
-        'cross-origin-resource-policy': 'same-origin',
-        'x-content-type-options': 'nosniff',
-      })
-      .send(body);
+  const send = (body: string) => (_request: unknown, reply: FastifyReply) => sendScript(reply, body);
   app.get(basePath + WEBAUTHN_BROWSER_PATH, send(bundle));
   app.get(basePath + PASSKEYS_SCRIPT_PATH, send(PASSKEYS_SCRIPT));
 }

@@ -8,15 +8,7 @@ import type { IdentityStore } from '../../store/types.js';
  * facts with every secret masked by the type itself, and how many identities are linked through it.
  * Built field by field, never by spreading the configuration, so no secret can ride along.
  */
-export interface ConnectorSummary {
-  readonly id: string;
-  readonly type: string;
-  readonly displayName: string;
-  readonly logoUrl: string | undefined;
-  readonly jit: JitMode;
-  readonly claims: Readonly<Record<string, string>>;
-  readonly groups: { readonly claim: string | undefined; readonly map: Readonly<Record<string, string>> };
-  readonly allowedEmailDomains: readonly string[];
+export interface ConnectorSummary extends ConnectorSettings {
   readonly facts: readonly ConnectorFact[];
   readonly linkedIdentities: number;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sendScript } from '../../ui/send-script.js';
 
 /**
  * "Follow live" on the audit page: progressive enhancement, the page works without it. When the
@@ -37,14 +38,5 @@ export const FOLLOW_AUDIT_SCRIPT = `(() => {
 
 /** GET the script, cacheable (it changes only with a release; the URL carries no secret). */
 export function registerConsoleAssets(app: FastifyInstance, path: string): void {
-  app.get(path, (_request, reply) =>
-    reply
-      .headers({
-        'content-type': 'text/javascript; charset=utf-8',
-        'cache-control': 'public, max-age=3600',
-        'cross-origin-resource-policy': 'same-origin',
-        'x-content-type-options': 'nosniff',
-      })
-      .send(FOLLOW_AUDIT_SCRIPT),
-  );
+  app.get(path, (_request, reply) => sendScript(reply, FOLLOW_AUDIT_SCRIPT));
 }

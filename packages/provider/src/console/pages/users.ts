@@ -1,5 +1,6 @@
 import type { UserFactors } from '../../admin/users/factors.js';
 import type { ConsentRecord, SessionRecord, UserRecord } from '../../store/types.js';
+import { labelled } from '../../ui/claim-labels.js';
 import { html, type SafeHtml } from '../../ui/html.js';
 import { type ConsolePaths, segment } from '../paths.js';
 import { buttonForm, csrfField, cutNotice, LIST_LIMIT, when } from './frame.js';
@@ -21,18 +22,18 @@ export const USER_NOTICES = {
 export const userPath = (paths: ConsolePaths, username: string) => `${paths.users}/${segment(username)}`;
 
 /** The profile claims the console edits (admin/users/profile.ts checks each). */
-export const EDITABLE_CLAIMS: readonly (readonly [string, string])[] = [
-  ['name', 'Name'],
-  ['given_name', 'Given name'],
-  ['family_name', 'Family name'],
-  ['nickname', 'Nickname'],
-  ['preferred_username', 'Preferred username'],
-  ['phone_number', 'Phone'],
-  ['locale', 'Locale'],
-  ['zoneinfo', 'Time zone'],
-  ['website', 'Website'],
-  ['picture', 'Picture URL'],
-];
+export const EDITABLE_CLAIMS = labelled([
+  'name',
+  'given_name',
+  'family_name',
+  'nickname',
+  'preferred_username',
+  'phone_number',
+  'locale',
+  'zoneinfo',
+  'website',
+  'picture',
+]);
 
 export function userListContent(paths: ConsolePaths, users: readonly UserRecord[], search: string): SafeHtml {
   return html`<div class="actions inline"><a class="button primary" href="${paths.newUser}">New user</a></div>
