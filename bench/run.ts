@@ -14,8 +14,9 @@
  * the systems, each preceded by minting its state outside the timed window; the table reports medians.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { alternate } from './lib/alternate.js';
 import { type Cluster, startCluster } from './lib/cluster.js';
 import { CAN_PIN, LOAD_CPU, onAllCpus, pinSelf, SERVER_CPU } from './lib/pinning.js';
@@ -186,7 +187,9 @@ async function runScale(scenario: ScaleScenario): Promise<string> {
     { system: 'latchkey-pg', dialect: 'postgres', label: 'PostgreSQL' },
   ] as const;
   for (const { system, dialect, label } of dialects) {
-    const seeded = await createSeededStore(dialect, SCALE, (message) => progress(`seed ${message}`));
+    const seeded =
+      reuseSeeded(dialect) ??
+      (await createSeededStore(dialect, SCALE, (message) => progress(`seed ${message}`)));
     const running: RunningServer[] = [];
     try {
       running.push(await startServer(system));
@@ -213,6 +216,30 @@ async function runScale(scenario: ScaleScenario): Promise<string> {
         ', ',
       )} (BENCH_SCALE=${SCALE}; grants each with a live refresh token). Target: seeded p50 and p99 ≤ 1.2× empty. Sign-in flows are per second of one client loop.`,
   ]);
+}
+
+/**
+ * A store seeded earlier by `bench/seed.ts` at the same BENCH_SCALE (BENCH_SEEDED_SQLITE=path of a
+ * seeded database file, BENCH_SEEDED_POSTGRES=URL of a seeded schema): seeding the full store takes
+ * minutes, and need not be repeated for each measurement. The SQLite file is copied, so the original
+ * stays as seeded; the PostgreSQL schema is used as it is and left in place (dropping it is yours).
+ */
+function reuseSeeded(
+  dialect: 'sqlite' | 'postgres',
+): { url: string; release: () => Promise<void> } | undefined {
+  const given = process.env[dialect === 'sqlite' ? 'BENCH_SEEDED_SQLITE' : 'BENCH_SEEDED_POSTGRES'];
+  if (!given) return undefined;
+  progress(
+    `using the store seeded earlier: ${dialect === 'sqlite' ? given : given.replace(/\/\/[^@]*@/, '//')}`,
+  );
+  if (dialect === 'postgres') return { url: given, release: async () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-seeded-'));
+  copyFileSync(given, join(dir, 'latchkey.db'));
+  if (existsSync(`${given}-wal`)) copyFileSync(`${given}-wal`, join(dir, 'latchkey.db-wal'));
+  return {
+    url: `sqlite:${dir}/latchkey.db`,
+    release: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 function runScript(scenario: ScriptScenario): Promise<string> {
