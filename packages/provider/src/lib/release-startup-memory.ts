@@ -23,11 +23,10 @@ function collector(): Collect {
 /**
  * Gives back the memory the start left behind, once (docs/performance-notes-memory.md). Loading ~700
  * modules, migrating and generating keys allocates far more than it keeps, and V8 (Node 24) grows the
- * young generation to its largest size for it, then keeps it: on an idle server its memory reducer
- * never shrinks it back (138 MB resident after 15 s idle, 52 MB of it V8 heap for 23 MB of live
- * objects). A "last resort" collection, the one V8 runs before it gives up on an allocation, compacts
+ * young generation for it (to 32 MB) and keeps it: on an idle server its memory reducer never shrank it
+ * back (138 MB resident after 15 s idle, a V8 heap of 50–100 MB for 23–33 MB of live objects). A "last resort" collection, the one V8 runs before it gives up on an allocation, compacts
  * the old generation, shrinks the young one to its initial size and releases the emptied pages: about
- * 25 MB less resident, for ~100 ms of one core (more on a busy machine), once. Later load grows the
+ * 25 MB less resident, for ~0.15 s of CPU (measured on a busy machine), once. Later load grows the
  * young generation again as it needs; nothing is weakened, only memory is returned.
  */
 export function releaseStartupMemory(): void {
