@@ -16,6 +16,7 @@ import { closeWithin } from './lib/close-within.js';
 import { createLogger } from './lib/create-logger.js';
 import { checkPortFree } from './lib/free-port.js';
 import type { Logger } from './lib/logger.js';
+import { releaseStartupMemory } from './lib/release-startup-memory.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { type OpenedProviderStores, openProviderStores } from './store/index.js';
 import type { ProviderStores } from './store/types.js';
@@ -161,6 +162,10 @@ export async function startProvider(
       auditRetention: config.audit.retention,
     });
     housekeeping.start();
+    // Once the start's last work is done (and a caller's, such as registering clients), its garbage is
+    // collected and the grown heap given back (lib/release-startup-memory.ts). Not on the event loop's
+    // account of a stopping server: unref'd, and cancelled by close().
+    const settle = setTimeout(releaseStartupMemory, SETTLE_AFTER_START_MS).unref();
     const manager = keyManager;
     const metricsListener = metricsServer;
     return {
@@ -169,6 +174,7 @@ export async function startProvider(
       stores,
       metricsUrl: metricsListener?.url,
       async close() {
+        clearTimeout(settle);
         const { timedOut } = await closeWithin(app, config.shutdownTimeout * 1000);
         if (timedOut)
           logger.warn(
@@ -189,6 +195,9 @@ export async function startProvider(
     throw error;
   }
 }
+
+/** How long after listening the start's garbage is collected (lib/release-startup-memory.ts). */
+const SETTLE_AFTER_START_MS = 1000;
 
 /**
  * An explicit loopback issuer on another port than the one listened on sends every browser (and the

@@ -1,9 +1,9 @@
-import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
+import type { VerifiedRegistrationResponse } from '@simplewebauthn/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SignInContext } from '../authorization/context.js';
 import { continuation } from '../authorization/enrolment-handoff.js';
 import { passkeyAmr } from '../login/factors/passkey.js';
-import { openChallenge, sealChallenge } from '../login/factors/webauthn.js';
+import { openChallenge, sealChallenge, webauthnServer } from '../login/factors/webauthn.js';
 import { StoreConflictError } from '../store/types.js';
 import { html, type SafeHtml } from '../ui/html.js';
 import { layout } from '../ui/layout.js';
@@ -35,6 +35,7 @@ export async function passkeysSection(
   const passkeys = await signIn.stores.factors.listPasskeys(user.id);
   // WebAuthn L3 §5.4: a discoverable credential with user verification, no attestation; the ones
   // already registered are excluded, so one authenticator is not registered twice.
+  const { generateRegistrationOptions } = await webauthnServer();
   const options = await generateRegistrationOptions({
     rpName: signIn.relyingParty.name,
     rpID: signIn.relyingParty.id,
@@ -107,7 +108,8 @@ export function registerPasskeyRoutes(
     if (!(await signIn.stores.replayCache.remember(`webauthn:${state.challenge}`, state.expiresAt, now))) {
       return refused();
     }
-    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    const { verifyRegistrationResponse } = await webauthnServer();
+    let verified: VerifiedRegistrationResponse;
     try {
       verified = await verifyRegistrationResponse({
         response: JSON.parse(raw),

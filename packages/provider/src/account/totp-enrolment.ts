@@ -42,7 +42,7 @@ export function registerTotpEnrolment(
     const post = checkAccountPost(signIn, request, []);
     if (!post.ok) return deps.refuse(reply, post.status, post.message);
     const userId = signedIn.user.id;
-    const sealed = sealTotpSeed(signIn.factorSealer, userId, newTotpSeed());
+    const sealed = sealTotpSeed(signIn.factorSealer, userId, await newTotpSeed());
     if (!(await signIn.stores.factors.beginTotp(userId, sealed, signIn.clock()))) {
       return deps.refuse(reply, 409, 'Two-step verification is already on for your account.');
     }

@@ -1,12 +1,12 @@
-import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../lib/clock.js';
+import { loadOnce } from '../lib/load-once.js';
 import type { RequestRateLimiter } from '../limits/request-rate.js';
-import { ADMIN_READ_SCOPE, ADMIN_SCOPE } from '../scopes/index.js';
 import { type AdminAuthorizationDeps, authorizeAdmin } from './authorize.js';
 import type { AdminApiContext } from './context.js';
 import { answerAdminError } from './errors.js';
 import { createKeyedLock } from './keyed-lock.js';
+import type { DocumentedRoute } from './openapi.js';
 import { ProblemError } from './problem.js';
 import { clientRoutes } from './routes/clients.js';
 import { groupRoutes } from './routes/groups.js';
@@ -80,31 +80,19 @@ export async function adminApiPlugin(scope: FastifyInstance, deps: AdminApiPlugi
     return payload;
   });
 
-  // Every route's query is a closed shape: one that declares none takes none (added before swagger's
-  // own onRoute hook, so the document and the validator agree).
+  // Every route's query is a closed shape: one that declares none takes none (added before the hook
+  // that records routes for the document, so the document and the validator agree).
   app.addHook('onRoute', (route) => {
     if (route.schema !== undefined && route.schema.querystring === undefined) {
       route.schema = { ...route.schema, querystring: NoQuery };
     }
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Latchkey admin API',
-        version: '1',
-        description:
-          `Bearer access tokens of this provider for the resource ${deps.authorization.audience}, with scope ` +
-          `${ADMIN_SCOPE} (or ${ADMIN_READ_SCOPE} for reads). Errors are RFC 9457 problem documents.`,
-      },
-      servers: [{ url: new URL(deps.issuer).origin }],
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      },
-      security: [{ bearer: [] }],
-    },
-    // Shared schemas keep their $id as their component name (#/components/schemas/Problem).
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
+  // The document is generated on its first request (openapi.ts), from the routes recorded here; HEAD
+  // routes are Fastify's automatic twins of the GETs, which the generator makes again and leaves out.
+  const documented: DocumentedRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.method !== 'HEAD')
+      documented.push({ method: route.method, url: route.url, schema: route.schema });
   });
   app.addSchema(problemSchema);
   clientRoutes(app, context);
@@ -112,5 +100,12 @@ export async function adminApiPlugin(scope: FastifyInstance, deps: AdminApiPlugi
   groupRoutes(app, context);
   sessionRoutes(app, context);
   keyAndAuditRoutes(app, context);
-  app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
+  const document = loadOnce(async () =>
+    (await import('./openapi.js')).openApiDocument(documented, {
+      issuer: deps.issuer,
+      audience: deps.authorization.audience,
+      sharedSchemas: [problemSchema],
+    }),
+  );
+  app.get(OPENAPI_PATH, { schema: { hide: true } }, () => document());
 }

@@ -1,5 +1,6 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { Client, type Entry, escapeFilter, InvalidCredentialsError } from 'ldapts';
+import type { Client, Entry } from 'ldapts';
+import { loadOnce } from '../lib/load-once.js';
 import { ConnectorConfigError } from './config-reader.js';
 import {
   type ConnectorSettings,
@@ -9,6 +10,9 @@ import {
 } from './connector.js';
 import type { ConnectorType } from './connector-type.js';
 import { codeFact, secretFact } from './facts.js';
+
+/** ldapts (~10 MB resident) loads with the first sign-in through a directory, not with every provider. */
+const ldapts = loadOnce(() => import('ldapts'));
 
 export interface LdapConnectorConfig extends ConnectorSettings {
   readonly type: 'ldap';
@@ -126,6 +130,7 @@ export const ldapConnectorType: ConnectorType<LdapConnectorConfig> = {
       async verify(username, password) {
         // X3: an empty password would be an unauthenticated bind, which some servers accept as success.
         if (username === '' || password === '') return undefined;
+        const { Client, escapeFilter, InvalidCredentialsError } = await ldapts();
         const client = new Client({
           url: config.url,
           timeout: TIMEOUT_MS,
@@ -147,7 +152,7 @@ export const ldapConnectorType: ConnectorType<LdapConnectorConfig> = {
           const groups =
             config.groupSearch.mode === 'memberOf'
               ? values(entry, 'memberOf').map(firstRdnValue)
-              : await searchGroups(client, config.groupSearch, entry.dn);
+              : await searchGroups(client, escapeFilter, config.groupSearch, entry.dn);
           try {
             await client.bind(entry.dn, password);
           } catch (error) {
@@ -199,6 +204,7 @@ function profileOf(config: LdapConnectorConfig, entry: Entry, groups: string[]):
 
 async function searchGroups(
   client: Client,
+  escapeFilter: typeof import('ldapts').escapeFilter,
   search: Extract<LdapConnectorConfig['groupSearch'], { mode: 'search' }>,
   dn: string,
 ): Promise<string[]> {

@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errorResponse, toOAuthError } from '../errors/error-response.js';
@@ -6,6 +5,7 @@ import { fromFrameworkError } from '../errors/framework-errors.js';
 import { InvalidRequest, type OAuthError } from '../errors/index.js';
 import { logErrorAnswer } from '../errors/log-error.js';
 import type { Logger } from './logger.js';
+import { nodeHttp } from './node-http.js';
 
 export interface ErrorAnswersOptions {
   /** Headers every response carries (lib/security-headers.ts). */
@@ -80,5 +80,5 @@ function rawHttpResponse(wire: OAuthError, security: readonly (readonly [string,
     ['connection', 'close'],
   ];
   const lines = headers.map(([name, value]) => `${name}: ${value}`).join('\r\n');
-  return `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? 'Error'}\r\n${lines}\r\n\r\n${body}`;
+  return `HTTP/1.1 ${response.status} ${nodeHttp.STATUS_CODES[response.status] ?? 'Error'}\r\n${lines}\r\n\r\n${body}`;
 }

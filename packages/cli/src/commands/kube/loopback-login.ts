@@ -4,9 +4,14 @@
  * exchanged by @latchkey/oidc's relying-party client (state, iss, PKCE, ID token checks).
  */
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import type { LoginTokenSet, OidcClient } from '@latchkey/oidc';
 import { CommandError } from '../../lib/errors.js';
+
+// Required, not imported: Node 24's ES-module facade of node:http reads its lazy WebSocket/MessageEvent
+// exports, which load undici (~14 MB resident), and every `latchkey` command loads this module, the
+// long-running `latchkey serve` included (docs/performance-notes-memory.md).
+const { createServer } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 const PAGE = (message: string) =>
   `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Latchkey</title><p>${message}</p></html>`;

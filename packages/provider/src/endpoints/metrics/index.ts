@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { guardConnections } from '../../lib/connection-guard.js';
+import { nodeHttp } from '../../lib/node-http.js';
 
 export interface MetricsServerOptions {
   readonly host: string;
@@ -24,7 +25,7 @@ const METRICS_PATH = '/metrics';
  * to configure, none to leak, and a load balancer in front of the issuer never exposes it.
  */
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
-  const server: Server = createServer((request, response) => {
+  const server: Server = nodeHttp.createServer((request, response) => {
     const path = (request.url ?? '').split('?', 1)[0];
     if (path !== METRICS_PATH) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');

@@ -1,13 +1,12 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-  verifyAuthenticationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  VerifiedAuthenticationResponse,
 } from '@simplewebauthn/server';
 import type { FactorSecretSealer } from '../../keys/sealing.js';
 import type { AuditStore, FactorStore, PasskeyRecord, ReplayCache } from '../../store/types.js';
 import type { SecondFactor } from './second-factor.js';
-import { openChallenge, sealChallenge, type WebAuthnRelyingParty } from './webauthn.js';
+import { openChallenge, sealChallenge, type WebAuthnRelyingParty, webauthnServer } from './webauthn.js';
 
 export interface PasskeyDeps {
   readonly factors: FactorStore;
@@ -43,6 +42,7 @@ export async function passkeyRequest(
   passkeys: readonly PasskeyRecord[],
   now: number,
 ): Promise<{ readonly options: PublicKeyCredentialRequestOptionsJSON; readonly state: string }> {
+  const { generateAuthenticationOptions } = await webauthnServer();
   const options = await generateAuthenticationOptions({
     rpID: deps.relyingParty.id,
     allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: [...p.transports] })),
@@ -101,7 +101,8 @@ export async function verifyPasskeyAnswer(
   if (!(await deps.replayCache.remember(`webauthn:${state.challenge}`, state.expiresAt, now))) {
     return undefined;
   }
-  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  const { verifyAuthenticationResponse } = await webauthnServer();
+  let verified: VerifiedAuthenticationResponse;
   try {
     verified = await verifyAuthenticationResponse({
       response: answer.response,

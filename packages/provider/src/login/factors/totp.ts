@@ -1,5 +1,5 @@
-import { generateSecret, generateURI, verify } from 'otplib';
 import type { FactorSecretSealer } from '../../keys/sealing.js';
+import { loadOnce } from '../../lib/load-once.js';
 import type { FactorStore } from '../../store/types.js';
 import type { SecondFactor } from './second-factor.js';
 
@@ -9,19 +9,22 @@ export const TOTP_PERIOD = 30;
 const TOLERANCE = TOTP_PERIOD;
 const SEALED_AS = 'totp';
 
+/** otplib (and its noble/scure plugins, ~4 MB resident) loads with the first one-time code. */
+const otplib = loadOnce(() => import('otplib'));
+
 export interface TotpDeps {
   readonly factors: FactorStore;
   readonly sealer: FactorSecretSealer;
 }
 
 /** A fresh seed: 160 random bits (RFC 4226 §4 recommends 160), base32 for the apps. */
-export function newTotpSeed(): string {
-  return generateSecret({ length: 20 });
+export async function newTotpSeed(): Promise<string> {
+  return (await otplib()).generateSecret({ length: 20 });
 }
 
 /** The `otpauth://` URI the QR code carries (Key Uri Format). */
-export function totpUri(seed: string, issuer: string, label: string): string {
-  return generateURI({ issuer, label, secret: seed, period: TOTP_PERIOD });
+export async function totpUri(seed: string, issuer: string, label: string): Promise<string> {
+  return (await otplib()).generateURI({ issuer, label, secret: seed, period: TOTP_PERIOD });
 }
 
 export function sealTotpSeed(sealer: FactorSecretSealer, userId: string, seed: string): string {
@@ -34,6 +37,7 @@ export function openTotpSeed(sealer: FactorSecretSealer, userId: string, sealed:
 
 /** The time step `code` is valid in for `seed` at `now` (±1 step), or undefined. */
 export async function totpStep(seed: string, code: string, now: number): Promise<number | undefined> {
+  const { verify } = await otplib();
   const result = await verify({ secret: seed, token: code, epoch: now, epochTolerance: TOLERANCE });
   // otplib answers TOTP and HOTP with one union type; a TOTP result names its step.
   return result.valid && 'timeStep' in result ? result.timeStep : undefined;

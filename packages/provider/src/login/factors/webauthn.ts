@@ -1,5 +1,13 @@
 import { isIP } from 'node:net';
 import type { FactorSecretSealer } from '../../keys/sealing.js';
+import { loadOnce } from '../../lib/load-once.js';
+
+/**
+ * @simplewebauthn/server, on the first passkey ceremony: with the @peculiar/asn1-* and x509 modules it
+ * pulls in it is ~330 modules and ~20 MB resident, which a provider whose users never use a passkey
+ * would carry for its whole life.
+ */
+export const webauthnServer = loadOnce(() => import('@simplewebauthn/server'));
 
 /**
  * The relying party of WebAuthn (L3 §5.1.3, §7.1 step 9, §7.2 step 12): the RP ID is the issuer's host,
