@@ -1,6 +1,7 @@
-import { type Kysely, type Selectable, sql } from '@latchkey/store';
+import type { Kysely, Selectable } from '@latchkey/store';
 import { deleteBatchBefore } from './lib/batches.js';
 import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { exactKey, startsWith } from './lib/prefix.js';
 import type { AuditEventsTable, ProviderSchema } from './schema.js';
 import type { AuditEvent, AuditStore } from './types.js';
 
@@ -26,17 +27,35 @@ export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
       // audit_events_at (migration 0002) finds the oldest rows; one bounded statement per call.
       return deleteBatchBefore(db, 'audit_events', 'id', 'at', before, limit);
     },
+    async countSince(type, since, cap) {
+      checkLimit(cap);
+      // At most `cap` rows of audit_events_type_at read, however many events the day had.
+      const typeKey = exactKey(db, 'type');
+      const row = await db
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('audit_events')
+            .select('id')
+            .where(typeKey, '=', type)
+            .where('at', '>=', since)
+            .limit(cap)
+            .as('capped'),
+        )
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
     async list({ limit, type, typePrefix, userId, clientId, since, until, before }) {
       checkLimit(limit);
       let query = db.selectFrom('audit_events').selectAll();
-      if (type !== undefined) query = query.where('type', '=', type);
-      // LIKE with the wildcards of the prefix escaped: one portable form on SQLite and PostgreSQL.
-      if (typePrefix !== undefined)
-        query = query.where(
-          sql<boolean>`type like ${`${typePrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`,
-        );
+      // audit_events_type_at (migration 0018) serves a type and a type prefix, in byte order on both
+      // dialects (lib/prefix.ts): a prefix is a range, with no wildcard to escape.
+      const typeKey = exactKey(db, 'type');
+      if (type !== undefined) query = query.where(typeKey, '=', type);
+      if (typePrefix !== undefined) query = query.where(startsWith(typeKey, typePrefix));
       // audit_events_user_id_at (migration 0011) serves one account's events.
       if (userId !== undefined) query = query.where('user_id', '=', userId);
+      // audit_events_client_id_at (migration 0018) serves one client's.
       if (clientId !== undefined) query = query.where('client_id', '=', clientId);
       // audit_events_at (migration 0002) serves the time range and the cursor.
       if (since !== undefined) query = query.where('at', '>=', since);

@@ -1,5 +1,5 @@
 import type { JwkSet, JwsAlgorithm } from '@latchkey/oidc';
-import { type Insertable, type Kysely, type Selectable, sql } from '@latchkey/store';
+import type { Insertable, Kysely, Selectable } from '@latchkey/store';
 import {
   changedRows,
   fromFlag,
@@ -9,7 +9,8 @@ import {
   toJsonColumn,
 } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
-import { checkPageLimit, pageOf, prefixPattern } from './lib/page.js';
+import { checkPageLimit, pageOf } from './lib/page.js';
+import { foldAscii, foldedKey, startsWith } from './lib/prefix.js';
 import type { ClientsTable, ProviderSchema } from './schema.js';
 import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from './types.js';
 
@@ -39,11 +40,12 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
       let query = db.selectFrom('clients').selectAll();
       if (after !== undefined) query = query.where('client_id', '>', after);
       if (q !== undefined && q !== '') {
-        const pattern = prefixPattern(q);
+        // Both folded in ASCII and matched as ranges that migration 0018's indexes serve (lib/prefix.ts).
+        const prefix = foldAscii(q);
         query = query.where((eb) =>
           eb.or([
-            eb(eb.fn('lower', ['name']), 'like', sql<string>`${pattern} escape '\\'`),
-            eb(eb.fn('lower', ['client_id']), 'like', sql<string>`${pattern} escape '\\'`),
+            startsWith(foldedKey(db, 'name'), prefix),
+            startsWith(foldedKey(db, 'client_id'), prefix),
           ]),
         );
       }
@@ -53,6 +55,13 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
         .limit(limit + 1)
         .execute();
       return pageOf(rows.map(fromRow), limit, (c) => c.clientId);
+    },
+    async count() {
+      const row = await db
+        .selectFrom('clients')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
     async update(client) {
       const { client_id, created_at, type, ...fields } = toRow(client);

@@ -1,7 +1,8 @@
-import { type Insertable, type Kysely, type Selectable, sql } from '@latchkey/store';
+import type { Insertable, Kysely, Selectable } from '@latchkey/store';
 import { changedRows, fromFlag, fromJsonColumn, toFlag, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
-import { checkPageLimit, pageOf, prefixPattern } from './lib/page.js';
+import { checkPageLimit, pageOf } from './lib/page.js';
+import { foldAscii, foldedKey, startsWith } from './lib/prefix.js';
 import { type ProviderSchema, USERNAME_INDEX, type UsersTable } from './schema.js';
 import type { UserProfileClaims, UserRecord, UserStore } from './types.js';
 
@@ -59,14 +60,16 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
     async page({ limit, after, q, disabled }) {
       checkPageLimit(limit);
       let query = selectLiveUsers();
-      // Usernames are stored lower-cased: lower(username) is the unique expression index's key.
-      const username = sql<string>`lower(username)`;
+      // The folded username orders and bounds the page (lib/prefix.ts): on SQLite lower(username), the
+      // unique index's key; on PostgreSQL the same in byte order, indexed by migration 0018.
+      const username = foldedKey(db, 'username');
       if (after !== undefined) query = query.where(username, '>', after);
       if (disabled !== undefined) query = query.where('disabled', '=', toFlag(disabled));
       if (q !== undefined && q !== '') {
-        const pattern = sql<string>`${prefixPattern(q)} escape '\\'`;
+        // Usernames are stored lower-cased in full; an email is folded in ASCII only, as its key is.
+        const email = foldedKey(db, 'email');
         query = query.where((eb) =>
-          eb.or([eb(username, 'like', pattern), eb(eb.fn('lower', ['email']), 'like', pattern)]),
+          eb.or([startsWith(username, q.toLowerCase()), startsWith(email, foldAscii(q))]),
         );
       }
       const rows = await query
@@ -74,6 +77,18 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
         .limit(limit + 1)
         .execute();
       return pageOf(rows.map(fromRow), limit, (u) => u.username);
+    },
+    async count() {
+      // Two counts of users_live_disabled (migration 0018), an index far smaller than the rows rather than a scan of the rows.
+      const live = db.selectFrom('users').where('deleted_at', 'is', null);
+      const [all, disabled] = await Promise.all([
+        live.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+        live
+          .where('disabled', '=', toFlag(true))
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { users: Number(all.n), disabled: Number(disabled.n) };
     },
     async setDisabled(id, disabled, at) {
       const result = await db

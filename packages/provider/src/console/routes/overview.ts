@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { countSignIns } from '../../admin/audit/count.js';
 import { listAuditEvents } from '../../admin/audit/events.js';
-import { listClients } from '../../admin/clients/read.js';
+import { countClients } from '../../admin/clients/read.js';
 import { listGroups } from '../../admin/groups/groups.js';
 import { listSigningKeys } from '../../admin/keys/keys.js';
-import { listUsers } from '../../admin/users/read.js';
+import { countUsers } from '../../admin/users/read.js';
 import { consoleGet } from '../action.js';
 import type { ConsoleContext } from '../context.js';
 import { overviewContent } from '../pages/overview.js';
@@ -18,8 +18,10 @@ export function registerOverview(app: FastifyInstance, ctx: ConsoleContext): voi
     const now = ctx.signIn.clock();
     const { stores } = ctx;
     const [users, clients, groups, signIns, keys, events] = await Promise.all([
-      listUsers(stores),
-      listClients(stores),
+      // Counted by the database from indexes, never by loading every user and client (issue 15: p50 ≤ 5 ms
+      // with 10,000 users).
+      countUsers(stores),
+      countClients(stores),
       listGroups(stores),
       countSignIns(stores, now - DAY),
       ctx.keys === undefined ? Promise.resolve(undefined) : listSigningKeys(ctx.keys),
@@ -31,9 +33,9 @@ export function registerOverview(app: FastifyInstance, ctx: ConsoleContext): voi
       content: overviewContent({
         paths: ctx.paths,
         counts: {
-          users: users.length,
-          disabledUsers: users.filter((u) => u.disabled).length,
-          clients: clients.length,
+          users: users.users,
+          disabledUsers: users.disabled,
+          clients,
           groups: groups.length,
         },
         signIns,
