@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from '@latchkey/store';
+import type { Insertable, Kysely, RawBuilder, Selectable } from '@latchkey/store';
 import { changedRows, fromFlag, fromJsonColumn, toFlag, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
 import { checkPageLimit, pageOf } from './lib/page.js';
@@ -59,27 +59,39 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
     },
     async page({ limit, after, q, disabled }) {
       checkPageLimit(limit);
-      let query = selectLiveUsers();
       // The folded username orders and bounds the page (lib/prefix.ts): on SQLite lower(username), the
       // unique index's key; on PostgreSQL the same in byte order, indexed by migration 0018.
       const username = foldedKey(db, 'username');
-      if (after !== undefined) query = query.where(username, '>', after);
-      if (disabled !== undefined) query = query.where('disabled', '=', toFlag(disabled));
-      if (q !== undefined && q !== '') {
-        // Usernames are stored lower-cased in full; an email is folded in ASCII only, as its key is.
-        const email = foldedKey(db, 'email');
-        query = query.where((eb) =>
-          eb.or([startsWith(username, q.toLowerCase()), startsWith(email, foldAscii(q))]),
-        );
-      }
-      const rows = await query
-        .orderBy(username)
+      const bounded = (match?: RawBuilder<boolean>) => {
+        let query = selectLiveUsers();
+        if (match !== undefined) query = query.where(match);
+        if (after !== undefined) query = query.where(username, '>', after);
+        if (disabled !== undefined) query = query.where('disabled', '=', toFlag(disabled));
+        return query.orderBy(username).limit(limit + 1);
+      };
+      if (q === undefined || q === '') return pageOf((await bounded().execute()).map(fromRow), limit, keyOf);
+      // A search is two ranges, each read from its own index in username order and limited, then merged:
+      // with `username OR email` in one WHERE, PostgreSQL walked the username index filtering every row
+      // before the matches (9,000 of 10,000 users for q=user-09). Usernames are stored lower-cased in
+      // full; an email is folded in ASCII only, as its key is.
+      const byUsername = bounded(startsWith(username, q.toLowerCase()));
+      const byEmail = bounded(startsWith(foldedKey(db, 'email'), foldAscii(q)));
+      const rows = await db
+        .selectFrom(
+          db
+            .selectFrom(byUsername.as('by_username'))
+            .selectAll()
+            .union(db.selectFrom(byEmail.as('by_email')).selectAll())
+            .as('matched'),
+        )
+        .selectAll()
+        .orderBy(foldedKey(db, 'matched.username'))
         .limit(limit + 1)
         .execute();
-      return pageOf(rows.map(fromRow), limit, (u) => u.username);
+      return pageOf(rows.map(fromRow), limit, keyOf);
     },
     async count() {
-      // Two counts of users_live_disabled (migration 0018), an index far smaller than the rows rather than a scan of the rows.
+      // Two counts of users_live_disabled (migration 0018), an index far smaller than the rows.
       const live = db.selectFrom('users').where('deleted_at', 'is', null);
       const [all, disabled] = await Promise.all([
         live.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
@@ -142,6 +154,9 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
     },
   };
 }
+
+/** A page's key: the username, stored lower-cased (the folded key's value). */
+const keyOf = (user: UserRecord) => user.username;
 
 /** The username of an erased user's tombstone: `~erased~` + its random id. */
 export const ERASED_USERNAME_PREFIX = '~erased~';

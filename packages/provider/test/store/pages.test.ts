@@ -43,6 +43,12 @@ describeEachDialect('admin list pages', (ctx) => {
     assert.deepEqual(await search('alice@'), ['alice']);
     assert.deepEqual(await search('a_'), ['a_b']);
     assert.deepEqual(await search('%'), []);
+    // A search is paged like the list: each match once (alice matches by username and by email), in order.
+    const searched = await allPages((after) => users.page({ limit: 1, q: 'a', ...(after ? { after } : {}) }));
+    assert.deepEqual(
+      searched.map((p) => p.map((u) => u.username)),
+      [['a_b'], ['alice'], ['axb'], ['bob']],
+    );
   });
 
   test('a prefix search gives the same answer on both dialects: non-ASCII, punctuation, the range ends and input no text holds', async (t) => {
@@ -139,6 +145,15 @@ describeEachDialect('admin list pages', (ctx) => {
     const search = async (q: string) => (await clients.page({ limit: 10, q })).items.map((c) => c.clientId);
     assert.deepEqual(await search('b'), ['c-2', 'c-3']);
     assert.deepEqual(await search('X-'), ['x-9']);
+    // Matched by name or by id, each once, paged in client id order.
+    await clients.create(client({ clientId: 'b-1', name: 'Admin' }));
+    const searched = await allPages((after) =>
+      clients.page({ limit: 1, q: 'b', ...(after ? { after } : {}) }),
+    );
+    assert.deepEqual(
+      searched.map((p) => p.map((c) => c.clientId)),
+      [['b-1'], ['c-2'], ['c-3']],
+    );
   });
 
   test('a limit outside 1 to the maximum is refused', async (t) => {
