@@ -69,7 +69,10 @@ const pages: [string, string][] = [
   ['audit, type prefix admin.', '/admin/audit?type=admin.'],
   ['audit, user', `/admin/audit?user=${username(42)}`],
   ['audit, client', `/admin/audit?client=${clientId(42)}`],
-  ['audit, since/until (a day 10 days ago)', `/admin/audit?since=${day(10 * 86_400)}&until=${day(10 * 86_400)}`],
+  [
+    'audit, since/until (a day 10 days ago)',
+    `/admin/audit?since=${day(10 * 86_400)}&until=${day(10 * 86_400)}`,
+  ],
   ['account page (/account)', '/account'],
 ];
 

@@ -128,7 +128,13 @@ async function seed({ stores }: RunningProvider, progress: (message: string) => 
   // spread over the 80 days before it. Oldest first, so ids and times grow together as in a real log.
   const lastDay = Math.floor(AUDIT_EVENTS / 20);
   const older = AUDIT_EVENTS - lastDay;
-  const types = ['sign_in.success', 'token.issued', 'sign_in.failure', 'token.refreshed', 'admin.client.updated'];
+  const types = [
+    'sign_in.success',
+    'token.issued',
+    'sign_in.failure',
+    'token.refreshed',
+    'admin.client.updated',
+  ];
   await insertAll(
     stores.database.db,
     'audit_events',

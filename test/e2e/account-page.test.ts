@@ -158,7 +158,7 @@ async function refreshAtTokenEndpoint(refreshToken: string): Promise<{ status: n
   return { status: response.status, ...(body.error === undefined ? {} : { error: body.error }) };
 }
 
-test('a user ends another session from the account page and that session\'s refresh token stops working; this session\'s keeps working', async () => {
+test("a user ends another session from the account page and that session's refresh token stops working; this session's keeps working", async () => {
   // Two browsers (two profiles, so two provider sessions), each signed in to Notes.
   const browserA = await launchChromium({ viewport: DESKTOP });
   const browserB = await launchChromium({ viewport: DESKTOP });
@@ -180,7 +180,9 @@ test('a user ends another session from the account page and that session\'s refr
     assert.equal(await formOf(tokensA.claims['sid']).count(), 0, 'this browser is not offered to itself');
     await Promise.all([
       pageA.waitForURL((url) => url.pathname === '/account' && url.search !== ''),
-      formOf(sidB).getByRole('button', { name: /Sign out/ }).click(),
+      formOf(sidB)
+        .getByRole('button', { name: /Sign out/ })
+        .click(),
     ]);
     assert.match((await pageA.textContent('main')) ?? '', /That session was signed out/);
     assert.equal(await formOf(sidB).count(), 0);

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, RawBuilder, Selectable } from '@latchkey/store';
+import { type Insertable, type Kysely, type RawBuilder, type Selectable, sql } from '@latchkey/store';
 import { changedRows, fromFlag, fromJsonColumn, toFlag, toJsonColumn } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
 import { checkPageLimit, pageOf } from './lib/page.js';
@@ -66,7 +66,9 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
         let query = selectLiveUsers();
         if (match !== undefined) query = query.where(match);
         if (after !== undefined) query = query.where(username, '>', after);
-        if (disabled !== undefined) query = query.where('disabled', '=', toFlag(disabled));
+        // A literal, not a parameter: SQLite matches a partial index's WHERE (users_disabled_key,
+        // migration 0018) only against the statement's own text.
+        if (disabled !== undefined) query = query.where('disabled', '=', sql.lit(toFlag(disabled)));
         return query.orderBy(username).limit(limit + 1);
       };
       if (q === undefined || q === '') return pageOf((await bounded().execute()).map(fromRow), limit, keyOf);
@@ -91,16 +93,21 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
       return pageOf(rows.map(fromRow), limit, keyOf);
     },
     async count() {
-      // Two counts of users_live_disabled (migration 0018), an index far smaller than the rows.
-      const live = db.selectFrom('users').where('deleted_at', 'is', null);
-      const [all, disabled] = await Promise.all([
-        live.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-        live
-          .where('disabled', '=', toFlag(true))
+      // From partial indexes (migration 0018), never the rows: all users (any index) less the erased,
+      // and the live disabled ones.
+      const countOf = (where?: string) => {
+        const users = db.selectFrom('users');
+        return (where === undefined ? users : users.where(sql.raw<boolean>(where)))
           .select((eb) => eb.fn.countAll<number | string>().as('n'))
-          .executeTakeFirstOrThrow(),
+          .executeTakeFirstOrThrow()
+          .then((row) => Number(row.n));
+      };
+      const [all, erased, disabled] = await Promise.all([
+        countOf(),
+        countOf('deleted_at is not null'),
+        countOf('deleted_at is null and disabled = 1'),
       ]);
-      return { users: Number(all.n), disabled: Number(disabled.n) };
+      return { users: all - erased, disabled };
     },
     async setDisabled(id, disabled, at) {
       const result = await db

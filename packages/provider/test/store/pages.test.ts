@@ -98,7 +98,10 @@ describeEachDialect('admin list pages', (ctx) => {
     for (const [i, username] of names.entries()) await users.create(user({ id: `u-${i}`, username }));
     const pages = await allPages((after) => users.page({ limit: 3, ...(after ? { after } : {}) }));
     const expected = [...names].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-    assert.deepEqual(pages.flat().map((u) => u.username), expected);
+    assert.deepEqual(
+      pages.flat().map((u) => u.username),
+      expected,
+    );
   });
 
   test('users and clients are counted: live users, the disabled among them, and clients', async (t) => {
@@ -198,7 +201,12 @@ describeEachDialect('admin list pages', (ctx) => {
   });
   test('audit events are filtered by type and by a type prefix, byte for byte: wildcards literal, case kept', async (t) => {
     const { audit } = await openMigratedStores(ctx, t);
-    for (const [i, type] of ['sign_in.success', 'signXin.success', 'sign_in.failure', 'SIGN_IN.odd'].entries())
+    for (const [i, type] of [
+      'sign_in.success',
+      'signXin.success',
+      'sign_in.failure',
+      'SIGN_IN.odd',
+    ].entries())
       await audit.append({ type, at: NOW + i });
     const types = async (filter: { type?: string; typePrefix?: string }) =>
       (await audit.list({ limit: 10, ...filter })).map((e) => e.type);

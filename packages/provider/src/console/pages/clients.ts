@@ -1,5 +1,5 @@
-import type { AdminPage } from '../../admin/cursor.js';
 import { ASYMMETRIC_ALGORITHMS } from '@latchkey/oidc';
+import type { AdminPage } from '../../admin/cursor.js';
 import type { ClientRecord } from '../../store/types.js';
 import { html, type SafeHtml } from '../../ui/html.js';
 import { type ConsolePaths, segment } from '../paths.js';

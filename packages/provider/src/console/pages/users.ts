@@ -36,11 +36,7 @@ export const EDITABLE_CLAIMS = labelled([
   'picture',
 ]);
 
-export function userListContent(
-  paths: ConsolePaths,
-  users: AdminPage<UserRecord>,
-  search: string,
-): SafeHtml {
+export function userListContent(paths: ConsolePaths, users: AdminPage<UserRecord>, search: string): SafeHtml {
   return html`<div class="actions inline"><a class="button primary" href="${paths.newUser}">New user</a></div>
 <form method="get" action="${paths.users}" class="inline-form" role="search">
 <div class="field"><label for="q">Search by the start of a username or email</label><input id="q" name="q" type="search" value="${search}" maxlength="200"></div>

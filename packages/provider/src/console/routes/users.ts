@@ -12,8 +12,8 @@ import {
 import { endUserSession, listUserSessions } from '../../admin/sessions/sessions.js';
 import { createUser } from '../../admin/users/create.js';
 import { getUserFactors, resetUserFactors } from '../../admin/users/factors.js';
-import { setUserPassword } from '../../admin/users/password.js';
 import { pageUsers } from '../../admin/users/page.js';
+import { setUserPassword } from '../../admin/users/password.js';
 import { requireUser } from '../../admin/users/read.js';
 import { disableUser, enableUser } from '../../admin/users/status.js';
 import { updateUser } from '../../admin/users/update.js';

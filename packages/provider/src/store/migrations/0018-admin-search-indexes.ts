@@ -11,7 +11,7 @@ import { exactKeySql, foldedKeySql } from '../lib/prefix.js';
  * PostgreSQL every key is in the "C" collation, which no earlier index is, because under a database's
  * default collation neither a LIKE prefix nor a byte-order range can walk a btree. The audit log is
  * filtered by type (or type prefix) and by client newest first, so those indexes end with (at, id), its
- * order; users are counted by whether they are live and disabled, from an index rather than the rows.
+ * order; users are counted from partial indexes rather than the rows.
  */
 export const adminSearchIndexes: Migration = {
   name: '0018-admin-search-indexes',
@@ -32,6 +32,21 @@ export const adminSearchIndexes: Migration = {
       .on('audit_events')
       .columns(['client_id', 'at', 'id'])
       .execute();
-    await db.schema.createIndex('users_live_disabled').on('users').columns(['deleted_at', 'disabled']).execute();
+    // Partial indexes, so that no list query is drawn to them: SQLite plans without statistics, and an
+    // index keyed by deleted_at made it read every live user and sort them for a first page. The
+    // disabled users (few) in username order, for that filter and its count; the erased (fewer), so
+    // that live users are counted as all users (any index) less these.
+    await db.schema
+      .createIndex('users_disabled_key')
+      .on('users')
+      .expression(sql.raw(foldedKeySql(postgres, 'username')))
+      .where(sql.raw<boolean>('deleted_at is null and disabled = 1'))
+      .execute();
+    await db.schema
+      .createIndex('users_erased')
+      .on('users')
+      .column('id')
+      .where(sql.raw<boolean>('deleted_at is not null'))
+      .execute();
   },
 };
