@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { ADMIN_GROUP, addGroupMember, createClient, createUser, removeGroupMember } from '@latchkey/provider';
 import type { LightMyRequestResponse } from 'fastify';
+import { OVERVIEW_FIGURES_TTL } from '../../src/console/routes/overview.js';
 import { hiddenInput, PASSWORD } from '../authorize/harness.js';
 import {
   type ConsoleFixture,
@@ -261,6 +262,22 @@ describe('the pages', () => {
     assert.match(page.body, /<strong>current<\/strong>/);
     assert.match(page.body, /Next scheduled rotation: <time/);
     assert.match(page.body, /<code>sign_in\.success<\/code>/);
+  });
+
+  test('the overview reads its counts at most every OVERVIEW_FIGURES_TTL seconds, then anew', async () => {
+    const browser = await consoleBrowser(f);
+    const usersCount = async () =>
+      Number(
+        /<strong>(\d+)<\/strong> <a href="\/admin\/users">users<\/a>/.exec(
+          (await browser.get('/admin')).body,
+        )?.[1],
+      );
+    f.clock.advance(OVERVIEW_FIGURES_TTL);
+    const before = await usersCount();
+    await createUser(f.stores, { username: 'counted-later' });
+    assert.equal(await usersCount(), before, 'within the TTL the figures are the ones read');
+    f.clock.advance(OVERVIEW_FIGURES_TTL);
+    assert.equal(await usersCount(), before + 1);
   });
 
   test('S6: on an https issuer the console cookies are __Host- prefixed and Secure', async () => {

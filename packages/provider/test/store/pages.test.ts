@@ -215,6 +215,30 @@ describeEachDialect('admin list pages', (ctx) => {
     assert.deepEqual(await types({ typePrefix: 'SIGN' }), ['SIGN_IN.odd']);
     assert.deepEqual(await types({ typePrefix: '%' }), []);
     assert.deepEqual(await types({ type: 'sign_in.success' }), ['sign_in.success']);
+    assert.deepEqual(await types({ type: 'sign_in.success', typePrefix: 'sign_in.' }), ['sign_in.success']);
+    assert.deepEqual(await types({ type: 'SIGN_IN.odd', typePrefix: 'sign_in.' }), []);
+  });
+
+  test('a type prefix pages newest first across its types by (at, id), without a gap or a repeat', async (t) => {
+    const { audit } = await openMigratedStores(ctx, t);
+    // Three types under `admin.`, interleaved in time, two events in some seconds; one type outside.
+    const kinds = ['admin.user.created', 'admin.client.updated', 'admin.key.rotated', 'token.issued'];
+    for (let i = 0; i < 12; i++)
+      await audit.append({ type: kinds[i % 4]!, at: NOW + Math.floor(i / 2), details: { i } });
+    const seen: unknown[] = [];
+    let before: { at: number; id: number } | undefined;
+    for (;;) {
+      const events = await audit.list({ limit: 2, typePrefix: 'admin.', ...(before ? { before } : {}) });
+      seen.push(...events.map((e) => e.details?.i));
+      const last = events.at(-1);
+      if (events.length < 2 || last === undefined) break;
+      before = { at: last.at, id: last.id };
+    }
+    assert.deepEqual(seen, [10, 9, 8, 6, 5, 4, 2, 1, 0]);
+    assert.deepEqual(
+      (await audit.list({ limit: 10, typePrefix: 'admin.', since: NOW + 4 })).map((e) => e.details?.i),
+      [10, 9, 8],
+    );
   });
 
   test('audit events of a type since a time are counted up to a cap', async (t) => {
