@@ -54,7 +54,7 @@ const tokenHash = (i: number) => createHash('sha256').update(`seed-refresh-${i}`
 type AnyDb = Kysely<any>;
 
 /** Inserts `count` rows made by `row(i)`, ROWS_PER_INSERT per statement, in transactions. */
-async function insertAll(
+export async function insertAll(
   db: AnyDb,
   table: string,
   count: number,

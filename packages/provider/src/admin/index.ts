@@ -16,7 +16,7 @@ export {
 } from './clients/create.js';
 export { deleteClient } from './clients/delete.js';
 export { pageClients } from './clients/page.js';
-export { getClient, listClients, requireClient } from './clients/read.js';
+export { countClients, getClient, listClients, requireClient } from './clients/read.js';
 export { createRegistrationToken } from './clients/registration-token.js';
 export { type RotatedSecret, rotateClientSecret } from './clients/secret.js';
 export { disableClient, enableClient } from './clients/status.js';
@@ -56,6 +56,6 @@ export { getUserFactors, resetUserFactors, type UserFactors } from './users/fact
 export { pageUsers } from './users/page.js';
 export { setUserPassword } from './users/password.js';
 export { SETTABLE_PROFILE_CLAIMS } from './users/profile.js';
-export { listUsers, requireUser } from './users/read.js';
+export { countUsers, listUsers, requireUser } from './users/read.js';
 export { disableUser, enableUser } from './users/status.js';
 export { type UpdateUserInput, updateUser } from './users/update.js';

@@ -19,6 +19,7 @@ export function withAuditLog(store: AuditStore, logger: Logger, observer?: Audit
       await store.append(event);
     },
     list: (options) => store.list(options),
+    countSince: (type, since, cap) => store.countSince(type, since, cap),
     deleteBefore: (before, limit) => store.deleteBefore(before, limit),
   };
 }

@@ -83,6 +83,7 @@ export function createCachedClientStore(store: ClientStore, options: ClientCache
     },
     list: () => store.list(),
     page: (query) => store.page(query),
+    count: () => store.count(),
     async update(client) {
       // Before and after: a read that starts while the write is in flight must not keep the old record.
       invalidate(client.clientId);

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminPageQuery } from '../admin/cursor.js';
 import { AdminError } from '../admin/errors.js';
 import { OAuthError } from '../errors/index.js';
 import type { RequestParams } from '../lib/request-params.js';
 import { RequestParams as Params } from '../lib/request-params.js';
 import { PAGE_ROUTE } from '../ui/page-route.js';
 import { type ConsoleContext, type SignedInAdmin, statusOf } from './context.js';
+import { LIST_LIMIT } from './pages/frame.js';
 
 type Handler<R> = (
   request: FastifyRequest,
@@ -104,4 +106,14 @@ export function lines(value: string | undefined): string[] {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
+}
+
+/** A list page's store query: LIST_LIMIT rows, the search when there is one, the cursor of a next page. */
+export function listQuery(search: string, query: RequestParams): AdminPageQuery {
+  const cursor = query.get('cursor');
+  return {
+    limit: LIST_LIMIT,
+    ...(search === '' ? {} : { q: search }),
+    ...(cursor === undefined || cursor === '' ? {} : { cursor }),
+  };
 }

@@ -1,5 +1,5 @@
 import type { JwkSet, JwsAlgorithm } from '@latchkey/oidc';
-import { type Insertable, type Kysely, type Selectable, sql } from '@latchkey/store';
+import type { Insertable, Kysely, RawBuilder, Selectable } from '@latchkey/store';
 import {
   changedRows,
   fromFlag,
@@ -9,7 +9,8 @@ import {
   toJsonColumn,
 } from './lib/columns.js';
 import { mapConflict } from './lib/conflict.js';
-import { checkPageLimit, pageOf, prefixPattern } from './lib/page.js';
+import { checkPageLimit, pageOf } from './lib/page.js';
+import { foldAscii, foldedKey, startsWith } from './lib/prefix.js';
 import type { ClientsTable, ProviderSchema } from './schema.js';
 import type { ClientRecord, ClientStore, TokenEndpointAuthMethod } from './types.js';
 
@@ -36,23 +37,39 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
     },
     async page({ limit, after, q }) {
       checkPageLimit(limit);
-      let query = db.selectFrom('clients').selectAll();
-      if (after !== undefined) query = query.where('client_id', '>', after);
-      if (q !== undefined && q !== '') {
-        const pattern = prefixPattern(q);
-        query = query.where((eb) =>
-          eb.or([
-            eb(eb.fn('lower', ['name']), 'like', sql<string>`${pattern} escape '\\'`),
-            eb(eb.fn('lower', ['client_id']), 'like', sql<string>`${pattern} escape '\\'`),
-          ]),
-        );
-      }
       // The primary key orders and bounds the page (keyset pagination, lib/page.ts).
-      const rows = await query
-        .orderBy('client_id')
+      const bounded = (match?: RawBuilder<boolean>) => {
+        let query = db.selectFrom('clients').selectAll();
+        if (match !== undefined) query = query.where(match);
+        if (after !== undefined) query = query.where('client_id', '>', after);
+        return query.orderBy('client_id').limit(limit + 1);
+      };
+      if (q === undefined || q === '') return pageOf((await bounded().execute()).map(fromRow), limit, keyOf);
+      // Two ranges, each read from its own index (migration 0018, lib/prefix.ts) and limited, then
+      // merged: an OR of both in one WHERE makes PostgreSQL walk the primary key filtering every row.
+      const prefix = foldAscii(q);
+      const byName = bounded(startsWith(foldedKey(db, 'name'), prefix));
+      const byId = bounded(startsWith(foldedKey(db, 'client_id'), prefix));
+      const rows = await db
+        .selectFrom(
+          db
+            .selectFrom(byName.as('by_name'))
+            .selectAll()
+            .union(db.selectFrom(byId.as('by_id')).selectAll())
+            .as('matched'),
+        )
+        .selectAll()
+        .orderBy('matched.client_id')
         .limit(limit + 1)
         .execute();
-      return pageOf(rows.map(fromRow), limit, (c) => c.clientId);
+      return pageOf(rows.map(fromRow), limit, keyOf);
+    },
+    async count() {
+      const row = await db
+        .selectFrom('clients')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
     async update(client) {
       const { client_id, created_at, type, ...fields } = toRow(client);
@@ -69,6 +86,9 @@ export function createClientStore(db: Kysely<ProviderSchema>): ClientStore {
     },
   };
 }
+
+/** A page's key: the client id. */
+const keyOf = (client: ClientRecord) => client.clientId;
 
 export function toRow(client: ClientRecord): Insertable<ClientsTable> {
   return {

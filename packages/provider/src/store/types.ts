@@ -70,6 +70,8 @@ export interface ClientStore {
   list(): Promise<ClientRecord[]>;
   /** A page of clients ordered by client id; `q` is a prefix of the name or of the client id. */
   page(query: PageQuery): Promise<Page<ClientRecord>>;
+  /** How many clients there are (the console's overview). */
+  count(): Promise<number>;
   /** Writes every field of the client with this id but `createdAt` and `type`. Returns whether it exists. */
   update(client: ClientRecord): Promise<boolean>;
   /** Returns whether a client was deleted. */
@@ -127,6 +129,8 @@ export interface UserStore {
   list(): Promise<UserRecord[]>;
   /** A page of live users ordered by username; `q` is a prefix of the username or of the email. */
   page(query: PageQuery & { readonly disabled?: boolean }): Promise<Page<UserRecord>>;
+  /** How many live (not erased) users there are, and how many of them are disabled (the overview). */
+  count(): Promise<{ readonly users: number; readonly disabled: number }>;
   /** Returns whether a user was found. */
   setDisabled(id: string, disabled: boolean, at: number): Promise<boolean>;
   /** Returns whether a user was found. Sets passwordChangedAt = at. */
@@ -402,6 +406,8 @@ export interface AuditStore {
     until?: number;
     before?: { readonly at: number; readonly id: number };
   }): Promise<(AuditEvent & { readonly id: number })[]>;
+  /** Events of `type` at or after `since`, counted up to `cap` (1 to 1000): a flood costs no more. */
+  countSince(type: string, since: number, cap: number): Promise<number>;
   /** Deletes at most `limit` events older than `before` (seconds); how many it deleted. */
   deleteBefore(before: number, limit: number): Promise<number>;
 }

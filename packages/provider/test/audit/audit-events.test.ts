@@ -57,6 +57,7 @@ describe('audit events', () => {
     const failing = {
       append: async () => Promise.reject(new Error('database down')),
       list: async () => [],
+      countSince: async () => 0,
       deleteBefore: async () => 0,
     };
     const audit = withAuditLog(failing, logger);

@@ -48,6 +48,9 @@ function countingStore(initial: ClientRecord[] = []) {
     async page({ limit }) {
       return { items: [...rows.values()].slice(0, limit), next: null };
     },
+    async count() {
+      return rows.size;
+    },
     async update(client) {
       if (!rows.has(client.clientId)) return false;
       rows.set(client.clientId, client);

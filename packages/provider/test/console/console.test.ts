@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { ADMIN_GROUP, addGroupMember, createClient, createUser, removeGroupMember } from '@latchkey/provider';
 import type { LightMyRequestResponse } from 'fastify';
+import { OVERVIEW_FIGURES_TTL } from '../../src/console/routes/overview.js';
 import { hiddenInput, PASSWORD } from '../authorize/harness.js';
 import {
   type ConsoleFixture,
@@ -261,6 +262,22 @@ describe('the pages', () => {
     assert.match(page.body, /<strong>current<\/strong>/);
     assert.match(page.body, /Next scheduled rotation: <time/);
     assert.match(page.body, /<code>sign_in\.success<\/code>/);
+  });
+
+  test('the overview reads its counts at most every OVERVIEW_FIGURES_TTL seconds, then anew', async () => {
+    const browser = await consoleBrowser(f);
+    const usersCount = async () =>
+      Number(
+        /<strong>(\d+)<\/strong> <a href="\/admin\/users">users<\/a>/.exec(
+          (await browser.get('/admin')).body,
+        )?.[1],
+      );
+    f.clock.advance(OVERVIEW_FIGURES_TTL);
+    const before = await usersCount();
+    await createUser(f.stores, { username: 'counted-later' });
+    assert.equal(await usersCount(), before, 'within the TTL the figures are the ones read');
+    f.clock.advance(OVERVIEW_FIGURES_TTL);
+    assert.equal(await usersCount(), before + 1);
   });
 
   test('S6: on an https issuer the console cookies are __Host- prefixed and Secure', async () => {
@@ -556,33 +573,43 @@ describe('clients', () => {
     assert.equal(JSON.stringify(await f.stores.clients.get('latchkey-console')), before);
   });
 
-  test('the list searches by name, id and redirect URI', async () => {
+  test('the list searches by the start of a name or of a client id, a page at a time', async () => {
     await createClient(f.stores, {
       name: 'Searchable Zebra',
       redirectUris: ['https://zebra.example.com/cb'],
     });
     const browser = await consoleBrowser(f);
-    const found = await browser.get('/admin/clients?q=zebra');
+    const found = await browser.get('/admin/clients?q=searchable%20z');
     assert.match(found.body, /Searchable Zebra/);
     assert.doesNotMatch(found.body, />Latchkey console</);
-    const none = await browser.get('/admin/clients?q=nothing-like-this');
+    const byId = await browser.get('/admin/clients?q=LATCHKEY-CON');
+    assert.match(byId.body, />Latchkey console</);
+    // A prefix, not a substring: the index serves it (issue 15).
+    const none = await browser.get('/admin/clients?q=zebra');
     assert.match(none.body, /No client matches/);
   });
 });
 
 describe('users', () => {
-  test('a long user list shows the first 200 and says how many matched', async () => {
+  test('a long user list shows 200 and links the next page, which shows the rest', async () => {
     await Promise.all(
       Array.from({ length: 205 }, (_, i) =>
         createUser(f.stores, { username: `bulk-${String(i).padStart(3, '0')}` }),
       ),
     );
     const browser = await consoleBrowser(f);
+    const rows = (body: string) => (body.match(/<tr><td><a href="\/admin\/users\/bulk-/g) ?? []).length;
     const page = await browser.get('/admin/users?q=bulk-');
-    assert.equal((page.body.match(/<tr><td><a href="\/admin\/users\/bulk-/g) ?? []).length, 200);
-    assert.match(page.body, /Showing the first 200 of 205\. Search to narrow the list\./);
+    assert.equal(rows(page.body), 200);
+    const next = /<a class="button secondary small" href="([^"]+)" rel="next">Next page<\/a>/.exec(page.body);
+    assert.ok(next, 'a link to the next page');
+    const second = await browser.get(next[1]!.replaceAll('&amp;', '&'));
+    assert.equal(rows(second.body), 5);
+    assert.match(second.body, /bulk-204/);
+    assert.doesNotMatch(second.body, /rel="next"/);
     const narrow = await browser.get('/admin/users?q=bulk-20');
-    assert.doesNotMatch(narrow.body, /Showing the first/);
+    assert.equal(rows(narrow.body), 5);
+    assert.doesNotMatch(narrow.body, /rel="next"/);
   });
 
   test('creating a user, editing the profile and email_verified, and groups', async () => {

@@ -7,6 +7,11 @@ export function listClients(stores: {
   return stores.clients.list();
 }
 
+/** How many clients there are, counted by the store (the overview). */
+export function countClients(stores: { readonly clients: Pick<ClientStore, 'count'> }): Promise<number> {
+  return stores.clients.count();
+}
+
 export function getClient(
   stores: { readonly clients: Pick<ClientStore, 'get'> },
   clientId: string,

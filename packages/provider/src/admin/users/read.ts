@@ -6,6 +6,13 @@ export function listUsers(stores: { readonly users: Pick<UserStore, 'list'> }): 
   return stores.users.list();
 }
 
+/** How many live users there are and how many are disabled, counted by the store (the overview). */
+export function countUsers(stores: {
+  readonly users: Pick<UserStore, 'count'>;
+}): Promise<{ readonly users: number; readonly disabled: number }> {
+  return stores.users.count();
+}
+
 /** The live user with this username (any case), or ERR_NOT_FOUND naming it. */
 export async function requireUser(
   stores: { readonly users: Pick<UserStore, 'getByUsername'> },

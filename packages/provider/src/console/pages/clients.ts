@@ -1,8 +1,9 @@
 import { ASYMMETRIC_ALGORITHMS } from '@latchkey/oidc';
+import type { AdminPage } from '../../admin/cursor.js';
 import type { ClientRecord } from '../../store/types.js';
 import { html, type SafeHtml } from '../../ui/html.js';
 import { type ConsolePaths, segment } from '../paths.js';
-import { buttonForm, csrfField, cutNotice, LIST_LIMIT, when } from './frame.js';
+import { buttonForm, csrfField, nextPageLink, when } from './frame.js';
 
 export const CLIENT_NOTICES = {
   'client-updated': 'The client was saved.',
@@ -15,25 +16,25 @@ export const clientPath = (paths: ConsolePaths, clientId: string) => `${paths.cl
 
 export function clientListContent(
   paths: ConsolePaths,
-  clients: readonly ClientRecord[],
+  clients: AdminPage<ClientRecord>,
   search: string,
 ): SafeHtml {
   return html`<div class="actions inline"><a class="button primary" href="${paths.newClient}">New client</a></div>
 <form method="get" action="${paths.clients}" class="inline-form" role="search">
-<div class="field"><label for="q">Search by name, id or redirect URI</label><input id="q" name="q" type="search" value="${search}" maxlength="200"></div>
+<div class="field"><label for="q">Search by the start of a name or client id</label><input id="q" name="q" type="search" value="${search}" maxlength="200"></div>
 <button type="submit" class="button secondary small">Search</button>
 </form>
 <div class="table-wrap" tabindex="0"><table class="list">
 <caption class="visually-hidden">Clients</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Client id</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Redirect URIs</th></tr></thead>
 <tbody>
-${clients.slice(0, LIST_LIMIT).map(
+${clients.items.map(
   (
     c,
   ) => html`<tr><td><a href="${clientPath(paths, c.clientId)}">${c.name}</a></td><td><code>${c.clientId}</code></td><td>${c.type}</td><td>${c.disabled ? 'disabled' : 'enabled'}</td><td>${c.redirectUris.join(' ')}</td></tr>
 `,
 )}</tbody></table></div>
-${clients.length === 0 ? html`<p class="hint">No client matches.</p>` : cutNotice(clients.length)}`;
+${clients.items.length === 0 ? html`<p class="hint">No client matches.</p>` : nextPageLink(paths.clients, search, clients.nextCursor)}`;
 }
 
 /** The values a client form shows: a stored client's, or what was just submitted (after a refusal). */

@@ -1,9 +1,10 @@
+import type { AdminPage } from '../../admin/cursor.js';
 import type { UserFactors } from '../../admin/users/factors.js';
 import type { ConsentRecord, SessionRecord, UserRecord } from '../../store/types.js';
 import { labelled } from '../../ui/claim-labels.js';
 import { html, type SafeHtml } from '../../ui/html.js';
 import { type ConsolePaths, segment } from '../paths.js';
-import { buttonForm, csrfField, cutNotice, LIST_LIMIT, when } from './frame.js';
+import { buttonForm, csrfField, nextPageLink, when } from './frame.js';
 
 export const USER_NOTICES = {
   'user-created': 'The user was created.',
@@ -35,23 +36,23 @@ export const EDITABLE_CLAIMS = labelled([
   'picture',
 ]);
 
-export function userListContent(paths: ConsolePaths, users: readonly UserRecord[], search: string): SafeHtml {
+export function userListContent(paths: ConsolePaths, users: AdminPage<UserRecord>, search: string): SafeHtml {
   return html`<div class="actions inline"><a class="button primary" href="${paths.newUser}">New user</a></div>
 <form method="get" action="${paths.users}" class="inline-form" role="search">
-<div class="field"><label for="q">Search by username, email or name</label><input id="q" name="q" type="search" value="${search}" maxlength="200"></div>
+<div class="field"><label for="q">Search by the start of a username or email</label><input id="q" name="q" type="search" value="${search}" maxlength="200"></div>
 <button type="submit" class="button secondary small">Search</button>
 </form>
 <div class="table-wrap" tabindex="0"><table class="list">
 <caption class="visually-hidden">Users</caption>
 <thead><tr><th scope="col">Username</th><th scope="col">Email</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Created</th></tr></thead>
 <tbody>
-${users.slice(0, LIST_LIMIT).map(
+${users.items.map(
   (
     u,
   ) => html`<tr><td><a href="${userPath(paths, u.username)}">${u.username}</a></td><td>${u.email ?? ''}${u.email !== null && u.emailVerified ? ' (verified)' : null}</td><td>${u.profile.name ?? ''}</td><td>${u.disabled ? 'disabled' : 'enabled'}</td><td>${when(u.createdAt)}</td></tr>
 `,
 )}</tbody></table></div>
-${users.length === 0 ? html`<p class="hint">No user matches.</p>` : cutNotice(users.length)}`;
+${users.items.length === 0 ? html`<p class="hint">No user matches.</p>` : nextPageLink(paths.users, search, users.nextCursor)}`;
 }
 
 export interface NewUserValues {

@@ -2,7 +2,8 @@ import type { JwsAlgorithm } from '@latchkey/oidc';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { createClient } from '../../admin/clients/create.js';
 import { deleteClient } from '../../admin/clients/delete.js';
-import { listClients, requireClient } from '../../admin/clients/read.js';
+import { pageClients } from '../../admin/clients/page.js';
+import { requireClient } from '../../admin/clients/read.js';
 import { rotateClientSecret } from '../../admin/clients/secret.js';
 import { disableClient, enableClient } from '../../admin/clients/status.js';
 import { updateClient } from '../../admin/clients/update.js';
@@ -11,7 +12,7 @@ import { CLIENT_AUTH_METHODS } from '../../client-auth/index.js';
 import { GRANTS } from '../../grants/index.js';
 import type { RequestParams } from '../../lib/request-params.js';
 import type { TokenEndpointAuthMethod } from '../../store/types.js';
-import { consoleAction, consoleGet, lines, noticeOf, param } from '../action.js';
+import { consoleAction, consoleGet, lines, listQuery, noticeOf, param } from '../action.js';
 import { CONSOLE_CLIENT_ID } from '../client.js';
 import { type ConsoleContext, type SignedInAdmin, statusOf } from '../context.js';
 import {
@@ -58,16 +59,8 @@ export function registerClientPages(app: FastifyInstance, ctx: ConsoleContext): 
 
   consoleGet(app, ctx, paths.clients, async (_request, reply, admin, query) => {
     const search = (query.get('q') ?? '').trim().slice(0, 200);
-    const needle = search.toLowerCase();
-    const clients = (await listClients(stores))
-      .filter(
-        (c) =>
-          needle === '' ||
-          c.name.toLowerCase().includes(needle) ||
-          c.clientId.toLowerCase().includes(needle) ||
-          c.redirectUris.some((u) => u.toLowerCase().includes(needle)),
-      )
-      .sort((a, b) => a.name.localeCompare(b.name));
+    // One page from the store, as the admin API reads it: never every client.
+    const clients = await pageClients(stores, listQuery(search, query));
     return ctx.page(reply, admin, {
       title: 'Clients',
       section: 'clients',

@@ -191,7 +191,12 @@ async function validatedClient(
       update: async () => false,
     },
     // The endpoint audits the registration itself, once it is stored (client.registered).
-    audit: { append: async () => {}, list: async () => [], deleteBefore: async () => 0 },
+    audit: {
+      append: async () => {},
+      list: async () => [],
+      countSince: async () => 0,
+      deleteBefore: async () => 0,
+    },
   };
   try {
     const { secret } = await createClient(capture, input, {

@@ -27,11 +27,6 @@ export function checkPageLimit(limit: number): void {
   }
 }
 
-/** A LIKE pattern matching values that start with `prefix` (lower-cased), `\` escaping the wildcards. */
-export function prefixPattern(prefix: string): string {
-  return `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** Rows fetched with limit + 1: the extra one only says whether there is a next page. */
 export function pageOf<T>(rows: T[], limit: number, keyOf: (row: T) => string): Page<T> {
   const items = rows.slice(0, limit);
