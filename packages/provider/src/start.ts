@@ -17,6 +17,7 @@ import { createLogger } from './lib/create-logger.js';
 import { checkPortFree } from './lib/free-port.js';
 import type { Logger } from './lib/logger.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
+import { createLiveSettings } from './settings/live.js';
 import { type OpenedProviderStores, openProviderStores } from './store/index.js';
 import type { ProviderStores } from './store/types.js';
 
@@ -60,6 +61,8 @@ export interface StartProviderOptions {
   readonly now?: Clock;
   readonly instanceId?: string;
   readonly secret?: Uint8Array;
+  /** Seconds between checks for runtime settings changed elsewhere (default settings/live.ts). */
+  readonly settingsReloadInterval?: number;
 }
 
 export interface RunningProvider {
@@ -123,8 +126,15 @@ export async function startProvider(
       ...(options.env ? { env: options.env } : {}),
     });
     await keyManager.start();
+    const settings = createLiveSettings({
+      configured: config,
+      store: stores.settings,
+      logger,
+      ...(options.settingsReloadInterval === undefined ? {} : { reloadInterval: options.settingsReloadInterval }),
+    });
     const app = createProviderApp({
       config,
+      settings,
       stores,
       keyManager,
       logger,
@@ -158,7 +168,10 @@ export async function startProvider(
       instanceId: options.instanceId ?? randomUUID(),
       logger,
       unusedClientLifetime: config.registration.unusedClientLifetime,
-      auditRetention: config.audit.retention,
+      // A runtime setting: read at each pass from the live config.
+      get auditRetention() {
+        return settings.config.audit.retention;
+      },
     });
     housekeeping.start();
     const manager = keyManager;

@@ -40,6 +40,15 @@ export { type KeyAdmin, listSigningKeys, type RotateKeysInput, rotateSigningKeys
 export type { ListChange } from './list-change.js';
 export type { AdminOptions } from './options.js';
 export {
+  changeSettings,
+  checkSettingName,
+  readSettings,
+  resetSettings,
+  type SettingsAdminDeps,
+  type SettingsView,
+  type SettingView,
+} from './settings/settings.js';
+export {
   endAllUserSessions,
   endUserSession,
   listUserSessions,

@@ -153,14 +153,19 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     stores: deps.stores,
     clock: deps.clock,
     random: deps.random,
-    codeLifetime: config.authorization.codeLifetime,
+    // Runtime settings (settings/): read from the live config section at each use.
+    get codeLifetime() {
+      return config.authorization.codeLifetime;
+    },
     requirePushedRequests: config.authorization.requirePushedRequests,
     theme: withConnectorLogos(deps.theme ?? createTheme(config.ui, basePath), config.connectors),
     sessions: createSessionManager({
       store: deps.stores.sessions,
       clock: deps.clock,
       random: deps.random,
-      lifetime: config.session.lifetime,
+      get lifetime() {
+        return config.session.lifetime;
+      },
       idleTimeout: config.session.idleTimeout,
       secure,
     }),
@@ -174,7 +179,9 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     }),
     accountLinks: {
       forgotPassword: config.email === undefined ? undefined : basePath + ACCOUNT_PATHS.forgotPassword,
-      register: config.selfRegistration.enabled ? basePath + ACCOUNT_PATHS.register : undefined,
+      get register() {
+        return config.selfRegistration.enabled ? basePath + ACCOUNT_PATHS.register : undefined;
+      },
     },
     limits: deps.limits ?? {
       account: createStoreRateLimiter(deps.stores.throttles, ACCOUNT_POLICY, 'sign-in-account'),
