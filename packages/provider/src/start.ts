@@ -130,7 +130,9 @@ export async function startProvider(
       configured: config,
       store: stores.settings,
       logger,
-      ...(options.settingsReloadInterval === undefined ? {} : { reloadInterval: options.settingsReloadInterval }),
+      ...(options.settingsReloadInterval === undefined
+        ? {}
+        : { reloadInterval: options.settingsReloadInterval }),
     });
     const app = createProviderApp({
       config,

@@ -99,7 +99,9 @@ function describe(
       value: configuredValue(config, name),
       configured: configuredValue(configured, name),
       source: override === undefined ? 'config' : 'override',
-      ...(override === undefined ? {} : { override: { updatedAt: override.updatedAt, actor: override.actor } }),
+      ...(override === undefined
+        ? {}
+        : { override: { updatedAt: override.updatedAt, actor: override.actor } }),
     };
   });
 }

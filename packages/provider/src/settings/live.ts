@@ -80,11 +80,14 @@ export function createLiveSettings(deps: LiveSettingsDeps): LiveSettings {
     async start() {
       await refresh();
       if (timer !== undefined) return;
-      timer = setInterval(() => {
-        refresh().catch((error: unknown) =>
-          logger.warn({ err: error }, 'runtime settings check failed; keeping the current values'),
-        );
-      }, (deps.reloadInterval ?? SETTINGS_RELOAD_INTERVAL) * 1000);
+      timer = setInterval(
+        () => {
+          refresh().catch((error: unknown) =>
+            logger.warn({ err: error }, 'runtime settings check failed; keeping the current values'),
+          );
+        },
+        (deps.reloadInterval ?? SETTINGS_RELOAD_INTERVAL) * 1000,
+      );
       timer.unref();
     },
     stop() {

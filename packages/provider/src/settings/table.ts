@@ -58,7 +58,11 @@ const DECLARED: readonly (Omit<RuntimeSetting, 'field'> & { readonly name: strin
     kind: 'duration',
     description: 'Lifetime of new device and user codes (60s to 30m)',
   },
-  { name: 'device.interval', kind: 'duration', description: 'Least time between two device polls (1s to 60s)' },
+  {
+    name: 'device.interval',
+    kind: 'duration',
+    description: 'Least time between two device polls (1s to 60s)',
+  },
   { name: 'audit.retention', kind: 'duration', description: 'Audit events older than this are deleted' },
 ];
 

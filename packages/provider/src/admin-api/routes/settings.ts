@@ -1,4 +1,11 @@
-import { changeSettings, checkSettingName, readSettings, resetSettings, type SettingsView } from '../../admin/index.js';
+import {
+  changeSettings,
+  checkSettingName,
+  readSettings,
+  resetSettings,
+  type SettingsView,
+} from '../../admin/index.js';
+import { isRestartOnlyKey } from '../../settings/table.js';
 import { type AdminApiContext, optionsFor } from '../context.js';
 import { checkIfMatch, entityTag } from '../etag.js';
 import * as S from '../schemas.js';
@@ -44,11 +51,12 @@ export function settingRoutes(app: TypedApp, context: AdminApiContext): void {
         body: S.ChangeSettings,
         response: { 200: S.Settings, ...errorResponses },
       },
-      // Before the schema: a configuration key read only at start gets its own message, not "unknown".
+      // Before the schema: a configuration key read only at start gets its own message (it needs a
+      // restart), not the schema's "is not a known field" that any other unknown member gets.
       preValidation: async (request) => {
         const body = request.body;
         if (body !== null && typeof body === 'object' && !Array.isArray(body))
-          for (const name of Object.keys(body)) checkSettingName(name);
+          for (const name of Object.keys(body)) if (isRestartOnlyKey(name)) checkSettingName(name);
       },
     },
     async (request, reply) =>

@@ -1,5 +1,11 @@
 import type { ProviderConfig } from '../../config/types.js';
-import { configuredValue, type EffectiveSetting, relationProblem, resolveSettings, withValues } from '../../settings/effective.js';
+import {
+  configuredValue,
+  type EffectiveSetting,
+  relationProblem,
+  resolveSettings,
+  withValues,
+} from '../../settings/effective.js';
 import type { LiveSettings } from '../../settings/live.js';
 import { isRestartOnlyKey, type RuntimeSettingKind, runtimeSetting } from '../../settings/table.js';
 import type { AuditStore, RuntimeSettingOverride, RuntimeSettingStore } from '../../store/types.js';
@@ -30,7 +36,9 @@ export interface SettingsView {
 }
 
 /** Every runtime setting: its effective value, the configured one, and whether an override (by whom, when) wins. */
-export async function readSettings(deps: Pick<SettingsAdminDeps, 'settings' | 'configured'>): Promise<SettingsView> {
+export async function readSettings(
+  deps: Pick<SettingsAdminDeps, 'settings' | 'configured'>,
+): Promise<SettingsView> {
   return view(deps.configured, await deps.settings.read());
 }
 
@@ -60,7 +68,8 @@ export async function changeSettings(
     parsed.set(name, result.value);
   }
   const state = await deps.settings.read();
-  if (options.expectedRevision !== undefined && options.expectedRevision !== state.revision) throw changedMeanwhile();
+  if (options.expectedRevision !== undefined && options.expectedRevision !== state.revision)
+    throw changedMeanwhile();
   const before = resolveSettings(deps.configured, state.overrides);
   const values = new Map<string, unknown>();
   for (const s of before.settings) if (s.source === 'override') values.set(s.name, s.value);
@@ -123,10 +132,16 @@ export function checkSettingName(name: string) {
 }
 
 function changedMeanwhile() {
-  return conflict('settings', 'the settings were changed meanwhile (on this or another instance); read them again');
+  return conflict(
+    'settings',
+    'the settings were changed meanwhile (on this or another instance); read them again',
+  );
 }
 
-function view(configured: ProviderConfig, state: Awaited<ReturnType<RuntimeSettingStore['read']>>): SettingsView {
+function view(
+  configured: ProviderConfig,
+  state: Awaited<ReturnType<RuntimeSettingStore['read']>>,
+): SettingsView {
   const resolved = resolveSettings(configured, state.overrides);
   return {
     revision: state.revision,
