@@ -506,6 +506,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     logout,
     connectors: config.connectors,
     admin: { grants, authMethods, passwordPolicy: config.passwords },
+    settings: { configured: settings.configured, live: settings },
     secret,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   });
