@@ -40,6 +40,12 @@ export { type KeyAdmin, listSigningKeys, type RotateKeysInput, rotateSigningKeys
 export type { ListChange } from './list-change.js';
 export type { AdminOptions } from './options.js';
 export {
+  endAllUserSessions,
+  endUserSession,
+  listUserSessions,
+  type SessionAdminDeps,
+} from './sessions/sessions.js';
+export {
   changeSettings,
   checkSettingName,
   readSettings,
@@ -48,12 +54,6 @@ export {
   type SettingsView,
   type SettingView,
 } from './settings/settings.js';
-export {
-  endAllUserSessions,
-  endUserSession,
-  listUserSessions,
-  type SessionAdminDeps,
-} from './sessions/sessions.js';
 export {
   type CreateUserInput,
   createUser,

@@ -1,6 +1,6 @@
 import type { ProviderConfig } from '../config/types.js';
 import { type Logger, silentLogger } from '../lib/logger.js';
-import type { RuntimeSettingsState, RuntimeSettingStore } from '../store/types.js';
+import type { RuntimeSettingStore, RuntimeSettingsState } from '../store/types.js';
 import { resolveSettings, withValues } from './effective.js';
 import { RUNTIME_SECTIONS } from './table.js';
 

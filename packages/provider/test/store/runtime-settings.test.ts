@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { describeEachDialect } from '@latchkey/store/testing';
 import { sql } from '@latchkey/store';
+import { describeEachDialect } from '@latchkey/store/testing';
 import { contended, lockRows, NOW, openMigratedStores, twoInstances } from './fixtures.js';
 
 const actor = { type: 'cli', id: 'ops' };

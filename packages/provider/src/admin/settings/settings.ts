@@ -9,9 +9,9 @@ import {
 import type { LiveSettings } from '../../settings/live.js';
 import { isRestartOnlyKey, type RuntimeSettingKind, runtimeSetting } from '../../settings/table.js';
 import type { AuditStore, RuntimeSettingOverride, RuntimeSettingStore } from '../../store/types.js';
+import { SYSTEM_ACTOR } from '../actor.js';
 import { conflict, invalidInput } from '../errors.js';
 import { type AdminOptions, nowOf, recordAdminEvent } from '../options.js';
-import { SYSTEM_ACTOR } from '../actor.js';
 
 export interface SettingsAdminDeps {
   readonly settings: RuntimeSettingStore;
