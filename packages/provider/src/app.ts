@@ -490,7 +490,13 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
         ? undefined
         : {
             mailer,
-            message: { productName: config.ui.productName, primaryColor: config.ui.primaryColor },
+            message: {
+              // A runtime setting: read at each message.
+              get productName() {
+                return config.ui.productName;
+              },
+              primaryColor: config.ui.primaryColor,
+            },
             linkLifetime: config.email?.linkLifetime ?? DEFAULT_LINK_LIFETIME,
             limits: createSendLimits(stores.throttles),
             logger: app.log,

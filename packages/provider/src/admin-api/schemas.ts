@@ -315,6 +315,7 @@ const SETTING_INPUT: Readonly<Record<RuntimeSettingKind, () => TSchema>> = {
     }),
   integer: () => Type.Integer(),
   boolean: () => Type.Boolean(),
+  text: () => Type.String({ minLength: 1, maxLength: 200 }),
 };
 
 /** One member per runtime setting (settings/table.ts); null removes the override (back to the configured value). */
@@ -333,12 +334,17 @@ export const ChangeSettings = Type.Object(
   },
 );
 
-const SettingValue = Type.Union([Type.Integer(), Type.Boolean()]);
+const SettingValue = Type.Union([Type.Integer(), Type.Boolean(), Type.String()]);
 
 export const Setting = Type.Object(
   {
     name: Type.String({ description: 'the configuration key' }),
-    kind: Type.Union([Type.Literal('duration'), Type.Literal('integer'), Type.Literal('boolean')]),
+    kind: Type.Union([
+      Type.Literal('duration'),
+      Type.Literal('integer'),
+      Type.Literal('boolean'),
+      Type.Literal('text'),
+    ]),
     description: Type.String(),
     value: Type.Union([SettingValue], { description: 'the effective value (durations in seconds)' }),
     configured: Type.Union([SettingValue], { description: 'the value configuration gives' }),

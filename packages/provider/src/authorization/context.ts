@@ -197,7 +197,16 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
 
 function secondFactorParts(deps: SignInContextDeps) {
   const factorSealer = createFactorSecretSealer(deps.secret, deps.random);
-  const relyingParty = relyingPartyOf(deps.config.issuer, deps.config.ui.productName);
+  const { id, origin, available } = relyingPartyOf(deps.config.issuer, deps.config.ui.productName);
+  // The name authenticators show follows the runtime setting ui.productName.
+  const relyingParty = {
+    id,
+    origin,
+    available,
+    get name() {
+      return deps.config.ui.productName;
+    },
+  };
   return {
     factorSealer,
     relyingParty,
@@ -237,5 +246,12 @@ function withConnectorLogos(theme: Theme, connectors: ProviderConfig['connectors
   const origins = connectors.flatMap((c) => (c.logoUrl === undefined ? [] : [new URL(c.logoUrl).origin]));
   return origins.length === 0
     ? theme
-    : { ...theme, imageSources: [...new Set([...theme.imageSources, ...origins])] };
+    : {
+        ...theme,
+        // Not copied: the name is a runtime setting, read at each page.
+        get productName() {
+          return theme.productName;
+        },
+        imageSources: [...new Set([...theme.imageSources, ...origins])],
+      };
 }

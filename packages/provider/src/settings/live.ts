@@ -33,7 +33,7 @@ export interface LiveSettings {
   refresh(): Promise<void>;
   /** Applies a state just read or written (the instance that made a change, at once). */
   apply(state: RuntimeSettingsState): void;
-  /** Loads the overrides, then checks for changes every reload interval. */
+  /** Loads the overrides (a failure is logged, not thrown), then checks for changes every reload interval. */
   start(): Promise<void>;
   stop(): void;
 }
@@ -72,22 +72,22 @@ export function createLiveSettings(deps: LiveSettingsDeps): LiveSettings {
     return checking;
   }
 
+  const check = () =>
+    refresh().catch((error: unknown) =>
+      logger.warn({ err: error }, 'runtime settings check failed; keeping the current values'),
+    );
+
   return {
     config,
     configured: deps.configured,
     refresh,
     apply,
     async start() {
-      await refresh();
+      // A database that is down at start does not stop the app from starting (its /readyz says so):
+      // it runs with what it has and the next check tries again.
+      await check();
       if (timer !== undefined) return;
-      timer = setInterval(
-        () => {
-          refresh().catch((error: unknown) =>
-            logger.warn({ err: error }, 'runtime settings check failed; keeping the current values'),
-          );
-        },
-        (deps.reloadInterval ?? SETTINGS_RELOAD_INTERVAL) * 1000,
-      );
+      timer = setInterval(check, (deps.reloadInterval ?? SETTINGS_RELOAD_INTERVAL) * 1000);
       timer.unref();
     },
     stop() {

@@ -13,7 +13,7 @@
 import { CONFIG_FIELDS, type ConfigField } from '../config/fields.js';
 
 /** How a value is entered and shown: `duration` values are seconds, also given like `15m`. */
-export type RuntimeSettingKind = 'duration' | 'integer' | 'boolean';
+export type RuntimeSettingKind = 'duration' | 'integer' | 'boolean' | 'text';
 
 export interface RuntimeSetting {
   /** The dotted config key, e.g. `tokens.accessTokenLifetime`. */
@@ -64,6 +64,11 @@ const DECLARED: readonly (Omit<RuntimeSetting, 'field'> & { readonly name: strin
     description: 'Least time between two device polls (1s to 60s)',
   },
   { name: 'audit.retention', kind: 'duration', description: 'Audit events older than this are deleted' },
+  {
+    name: 'ui.productName',
+    kind: 'text',
+    description: 'The name shown on the sign-in, account, console and error pages and in emails',
+  },
 ];
 
 export const RUNTIME_SETTINGS: readonly RuntimeSetting[] = DECLARED.map((setting) => {

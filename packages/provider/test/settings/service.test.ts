@@ -179,6 +179,23 @@ describe('runtime settings service', () => {
     assert.equal(live.config.tokens.accessTokenLifetime, 600);
   });
 
+  test('live settings start with the configured values when the database cannot be read, and say so in the log', async () => {
+    const configured = testConfig();
+    const warnings: string[] = [];
+    const live = createLiveSettings({
+      configured,
+      store: {
+        revision: () => Promise.reject(new Error('connection refused')),
+        read: () => Promise.reject(new Error('connection refused')),
+      },
+      logger: { info() {}, error() {}, warn: (_object, message) => void warnings.push(message) },
+    });
+    await live.start();
+    live.stop();
+    assert.equal(live.config.tokens.accessTokenLifetime, configured.tokens.accessTokenLifetime);
+    assert.deepEqual(warnings, ['runtime settings check failed; keeping the current values']);
+  });
+
   test('live settings change in place on this instance’s own sections, never the configured object', async () => {
     const { deps, configured, stores } = await fixture();
     const live = createLiveSettings({ configured, store: stores.settings });

@@ -74,6 +74,16 @@ describe('runtime settings take effect at once', () => {
     assert.equal((await f.signInLate(browser, 11)).statusCode, 200, 'under the configured 60 s it works');
   });
 
+  test('ui.productName: the next page shows the new name, in its text and its title', async () => {
+    await change({ 'ui.productName': '  Acme ID ' });
+    const page = await f.app.inject({ url: '/', headers: { accept: 'text/html' } });
+    assert.match(page.body, /<title>[^<]*· Acme ID<\/title>/);
+    assert.match(page.body, /<span class="brand-name">Acme ID<\/span>/);
+    await reset(['ui.productName']);
+    const back = await f.app.inject({ url: '/', headers: { accept: 'text/html' } });
+    assert.match(back.body, /<span class="brand-name">Latchkey<\/span>/);
+  });
+
   test('device.codeLifetime and device.interval: the next device authorization says the new values', async () => {
     const { secret } = await createClient(f.stores, {
       name: 'TV',

@@ -67,6 +67,6 @@ function settingField(s: SettingView, entered: string | undefined): SafeHtml {
 </select>${hint}</div>
 `;
   }
-  return html`<div class="field">${label}<input id="${id}" name="${s.name}" type="text"${s.kind === 'integer' ? html` inputmode="numeric"` : null} value="${value}" maxlength="20" required aria-describedby="${id}-hint">${hint}</div>
+  return html`<div class="field">${label}<input id="${id}" name="${s.name}" type="text"${s.kind === 'integer' ? html` inputmode="numeric"` : null} value="${value}" maxlength="${s.kind === 'text' ? '60' : '20'}" required aria-describedby="${id}-hint">${hint}</div>
 `;
 }
