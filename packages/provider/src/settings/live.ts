@@ -61,21 +61,28 @@ export function createLiveSettings(deps: LiveSettingsDeps): LiveSettings {
   }
 
   async function refresh(): Promise<void> {
-    // One check at a time: a slow database never piles up reads.
-    checking ??= (async () => {
-      try {
-        if ((await deps.store.revision()) !== revision) apply(await deps.store.read());
-      } finally {
-        checking = undefined;
-      }
+    // One read at a time. A refresh asked for while one runs (after a change on this instance) waits for
+    // it and reads again: the running one may have read the revision before the change.
+    const previous = checking;
+    const next = (async () => {
+      await previous?.catch(() => {});
+      if ((await deps.store.revision()) !== revision) apply(await deps.store.read());
     })();
-    return checking;
+    checking = next;
+    try {
+      await next;
+    } finally {
+      if (checking === next) checking = undefined;
+    }
   }
 
+  // The timer skips a tick while a read is still running: a slow database never piles reads up.
   const check = () =>
-    refresh().catch((error: unknown) =>
-      logger.warn({ err: error }, 'runtime settings check failed; keeping the current values'),
-    );
+    checking !== undefined
+      ? Promise.resolve()
+      : refresh().catch((error: unknown) =>
+          logger.warn({ err: error }, 'runtime settings check failed; keeping the current values'),
+        );
 
   return {
     config,

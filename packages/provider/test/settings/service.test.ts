@@ -179,6 +179,35 @@ describe('runtime settings service', () => {
     assert.equal(live.config.tokens.accessTokenLifetime, 600);
   });
 
+  test('a refresh asked for while a check is reading runs again after it, so this instance sees its own change', async () => {
+    const { deps, configured, stores } = await fixture();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let first = true;
+    // The first check (the timer's) reads the settings, then is held until the change below is written:
+    // what it read is already stale when it applies it.
+    const store = {
+      revision: () => stores.settings.revision(),
+      read: async () => {
+        const state = await stores.settings.read();
+        if (first) {
+          first = false;
+          await held;
+        }
+        return state;
+      },
+    };
+    const live = createLiveSettings({ configured, store });
+    const stale = live.refresh();
+    const changed = changeSettings({ ...deps, live }, { 'device.interval': '7s' }, { actor });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    release();
+    await Promise.all([stale, changed]);
+    assert.equal(live.config.device.interval, 7);
+  });
+
   test('live settings start with the configured values when the database cannot be read, and say so in the log', async () => {
     const configured = testConfig();
     const warnings: string[] = [];
