@@ -210,6 +210,7 @@ test('an administrator signs in to the console, creates a client, edits its redi
     ['/admin/groups', 'groups'],
     ['/admin/keys', 'keys'],
     ['/admin/connectors', 'connectors'],
+    ['/admin/settings', 'settings'],
     ['/admin/audit', 'audit'],
   ] as const) {
     const response = await page.goto(`${issuer}${path}`);

@@ -70,6 +70,7 @@ import type { ProviderMetrics } from './metrics/provider-metrics.js';
 import { registerRequestMetrics } from './metrics/request-hooks.js';
 import { asFetch } from './outbound/as-fetch.js';
 import { createOutboundFetcher, type OutboundTestHooks } from './outbound/create.js';
+import { createLiveSettings, type LiveSettings } from './settings/live.js';
 import { markDatabaseOutages } from './store/mark-outages.js';
 import type { ProviderStores } from './store/types.js';
 import { createAccessTokenVerifier, createTokenIssuer, userinfoAudience } from './tokens/index.js';
@@ -103,6 +104,7 @@ export interface ProviderAppDeps {
     | 'pushedRequests'
     | 'identities'
     | 'factors'
+    | 'settings'
   >;
   readonly keyManager: Pick<KeyManager, 'jwks' | 'isReady' | 'algorithms' | 'signingKey' | 'list' | 'rotate'>;
   /** Reserved for endpoints that read the time (tokens, codes); injected so tests freeze it. */
@@ -137,6 +139,11 @@ export interface ProviderAppDeps {
   readonly mailer?: Mailer;
   /** The guarded fetcher's resolver and extra trust anchors (tests); default: the system's. */
   readonly outbound?: OutboundTestHooks;
+  /**
+   * The runtime settings (settings/): config with the administrators' overrides, kept current from the
+   * database. Default: made here from config and the settings store, loaded when the app is ready.
+   */
+  readonly settings?: LiveSettings;
 }
 
 /**
@@ -144,7 +151,15 @@ export interface ProviderAppDeps {
  * from globals. Call `.listen()` or `.inject()` on the result.
  */
 export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
-  const { config } = deps;
+  const settings =
+    deps.settings ??
+    createLiveSettings({
+      configured: deps.config,
+      store: deps.stores.settings,
+      ...(deps.logger ? { logger: deps.logger } : {}),
+    });
+  // Everything below reads this one: its runtime sections change in place when an override does.
+  const { config } = settings;
   // Assigned once the pages' theme exists; Fastify needs the callbacks at construction.
   let errors: ErrorAnswers | undefined;
   const app = Fastify({
@@ -167,6 +182,9 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       compilersFactory: { buildValidator: noSchemaCompiler, buildSerializer: noSchemaCompiler },
     },
   }) as unknown as FastifyInstance;
+  // Overrides are loaded before the first request, then checked for changes every few seconds.
+  app.addHook('onReady', () => settings.start());
+  app.addHook('onClose', async () => settings.stop());
 
   // Checklist L2: slow headers and bodies are cut off, and one address cannot hold every connection.
   guardConnections(app.server, {
@@ -299,7 +317,17 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
       now: clock,
       refreshTokens,
       tokens: createTokenIssuer({
-        settings: { issuer: config.issuer, ...config.tokens },
+        // A view, not a copy: the lifetimes are runtime settings, read at each token.
+        settings: {
+          issuer: config.issuer,
+          get accessTokenLifetime() {
+            return config.tokens.accessTokenLifetime;
+          },
+          get idTokenLifetime() {
+            return config.tokens.idTokenLifetime;
+          },
+          accessTokenAlg: config.tokens.accessTokenAlg,
+        },
         signingKey: (alg) => deps.keyManager.signingKey(alg),
         now: clock,
       }),
@@ -456,13 +484,19 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     signIn,
     logout,
     passwordPolicy: config.passwords,
-    registration: config.selfRegistration.enabled,
+    registration: config.selfRegistration,
     mail:
       mailer === undefined
         ? undefined
         : {
             mailer,
-            message: { productName: config.ui.productName, primaryColor: config.ui.primaryColor },
+            message: {
+              // A runtime setting: read at each message.
+              get productName() {
+                return config.ui.productName;
+              },
+              primaryColor: config.ui.primaryColor,
+            },
             linkLifetime: config.email?.linkLifetime ?? DEFAULT_LINK_LIFETIME,
             limits: createSendLimits(stores.throttles),
             logger: app.log,
@@ -478,6 +512,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     logout,
     connectors: config.connectors,
     admin: { grants, authMethods, passwordPolicy: config.passwords },
+    settings: { configured: settings.configured, live: settings },
     secret,
     ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
   });
@@ -522,6 +557,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
         stores: { ...stores, clients: cachedClients },
         logout,
         keys: deps.keyManager,
+        settings,
         options: { now: clock, random, grants, authMethods, passwordPolicy: config.passwords },
       },
       authorization: {

@@ -37,6 +37,9 @@ export type { Clock } from './lib/clock.js';
 export { createLogger } from './lib/create-logger.js';
 export { parseDuration } from './lib/duration.js';
 export { checkPortFree, PortUnavailableError } from './lib/free-port.js';
+export { formatSettingValue } from './settings/format.js';
+export { createLiveSettings, type LiveSettings, SETTINGS_RELOAD_INTERVAL } from './settings/live.js';
+export { RUNTIME_SETTINGS, type RuntimeSetting, type RuntimeSettingKind } from './settings/table.js';
 export {
   createKeyManager,
   migrateProvider,

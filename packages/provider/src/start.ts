@@ -18,6 +18,7 @@ import { checkPortFree } from './lib/free-port.js';
 import type { Logger } from './lib/logger.js';
 import { releaseStartupMemory } from './lib/release-startup-memory.js';
 import type { ProviderMetrics } from './metrics/provider-metrics.js';
+import { createLiveSettings } from './settings/live.js';
 import { type OpenedProviderStores, openProviderStores } from './store/index.js';
 import type { ProviderStores } from './store/types.js';
 
@@ -61,6 +62,8 @@ export interface StartProviderOptions {
   readonly now?: Clock;
   readonly instanceId?: string;
   readonly secret?: Uint8Array;
+  /** Seconds between checks for runtime settings changed elsewhere (default settings/live.ts). */
+  readonly settingsReloadInterval?: number;
 }
 
 export interface RunningProvider {
@@ -124,8 +127,17 @@ export async function startProvider(
       ...(options.env ? { env: options.env } : {}),
     });
     await keyManager.start();
+    const settings = createLiveSettings({
+      configured: config,
+      store: stores.settings,
+      logger,
+      ...(options.settingsReloadInterval === undefined
+        ? {}
+        : { reloadInterval: options.settingsReloadInterval }),
+    });
     const app = createProviderApp({
       config,
+      settings,
       stores,
       keyManager,
       logger,
@@ -159,7 +171,10 @@ export async function startProvider(
       instanceId: options.instanceId ?? randomUUID(),
       logger,
       unusedClientLifetime: config.registration.unusedClientLifetime,
-      auditRetention: config.audit.retention,
+      // A runtime setting: read at each pass from the live config.
+      get auditRetention() {
+        return settings.config.audit.retention;
+      },
     });
     housekeeping.start();
     // Once the start's last work is done (and a caller's, such as registering clients), its garbage is

@@ -23,6 +23,9 @@ import { keysRotate } from './keys/rotate.js';
 import { KUBE_COMMANDS } from './kube/index.js';
 import { migrate } from './migrate.js';
 import { serve } from './serve.js';
+import { settingsReset } from './settings/reset.js';
+import { settingsSet } from './settings/set.js';
+import { settingsShow } from './settings/show.js';
 import { tokenClientCredentials } from './token/client-credentials.js';
 import { tokenDevice } from './token/device.js';
 import { userCreate } from './user/create.js';
@@ -73,5 +76,8 @@ export const COMMANDS: readonly Command[] = [
   jwtVerify,
   tokenClientCredentials,
   auditTail,
+  settingsShow,
+  settingsSet,
+  settingsReset,
   ...KUBE_COMMANDS,
 ];

@@ -36,8 +36,11 @@ export interface AccountDeps {
   readonly logout: Logout;
   /** Email delivery; without it there is no verification, password reset or registration. */
   readonly mail?: AccountMail | undefined;
-  /** Self-registration (config selfRegistration.enabled; needs mail). */
-  readonly registration?: boolean;
+  /**
+   * Self-registration (config selfRegistration.enabled; needs mail). The live config section: the
+   * setting can change at run time (settings/), so it is read at each request.
+   */
+  readonly registration?: { readonly enabled: boolean };
   /** config.passwords: the rules for a new password. */
   readonly passwordPolicy: PasswordPolicy;
 }
@@ -93,6 +96,7 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
           register: at(ACCOUNT_PATHS.register),
         },
         deps.passwordPolicy,
+        deps.registration,
       );
   }
   if (signIn.federation !== undefined) {

@@ -3,6 +3,7 @@ import { AdminError } from '../admin/errors.js';
 import { createUser } from '../admin/users/create.js';
 import { type SignInContext, sendErrorPage } from '../authorization/context.js';
 import { alreadyRegisteredMessage } from '../email/messages.js';
+import { NotFound } from '../errors/index.js';
 import { createStoreRateLimiter, type RateLimiter } from '../login/rate-limiter.js';
 import { pageCsp } from '../ui/csp.js';
 import { sendPage } from '../ui/send-page.js';
@@ -37,6 +38,8 @@ export function registerSelfRegistration(
   mail: AccountMail,
   paths: { readonly register: string; readonly forgot: string } & VerifyEmailPaths,
   policy: PasswordPolicy,
+  /** Read at each request: an administrator may close (or open) registration at run time. */
+  setting: { readonly enabled: boolean } = { enabled: true },
   limiter: RateLimiter = createStoreRateLimiter(
     signIn.stores.throttles,
     REGISTRATIONS_PER_IP,
@@ -61,9 +64,15 @@ export function registerSelfRegistration(
       }),
     });
 
-  app.get(paths.register, async (request, reply) => form(request, reply));
+  // Closed: the pages answer as they do where registration was never opened.
+  const closed = () => new NotFound('Not found');
+  app.get(paths.register, async (request, reply) => {
+    if (!setting.enabled) throw closed();
+    return form(request, reply);
+  });
 
   app.post(paths.register, async (request, reply) => {
+    if (!setting.enabled) throw closed();
     const post = checkAccountPost(signIn, request, ['username', 'email', 'new_password', 'confirm_password']);
     if (!post.ok)
       return sendErrorPage(signIn, reply, {

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AdminActor, AdminOptions, SessionAdminDeps } from '../admin/index.js';
 import type { KeyManager } from '../keys/key-manager.js';
+import type { LiveSettings } from '../settings/live.js';
 import type { ProviderStores } from '../store/types.js';
 import type { AdminCaller } from './authorize.js';
 import type { KeyedLock } from './keyed-lock.js';
@@ -9,8 +10,10 @@ import type { KeyedLock } from './keyed-lock.js';
 export interface AdminApiContext {
   readonly stores: Pick<
     ProviderStores,
-    'clients' | 'users' | 'groups' | 'audit' | 'sessions' | 'consents' | 'grants' | 'factors'
+    'clients' | 'users' | 'groups' | 'audit' | 'sessions' | 'consents' | 'grants' | 'factors' | 'settings'
   >;
+  /** This instance's runtime settings: the configured values, and a refresh after a change. */
+  readonly settings: Pick<LiveSettings, 'configured' | 'refresh'>;
   readonly logout: SessionAdminDeps['logout'];
   readonly keys: Pick<KeyManager, 'list' | 'rotate'>;
   /** Clock, random, registries and password policy, without the actor (each request has its own). */

@@ -13,6 +13,7 @@ import { groupRoutes } from './routes/groups.js';
 import { keyAndAuditRoutes } from './routes/keys-audit.js';
 import { problemSchema, type TypedApp } from './routes/responses.js';
 import { sessionRoutes } from './routes/sessions.js';
+import { settingRoutes } from './routes/settings.js';
 import { userRoutes } from './routes/users.js';
 import { NoQuery } from './schemas.js';
 import { typeboxValidatorCompiler } from './validator.js';
@@ -100,6 +101,7 @@ export async function adminApiPlugin(scope: FastifyInstance, deps: AdminApiPlugi
   groupRoutes(app, context);
   sessionRoutes(app, context);
   keyAndAuditRoutes(app, context);
+  settingRoutes(app, context);
   const document = loadOnce(async () =>
     (await import('./openapi.js')).openApiDocument(documented, {
       issuer: deps.issuer,

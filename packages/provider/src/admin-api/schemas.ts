@@ -1,4 +1,5 @@
 import { type TSchema, Type } from 'typebox';
+import { RUNTIME_SETTINGS, type RuntimeSettingKind } from '../settings/table.js';
 
 /**
  * The admin API's shapes, declared once in TypeBox: they validate requests (validator.ts) and are the
@@ -303,6 +304,67 @@ export const GroupParams = Type.Object({ name: Param }, strict);
 export const MemberParams = Type.Object({ name: Param, username: Param }, strict);
 export const SessionParams = Type.Object({ username: Param, sid: Param }, strict);
 export const ConsentParams = Type.Object({ username: Param, clientId: Param }, strict);
+
+export const SettingParams = Type.Object({ name: Param }, strict);
+
+/** A runtime setting's value as sent: the range is the configuration parser's to check (one validation). */
+const SETTING_INPUT: Readonly<Record<RuntimeSettingKind, () => TSchema>> = {
+  duration: () =>
+    Type.Union([Type.Integer({ minimum: 0 }), Type.String({ minLength: 1, maxLength: 20 })], {
+      description: "seconds, or like '15m', '1h', '30d'",
+    }),
+  integer: () => Type.Integer(),
+  boolean: () => Type.Boolean(),
+  text: () => Type.String({ minLength: 1, maxLength: 200 }),
+};
+
+/** One member per runtime setting (settings/table.ts); null removes the override (back to the configured value). */
+export const ChangeSettings = Type.Object(
+  Object.fromEntries(
+    RUNTIME_SETTINGS.map((s) => [
+      s.name,
+      Type.Optional(Nullable({ ...SETTING_INPUT[s.kind](), description: s.description })),
+    ]),
+  ),
+  {
+    ...strict,
+    minProperties: 1,
+    description:
+      'Settings to change, by configuration key (RFC 7396 merge patch: null removes an override). Keys read only at start are refused, naming the key.',
+  },
+);
+
+const SettingValue = Type.Union([Type.Integer(), Type.Boolean(), Type.String()]);
+
+export const Setting = Type.Object(
+  {
+    name: Type.String({ description: 'the configuration key' }),
+    kind: Type.Union([
+      Type.Literal('duration'),
+      Type.Literal('integer'),
+      Type.Literal('boolean'),
+      Type.Literal('text'),
+    ]),
+    description: Type.String(),
+    value: Type.Union([SettingValue], { description: 'the effective value (durations in seconds)' }),
+    configured: Type.Union([SettingValue], { description: 'the value configuration gives' }),
+    source: Type.Union([Type.Literal('config'), Type.Literal('override')]),
+    changedAt: Nullable(Type.Integer({ description: 'when the override was set (epoch seconds)' })),
+    changedBy: Nullable(Type.Object({ type: Type.String(), id: Type.String() }, strict)),
+  },
+  strict,
+);
+
+export const Settings = Type.Object(
+  {
+    revision: Type.Integer({ description: 'goes up with every change, on any instance' }),
+    settings: Type.Array(Setting),
+    ignored: Type.Array(Type.Object({ name: Type.String(), problem: Type.String() }, strict), {
+      description: 'stored overrides the current configuration no longer allows (not applied)',
+    }),
+  },
+  strict,
+);
 
 export const Problem = Type.Object(
   {

@@ -46,6 +46,15 @@ export {
   type SessionAdminDeps,
 } from './sessions/sessions.js';
 export {
+  changeSettings,
+  checkSettingName,
+  readSettings,
+  resetSettings,
+  type SettingsAdminDeps,
+  type SettingsView,
+  type SettingView,
+} from './settings/settings.js';
+export {
   type CreateUserInput,
   createUser,
   type UserAdminStores,

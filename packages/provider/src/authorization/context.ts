@@ -153,14 +153,19 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     stores: deps.stores,
     clock: deps.clock,
     random: deps.random,
-    codeLifetime: config.authorization.codeLifetime,
+    // Runtime settings (settings/): read from the live config section at each use.
+    get codeLifetime() {
+      return config.authorization.codeLifetime;
+    },
     requirePushedRequests: config.authorization.requirePushedRequests,
     theme: withConnectorLogos(deps.theme ?? createTheme(config.ui, basePath), config.connectors),
     sessions: createSessionManager({
       store: deps.stores.sessions,
       clock: deps.clock,
       random: deps.random,
-      lifetime: config.session.lifetime,
+      get lifetime() {
+        return config.session.lifetime;
+      },
       idleTimeout: config.session.idleTimeout,
       secure,
     }),
@@ -174,7 +179,9 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
     }),
     accountLinks: {
       forgotPassword: config.email === undefined ? undefined : basePath + ACCOUNT_PATHS.forgotPassword,
-      register: config.selfRegistration.enabled ? basePath + ACCOUNT_PATHS.register : undefined,
+      get register() {
+        return config.selfRegistration.enabled ? basePath + ACCOUNT_PATHS.register : undefined;
+      },
     },
     limits: deps.limits ?? {
       account: createStoreRateLimiter(deps.stores.throttles, ACCOUNT_POLICY, 'sign-in-account'),
@@ -190,7 +197,16 @@ export function createSignInContext(deps: SignInContextDeps): SignInContext {
 
 function secondFactorParts(deps: SignInContextDeps) {
   const factorSealer = createFactorSecretSealer(deps.secret, deps.random);
-  const relyingParty = relyingPartyOf(deps.config.issuer, deps.config.ui.productName);
+  const { id, origin, available } = relyingPartyOf(deps.config.issuer, deps.config.ui.productName);
+  // The name authenticators show follows the runtime setting ui.productName.
+  const relyingParty = {
+    id,
+    origin,
+    available,
+    get name() {
+      return deps.config.ui.productName;
+    },
+  };
   return {
     factorSealer,
     relyingParty,
@@ -230,5 +246,12 @@ function withConnectorLogos(theme: Theme, connectors: ProviderConfig['connectors
   const origins = connectors.flatMap((c) => (c.logoUrl === undefined ? [] : [new URL(c.logoUrl).origin]));
   return origins.length === 0
     ? theme
-    : { ...theme, imageSources: [...new Set([...theme.imageSources, ...origins])] };
+    : {
+        ...theme,
+        // Not copied: the name is a runtime setting, read at each page.
+        get productName() {
+          return theme.productName;
+        },
+        imageSources: [...new Set([...theme.imageSources, ...origins])],
+      };
 }

@@ -52,11 +52,20 @@ export function loadConfig(options: LoadConfigOptions = {}): ProviderConfig {
     ? 'ES256'
     : 'RS256';
   const result = config as unknown as ProviderConfig;
-  checkSchedule(result);
-  checkTokenSettings(result);
-  checkEmail(result);
-  checkHttpBounds(result);
+  checkConfigRelations(result);
   return result;
+}
+
+/**
+ * The rules between keys (a lifetime within keys.maxTokenLifetime, self-registration needing email…),
+ * throwing a ConfigError naming the key. Also run on a configuration with runtime overrides applied
+ * (settings/), so a value changed at run time obeys the same rules as one configured.
+ */
+export function checkConfigRelations(config: ProviderConfig): void {
+  checkSchedule(config);
+  checkTokenSettings(config);
+  checkEmail(config);
+  checkHttpBounds(config);
 }
 
 function parseField(field: ConfigField, candidate: Candidate): unknown {

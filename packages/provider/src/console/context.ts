@@ -6,12 +6,14 @@ import type { KeyAdmin } from '../admin/keys/keys.js';
 import type { AdminOptions } from '../admin/options.js';
 import type { SignInContext } from '../authorization/context.js';
 import { currentSession } from '../authorization/continue.js';
+import type { ProviderConfig } from '../config/types.js';
 import type { ConnectorSettings } from '../connectors/connector.js';
 import type { SerializedDocument } from '../keys/published-key-set.js';
 import type { Logout } from '../logout/log-out.js';
 import { MAX_RETURN_PATH } from '../relying-party/pending.js';
 import { type CheckedPost, checkFormPost } from '../sessions/checked-post.js';
 import { signedInRecently } from '../sessions/recent-sign-in.js';
+import type { LiveSettings } from '../settings/live.js';
 import type { ProviderStores, UserRecord } from '../store/types.js';
 import { pageCsp } from '../ui/csp.js';
 import type { SafeHtml } from '../ui/html.js';
@@ -26,7 +28,16 @@ export { REAUTH_WINDOW } from '../sessions/recent-sign-in.js';
 
 export type ConsoleStores = Pick<
   ProviderStores,
-  'clients' | 'users' | 'groups' | 'sessions' | 'consents' | 'grants' | 'identities' | 'audit' | 'factors'
+  | 'clients'
+  | 'users'
+  | 'groups'
+  | 'sessions'
+  | 'consents'
+  | 'grants'
+  | 'identities'
+  | 'audit'
+  | 'factors'
+  | 'settings'
 >;
 
 export interface ConsoleDeps {
@@ -44,6 +55,8 @@ export interface ConsoleDeps {
   /** The admin layer's registries and password policy; the actor and clock are added per request. */
   readonly admin: Pick<AdminOptions, 'grants' | 'authMethods' | 'passwordPolicy'>;
   readonly secret: Uint8Array;
+  /** The runtime settings: the configured values, and this instance's live view (applied at once). */
+  readonly settings: { readonly configured: ProviderConfig; readonly live: Pick<LiveSettings, 'refresh'> };
   /** How the console reaches the issuer (its relying-party client). Default: global fetch. */
   readonly fetch?: typeof fetch;
 }

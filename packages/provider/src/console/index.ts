@@ -19,6 +19,7 @@ import { registerConnectorPage } from './routes/connectors.js';
 import { registerGroupPages } from './routes/groups.js';
 import { registerKeyPages } from './routes/keys.js';
 import { registerOverview } from './routes/overview.js';
+import { registerSettingsPage } from './routes/settings.js';
 import { registerSignIn } from './routes/sign-in.js';
 import { registerUserPages } from './routes/users.js';
 import { createConsoleSessions } from './session.js';
@@ -54,6 +55,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   registerGroupPages(app, ctx);
   registerKeyPages(app, ctx);
   registerConnectorPage(app, ctx);
+  registerSettingsPage(app, ctx);
   registerAuditPage(app, ctx);
   registerConsoleAssets(app, ctx.paths.followAuditScript);
 }

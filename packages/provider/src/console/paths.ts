@@ -13,6 +13,7 @@ export const CONSOLE_PATHS = {
   rotateKeys: '/admin/keys/rotate',
   audit: '/admin/audit',
   connectors: '/admin/connectors',
+  settings: '/admin/settings',
   followAuditScript: '/admin/assets/follow-audit.js',
 } as const;
 

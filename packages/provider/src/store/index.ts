@@ -16,6 +16,7 @@ import { createPushedRequestStore } from './pushed-requests.js';
 import { createRefreshTokenStore } from './refresh-tokens.js';
 import { createReplayCache } from './replay-cache.js';
 import { createRequestRateStore } from './request-rates.js';
+import { createRuntimeSettingStore } from './runtime-settings.js';
 import type { ProviderSchema } from './schema.js';
 import { createSessionStore } from './sessions.js';
 import { createSigningKeyStore } from './signing-keys.js';
@@ -64,6 +65,7 @@ export async function openProviderStores(
     pushedRequests: createPushedRequestStore(db),
     identities: createIdentityStore(db),
     factors: createFactorStore(db),
+    settings: createRuntimeSettingStore(db),
     migrate: () => runMigrations(database, providerMigrations),
     async ping() {
       await sql`select 1`.execute(db);

@@ -324,6 +324,25 @@ export interface ProviderSchema {
   totp_factors: TotpFactorsTable;
   recovery_codes: RecoveryCodesTable;
   passkeys: PasskeysTable;
+  runtime_settings: RuntimeSettingsTable;
+  runtime_settings_revision: RuntimeSettingsRevisionTable;
+}
+
+/** Issue 15: overrides of the settings safe to change at run time (migration 0017). */
+export interface RuntimeSettingsTable {
+  /** The dotted config path, e.g. `tokens.accessTokenLifetime`. */
+  name: string;
+  /** The value as JSON, in the config object's form (seconds for a duration). */
+  value: string;
+  updated_at: number;
+  actor_type: string;
+  actor_id: string;
+}
+
+/** One row (id 1): bumped by every change of runtime_settings. */
+export interface RuntimeSettingsRevisionTable {
+  id: number;
+  revision: number;
 }
 
 /** RFC 9126: pushed authorization requests (migration 0009). */

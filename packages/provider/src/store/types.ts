@@ -435,6 +435,7 @@ export interface ProviderStores {
   readonly pushedRequests: PushedRequestStore;
   readonly identities: IdentityStore;
   readonly factors: FactorStore;
+  readonly settings: RuntimeSettingStore;
   /** Cheap round trip to the database, for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -821,4 +822,36 @@ export interface FactorStore {
   deletePasskey(userId: string, credentialId: string): Promise<boolean>;
   /** Deletes every factor of the user (admin reset, erasure). Whether there was any. */
   deleteAll(userId: string): Promise<boolean>;
+}
+
+/** One overridden runtime setting (issue 15): the value wins over the configured one. */
+export interface RuntimeSettingOverride {
+  /** The dotted config path, e.g. `tokens.accessTokenLifetime`. */
+  readonly name: string;
+  /** In the config object's form (seconds for a duration); JSON-serialisable. */
+  readonly value: unknown;
+  readonly updatedAt: number;
+  /** Who changed it (the admin actor: `cli`, `admin-api`, `console` and an id). */
+  readonly actor: { readonly type: string; readonly id: string };
+}
+
+/** The overrides as one versioned whole: every change bumps `revision`. */
+export interface RuntimeSettingsState {
+  readonly revision: number;
+  readonly overrides: readonly RuntimeSettingOverride[];
+}
+
+export interface RuntimeSettingStore {
+  /** The current revision alone: what every instance asks every few seconds. */
+  revision(): Promise<number>;
+  read(): Promise<RuntimeSettingsState>;
+  /**
+   * Sets and removes overrides in one transaction if the revision is still `expected`, and bumps it.
+   * Of concurrent changes made against one revision, exactly one applies; the others get undefined
+   * and change nothing. Returns the new revision.
+   */
+  change(
+    expected: number,
+    change: { readonly set: readonly RuntimeSettingOverride[]; readonly remove: readonly string[] },
+  ): Promise<number | undefined>;
 }

@@ -72,7 +72,8 @@ export function refreshTokenExpiresAt(
  */
 export function createRefreshTokens(deps: RefreshTokensDeps): RefreshTokens {
   const random = deps.random ?? secureRandomBytes;
-  const { refreshTokenIdleLifetime: idle, refreshTokenAbsoluteLifetime: absolute } = deps.settings;
+  // Read at each use: both are runtime settings (settings/), changed in place on the live section.
+  const { settings } = deps;
 
   const mint = (
     family: RefreshTokenFamily,
@@ -89,7 +90,7 @@ export function createRefreshTokens(deps: RefreshTokensDeps): RefreshTokens {
         userId: family.userId,
         scopes: [...family.scopes],
         createdAt: at,
-        idleExpiresAt: Math.min(at + idle, absoluteExpiresAt),
+        idleExpiresAt: Math.min(at + settings.refreshTokenIdleLifetime, absoluteExpiresAt),
         absoluteExpiresAt,
         rotatedAt: null,
         dpopJkt: family.dpopJkt ?? null,
@@ -99,7 +100,7 @@ export function createRefreshTokens(deps: RefreshTokensDeps): RefreshTokens {
 
   return {
     async issue(family, at) {
-      const { value, record } = mint(family, at, at + absolute);
+      const { value, record } = mint(family, at, at + settings.refreshTokenAbsoluteLifetime);
       await deps.store.create(record);
       return value;
     },

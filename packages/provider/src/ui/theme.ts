@@ -20,7 +20,10 @@ export function createTheme(ui: UiConfig, basePath: string): Theme {
   const css = buildStylesheet(ui);
   const version = createHash('sha256').update(css).digest('base64url').slice(0, 12);
   return {
-    productName: ui.productName,
+    // A runtime setting (settings/): read from the live section at each page.
+    get productName() {
+      return ui.productName;
+    },
     logoUrl: ui.logoUrl,
     css,
     stylesheetHref: `${basePath}${STYLESHEET_PATH}?v=${version}`,

@@ -70,9 +70,10 @@ describe('admin API', () => {
       let headers: Record<string, string> = {};
       if (
         route.method === 'PATCH' ||
-        (route.method === 'DELETE' && /^\/(clients|users|groups)\/[^/]+$/.test(url))
+        (route.method === 'DELETE' && /^\/(clients|users|groups|settings)\/[^/]+$/.test(url))
       ) {
-        const read = await call('GET', url);
+        // One representation holds every setting: its tag guards the removal of one override too.
+        const read = await call('GET', url.startsWith('/settings') ? '/settings' : url);
         headers = { 'if-match': String(read.headers.etag) };
       }
       if (route.path === '/users/{username}/consents/{clientId}') {

@@ -59,4 +59,12 @@ export const ROUTES: readonly RouteCase[] = [
   { method: 'GET', path: '/keys', url: '/keys' },
   { method: 'POST', path: '/keys/rotate', url: '/keys/rotate', body: { ignorePublicationDelay: true } },
   { method: 'GET', path: '/audit-events', url: '/audit-events' },
+  { method: 'GET', path: '/settings', url: '/settings' },
+  {
+    method: 'PATCH',
+    path: '/settings',
+    url: '/settings',
+    body: { 'tokens.accessTokenLifetime': '5m', 'selfRegistration.enabled': null },
+  },
+  { method: 'DELETE', path: '/settings/{name}', url: '/settings/tokens.accessTokenLifetime' },
 ];

@@ -71,6 +71,7 @@ const PAGES = [
   '/admin/groups',
   '/admin/keys',
   '/admin/connectors',
+  '/admin/settings',
   '/admin/audit',
 ];
 

@@ -21,7 +21,7 @@ export const OTHER_BACKCHANNEL_URI = 'https://other.example/backchannel-logout';
 export async function endSessionFixture(overrides: ProviderConfigOverrides = {}) {
   const fetch: FakeFetch = fakeFetch();
   const delays: number[] = [];
-  const { app, clock, config, stores, keyManager } = await testProviderApp({
+  const { app, clock, config, stores, keyManager, settings } = await testProviderApp({
     overrides,
     deps: {
       fetch: fetch.fetch,
@@ -53,6 +53,13 @@ export async function endSessionFixture(overrides: ProviderConfigOverrides = {})
 
   /** Signs `browser` in for `clientId` (login only the first time) and redeems the code: the token response. */
   async function signIn(browser: Browser, clientId = RP) {
+    const token = await signInLate(browser, 0, clientId);
+    if (token.statusCode !== 200) throw new Error(`code exchange failed: ${token.body}`);
+    return token.json() as { access_token: string; id_token: string; refresh_token: string };
+  }
+
+  /** As signIn, but the code is redeemed `delay` seconds after it was issued: the raw token response. */
+  async function signInLate(browser: Browser, delay: number, clientId = RP) {
     const pkce = pkcePair();
     const response = await browser.signIn(
       authorizeParams({
@@ -64,7 +71,8 @@ export async function endSessionFixture(overrides: ProviderConfigOverrides = {})
     );
     const code = responseParams(String(response.headers.location)).get('code');
     if (code === null) throw new Error(`no code: ${response.statusCode} ${response.headers.location}`);
-    const token = await app.inject({
+    clock.advance(delay);
+    return app.inject({
       method: 'POST',
       url: '/token',
       headers: {
@@ -78,8 +86,6 @@ export async function endSessionFixture(overrides: ProviderConfigOverrides = {})
         code_verifier: pkce.verifier,
       }).toString(),
     });
-    if (token.statusCode !== 200) throw new Error(`code exchange failed: ${token.body}`);
-    return token.json() as { access_token: string; id_token: string; refresh_token: string };
   }
 
   const refresh = (clientId: string, refreshToken: string) =>
@@ -99,10 +105,12 @@ export async function endSessionFixture(overrides: ProviderConfigOverrides = {})
     config,
     stores,
     keyManager,
+    settings,
     user,
     fetch,
     delays,
     signIn,
+    signInLate,
     refresh,
     browser: () => new Browser(app),
     async close() {

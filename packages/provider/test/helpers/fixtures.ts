@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import {
   createKeyManager,
+  createLiveSettings,
   createProviderApp,
   loadConfig,
   type OpenedProviderStores,
@@ -81,6 +82,9 @@ export async function testProviderApp(options: TestProviderAppOptions = {}) {
   const stores = options.stores ?? (await sqliteStores());
   const keyManager = createKeyManager({ config, stores, now: clock.now, secret: TEST_SECRET });
   await keyManager.start();
+  // The app's runtime settings, so a test can change one on this instance as an admin would.
+  const settings =
+    options.deps?.settings ?? createLiveSettings({ configured: config, store: stores.settings });
   const app = createProviderApp({
     config,
     stores,
@@ -88,10 +92,11 @@ export async function testProviderApp(options: TestProviderAppOptions = {}) {
     clock: clock.now,
     secret: TEST_SECRET,
     ...options.deps,
+    settings,
   });
   const close = async () => {
     await app.close();
     await keyManager.stop();
   };
-  return { app, clock, config, stores, keyManager, close };
+  return { app, clock, config, stores, keyManager, settings, close };
 }

@@ -3,7 +3,15 @@ import { layout } from '../../ui/layout.js';
 import type { Theme } from '../../ui/theme.js';
 import type { ConsolePaths } from '../paths.js';
 
-export type ConsoleSection = 'overview' | 'clients' | 'users' | 'groups' | 'keys' | 'connectors' | 'audit';
+export type ConsoleSection =
+  | 'overview'
+  | 'clients'
+  | 'users'
+  | 'groups'
+  | 'keys'
+  | 'connectors'
+  | 'settings'
+  | 'audit';
 
 export interface FrameInput {
   readonly title: string;
@@ -25,6 +33,7 @@ const SECTIONS: readonly (readonly [ConsoleSection, keyof ConsolePaths, string])
   ['groups', 'groups', 'Groups'],
   ['keys', 'keys', 'Signing keys'],
   ['connectors', 'connectors', 'Connectors'],
+  ['settings', 'settings', 'Settings'],
   ['audit', 'audit', 'Audit'],
 ];
 

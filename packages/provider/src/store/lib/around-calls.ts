@@ -27,6 +27,7 @@ const STORE_SET: Record<Exclude<keyof ProviderStores, 'ping' | 'close'>, true> =
   initialAccessTokens: true,
   pushedRequests: true,
   identities: true,
+  settings: true,
 };
 const STORE_NAMES = Object.keys(STORE_SET) as (keyof typeof STORE_SET)[];
 

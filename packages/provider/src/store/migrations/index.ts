@@ -17,6 +17,7 @@ import { identities } from './0013-identities.js';
 import { authorizationCodeDpop } from './0014-authorization-code-dpop.js';
 import { secondFactors } from './0015-second-factors.js';
 import { housekeepingIndexes } from './0016-housekeeping-indexes.js';
+import { runtimeSettings } from './0017-runtime-settings.js';
 import { adminSearchIndexes } from './0018-admin-search-indexes.js';
 
 /** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
@@ -39,7 +40,7 @@ export const providerMigrations: MigrationSet = {
     authorizationCodeDpop,
     secondFactors,
     housekeepingIndexes,
-    // 0017 is another engineer's (runtime settings): the lead orders the list on merge.
+    runtimeSettings,
     adminSearchIndexes,
   ],
 };
