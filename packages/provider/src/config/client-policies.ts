@@ -3,9 +3,9 @@
  * (clients/client-policy.ts) and the policy of dynamic registration (RFC 7591).
  */
 import { type JwkSet, LocalKeySet } from '@latchkey/oidc';
+import type { Frozen } from '@latchkey/settings';
+import { integer, json, list, oneOf, refined } from '@latchkey/settings';
 import * as Type from 'typebox/type';
-import type { Frozen } from './frozen.js';
-import { integer, json, list, oneOf, refined } from './kinds.js';
 
 const HOST_PATTERN = '^(\\*|(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$';
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).

@@ -3,8 +3,9 @@
  * and the file, its environment variables, its default, and its check. docs/configuration.md documents
  * this table; the loader, the defaults and the error messages all come from it, so they cannot drift.
  */
+
+import { type Checked, checkValue } from '@latchkey/settings';
 import type { TSchema } from 'typebox/type';
-import { type Checked, checkValue } from './check.js';
 import { ProviderConfigSchema } from './schema.js';
 
 export interface ConfigField {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
+import { closest } from '@latchkey/settings';
 import type { TSchema } from 'typebox/type';
-import { closest } from './closest.js';
 import { developmentIssuer } from './development-issuer.js';
 import { ConfigError } from './errors.js';
 import { CONFIG_FIELDS, type ConfigField } from './fields.js';

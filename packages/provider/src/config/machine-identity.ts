@@ -4,10 +4,11 @@
  * config file, or the same as JSON in the environment. The exchange policies are a TypeBox schema; the
  * trust rules keep their parser (recursive claim conditions, unique names), which names what is wrong.
  */
+
+import type { Frozen } from '@latchkey/settings';
+import { json } from '@latchkey/settings';
 import * as Type from 'typebox/type';
 import { parseDuration } from '../lib/duration.js';
-import type { Frozen } from './frozen.js';
-import { json } from './kinds.js';
 import type { Parsed } from './parsers.js';
 
 /** A claim condition: an exact string, a glob with `*`, one of several, or conditions on an object's members. */

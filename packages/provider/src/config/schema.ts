@@ -7,6 +7,7 @@
  * written `30d`, `1h`, `5m`, `30s` (kinds.ts).
  */
 import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '@latchkey/oidc';
+import { anyDuration, boolean, duration, integer, list, oneOf, parsedBy, refined } from '@latchkey/settings';
 import { redactDatabaseUrl } from '@latchkey/store';
 import * as Type from 'typebox/type';
 import { parseConnectors } from '../connectors/parse-config.js';
@@ -19,7 +20,6 @@ import {
   scopeList,
   softwareStatementIssuers,
 } from './client-policies.js';
-import { anyDuration, boolean, duration, integer, list, oneOf, parsedBy, refined } from './kinds.js';
 import { parseWorkloadTrustRules, tokenExchangePolicies } from './machine-identity.js';
 import {
   addressRangeProblem,

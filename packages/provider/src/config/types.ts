@@ -2,8 +2,9 @@
  * The configuration types, derived from the schemas (schema.ts) so a setting is declared once.
  * Everything is read-only: the config is loaded once and shared.
  */
+
+import type { Frozen } from '@latchkey/settings';
 import type { Static } from 'typebox/type';
-import type { Frozen } from './frozen.js';
 import type {
   AdminApiSchema,
   AuthorizationSchema,

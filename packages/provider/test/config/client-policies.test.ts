@@ -25,7 +25,11 @@ describe('client trust policies (clients.metadataDocuments)', () => {
   });
   const key = 'LATCHKEY_CLIENTS_METADATA_DOCUMENTS';
   const bad: [string, unknown, string][] = [
-    ['not a list', { hosts: ['*'] }, `${key}: {"hosts":["*"]} must be a list of policies`],
+    [
+      'not a list',
+      { hosts: ['*'] },
+      `${key}: ${JSON.stringify(JSON.stringify({ hosts: ['*'] }))} must be a list of policies`,
+    ],
     ['bad JSON', '[{', `${key}: "[{" must be a list of policies (JSON in the environment)`],
     ['no hosts', [{ scopes: [] }], `${key}[0].hosts: is required`],
     ['a host with a path', [{ hosts: ['example.com/x'] }], `${key}[0].hosts[0]: "example.com/x" is not "*"`],

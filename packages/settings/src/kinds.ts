@@ -9,7 +9,7 @@
  * Setting annotations (`env`, `default`, `sensitive`) are passed through `options`: see schema.ts.
  */
 import * as Type from 'typebox/type';
-import { parseDuration } from '../lib/duration.js';
+import { parseDuration } from './duration.js';
 
 type Options = Type.TSchemaOptions;
 
