@@ -1,8 +1,10 @@
-export { type Checked, checkValue } from './check.js';
+export { type Annotated, type Checked, checkValue } from './check.js';
 export { closest } from './closest.js';
 export { parseDuration } from './duration.js';
 export type { Frozen } from './frozen.js';
 export {
+  addressRangeProblem,
+  addressRanges,
   anyDuration,
   boolean,
   duration,

@@ -8,6 +8,7 @@
  * - `~parse`: for the few values whose own module checks them (connectors, trust rules), the parser.
  * Setting annotations (`env`, `default`, `sensitive`) are passed through `options`: see schema.ts.
  */
+import { isIP } from 'node:net';
 import * as Type from 'typebox/type';
 import { parseDuration } from './duration.js';
 
@@ -102,3 +103,16 @@ export function refined<Schema extends Type.TSchema>(
     (value) => check(value as Type.Static<Schema>) ?? '',
   );
 }
+
+/** An IP address or a CIDR range (`10.0.0.0/8`, `::1`); undefined when it is one. */
+export function addressRangeProblem(item: string): string | undefined {
+  const [address, prefix, ...rest] = item.split('/');
+  const family = isIP(address ?? '');
+  const maxPrefix = family === 4 ? 32 : 128;
+  const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+  return family === 0 || rest.length > 0 || !prefixOk ? 'is not an IP address or CIDR range' : undefined;
+}
+
+/** Addresses or CIDR ranges (of trusted proxies, say): a list in a file, comma-separated in the environment. */
+export const addressRanges = (options: Options = {}) =>
+  list(refined(Type.String(), addressRangeProblem), 'must be a list of IP addresses or CIDR ranges', options);

@@ -1,9 +1,7 @@
 /**
- * The checks a schema cannot say: the form of a URL, an address range, a database URL as the store reads
- * it, a mailbox. schema.ts refines its schemas with them; connectors/ reads issuers and URLs with them.
+ * The checks a schema cannot say: the form of a URL, a database URL as the store reads it, a mailbox. schema.ts refines its schemas with them; connectors/ reads issuers and URLs with them.
  * Each returns the value or a short description of what is wrong.
  */
-import { isIP } from 'node:net';
 import { parseDatabaseUrl as parseStoreDatabaseUrl } from '@latchkey/store';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -60,15 +58,6 @@ export function parsePublicUrl(raw: unknown): Parsed<string> {
   }
   if (url.username !== '' || url.password !== '') return bad('must not contain credentials');
   return ok(url.href);
-}
-
-/** An IP address or a CIDR range (`10.0.0.0/8`, `::1`); undefined when it is one. */
-export function addressRangeProblem(item: string): string | undefined {
-  const [address, prefix, ...rest] = item.split('/');
-  const family = isIP(address ?? '');
-  const maxPrefix = family === 4 ? 32 : 128;
-  const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
-  return family === 0 || rest.length > 0 || !prefixOk ? 'is not an IP address or CIDR range' : undefined;
 }
 
 /** The store's own reading of a database URL decides (one source of truth), at load rather than at open. */

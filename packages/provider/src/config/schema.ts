@@ -7,7 +7,17 @@
  * written `30d`, `1h`, `5m`, `30s` (kinds.ts).
  */
 import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '@latchkey/oidc';
-import { anyDuration, boolean, duration, integer, list, oneOf, parsedBy, refined } from '@latchkey/settings';
+import {
+  addressRanges,
+  anyDuration,
+  boolean,
+  duration,
+  integer,
+  list,
+  oneOf,
+  parsedBy,
+  refined,
+} from '@latchkey/settings';
 import { redactDatabaseUrl } from '@latchkey/store';
 import * as Type from 'typebox/type';
 import { parseConnectors } from '../connectors/parse-config.js';
@@ -21,13 +31,7 @@ import {
   softwareStatementIssuers,
 } from './client-policies.js';
 import { parseWorkloadTrustRules, tokenExchangePolicies } from './machine-identity.js';
-import {
-  addressRangeProblem,
-  databaseUrlProblem,
-  mailboxProblem,
-  parseIssuer,
-  parsePublicUrl,
-} from './parsers.js';
+import { databaseUrlProblem, mailboxProblem, parseIssuer, parsePublicUrl } from './parsers.js';
 import { parseSecret } from './secret.js';
 
 const env = (...names: string[]) => ({ env: names });
@@ -56,13 +60,6 @@ const signingAlgorithm = (options: Type.TSchemaOptions = {}) =>
     problem: `is not one of ${ASYMMETRIC_ALGORITHMS.join(', ')}`,
     ...options,
   });
-/**
- * Addresses or CIDR ranges: a list in a file, comma-separated in the environment. For trustedProxies,
- * only requests arriving from them have `X-Forwarded-For` believed, so per-IP login limits see the
- * client and not the balancer (checklist S1), and nobody else can choose their own address.
- */
-const addressRanges = (options: Type.TSchemaOptions) =>
-  list(refined(Type.String(), addressRangeProblem), 'must be a list of IP addresses or CIDR ranges', options);
 const fromResult =
   <T>(check: (raw: unknown) => { ok: true; value: T } | { ok: false; problem: string }) =>
   (value: unknown) => {
@@ -362,7 +359,11 @@ export const ProviderConfigSchema = group({
   secret: Type.Optional(parsedBy(parseSecret, Type.String(), { sensitive: true, ...env('LATCHKEY_SECRET') })),
   /** Largest accepted request body, in bytes. */
   bodyLimit: byteSize({ default: 65_536, ...env('LATCHKEY_BODY_LIMIT') }),
-  /** Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges); none by default. */
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (addresses or CIDR ranges); none by default. Only
+   * requests arriving from them have it believed, so per-IP login limits see the client and not the
+   * balancer (checklist S1), and nobody else can choose their own address.
+   */
   trustedProxies: addressRanges({ default: [], ...env('LATCHKEY_TRUSTED_PROXIES') }),
   /** Signing keys and their rotation schedule (DESIGN "Keys and rotation"). */
   keys: KeysSchema,
