@@ -66,7 +66,12 @@ describe('gateway configuration', () => {
       /^LATCHKEY_GATEWAY_COOKIE_SECRET: /,
     ],
     ['bad port from env', {}, { LATCHKEY_GATEWAY_LISTEN_PORT: '70000' }, /^LATCHKEY_GATEWAY_LISTEN_PORT: /],
-    ['http public URL', { publicUrl: 'http://gw.example' }, {}, /^publicUrl: "http:\/\/gw\.example" must be https/],
+    [
+      'http public URL',
+      { publicUrl: 'http://gw.example' },
+      {},
+      /^publicUrl: "http:\/\/gw\.example" must be https/,
+    ],
     [
       'http issuer',
       { providers: [{ ...BASE.providers[0], issuer: 'http://op.example' }] },
