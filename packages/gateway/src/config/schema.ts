@@ -5,22 +5,36 @@
  * resources, references between routes, upstreams and providers, the key file). docs/gateway.md
  * documents every key. Durations are written `30s`, `5m`, `12h` or as seconds.
  */
-import {
-  addressRanges,
-  anyDuration,
-  boolean,
-  duration,
-  integer,
-  list,
-  oneOf,
-  refined,
-} from '@latchkey/settings';
+import { parseDuration } from '@latchkey/oidc';
+import { addressRanges, boolean, integer, list, oneOf, refined } from '@latchkey/settings';
 import * as Type from 'typebox/type';
 import { cookieSecretProblem } from './secret.js';
 
 const HEADER_NAME = "^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$";
 const ID = '^[a-z0-9][a-z0-9_-]{0,39}$';
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * A duration in seconds, written `30s`, `5m`, `12h`, `1d` or as seconds; fractions allowed (`0.5s`, a
+ * connect timeout under a second), as @latchkey/oidc reads durations. More than zero, at most `maximum`.
+ */
+const readSeconds = (raw: unknown): unknown => {
+  if (typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  try {
+    return parseDuration(raw as number | string, 'duration');
+  } catch {
+    return raw;
+  }
+};
+const seconds = (options: Type.TSchemaOptions = {}, maximum = Number.MAX_SAFE_INTEGER) =>
+  Type.Number({
+    exclusiveMinimum: 0,
+    maximum,
+    problem: 'must be a duration like 30s, 5m, 12h or seconds',
+    '~read': readSeconds,
+    ...options,
+    ...(options.default === undefined ? {} : { default: readSeconds(options.default) }),
+  });
 
 /** A group of settings: its own keys only, and `{}` when left out so its members' defaults apply. */
 const group = <Properties extends Type.TProperties>(properties: Properties) =>
@@ -65,7 +79,7 @@ export const CookieSchema = group({
     default: 'latchkey',
   }),
   /** Absolute session lifetime; default 12h, 1h with `session.store: cookie` (nothing can end it early). */
-  maxAge: Type.Optional(anyDuration()),
+  maxAge: Type.Optional(seconds()),
 });
 
 export const ProviderSchema = Type.Object(
@@ -93,8 +107,8 @@ export const UpstreamSchema = Type.Object(
           : undefined,
     ),
     /** Time to wait for the response headers, and between body chunks (504 after). */
-    timeout: anyDuration({ default: '30s' }),
-    connectTimeout: anyDuration({ default: '5s' }),
+    timeout: seconds({ default: '30s' }),
+    connectTimeout: seconds({ default: '5s' }),
     /** `jwt`: send a freshly signed short-lived JWT of the caller's identity (`identityHeaders.jwt`). */
     token: oneOf(['none', 'jwt'], { default: 'none', problem: 'must be none or jwt' }),
     /** The `aud` of that JWT; default the upstream's URL origin. */
@@ -129,7 +143,7 @@ export const RouteSchema = Type.Object(
     /** Step-up (RFC 9470): acr values accepted (the oidc check reads them). */
     acr: Type.Optional(Type.Unknown()),
     /** Step-up: the largest age of the sign-in. */
-    maxAge: Type.Optional(anyDuration()),
+    maxAge: Type.Optional(seconds()),
   },
   { additionalProperties: false, required: ['policy'], problem: 'must be a mapping' },
 );
@@ -146,14 +160,14 @@ export const IdentityHeadersSchema = group({
 /** Checklist L2 (slowloris and connection floods): every bound has a safe default. */
 export const LimitsSchema = group({
   /** Time to receive a request's headers (slowloris). */
-  headersTimeout: anyDuration({ default: '10s' }),
+  headersTimeout: seconds({ default: '10s' }),
   /** Time to receive a whole request, body included. */
-  requestTimeout: anyDuration({ default: '60s' }),
+  requestTimeout: seconds({ default: '60s' }),
   /**
    * How long an idle keep-alive connection stays open: above the 60 s idle timeout of common load
    * balancers, so the gateway never closes a connection the balancer is about to reuse.
    */
-  keepAliveTimeout: anyDuration({ default: '65s' }),
+  keepAliveTimeout: seconds({ default: '65s' }),
   /** Bytes of request headers. */
   maxHeaderSize: integer(1024, 1024 * 1024, 'must be a whole number from 1024 to 1048576', {
     default: 16 * 1024,
@@ -204,7 +218,7 @@ export const GatewaySettingsSchema = Type.Object(
     /** Match paths case-sensitively (default false: `/ADMIN` is matched as `/admin`, never less strict). */
     caseSensitivePaths: boolean({ default: false }),
     /** Refresh the access token this long before it expires. */
-    refreshBefore: anyDuration({ default: '60s' }),
+    refreshBefore: seconds({ default: '60s' }),
     /** Prefix of the gateway's own endpoints (callback, logout, start, back-channel logout). */
     endpointPrefix: text({
       pattern: '^/[A-Za-z0-9_-]+$',
@@ -216,7 +230,7 @@ export const GatewaySettingsSchema = Type.Object(
     /** The JWTs signed for upstreams with `token: jwt`. */
     upstreamJwt: group({
       /** A longer-lived token is a bearer credential an upstream log could leak for longer. */
-      lifetime: duration(1, 600, 'must be between 1s and 10m', { default: '60s' }),
+      lifetime: seconds({ default: '60s', minimum: 1, problem: 'must be between 1s and 10m' }, 600),
       /** A PEM file with an EC P-256 private key (ES256); unset: a key pair generated at each start. */
       keyFile: Type.Optional(text()),
     }),
