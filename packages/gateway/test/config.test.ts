@@ -49,13 +49,14 @@ describe('gateway configuration', () => {
     }
   });
 
+  // Each message names the key, the refused value (never a secret) and what is expected.
   const bad: [string, Record<string, unknown>, Record<string, string>, RegExp][] = [
-    ['unknown top-level key', { listn: {} }, {}, /^listn: is not a gateway/],
+    ['unknown top-level key', { listn: {} }, {}, /^listn: is not a known key \(did you mean listen\?\)/],
     [
       'short cookie secret',
       { cookie: { secret: 'short' } },
       {},
-      /^cookie\.secret: must be at least 32 bytes/,
+      /^cookie\.secret: the value must be at least 32 bytes/,
     ],
     ['missing cookie secret', { cookie: {} }, {}, /^cookie\.secret: is required/],
     [
@@ -65,14 +66,19 @@ describe('gateway configuration', () => {
       /^LATCHKEY_GATEWAY_COOKIE_SECRET: /,
     ],
     ['bad port from env', {}, { LATCHKEY_GATEWAY_LISTEN_PORT: '70000' }, /^LATCHKEY_GATEWAY_LISTEN_PORT: /],
-    ['http public URL', { publicUrl: 'http://gw.example' }, {}, /^publicUrl: must be https/],
+    [
+      'http public URL',
+      { publicUrl: 'http://gw.example' },
+      {},
+      /^publicUrl: "http:\/\/gw\.example" must be https/,
+    ],
     [
       'http issuer',
       { providers: [{ ...BASE.providers[0], issuer: 'http://op.example' }] },
       {},
       /^providers\[0\]\.issuer: /,
     ],
-    ['no providers', { providers: [] }, {}, /^providers: must be a non-empty list/],
+    ['no providers', { providers: [] }, {}, /^providers: \[\] must be a non-empty list/],
     [
       'duplicate provider ids',
       { providers: [BASE.providers[0], BASE.providers[0]] },
@@ -129,7 +135,7 @@ describe('gateway configuration', () => {
       'unknown upstream token kind',
       { upstreams: [{ id: 'app', url: 'http://127.0.0.1:3000', token: 'opaque' }] },
       {},
-      /^upstreams\[0\]\.token: must be none or jwt/,
+      /^upstreams\[0\]\.token: "opaque" must be none or jwt/,
     ],
     [
       'empty upstream audience',

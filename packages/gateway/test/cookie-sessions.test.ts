@@ -128,6 +128,6 @@ test('session.store is server by default and validated naming the key', () => {
   assert.equal(cookie.cookie.name, '__Host-latchkey');
   assert.throws(
     () => loadGatewayConfig({ env: {}, raw: { ...raw, session: { store: 'redis' } } }),
-    /session\.store: must be server or cookie/,
+    /session\.store: "redis" must be server or cookie/,
   );
 });

@@ -141,7 +141,7 @@ test('upstreamJwt.keyFile loads a P-256 private key; a key on another curve is r
     assert.equal(config.upstreams[0]!.audience, 'http://127.0.0.1:3000');
     assert.throws(
       () => loadGatewayConfig({ env: {}, raw: raw(write('p384.pem', 'secp384r1')) }),
-      /^GatewayConfigError: upstreamJwt\.keyFile: must hold an EC P-256/,
+      /^GatewayConfigError: upstreamJwt\.keyFile: "[^"]*p384\.pem" must hold an EC P-256/,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,19 @@
 import type { KeyObject } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import type { UserAuthenticationRequirement } from '@latchkey/oidc';
+import type { Frozen } from '@latchkey/settings';
+import type { Static } from 'typebox/type';
 import type { Policy } from '../policy/expression.js';
+import type {
+  GatewaySettingsSchema,
+  IdentityHeadersSchema,
+  LimitsSchema,
+  ProviderSchema,
+  UpstreamSchema,
+} from './schema.js';
+
+/** The configuration as written and checked (schema.ts), defaults filled in; load.ts derives GatewayConfig. */
+export type GatewaySettings = Frozen<Static<typeof GatewaySettingsSchema>>;
 
 /** The one typed configuration object of the gateway (DESIGN rule 10); docs/gateway.md documents every key. */
 export interface GatewayConfig {
@@ -10,7 +22,7 @@ export interface GatewayConfig {
   readonly publicUrl: URL;
   readonly databaseUrl: string;
   /** `server`: the store holds the session, the cookie its sealed id; `cookie`: the sealed session itself. */
-  readonly sessionStore: 'server' | 'cookie';
+  readonly sessionStore: GatewaySettings['session']['store'];
   readonly cookie: {
     /** 32+ bytes; the session cookie is encrypted and authenticated under keys derived from it. */
     readonly secret: Buffer;
@@ -55,53 +67,22 @@ export interface GatewayConfig {
   readonly limits: ServerLimits;
 }
 
-export interface ServerLimits {
-  /** Seconds to receive a request's headers (slowloris). */
-  readonly headersTimeout: number;
-  /** Seconds to receive a whole request, body included. */
-  readonly requestTimeout: number;
-  /** Seconds an idle keep-alive connection stays open. */
-  readonly keepAliveTimeout: number;
-  /** Bytes of request headers. */
-  readonly maxHeaderSize: number;
-  /** Bytes of a request body forwarded upstream (413 beyond). */
-  readonly maxBodySize: number;
-  /** Open connections from one client address. */
-  readonly connectionsPerAddress: number;
-}
+/** Bounds on client connections and requests (checklist L2); durations in seconds, sizes in bytes. */
+export type ServerLimits = Frozen<Static<typeof LimitsSchema>>;
 
-export interface IdentityHeaderNames {
-  readonly user: string;
-  readonly email: string;
-  readonly groups: string;
-  readonly accessToken: string;
-  /** Carries the JWT signed for upstreams with `token: jwt`. */
-  readonly jwt: string;
-}
+/** Header names, lower-case. */
+export type IdentityHeaderNames = Frozen<Static<typeof IdentityHeadersSchema>>;
 
-export interface ProviderConfig {
-  readonly id: string;
-  readonly issuer: string;
-  readonly clientId: string;
-  readonly clientSecret: string | undefined;
-  readonly scopes: readonly string[];
-  /** Claim holding the user's groups (default `groups`). */
-  readonly groupsClaim: string;
-}
+/** A provider the gateway signs users in with; `clientSecret` may come from the environment. */
+export type ProviderConfig = Frozen<Static<typeof ProviderSchema>>;
 
-export interface UpstreamConfig {
-  readonly id: string;
+/** An upstream; timeouts in seconds, `audience` defaulting to the URL's origin. */
+export type UpstreamConfig = Frozen<Omit<Static<typeof UpstreamSchema>, 'url' | 'audience'>> & {
   readonly url: URL;
-  /** Seconds to wait for the response headers, and between body chunks (504 after). */
-  readonly timeout: number;
-  readonly connectTimeout: number;
-  /** `jwt`: send a freshly signed short-lived JWT of the caller's identity (`identityHeaders.jwt`). */
-  readonly token: 'none' | 'jwt';
-  /** The `aud` of that JWT (default the upstream's URL origin). */
   readonly audience: string;
-}
+};
 
-export type RouteMode = 'browser' | 'api' | 'both';
+export type RouteMode = GatewaySettings['routes'][number]['mode'];
 
 export interface RouteConfig {
   /** Lower-case host without port, `*.example.com`, or undefined for any host. */
@@ -124,7 +105,7 @@ export interface RouteConfig {
    * `no-store` (default): answers to a signed-in session get `Cache-Control: private, no-store`, so no
    * browser or shared cache shows them after logout; `upstream`: the upstream's Cache-Control is kept.
    */
-  readonly cache: 'no-store' | 'upstream';
+  readonly cache: GatewaySettings['routes'][number]['cache'];
   /**
    * Step-up (RFC 9470): the `acr` values and the largest age of the sign-in (seconds since `auth_time`)
    * this route accepts, from a session's ID token or a Bearer token; undefined: any sign-in will do.

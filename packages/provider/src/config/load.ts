@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
+import { closest } from '@latchkey/settings';
+import type { TSchema } from 'typebox/type';
 import { developmentIssuer } from './development-issuer.js';
 import { ConfigError } from './errors.js';
 import { CONFIG_FIELDS, type ConfigField } from './fields.js';
+import { ProviderConfigSchema } from './schema.js';
 import type { ProviderConfig, ProviderConfigOverrides } from './types.js';
 
 export interface LoadConfigOptions {
@@ -19,6 +22,8 @@ interface Candidate {
   readonly raw: unknown;
   /** The key as the operator wrote it, for the error message. */
   readonly key: string;
+  /** Where it was written, after the key: ` (in latchkey.yaml)`, or nothing. */
+  readonly label?: string;
 }
 
 /**
@@ -35,9 +40,9 @@ export function loadConfig(options: LoadConfigOptions = {}): ProviderConfig {
   const config: Record<string, unknown> = {};
   for (const field of CONFIG_FIELDS) {
     const candidate =
-      fromObject(options.overrides, field.path, field.path) ??
+      fromObject(options.overrides, field.path) ??
       fromEnv(env, field) ??
-      fromObject(file, field.path, `${field.path}${fileLabel}`) ??
+      fromObject(file, field.path, fileLabel) ??
       (field.default === undefined ? undefined : { raw: field.default, key: field.path });
     if (candidate === undefined) continue;
     setPath(config, field.path, parseField(field, candidate));
@@ -69,14 +74,9 @@ export function checkConfigRelations(config: ProviderConfig): void {
 }
 
 function parseField(field: ConfigField, candidate: Candidate): unknown {
-  const parsed = field.parse(candidate.raw);
-  if (parsed.ok) return parsed.value;
-  const shown = !field.sensitive
-    ? JSON.stringify(candidate.raw)
-    : field.shown !== undefined && typeof candidate.raw === 'string'
-      ? JSON.stringify(field.shown(candidate.raw))
-      : 'the value';
-  throw new ConfigError(candidate.key, `${shown} ${parsed.problem}`);
+  const checked = field.check(candidate.raw);
+  if (checked.ok) return checked.value;
+  throw new ConfigError(`${candidate.key}${checked.at}${candidate.label ?? ''}`, checked.problem);
 }
 
 /** Relations between keys: the rotation schedule only keeps its promises when these hold. */
@@ -173,13 +173,13 @@ function fromEnv(env: NodeJS.ProcessEnv, field: ConfigField): Candidate | undefi
   return undefined;
 }
 
-function fromObject(source: unknown, path: string, key: string): Candidate | undefined {
+function fromObject(source: unknown, path: string, label = ''): Candidate | undefined {
   let node: unknown = source;
   for (const part of path.split('.')) {
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, part)) return undefined;
     node = (node as Record<string, unknown>)[part];
   }
-  return node === undefined ? undefined : { raw: node, key };
+  return node === undefined ? undefined : { raw: node, key: path, label };
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -221,22 +221,26 @@ function parseYaml(text: string): unknown {
   return yaml.parse(text, { maxAliasCount: 10 });
 }
 
-/** A misspelt key would otherwise be silently ignored and its default used. */
+/** A misspelt key would otherwise be silently ignored and its default used: refused, with a guess. */
 function rejectUnknownKeys(file: Record<string, unknown>, label: string): void {
-  const known = new Set(CONFIG_FIELDS.map((f) => f.path));
-  const groups = new Set(
-    CONFIG_FIELDS.map((f) => f.path.split('.')[0]).filter((_, i) => CONFIG_FIELDS[i]!.path.includes('.')),
-  );
-  const visit = (node: Record<string, unknown>, prefix: string): void => {
+  const visit = (node: Record<string, unknown>, schema: TSchema, prefix: string): void => {
+    const properties =
+      (schema as { properties?: Record<string, TSchema & { env?: unknown }> }).properties ?? {};
     for (const [name, value] of Object.entries(node)) {
       const path = prefix + name;
-      if (known.has(path)) continue;
-      if (groups.has(path) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        visit(value as Record<string, unknown>, `${path}.`);
-        continue;
+      const known = properties[name];
+      if (known === undefined) {
+        const guess = closest(name, Object.keys(properties));
+        const hint = guess === undefined ? '' : ` (did you mean ${prefix}${guess}?)`;
+        throw new ConfigError(`${path}${label}`, `is not a configuration key${hint}`);
       }
-      throw new ConfigError(`${path}${label}`, 'is not a configuration key');
+      // A group's keys are checked here; a setting's own structure (a policy, a rule) by its schema.
+      if (known.env !== undefined) continue;
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new ConfigError(`${path}${label}`, `${JSON.stringify(value)} must be a mapping of settings`);
+      }
+      visit(value as Record<string, unknown>, known, `${path}.`);
     }
   };
-  visit(file, '');
+  visit(file, ProviderConfigSchema, '');
 }

@@ -1,22 +1,15 @@
 /**
  * The configuration of machine identity: token-exchange policies per client (RFC 8693) and the trust
  * rules of workload identity federation (RFC 7523 §2.1). Both are structured values: an object in the
- * config file, or the same as JSON in the environment. Each parser names what is wrong.
+ * config file, or the same as JSON in the environment. The exchange policies are a TypeBox schema; the
+ * trust rules keep their parser (recursive claim conditions, unique names), which names what is wrong.
  */
+
+import type { Frozen } from '@latchkey/settings';
+import { json } from '@latchkey/settings';
+import * as Type from 'typebox/type';
 import { parseDuration } from '../lib/duration.js';
 import type { Parsed } from './parsers.js';
-
-/** What one client may do at the token-exchange grant (RFC 8693). */
-export interface TokenExchangePolicy {
-  /** The audiences (RFC 8707 resources) it may ask an exchanged token for. */
-  readonly audiences: readonly string[];
-  /** The scopes an exchanged token may carry (also never more than the subject token's). */
-  readonly scopes: readonly string[];
-  /** The clients whose tokens it may exchange (the subject token's `client_id`, or an ID token's `aud`). */
-  readonly subjectClients: readonly string[];
-  /** Whether it may ask for impersonation (no `actor_token`: a token with no `act`). Default false. */
-  readonly impersonation: boolean;
-}
 
 /** A claim condition: an exact string, a glob with `*`, one of several, or conditions on an object's members. */
 export type ClaimCondition = string | readonly string[] | { readonly [member: string]: ClaimCondition };
@@ -58,29 +51,35 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const isStringList = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((v) => typeof v === 'string' && v !== '');
 
-/** `{ "<client_id>": { audiences, scopes, subjectClients, impersonation } }`. */
-export function parseTokenExchangePolicies(
-  raw: unknown,
-): Parsed<Readonly<Record<string, TokenExchangePolicy>>> {
-  const value = structured(raw);
-  if (!isObject(value)) return bad('must be an object of client ids (JSON in the environment)');
-  const policies: Record<string, TokenExchangePolicy> = {};
-  for (const [clientId, policy] of Object.entries(value)) {
-    if (!isObject(policy)) return bad(`${clientId}: must be an object`);
-    const { audiences, scopes, subjectClients, impersonation = false, ...rest } = policy;
-    const unknown = Object.keys(rest)[0];
-    if (unknown !== undefined) return bad(`${clientId}.${unknown} is not a policy key`);
-    if (!isStringList(audiences) || audiences.length === 0)
-      return bad(`${clientId}.audiences must list audiences`);
-    if (!isStringList(scopes)) return bad(`${clientId}.scopes must be a list of scopes`);
-    if (!isStringList(subjectClients) || subjectClients.length === 0) {
-      return bad(`${clientId}.subjectClients must list the clients whose tokens may be exchanged`);
-    }
-    if (typeof impersonation !== 'boolean') return bad(`${clientId}.impersonation must be true or false`);
-    policies[clientId] = { audiences, scopes, subjectClients, impersonation };
-  }
-  return ok(policies);
-}
+const nonEmptyStrings = (problem: string, minItems = 0) =>
+  Type.Array(Type.String({ minLength: 1, problem: 'must be a non-empty string' }), { minItems, problem });
+
+/** `{ "<client_id>": { audiences, scopes, subjectClients, impersonation } }` (JSON in the environment). */
+export const tokenExchangePolicies = (options: Type.TSchemaOptions) =>
+  json(
+    Type.Record(
+      Type.String(),
+      Type.Object(
+        {
+          /** The audiences (RFC 8707 resources) it may ask an exchanged token for. */
+          audiences: nonEmptyStrings('must list audiences', 1),
+          /** The scopes an exchanged token may carry (also never more than the subject token's). */
+          scopes: nonEmptyStrings('must be a list of scopes'),
+          /** The clients whose tokens it may exchange (the subject token's `client_id`, or an ID token's `aud`). */
+          subjectClients: nonEmptyStrings('must list the clients whose tokens may be exchanged', 1),
+          /** Whether it may ask for impersonation (no `actor_token`: a token with no `act`). */
+          impersonation: Type.Boolean({ default: false, problem: 'must be true or false' }),
+        },
+        // `default`: TypeBox's Value.Default fills a record entry's members only when the entry has one.
+        { additionalProperties: false, default: {}, problem: 'must be an object' },
+      ),
+      { problem: 'must be an object of client ids (JSON in the environment)' },
+    ),
+    options,
+  );
+
+/** What one client may do at the token-exchange grant (RFC 8693). */
+export type TokenExchangePolicy = Frozen<Type.Static<ReturnType<typeof tokenExchangePolicies>>[string]>;
 
 /** A list of trust rules (see WorkloadTrustRule). */
 export function parseWorkloadTrustRules(raw: unknown): Parsed<readonly WorkloadTrustRule[]> {

@@ -42,7 +42,7 @@ export interface ResolvedSecret {
  * The configured secret, or the development secret in `<dataDir>/secret`, created on first start with
  * mode 0600 (DESIGN rule 6). The caller warns loudly for `file` and `generated`.
  */
-export function resolveSecret(config: { secret: string | undefined; dataDir: string }): ResolvedSecret {
+export function resolveSecret(config: { secret?: string | undefined; dataDir: string }): ResolvedSecret {
   if (config.secret !== undefined) {
     const bytes = decodeSecret(config.secret);
     if (!bytes) throw new ConfigError('LATCHKEY_SECRET', parseSecretProblem());
@@ -75,7 +75,7 @@ export function resolveSecret(config: { secret: string | undefined; dataDir: str
  * volume, could not read the signing keys sealed under it.
  */
 export function requireSecretInProduction(
-  config: { readonly secret: string | undefined; readonly issuer: string },
+  config: { readonly secret?: string | undefined; readonly issuer: string },
   env: NodeJS.ProcessEnv,
 ): void {
   if (config.secret !== undefined) return;

@@ -91,13 +91,14 @@ describe('loadConfig', () => {
     {
       name: 'a trusted proxy that is not an address',
       env: { LATCHKEY_TRUSTED_PROXIES: '10.0.0.1, lb.internal' },
-      key: 'LATCHKEY_TRUSTED_PROXIES',
+      // The key names the refused item of the list.
+      key: 'LATCHKEY_TRUSTED_PROXIES[1]',
       text: /"lb.internal"/,
     },
     {
       name: 'a trusted proxy range with a prefix too long',
       env: { LATCHKEY_TRUSTED_PROXIES: '10.0.0.0/33' },
-      key: 'LATCHKEY_TRUSTED_PROXIES',
+      key: 'LATCHKEY_TRUSTED_PROXIES[0]',
     },
     {
       name: 'an issuer with a trailing slash',
@@ -141,13 +142,14 @@ describe('loadConfig', () => {
     {
       name: 'an unknown algorithm',
       env: { LATCHKEY_KEYS_ALGORITHMS: 'RS256,XS256' },
-      key: 'LATCHKEY_KEYS_ALGORITHMS',
+      key: 'LATCHKEY_KEYS_ALGORITHMS[1]',
       text: /XS256/,
     },
     {
       name: 'an HMAC signing algorithm',
       env: { LATCHKEY_KEYS_ALGORITHMS: 'RS256,HS256' },
-      key: 'LATCHKEY_KEYS_ALGORITHMS',
+      key: 'LATCHKEY_KEYS_ALGORITHMS[1]',
+      text: /"HS256" is not one of RS256/,
     },
     {
       name: 'algorithms without RS256',
