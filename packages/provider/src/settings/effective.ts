@@ -60,7 +60,7 @@ export function resolveSettings(
       ignored.push({ name: override.name, problem: 'is no longer a runtime setting' });
       continue;
     }
-    const parsed = setting.field.parse(override.value);
+    const parsed = setting.field.check(override.value);
     if (parsed.ok) applied.set(override.name, { ...override, parsed: parsed.value });
     else ignored.push({ name: override.name, problem: parsed.problem });
   }

@@ -63,8 +63,8 @@ export async function changeSettings(
       parsed.set(name, null);
       continue;
     }
-    const result = setting.field.parse(raw);
-    if (!result.ok) throw invalidInput(name, `${JSON.stringify(raw)} ${result.problem}`);
+    const result = setting.field.check(raw);
+    if (!result.ok) throw invalidInput(`${name}${result.at}`, result.problem);
     parsed.set(name, result.value);
   }
   const state = await deps.settings.read();
