@@ -42,7 +42,7 @@ export function compiledOnce<A extends readonly unknown[], B extends Compilable<
 ): CompiledOnceQuery<A, RowOf<B>> {
   type R = RowOf<B>;
   let template: { compiled: CompiledQuery<R>; slots: readonly (number | undefined)[] } | undefined;
-  return (runner, ...values) => {
+  return async (runner, ...values) => {
     template ??= compileTemplate(arity, build as (...values: A) => Compilable<R>);
     const { compiled, slots } = template;
     const parameters = compiled.parameters.map((fixed: unknown, i: number) => {
