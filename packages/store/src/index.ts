@@ -5,6 +5,7 @@ export { isSerializationFailure, isUniqueViolation, uniqueViolationTarget } from
 export { parseDatabaseUrl, redactDatabaseUrl } from './lib/database-url.js';
 export {
   type ColumnType,
+  type CompiledQuery,
   type Generated,
   type Insertable,
   Kysely,

@@ -1,4 +1,4 @@
-import { verifyClientSecret } from '../clients/secret.js';
+import { presentedSecretDigest, secretDigestMatches } from '../clients/secret.js';
 import type { ClientRecord } from '../store/types.js';
 import type { PresentedCredentials } from './method.js';
 
@@ -8,13 +8,14 @@ import type { PresentedCredentials } from './method.js';
  * rotation's overlap the previous secret is accepted too; both comparisons always run (against a
  * dummy when there is no previous secret), so timing does not tell which secret matched, or whether
  * a client is mid-rotation. An expired previous secret never reaches here (clients/endpoint-view.ts).
+ * The presented secret is hashed once for both comparisons.
  */
 export function verifySharedSecret(
   client: ClientRecord | undefined,
   credentials: PresentedCredentials,
 ): boolean {
-  const presented = credentials.secret ?? '';
-  const current = verifyClientSecret(client?.secretHash ?? null, presented);
-  const previous = verifyClientSecret(client?.previousSecret?.hash ?? null, presented);
+  const digest = presentedSecretDigest(credentials.secret ?? '');
+  const current = secretDigestMatches(client?.secretHash ?? null, digest);
+  const previous = secretDigestMatches(client?.previousSecret?.hash ?? null, digest);
   return current || previous;
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 256 bits of randomness (issue 3; RFC 6749 §10.10 asks for secrets that cannot be guessed). */
 export const CLIENT_SECRET_BYTES = 32;
@@ -12,7 +12,7 @@ export function generateClientSecret(random: (n: number) => Buffer = randomBytes
  * throughput; a stolen database still yields no usable secret.
  */
 export function hashClientSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('base64url');
+  return hash('sha256', secret, 'base64url');
 }
 
 /** Stands in for an unknown client or a client without a secret, so every path does the same work (C1). */
@@ -23,9 +23,18 @@ const DUMMY_DIGEST = createHash('sha256').update(randomBytes(CLIENT_SECRET_BYTES
  * are 32-byte digests, so timingSafeEqual sees equal lengths whatever the caller sends.
  */
 export function verifyClientSecret(storedHash: string | null | undefined, presented: string): boolean {
+  return secretDigestMatches(storedHash, presentedSecretDigest(presented));
+}
+
+/** The SHA-256 of a presented secret, computed once when it is compared with more than one stored hash. */
+export function presentedSecretDigest(presented: string): Buffer {
+  return hash('sha256', presented, 'buffer');
+}
+
+/** verifyClientSecret for a digest from presentedSecretDigest: the same constant-time comparison. */
+export function secretDigestMatches(storedHash: string | null | undefined, actual: Buffer): boolean {
   const stored = typeof storedHash === 'string' ? Buffer.from(storedHash, 'base64url') : undefined;
   const usable = stored !== undefined && stored.length === DUMMY_DIGEST.length;
-  const actual = createHash('sha256').update(presented, 'utf8').digest();
   const equal = timingSafeEqual(usable ? stored : DUMMY_DIGEST, actual);
   return equal && usable;
 }

@@ -1,6 +1,7 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from '@latchkey/store';
 import { deleteBatchBefore } from './lib/batches.js';
 import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { compiledOnce } from './lib/compiled-once.js';
 import { exactKey, prefixSuccessor, startsWith } from './lib/prefix.js';
 import type { AuditEventsTable, ProviderSchema } from './schema.js';
 import type { AuditEvent, AuditStore } from './types.js';
@@ -9,19 +10,30 @@ import type { AuditEvent, AuditStore } from './types.js';
 export const MAX_AUDIT_LIST_LIMIT = 1000;
 
 export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
+  // One row per issued token set: compiled once (lib/compiled-once.ts).
+  const insertEvent = compiledOnce(
+    6,
+    (
+      type: string,
+      at: number,
+      userId: string | null,
+      clientId: string | null,
+      ip: string | null,
+      details: string,
+    ) =>
+      db.insertInto('audit_events').values({ type, at, user_id: userId, client_id: clientId, ip, details }),
+  );
   return {
     async append(event) {
-      await db
-        .insertInto('audit_events')
-        .values({
-          type: event.type,
-          at: event.at,
-          user_id: event.userId ?? null,
-          client_id: event.clientId ?? null,
-          ip: event.ip ?? null,
-          details: toJsonColumn(event.details ?? {}),
-        })
-        .execute();
+      await insertEvent(
+        db,
+        event.type,
+        event.at,
+        event.userId ?? null,
+        event.clientId ?? null,
+        event.ip ?? null,
+        toJsonColumn(event.details ?? {}),
+      );
     },
     deleteBefore(before, limit) {
       // audit_events_at (migration 0002) finds the oldest rows; one bounded statement per call.

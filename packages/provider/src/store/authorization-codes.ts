@@ -1,18 +1,27 @@
 import type { Insertable, Kysely, Selectable } from '@latchkey/store';
 import { deleteBatchBefore } from './lib/batches.js';
 import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { compiledOnce } from './lib/compiled-once.js';
 import { mapConflict } from './lib/conflict.js';
 import { retryingSerializationFailures } from './lib/retry.js';
 import type { AuthorizationCodesTable, ProviderSchema } from './schema.js';
 import type { AuthorizationCodeRecord, AuthorizationCodeStore } from './types.js';
 
 export function createAuthorizationCodeStore(db: Kysely<ProviderSchema>): AuthorizationCodeStore {
-  async function get(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
-    const row = await db
-      .selectFrom('authorization_codes')
-      .selectAll()
+  // The code exchange's statements, compiled once (lib/compiled-once.ts).
+  const selectByHash = compiledOnce(1, (codeHash: string) =>
+    db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash),
+  );
+  const markConsumed = compiledOnce(2, (at: number, codeHash: string) =>
+    db
+      .updateTable('authorization_codes')
+      .set({ consumed_at: at })
       .where('code_hash', '=', codeHash)
-      .executeTakeFirst();
+      .where('consumed_at', 'is', null)
+      .returningAll(),
+  );
+  async function get(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
+    const [row] = (await selectByHash(db, codeHash)).rows;
     return row === undefined ? undefined : fromRow(row);
   }
   return {
@@ -28,14 +37,8 @@ export function createAuthorizationCodeStore(db: Kysely<ProviderSchema>): Author
       // DESIGN rule 7, RFC 6749 §4.1.2 (a code is used once): one conditional UPDATE decides the winner.
       // Only the statement that moved consumed_at from NULL gets the row back, so of two instances
       // redeeming one code at once exactly one sees 'consumed'.
-      const won = await retryingSerializationFailures(() =>
-        db
-          .updateTable('authorization_codes')
-          .set({ consumed_at: at })
-          .where('code_hash', '=', codeHash)
-          .where('consumed_at', 'is', null)
-          .returningAll()
-          .executeTakeFirst(),
+      const won = await retryingSerializationFailures(
+        async () => (await markConsumed(db, at, codeHash)).rows[0],
       );
       if (won !== undefined) return { status: 'consumed', code: fromRow(won) };
       const seen = await get(codeHash);

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from '@latchkey/store';
 import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { compiledOnce } from './lib/compiled-once.js';
 import { mapConflict } from './lib/conflict.js';
 import { retryingSerializationFailures } from './lib/retry.js';
 import type { GrantsTable, ProviderSchema } from './schema.js';
@@ -18,6 +19,10 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
           .executeTakeFirst(),
       ),
     );
+  // Read on every refresh, UserInfo and introspection: compiled once (lib/compiled-once.ts).
+  const selectById = compiledOnce(1, (id: string) =>
+    db.selectFrom('grants').selectAll().where('id', '=', id),
+  );
   return {
     async create(grant) {
       await mapConflict(
@@ -27,7 +32,7 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
       );
     },
     async get(id) {
-      const row = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = (await selectById(db, id)).rows;
       return row === undefined ? undefined : grantFromRow(row);
     },
     async revoke(id, at) {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Updateable } from '@latchkey/store';
 import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
+import { compiledOnce } from './lib/compiled-once.js';
 import { mapConflict } from './lib/conflict.js';
 import { retryingSerializationFailures } from './lib/retry.js';
 import { type ProviderSchema, SESSION_SID_INDEX, type SessionsTable } from './schema.js';
@@ -7,6 +8,8 @@ import type { SessionRecord, SessionStore } from './types.js';
 
 export function createSessionStore(db: Kysely<ProviderSchema>): SessionStore {
   const selectSessions = () => db.selectFrom('sessions').selectAll();
+  // Read by every refresh (the sign-in behind the grant): compiled once (lib/compiled-once.ts).
+  const selectBySid = compiledOnce(1, (sid: string) => selectSessions().where('sid', '=', sid));
   /** Updates the sessions still usable at `at` (not ended, not at their absolute end) that match. */
   const updateLive = (
     at: number,
@@ -38,7 +41,7 @@ export function createSessionStore(db: Kysely<ProviderSchema>): SessionStore {
     },
     async getBySid(sid) {
       // Ended and expired sessions too: logout by sid must still find the user the session was for.
-      const row = await selectSessions().where('sid', '=', sid).executeTakeFirst();
+      const [row] = (await selectBySid(db, sid)).rows;
       return row === undefined ? undefined : fromRow(row);
     },
     async touch(idHash, at) {

@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, type RawBuilder, type Selectable, sql } from '@latchkey/store';
 import { changedRows, fromFlag, fromJsonColumn, toFlag, toJsonColumn } from './lib/columns.js';
+import { compiledOnce } from './lib/compiled-once.js';
 import { mapConflict } from './lib/conflict.js';
 import { checkPageLimit, pageOf } from './lib/page.js';
 import { foldAscii, foldedKey, startsWith } from './lib/prefix.js';
@@ -15,6 +16,8 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
   const selectUsers = () => db.selectFrom('users').selectAll();
   // Erased users are tombstones: found by id (so their tokens are refused as a disabled user's), never listed.
   const selectLiveUsers = () => selectUsers().where('deleted_at', 'is', null);
+  // Read by every token, UserInfo and sign-in request: compiled once (lib/compiled-once.ts).
+  const selectById = compiledOnce(1, (id: string) => selectUsers().where('id', '=', id));
   return {
     async create(user) {
       await mapConflict(
@@ -24,7 +27,7 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
       );
     },
     async getById(id) {
-      const row = await selectUsers().where('id', '=', id).executeTakeFirst();
+      const [row] = (await selectById(db, id)).rows;
       return row === undefined ? undefined : fromRow(row);
     },
     async getByUsername(username) {
