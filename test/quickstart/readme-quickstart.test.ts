@@ -149,7 +149,7 @@ describe('the README quick start, in a fresh clone with nothing beside it', { ti
   });
 
   // Not a README command, but the clone is the place to prove it: nothing beside it holds a file the
-  // tests read (the Wycheproof and RFC 7520 vectors once came from ../shared/).
+  // tests read (the Wycheproof and RFC 7520 vectors once lived outside the repository).
   test('the test vectors are in the repository: their tests pass in the clone', async () => {
     const run = await sh(
       'node --import tsx --conditions=latchkey-source --test ' +

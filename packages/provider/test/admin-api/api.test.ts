@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { API, adminApiFixture } from './fixture.js';
+import { API, adminApiFixture, apiCaller } from './fixture.js';
 import { ROUTES } from './routes.js';
 
 type Fixture = Awaited<ReturnType<typeof adminApiFixture>>;
@@ -9,17 +9,7 @@ type Fixture = Awaited<ReturnType<typeof adminApiFixture>>;
 describe('admin API', () => {
   let fixture: Fixture;
   let token: string;
-  const call = (
-    method: string,
-    url: string,
-    options: { body?: unknown; headers?: Record<string, string> } = {},
-  ) =>
-    fixture.app.inject({
-      method: method as 'GET',
-      url: API + url,
-      headers: { authorization: `Bearer ${token}`, ...options.headers },
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    });
+  const call = apiCaller(() => ({ fixture, token }));
   before(async () => {
     fixture = await adminApiFixture();
     token = await fixture.userToken(fixture.root.id);

@@ -92,3 +92,27 @@ export async function adminApiFixture(options: TestProviderAppOptions = {}) {
 
   return { ...provider, audience, root, bob, userToken, serviceToken };
 }
+
+/**
+ * A call to the admin API with a Bearer token, for suites whose fixture and token are made in `before`:
+ * both are read at each call, so the function can be declared where the suite's variables are.
+ */
+export function apiCaller(
+  current: () => { readonly fixture: { readonly app: FastifyLike }; readonly token: string },
+) {
+  return (
+    method: string,
+    url: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
+    const { fixture, token } = current();
+    return fixture.app.inject({
+      method: method as 'GET',
+      url: API + url,
+      headers: { authorization: `Bearer ${token}`, ...options.headers },
+      ...(options.body === undefined ? {} : { payload: options.body as object }),
+    });
+  };
+}
+
+type FastifyLike = Awaited<ReturnType<typeof adminApiFixture>>['app'];

@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from '../end-session/fixture.js';
-import { API, adminApiFixture } from './fixture.js';
+import { API, adminApiFixture, apiCaller } from './fixture.js';
 
 type Fixture = Awaited<ReturnType<typeof adminApiFixture>>;
 
 describe('admin API: runtime settings', () => {
   let fixture: Fixture;
   let token: string;
-  const call = (
-    method: string,
-    url: string,
-    options: { body?: unknown; headers?: Record<string, string> } = {},
-  ) =>
-    fixture.app.inject({
-      method: method as 'GET',
-      url: API + url,
-      headers: { authorization: `Bearer ${token}`, ...options.headers },
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    });
+  const call = apiCaller(() => ({ fixture, token }));
   const etag = async () => String((await call('GET', '/settings')).headers.etag);
   const patch = async (body: unknown) =>
     call('PATCH', '/settings', { body, headers: { 'if-match': await etag() } });
