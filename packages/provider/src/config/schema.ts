@@ -6,7 +6,7 @@
  * (issuer, databaseUrl, tokens.accessTokenAlg: see load.ts). Durations are whole seconds, and may be
  * written `30d`, `1h`, `5m`, `30s` (kinds.ts).
  */
-import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '@latchkey/oidc';
+
 import {
   addressRanges,
   anyDuration,
@@ -17,7 +17,8 @@ import {
   oneOf,
   parsedBy,
   refined,
-} from '@latchkey/settings';
+} from '@latchkey/config-schema';
+import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '@latchkey/oidc';
 import { redactDatabaseUrl } from '@latchkey/store';
 import * as Type from 'typebox/type';
 import { parseConnectors } from '../connectors/parse-config.js';
