@@ -53,6 +53,17 @@ describe('ui.supportContact', () => {
     assert.ok(signIn.includes(`<p class="support">Trouble signing in? Contact ${link}.</p>`), signIn);
 
     await reset();
+    const [setEvent, resetEvent] = (
+      await p.stores.audit.list({ limit: 2, type: 'admin.settings.changed' })
+    ).reverse();
+    assert.deepEqual(
+      [setEvent?.details?.['changes'], resetEvent?.details?.['changes']],
+      [
+        [{ name: 'ui.supportContact', from: null, to: 'support@example.com', source: 'override' }],
+        [{ name: 'ui.supportContact', from: 'support@example.com', to: null, source: 'config' }],
+      ],
+      'audited with the old and new value, null for unset',
+    );
     const back = await pages();
     assert.doesNotMatch(back.error + back.signIn, /class="support"|support@example\.com/);
   });
