@@ -19,7 +19,8 @@ let op: TestProvider | undefined;
 let browser: LaunchedChromium | undefined;
 
 before(async () => {
-  op = await startTestProvider();
+  // A support contact, so the sign-in and error pages are checked with their "Contact …" line.
+  op = await startTestProvider({ env: { LATCHKEY_UI_SUPPORT_CONTACT: 'help@example.com' } });
   browser = await launchChromium({ viewport: PHONE });
 });
 
@@ -60,6 +61,7 @@ test('from / through Try a sign-in to the decoded, verified tokens, accessible a
   ]);
   assert.equal(await page.title(), 'Sign in · Latchkey');
   assert.match((await page.textContent('main')) ?? '', /Latchkey demo/);
+  assert.match((await page.textContent('main')) ?? '', /Trouble signing in\? Contact help@example\.com\./);
   await checkPage(page, 'login');
   await page.fill('input[name="username"]', 'alice');
   await page.fill('input[name="password"]', 'correct horse battery staple');
@@ -107,5 +109,6 @@ test('from / through Try a sign-in to the decoded, verified tokens, accessible a
   const missing = await page.goto(`${issuer}/no-such-page`);
   assert.equal(missing?.status(), 404);
   assert.equal(await page.title(), 'Page not found · Latchkey');
+  assert.match((await page.textContent('main')) ?? '', /Need help\? Contact help@example\.com\./);
   await checkPage(page, 'not-found');
 });

@@ -24,6 +24,20 @@ describe('latchkey settings (show, set, reset)', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^SETTING\s+VALUE\s+SOURCE\s+CONFIGURED\s+CHANGED$/m);
     assert.match(r.stdout, /^tokens\.accessTokenLifetime\s+10m\s+config\s+10m\s+-$/m);
+    // An optional setting left unset: a dash, not "undefined".
+    assert.match(r.stdout, /^ui\.supportContact\s+-\s+config\s+-\s+-$/m);
+  });
+
+  test('ui.supportContact: set to an address, shown (null in JSON while unset), reset to unset', async () => {
+    assert.equal((await shown('ui.supportContact')).value, null);
+    const set = await cli(['settings', 'set', 'ui.supportContact', 'support@example.com'], ws.env);
+    assert.equal(set.status, 0, set.stderr);
+    assert.match(set.stdout, /^ui\.supportContact\s+support@example\.com\s+override\s+-\s+/m);
+    assert.equal((await shown('ui.supportContact')).value, 'support@example.com');
+    const reset = await cli(['settings', 'reset', 'ui.supportContact'], ws.env);
+    assert.equal(reset.status, 0, reset.stderr);
+    const back = await shown('ui.supportContact');
+    assert.deepEqual([back.value, back.configured, back.source], [null, null, 'config']);
   });
 
   test('set overrides a value (the environment’s value is the configured one), reset restores it', async () => {
@@ -53,6 +67,10 @@ describe('latchkey settings (show, set, reset)', () => {
       names: /issuer: cannot be changed at run time: .*restart/,
     },
     { args: ['settings', 'set', 'tokens.bogus', '1'], names: /tokens\.bogus: is not a setting/ },
+    {
+      args: ['settings', 'set', 'ui.supportContact', 'Bob at the front desk'],
+      names: /ui\.supportContact: "Bob at the front desk" must be an email address or an https URL/,
+    },
     {
       args: ['settings', 'set', 'selfRegistration.enabled', 'true'],
       names: /selfRegistration\.enabled: needs email/,

@@ -9,7 +9,7 @@ import type { ProviderConfig } from './config/types.js';
 import { syncConsoleClient } from './console/index.js';
 import { syncDemoClient } from './demo/index.js';
 import { type MetricsServer, startMetricsServer } from './endpoints/metrics/index.js';
-import { createHousekeeping } from './housekeeping/index.js';
+import { createHousekeeping, type Housekeeping } from './housekeeping/index.js';
 import { createKeyManager as createKeyManagerFromDeps, type KeyManager } from './keys/key-manager.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { closeWithin } from './lib/close-within.js';
@@ -73,6 +73,8 @@ export interface RunningProvider {
   readonly stores: OpenedProviderStores;
   /** The Prometheus listener's URL (`…/metrics`) when metrics.port is set. */
   readonly metricsUrl: string | undefined;
+  /** This instance's housekeeping: runOnce() is one pass now, without waiting for its timer. */
+  readonly housekeeping: Pick<Housekeeping, 'runOnce'>;
   /**
    * Graceful shutdown: stop accepting connections, let in-flight requests finish for at most
    * config.shutdownTimeout (then cut the remaining connections), stop the timers, close the pool.
@@ -172,9 +174,7 @@ export async function startProvider(
       logger,
       unusedClientLifetime: config.registration.unusedClientLifetime,
       // A runtime setting: read at each pass from the live config.
-      get auditRetention() {
-        return settings.config.audit.retention;
-      },
+      auditRetention: () => settings.config.audit.retention,
     });
     housekeeping.start();
     // Once the start's last work is done (and a caller's, such as registering clients), its garbage is
@@ -188,6 +188,7 @@ export async function startProvider(
       keyManager: manager,
       stores,
       metricsUrl: metricsListener?.url,
+      housekeeping: { runOnce: () => housekeeping.runOnce() },
       async close() {
         clearTimeout(settle);
         const { timedOut } = await closeWithin(app, config.shutdownTimeout * 1000);

@@ -1,12 +1,13 @@
 /**
  * The gateway's configuration as it is written (a YAML or JSON file, `LATCHKEY_GATEWAY_*` variables),
  * declared once as a TypeBox schema: shape, constraints and defaults. TypeBox checks a whole document
- * (@latchkey/settings); load.ts then derives what a schema cannot (URLs, the cookie's name, route
+ * (@latchkey/config-schema); load.ts then derives what a schema cannot (URLs, the cookie's name, route
  * resources, references between routes, upstreams and providers, the key file). docs/gateway.md
  * documents every key. Durations are written `30s`, `5m`, `12h` or as seconds.
  */
+
+import { addressRanges, boolean, integer, list, oneOf, refined } from '@latchkey/config-schema';
 import { parseDuration } from '@latchkey/oidc';
-import { addressRanges, boolean, integer, list, oneOf, refined } from '@latchkey/settings';
 import * as Type from 'typebox/type';
 import { cookieSecretProblem } from './secret.js';
 

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { BlockList } from 'node:net';
+import type { Frozen } from '@latchkey/config-schema';
 import type { UserAuthenticationRequirement } from '@latchkey/oidc';
-import type { Frozen } from '@latchkey/settings';
 import type { Static } from 'typebox/type';
 import type { Policy } from '../policy/expression.js';
 import type {

@@ -1,5 +1,5 @@
 import { type TSchema, Type } from 'typebox';
-import { RUNTIME_SETTINGS, type RuntimeSettingKind } from '../settings/table.js';
+import { RUNTIME_SETTINGS, type RuntimeSetting, type RuntimeSettingKind } from '../settings/table.js';
 
 /**
  * The admin API's shapes, declared once in TypeBox: they validate requests (validator.ts) and are the
@@ -307,15 +307,19 @@ export const ConsentParams = Type.Object({ username: Param, clientId: Param }, s
 
 export const SettingParams = Type.Object({ name: Param }, strict);
 
-/** A runtime setting's value as sent: the range is the configuration parser's to check (one validation). */
-const SETTING_INPUT: Readonly<Record<RuntimeSettingKind, () => TSchema>> = {
+/**
+ * A runtime setting's value as sent: the range is the configuration parser's to check (one validation);
+ * a text's length bound is its schema's (an empty text is the parser's to refuse or allow).
+ */
+const SETTING_INPUT: Readonly<Record<RuntimeSettingKind, (setting: RuntimeSetting) => TSchema>> = {
   duration: () =>
     Type.Union([Type.Integer({ minimum: 0 }), Type.String({ minLength: 1, maxLength: 20 })], {
       description: "seconds, or like '15m', '1h', '30d'",
     }),
   integer: () => Type.Integer(),
   boolean: () => Type.Boolean(),
-  text: () => Type.String({ minLength: 1, maxLength: 200 }),
+  text: (setting) =>
+    Type.String({ maxLength: (setting.field.schema as { maxLength?: number }).maxLength ?? 200 }),
 };
 
 /** One member per runtime setting (settings/table.ts); null removes the override (back to the configured value). */
@@ -323,7 +327,7 @@ export const ChangeSettings = Type.Object(
   Object.fromEntries(
     RUNTIME_SETTINGS.map((s) => [
       s.name,
-      Type.Optional(Nullable({ ...SETTING_INPUT[s.kind](), description: s.description })),
+      Type.Optional(Nullable({ ...SETTING_INPUT[s.kind](s), description: s.description })),
     ]),
   ),
   {
@@ -346,8 +350,12 @@ export const Setting = Type.Object(
       Type.Literal('text'),
     ]),
     description: Type.String(),
-    value: Type.Union([SettingValue], { description: 'the effective value (durations in seconds)' }),
-    configured: Type.Union([SettingValue], { description: 'the value configuration gives' }),
+    value: Type.Union([SettingValue, Type.Null()], {
+      description: 'the effective value (durations in seconds); null: an optional setting left unset',
+    }),
+    configured: Type.Union([SettingValue, Type.Null()], {
+      description: 'the value configuration gives; null: unset',
+    }),
     source: Type.Union([Type.Literal('config'), Type.Literal('override')]),
     changedAt: Nullable(Type.Integer({ description: 'when the override was set (epoch seconds)' })),
     changedBy: Nullable(Type.Object({ type: Type.String(), id: Type.String() }, strict)),

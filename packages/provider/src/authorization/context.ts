@@ -25,7 +25,7 @@ import { pageCsp } from '../ui/csp.js';
 import { errorPage } from '../ui/pages/error.js';
 import type { AccountLinks } from '../ui/pages/login.js';
 import { sendPage } from '../ui/send-page.js';
-import { createTheme, type Theme } from '../ui/theme.js';
+import { createTheme, type Theme, withImageSources } from '../ui/theme.js';
 import {
   type BrowserBound,
   type BrowserBoundSealer,
@@ -244,14 +244,5 @@ export function sendErrorPage(
 /** The sign-in pages show the connectors' logos: their origins join the CSP img-src. */
 function withConnectorLogos(theme: Theme, connectors: ProviderConfig['connectors']): Theme {
   const origins = connectors.flatMap((c) => (c.logoUrl === undefined ? [] : [new URL(c.logoUrl).origin]));
-  return origins.length === 0
-    ? theme
-    : {
-        ...theme,
-        // Not copied: the name is a runtime setting, read at each page.
-        get productName() {
-          return theme.productName;
-        },
-        imageSources: [...new Set([...theme.imageSources, ...origins])],
-      };
+  return origins.length === 0 ? theme : withImageSources(theme, origins);
 }

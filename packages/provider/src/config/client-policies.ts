@@ -2,9 +2,10 @@
  * The schemas of client registration settings: trust policies for Client ID Metadata Documents
  * (clients/client-policy.ts) and the policy of dynamic registration (RFC 7591).
  */
+
+import type { Frozen } from '@latchkey/config-schema';
+import { integer, json, list, oneOf, refined } from '@latchkey/config-schema';
 import { type JwkSet, LocalKeySet } from '@latchkey/oidc';
-import type { Frozen } from '@latchkey/settings';
-import { integer, json, list, oneOf, refined } from '@latchkey/settings';
 import * as Type from 'typebox/type';
 
 const HOST_PATTERN = '^(\\*|(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)$';

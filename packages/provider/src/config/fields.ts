@@ -4,7 +4,7 @@
  * this table; the loader, the defaults and the error messages all come from it, so they cannot drift.
  */
 
-import { type Checked, checkValue } from '@latchkey/settings';
+import { type Checked, checkValue } from '@latchkey/config-schema';
 import type { TSchema } from 'typebox/type';
 import { ProviderConfigSchema } from './schema.js';
 

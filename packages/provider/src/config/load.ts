@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import { closest } from '@latchkey/settings';
+import { closest } from '@latchkey/config-schema';
 import type { TSchema } from 'typebox/type';
 import { developmentIssuer } from './development-issuer.js';
 import { ConfigError } from './errors.js';

@@ -5,8 +5,8 @@
  * trust rules keep their parser (recursive claim conditions, unique names), which names what is wrong.
  */
 
-import type { Frozen } from '@latchkey/settings';
-import { json } from '@latchkey/settings';
+import type { Frozen } from '@latchkey/config-schema';
+import { json } from '@latchkey/config-schema';
 import * as Type from 'typebox/type';
 import { parseDuration } from '../lib/duration.js';
 import type { Parsed } from './parsers.js';

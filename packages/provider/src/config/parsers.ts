@@ -79,3 +79,14 @@ export function mailboxProblem(raw: string): string | undefined {
   const address = /<([^<>]+)>$/.exec(raw.trim())?.[1] ?? raw.trim();
   return /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address) ? undefined : 'must be an email address';
 }
+
+/**
+ * Whom a stuck person contacts (`ui.supportContact`): an email address, or an https URL (http only on
+ * loopback) as parsePublicUrl reads it; empty for none. The address is kept to the characters a mailto
+ * link carries as they are (no `?`, `&`, `%`: they would add headers or escapes to the link).
+ */
+export function supportContactProblem(raw: string): string | undefined {
+  if (raw === '') return undefined;
+  const email = /^[A-Za-z0-9._+-]+@(?:[A-Za-z0-9-]+\.)+[A-Za-z0-9-]{2,}$/.test(raw);
+  return email || parsePublicUrl(raw).ok ? undefined : 'must be an email address or an https URL';
+}

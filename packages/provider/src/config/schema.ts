@@ -6,7 +6,7 @@
  * (issuer, databaseUrl, tokens.accessTokenAlg: see load.ts). Durations are whole seconds, and may be
  * written `30d`, `1h`, `5m`, `30s` (kinds.ts).
  */
-import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '@latchkey/oidc';
+
 import {
   addressRanges,
   anyDuration,
@@ -17,7 +17,8 @@ import {
   oneOf,
   parsedBy,
   refined,
-} from '@latchkey/settings';
+} from '@latchkey/config-schema';
+import { ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '@latchkey/oidc';
 import { redactDatabaseUrl } from '@latchkey/store';
 import * as Type from 'typebox/type';
 import { parseConnectors } from '../connectors/parse-config.js';
@@ -31,7 +32,13 @@ import {
   softwareStatementIssuers,
 } from './client-policies.js';
 import { parseWorkloadTrustRules, tokenExchangePolicies } from './machine-identity.js';
-import { databaseUrlProblem, mailboxProblem, parseIssuer, parsePublicUrl } from './parsers.js';
+import {
+  databaseUrlProblem,
+  mailboxProblem,
+  parseIssuer,
+  parsePublicUrl,
+  supportContactProblem,
+} from './parsers.js';
 import { parseSecret } from './secret.js';
 
 const env = (...names: string[]) => ({ env: names });
@@ -163,6 +170,27 @@ export const UiSchema = group({
         ...env('LATCHKEY_UI_LOGO_URL'),
       }),
       fromResult(parsePublicUrl),
+    ),
+  ),
+  /**
+   * Whom a person who is stuck contacts, shown on the error pages and under the sign-in form: an email
+   * address or an https URL. Unset shows none; so does empty (an override that hides a configured one).
+   */
+  supportContact: Type.Optional(
+    refined(
+      Type.String({
+        maxLength: 254,
+        problem: 'must be an email address or an https URL of at most 254 characters',
+        // A URL as the pages will write it (new URL().href); an address as written.
+        '~read': (raw: unknown) => {
+          const text = typeof raw === 'string' ? raw.trim() : raw;
+          return typeof text === 'string' && /^https?:/i.test(text) && URL.canParse(text)
+            ? new URL(text).href
+            : text;
+        },
+        ...env('LATCHKEY_UI_SUPPORT_CONTACT'),
+      }),
+      supportContactProblem,
     ),
   ),
   /** A hex colour only: it is written into the stylesheet, so nothing else may get through. */

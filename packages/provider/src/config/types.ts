@@ -3,7 +3,7 @@
  * Everything is read-only: the config is loaded once and shared.
  */
 
-import type { Frozen } from '@latchkey/settings';
+import type { Frozen } from '@latchkey/config-schema';
 import type { Static } from 'typebox/type';
 import type {
   AdminApiSchema,

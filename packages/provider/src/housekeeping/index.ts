@@ -30,8 +30,12 @@ export interface HousekeepingDeps {
    * deleted (config `registration.unusedClientLifetime`). Default 30 days.
    */
   readonly unusedClientLifetime?: number;
-  /** Audit events older than this (seconds) are deleted (config `audit.retention`). Default 90 days. */
-  readonly auditRetention?: number;
+  /**
+   * Audit events older than this (seconds) are deleted (config `audit.retention`). Default 90 days. A
+   * function, called at each pass: the key is a runtime setting, and a pass must use today's value, not
+   * the one the provider started with.
+   */
+  readonly auditRetention?: () => number;
 }
 
 export interface Housekeeping {
@@ -85,7 +89,7 @@ export function createHousekeeping(deps: HousekeepingDeps): Housekeeping {
       (limit) => deps.stores.requestRates.deleteIdleSince(now * 1000, limit),
       (limit) => deps.stores.emailLinks.deleteExpired(now, limit),
       (limit) =>
-        deps.stores.audit.deleteBefore(now - (deps.auditRetention ?? DEFAULT_AUDIT_RETENTION), limit),
+        deps.stores.audit.deleteBefore(now - (deps.auditRetention?.() ?? DEFAULT_AUDIT_RETENTION), limit),
       () => deps.stores.initialAccessTokens.deleteExpired(now),
       () =>
         deps.stores.clientRegistrations.deleteUnusedSince(

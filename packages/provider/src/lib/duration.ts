@@ -1,2 +1,2 @@
-/** One reading of durations for the whole project: the settings package's (config files, flags). */
-export { parseDuration } from '@latchkey/settings';
+/** One reading of durations for the whole project: @latchkey/config-schema's (config files, flags). */
+export { parseDuration } from '@latchkey/config-schema';

@@ -11,6 +11,8 @@ const UNITS = [
  * the console: a duration in the largest unit that divides it, so what is shown can be typed back.
  */
 export function formatSettingValue(kind: RuntimeSettingKind, value: unknown): string {
+  // An optional setting left unset (ui.supportContact) is an empty field.
+  if (value === undefined) return '';
   if (kind !== 'duration' || typeof value !== 'number') return String(value);
   const unit = UNITS.find(([, seconds]) => value !== 0 && value % seconds === 0);
   return unit === undefined ? `${value}s` : `${value / unit[1]}${unit[0]}`;

@@ -1,8 +1,8 @@
 import type { ProviderConfig } from '../config/types.js';
 import { type Logger, silentLogger } from '../lib/logger.js';
 import type { RuntimeSettingStore, RuntimeSettingsState } from '../store/types.js';
-import { resolveSettings, withValues } from './effective.js';
-import { RUNTIME_SECTIONS } from './table.js';
+import { configuredValue, resolveSettings, withValues } from './effective.js';
+import { RUNTIME_SETTINGS } from './table.js';
 
 /**
  * Seconds between two checks of the settings revision: how long a change made on one instance takes to
@@ -51,10 +51,13 @@ export function createLiveSettings(deps: LiveSettingsDeps): LiveSettings {
     for (const { name, problem } of resolved.ignored) {
       logger.warn({ setting: name }, `runtime setting ${name} ignored: the stored value ${problem}`);
     }
-    for (const section of RUNTIME_SECTIONS) {
-      Object.assign(
-        (config as unknown as Record<string, object>)[section]!,
-        (resolved.config as unknown as Record<string, object>)[section],
+    // Key by key rather than Object.assign of each section: an optional setting (ui.supportContact)
+    // whose override is removed must go back to unset, and the configured section has no such key.
+    for (const { name } of RUNTIME_SETTINGS) {
+      const [section, key] = name.split('.') as [string, string];
+      (config as unknown as Record<string, Record<string, unknown>>)[section]![key] = configuredValue(
+        resolved.config,
+        name,
       );
     }
     revision = state.revision;

@@ -69,6 +69,12 @@ const DECLARED: readonly (Omit<RuntimeSetting, 'field'> & { readonly name: strin
     kind: 'text',
     description: 'The name shown on the sign-in, account, console and error pages and in emails',
   },
+  {
+    name: 'ui.supportContact',
+    kind: 'text',
+    description:
+      'Whom people contact when stuck, shown on the sign-in and error pages: an email address or an https URL (empty: none)',
+  },
 ];
 
 export const RUNTIME_SETTINGS: readonly RuntimeSetting[] = DECLARED.map((setting) => {

@@ -123,6 +123,7 @@ input:focus-visible { outline-offset: 0; border-color: var(--primary); }
 .actions { display: grid; gap: .75rem; }
 h1 + .alert { margin-top: 1rem; }
 .error-code { margin: 1.25rem 0 0; font-size: .85rem; color: var(--muted); }
+.support { margin: 1.25rem 0 0; font-size: .925rem; overflow-wrap: anywhere; }
 .providers { display: grid; gap: .5rem; margin: 1.25rem 0 0; }
 .providers .divider { margin: 0; text-align: center; color: var(--muted); font-size: .925rem; }
 .button.provider { gap: .5rem; text-decoration: none; }

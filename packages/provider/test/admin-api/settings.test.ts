@@ -82,6 +82,18 @@ describe('admin API: runtime settings', () => {
       detail: /./,
     },
     { name: 'an empty change', body: {}, field: 'body', detail: /./ },
+    {
+      name: 'a support contact that is neither an email address nor an https URL',
+      body: { 'ui.supportContact': 'ring Bob' },
+      field: 'ui.supportContact',
+      detail: /^ui\.supportContact: "ring Bob" must be an email address or an https URL$/,
+    },
+    {
+      name: 'a product name that is empty (the configuration check refuses it, not the schema)',
+      body: { 'ui.productName': '' },
+      field: 'ui.productName',
+      detail: /"" must be 1 to 60 printable characters/,
+    },
   ];
   for (const r of refusals) {
     test(`PATCH refuses ${r.name} with a 400 naming it, and changes nothing`, async () => {
@@ -132,6 +144,35 @@ describe('admin API: runtime settings', () => {
     assert.equal(setting(restored.json(), 'tokens.accessTokenLifetime')['source'], 'config');
     const again = decodeJwt(await fixture.serviceToken()).claims;
     assert.equal(Number(again['exp']) - Number(again['iat']), 600);
+  });
+
+  test('ui.supportContact: unset reads null; a URL set shows on the error pages; "" is none; DELETE unsets it', async () => {
+    const unset = setting((await call('GET', '/settings')).json(), 'ui.supportContact');
+    assert.deepEqual([unset['value'], unset['configured'], unset['source']], [null, null, 'config']);
+    const errorPage = async () =>
+      (await fixture.app.inject({ url: '/nowhere', headers: { accept: 'text/html' } })).body;
+
+    const changed = await patch({ 'ui.supportContact': 'https://help.example.com/latchkey' });
+    assert.equal(changed.statusCode, 200, changed.body);
+    assert.equal(setting(changed.json(), 'ui.supportContact')['value'], 'https://help.example.com/latchkey');
+    assert.match(await errorPage(), /Need help\? Contact <a href="https:\/\/help\.example\.com\/latchkey">/);
+
+    const none = await patch({ 'ui.supportContact': '' });
+    assert.equal(none.statusCode, 200, none.body);
+    assert.deepEqual(
+      [
+        setting(none.json(), 'ui.supportContact')['value'],
+        setting(none.json(), 'ui.supportContact')['source'],
+      ],
+      ['', 'override'],
+    );
+    assert.doesNotMatch(await errorPage(), /Need help/);
+
+    const removed = await call('DELETE', '/settings/ui.supportContact', {
+      headers: { 'if-match': await etag() },
+    });
+    assert.equal(removed.statusCode, 200, removed.body);
+    assert.equal(setting(removed.json(), 'ui.supportContact')['value'], null);
   });
 
   test('DELETE of a key read only at start names it and says it needs a restart', async () => {

@@ -227,6 +227,12 @@ describe('loadConfig', () => {
       key: 'LATCHKEY_HTTP_MAX_CONNECTIONS_PER_ADDRESS',
     },
     {
+      name: 'a support contact that is neither an email address nor an https URL',
+      env: { LATCHKEY_UI_SUPPORT_CONTACT: 'call Bob' },
+      key: 'LATCHKEY_UI_SUPPORT_CONTACT',
+      text: /"call Bob" must be an email address or an https URL/,
+    },
+    {
       name: 'a form body limit over bodyLimit',
       env: { LATCHKEY_HTTP_PAGE_BODY_LIMIT: '100000' },
       key: 'http.pageBodyLimit',

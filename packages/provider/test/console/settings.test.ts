@@ -74,6 +74,47 @@ describe('console settings page', () => {
     assert.equal(f.settings.config.tokens.accessTokenLifetime, 600);
   });
 
+  test('ui.supportContact: an optional field (empty, not required, as long as an address may be); set, shown on the error pages, emptied', async () => {
+    const browser = await consoleBrowser(f);
+    const page = await browser.get('/admin/settings');
+    const field = /<input id="s-ui-supportContact"[^>]*>/.exec(page.body)?.[0];
+    assert.ok(field, 'the field is on the page');
+    assert.match(field, /value="" maxlength="254" aria-describedby/);
+    assert.doesNotMatch(field, /required/);
+    assert.match(page.body, /<input id="s-ui-productName"[^>]* maxlength="60" required/);
+
+    const saved = await postFrom(
+      browser,
+      '/admin/settings',
+      '/admin/settings',
+      await formWith({ 'ui.supportContact': 'it-help@example.com' }),
+    );
+    assert.equal(saved.statusCode, 303, saved.body);
+    const error = await f.app.inject({ url: '/nowhere', headers: { accept: 'text/html' } });
+    assert.match(error.body, /Need help\? Contact <a href="mailto:it-help@example\.com">/);
+    assert.match(
+      (await browser.get('/admin/settings')).body,
+      /id="s-ui-supportContact"[^>]* value="it-help@example\.com"/,
+    );
+
+    const emptied = await postFrom(
+      browser,
+      '/admin/settings',
+      '/admin/settings',
+      await formWith({ 'ui.supportContact': '' }),
+    );
+    assert.equal(emptied.statusCode, 303, emptied.body);
+    assert.equal(f.settings.config.ui.supportContact, '');
+    const after = await f.app.inject({ url: '/nowhere', headers: { accept: 'text/html' } });
+    assert.doesNotMatch(after.body, /Need help/);
+    const view = await readSettings({ settings: f.stores.settings, configured: f.config });
+    await postFrom(browser, '/admin/settings', '/admin/settings/reset', {
+      name: 'ui.supportContact',
+      revision: String(view.revision),
+    });
+    assert.equal(f.settings.config.ui.supportContact, undefined);
+  });
+
   test('a bad value is shown back with the error naming the key, and nothing changes', async () => {
     const browser = await consoleBrowser(f);
     const before = await auditCount();

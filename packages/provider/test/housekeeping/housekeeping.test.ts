@@ -163,7 +163,7 @@ test('audit events past the retention are pruned in batches of BATCH_SIZE; newer
     stores: { ...stores, audit },
     now: clock.now,
     instanceId: 'a',
-    auditRetention: retention,
+    auditRetention: () => retention,
   });
   assert.deepEqual(await housekeeping.runOnce(), { ran: true, deleted: expired });
   assert.deepEqual(limits, [BATCH_SIZE, BATCH_SIZE], 'two bounded statements');

@@ -12,8 +12,9 @@ export function printSettings(io: CommandIo, view: SettingsView, json: boolean):
         name: s.name,
         kind: s.kind,
         description: s.description,
-        value: s.value,
-        configured: s.configured,
+        // An optional setting left unset is null (JSON has no undefined).
+        value: s.value ?? null,
+        configured: s.configured ?? null,
         source: s.source,
         changed_at: s.override?.updatedAt ?? null,
         changed_by: s.override?.actor ?? null,
@@ -27,9 +28,9 @@ export function printSettings(io: CommandIo, view: SettingsView, json: boolean):
     ['SETTING', 'VALUE', 'SOURCE', 'CONFIGURED', 'CHANGED'],
     view.settings.map((s) => [
       s.name,
-      formatSettingValue(s.kind, s.value),
+      formatSettingValue(s.kind, s.value) || '-',
       s.source,
-      formatSettingValue(s.kind, s.configured),
+      formatSettingValue(s.kind, s.configured) || '-',
       s.override === undefined
         ? '-'
         : `${isoTime(s.override.updatedAt)} by ${s.override.actor.type}:${s.override.actor.id}`,

@@ -102,8 +102,9 @@ export function presentSettings(view: SettingsView) {
       name: s.name,
       kind: s.kind,
       description: s.description,
-      value: s.value as number | boolean | string,
-      configured: s.configured as number | boolean | string,
+      // An optional setting left unset is null (JSON has no undefined).
+      value: (s.value ?? null) as number | boolean | string | null,
+      configured: (s.configured ?? null) as number | boolean | string | null,
       source: s.source,
       changedAt: s.override?.updatedAt ?? null,
       changedBy: s.override === undefined ? null : { type: s.override.actor.type, id: s.override.actor.id },

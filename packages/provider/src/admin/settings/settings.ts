@@ -96,7 +96,8 @@ export async function changeSettings(
       const shown = runtimeSetting(name)!.field.sensitive !== true;
       changes.push({
         name,
-        ...(shown ? { from: old.value, to } : { from: '(hidden)', to: '(hidden)' }),
+        // An optional setting left unset is recorded as null (JSON has no undefined).
+        ...(shown ? { from: old.value ?? null, to: to ?? null } : { from: '(hidden)', to: '(hidden)' }),
         source: value === null ? 'config' : 'override',
       });
     }

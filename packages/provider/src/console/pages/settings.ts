@@ -1,5 +1,6 @@
 import type { SettingsView, SettingView } from '../../admin/settings/settings.js';
 import { formatSettingValue } from '../../settings/format.js';
+import { runtimeSetting } from '../../settings/table.js';
 import { html, type SafeHtml } from '../../ui/html.js';
 import type { ConsolePaths } from '../paths.js';
 import { buttonForm, csrfField, when } from './frame.js';
@@ -67,6 +68,16 @@ function settingField(s: SettingView, entered: string | undefined): SafeHtml {
 </select>${hint}</div>
 `;
   }
-  return html`<div class="field">${label}<input id="${id}" name="${s.name}" type="text"${s.kind === 'integer' ? html` inputmode="numeric"` : null} value="${value}" maxlength="${s.kind === 'text' ? '60' : '20'}" required aria-describedby="${id}-hint">${hint}</div>
+  const { maxLength, emptyAllowed } = textInputOf(s.name);
+  return html`<div class="field">${label}<input id="${id}" name="${s.name}" type="text"${s.kind === 'integer' ? html` inputmode="numeric"` : null} value="${value}" maxlength="${String(maxLength)}"${emptyAllowed ? null : html` required`} aria-describedby="${id}-hint">${hint}</div>
 `;
+}
+
+/** What the field's input allows, from the setting's own check: its longest value, and whether empty is one. */
+function textInputOf(name: string): { maxLength: number; emptyAllowed: boolean } {
+  const field = runtimeSetting(name)?.field;
+  return {
+    maxLength: (field?.schema as { maxLength?: number } | undefined)?.maxLength ?? 20,
+    emptyAllowed: field?.check('').ok === true,
+  };
 }

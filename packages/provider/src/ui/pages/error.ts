@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
+import { supportContactNote } from '../support-contact.js';
 import type { Theme } from '../theme.js';
 
 export interface ErrorPageInput {
@@ -21,6 +22,7 @@ const DEFAULT_ADVICE =
 export function errorPage(theme: Theme, input: ErrorPageInput): SafeHtml {
   const content = html`<p class="alert" role="alert">${input.message}</p>
 <p>${input.advice ?? DEFAULT_ADVICE}</p>
+${supportContactNote(theme, 'Need help?')}
 ${input.code === undefined ? null : html`<p class="error-code">Error: <code>${input.code}</code></p>`}`;
   return layout(theme, { title: input.title, content });
 }

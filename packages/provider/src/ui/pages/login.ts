@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
+import { supportContactNote } from '../support-contact.js';
 import type { Theme } from '../theme.js';
 
 export interface LoginPageInput {
@@ -68,7 +69,8 @@ ${hasError ? html`<p class="alert" id="login-error" role="alert">${input.error}<
 </form>
 ${providerButtons(input.providers)}
 ${input.passkey === undefined ? null : passkeyForm(input, input.passkey)}
-${accountLinks(input.links)}`;
+${accountLinks(input.links)}
+${supportContactNote(theme, 'Trouble signing in?')}`;
   return layout(theme, {
     title: 'Sign in',
     content,

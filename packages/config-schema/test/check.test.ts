@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { anyDuration, checkValue, closest, integer, json, list, refined } from '@latchkey/settings';
+import { anyDuration, checkValue, closest, integer, json, list, refined } from '@latchkey/config-schema';
 import * as Type from 'typebox/type';
 
 const shown = (value: unknown, whole: boolean) =>
