@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createOidcClient, type OidcClient } from '@latchkey/oidc';
@@ -16,6 +16,7 @@ import {
 import { startQuery, stepUpFromQuery } from './auth/step-up.js';
 import type { GatewayConfig, RouteConfig } from './config/types.js';
 import { createForwardAuth } from './forward-auth/handler.js';
+import { nodeHttp } from './lib/node-http.js';
 import { limitConnectionsPerAddress } from './policy/connection-limit.js';
 import { type NormalizedPath, normalizePath } from './policy/normalize-path.js';
 import { hostOf, RouteTable } from './policy/routes.js';
@@ -61,7 +62,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const { limits } = config;
   // Checklist L2: node:http's own bounds on header and request time, idle keep-alive and header size,
   // checked every second (its default, 30 s, would let a slow client keep a connection that long).
-  const server = createServer(
+  const server = nodeHttp.createServer(
     {
       headersTimeout: limits.headersTimeout * 1000,
       requestTimeout: limits.requestTimeout * 1000,

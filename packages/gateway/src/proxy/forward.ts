@@ -1,9 +1,11 @@
-import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { type Duplex, Readable } from 'node:stream';
-import { type Dispatcher, Pool, util } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { UpstreamConfig } from '../config/types.js';
+import { nodeHttp } from '../lib/node-http.js';
 import { sendPage } from './pages.js';
+import { headerNameToString, Pool } from './undici-parts.js';
 
 // Response headers that belong to the upstream hop only (RFC 9110 §7.6.1).
 const HOP_BY_HOP_RESPONSE: ReadonlySet<string> = new Set([
@@ -96,7 +98,7 @@ export class UpstreamProxy {
     headers: string[],
   ): void {
     const upstream = this.#upstreams.get(upstreamId)!;
-    const request = (upstream.url.protocol === 'https:' ? httpsRequest : httpRequest)({
+    const request = (upstream.url.protocol === 'https:' ? httpsRequest : nodeHttp.request)({
       host: upstream.url.hostname,
       port: upstream.url.port,
       method: req.method,
@@ -265,7 +267,7 @@ function responseHeaders(raw: readonly Buffer[]): string[] {
   let named: string[] | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     // undici's lookup returns its interned lower-case string for the common names.
-    const name = util.headerNameToString(raw[i]!);
+    const name = headerNameToString(raw[i]!);
     const value = raw[i + 1]!.toString('latin1');
     if (name === 'connection') {
       named = value.split(',').map((token) => token.trim().toLowerCase());
