@@ -33,6 +33,7 @@ export {
   groupMembers,
   groupsOfUser,
   listGroups,
+  listGroupsWithMembers,
   removeGroupMember,
 } from './groups/groups.js';
 export { adminUserById } from './groups/is-admin.js';

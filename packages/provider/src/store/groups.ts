@@ -69,6 +69,20 @@ export function createGroupStore(db: Kysely<ProviderSchema>): GroupStore {
         .execute();
       return rows.map((row) => row.user_id);
     },
+    async memberUsernames(name) {
+      let query = db
+        .selectFrom('group_members')
+        .innerJoin('users', 'users.id', 'group_members.user_id')
+        .select(['group_members.group_name', 'users.username']);
+      if (name !== undefined) query = query.where('group_members.group_name', '=', name);
+      const byGroup = new Map<string, string[]>();
+      for (const row of await query.execute()) {
+        const usernames = byGroup.get(row.group_name);
+        if (usernames === undefined) byGroup.set(row.group_name, [row.username]);
+        else usernames.push(row.username);
+      }
+      return byGroup;
+    },
     async groupsOf(userId) {
       const rows = await db
         .selectFrom('group_members')

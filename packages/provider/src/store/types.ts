@@ -169,6 +169,12 @@ export interface GroupStore {
   removeMember(name: string, userId: string): Promise<boolean>;
   /** User ids of the members, in the order they were added. */
   members(name: string): Promise<string[]>;
+  /**
+   * The usernames of the members of one group (`name`) or of every group, by group name, in one
+   * statement (a page listing groups with their members read each member's user on its own before).
+   * Groups without members are absent; the usernames are in no particular order.
+   */
+  memberUsernames(name?: string): Promise<Map<string, string[]>>;
   /** Names of the groups a user is in, ordered by name. */
   groupsOf(userId: string): Promise<string[]>;
   /** Removes a user from every group (user erasure); returns how many memberships went. */

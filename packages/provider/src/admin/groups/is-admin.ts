@@ -10,7 +10,9 @@ export async function adminUserById(
   stores: { readonly users: Pick<UserStore, 'getById'>; readonly groups: Pick<GroupStore, 'groupsOf'> },
   sub: string,
 ): Promise<{ readonly user: UserRecord | undefined; readonly admin: boolean }> {
-  const user = await stores.users.getById(sub);
+  // Both at once: one round trip to the store rather than two on every console page (a user who
+  // does not exist simply has no groups).
+  const [user, groups] = await Promise.all([stores.users.getById(sub), stores.groups.groupsOf(sub)]);
   if (user === undefined || user.disabled) return { user: undefined, admin: false };
-  return { user, admin: (await stores.groups.groupsOf(user.id)).includes(ADMIN_GROUP) };
+  return { user, admin: groups.includes(ADMIN_GROUP) };
 }
