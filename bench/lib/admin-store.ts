@@ -249,14 +249,17 @@ export async function statementsOf(call: () => Promise<void>): Promise<string[]>
 
 /**
  * A table row per call (timeCalls); with `BENCH_STATEMENTS=1`, first the SQL each call runs once
- * (to stderr), to see what a page asks the store for.
+ * (to stderr), to see what a page asks the store for; with `BENCH_ONLY=text`, only the calls whose name
+ * contains it (to profile one page).
  */
 export async function timeEach(
   provider: RunningProvider,
   calls: readonly (readonly [string, () => Promise<void>])[],
 ): Promise<string[]> {
   const rows: string[] = [];
+  const only = process.env['BENCH_ONLY'];
   for (const [name, call] of calls) {
+    if (only !== undefined && !name.includes(only)) continue;
     if (process.env['BENCH_STATEMENTS'] === '1') {
       await call();
       const seen = await statementsOf(call);
