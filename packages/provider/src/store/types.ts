@@ -125,6 +125,14 @@ export interface UserStore {
   /** Throws StoreConflictError when the username (or id) is taken. */
   create(user: UserRecord): Promise<void>;
   getById(id: string): Promise<UserRecord | undefined>;
+  /**
+   * The user with this id (erased ones too, as getById) and whether they are in `group`, in one
+   * statement: the console asks both on every page.
+   */
+  getByIdInGroup(
+    id: string,
+    group: string,
+  ): Promise<{ readonly user: UserRecord; readonly member: boolean } | undefined>;
   getByUsername(username: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   /** A page of live users ordered by username; `q` is a prefix of the username or of the email. */
