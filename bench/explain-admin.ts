@@ -17,6 +17,7 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { listGroupsWithMembers } from '../packages/provider/src/admin/groups/groups.js';
 import * as admin from '../packages/provider/src/admin/index.js';
 import { createUser } from '../packages/provider/src/admin/users/create.js';
 import { clientId, startSeededProvider, username } from './lib/admin-store.js';
@@ -72,7 +73,7 @@ const calls: [string, () => Promise<unknown>][] = [
   ],
   ['overview: day figures', () => admin.countSignIns(stores, now - 86_400)],
   ['groups', () => admin.listGroups(stores)],
-  ['groups: with members', () => admin.listGroupsWithMembers(stores)],
+  ['groups: with members', () => listGroupsWithMembers(stores)],
   ['groups: members', () => admin.groupMembers(stores, admin.ADMIN_GROUP)],
   ['console: the admin and their group', () => admin.adminUserById(stores, 'bench-user-42')],
 ];

@@ -33,7 +33,6 @@ export {
   groupMembers,
   groupsOfUser,
   listGroups,
-  listGroupsWithMembers,
   removeGroupMember,
 } from './groups/groups.js';
 export { adminUserById } from './groups/is-admin.js';
