@@ -18,7 +18,7 @@ import {
   clientId,
   startSeededProvider,
   TABLE_HEADER,
-  timeCalls,
+  timeEach,
   USERS,
   username,
 } from './lib/admin-store.js';
@@ -65,16 +65,17 @@ const endpoints: [string, string][] = [
   ['groups', '/groups'],
 ];
 
-const rows: string[] = [];
-for (const [name, path] of endpoints) {
-  rows.push(
-    await timeCalls(name, async () => {
+const rows = await timeEach(
+  provider,
+  endpoints.map(([name, path]) => [
+    name,
+    async () => {
       const answer = await fetch(API + path, { headers: { authorization: `Bearer ${token}` } });
       await answer.arrayBuffer();
       if (answer.status !== 200) throw new Error(`${path}: ${answer.status}`);
-    }),
-  );
-}
+    },
+  ]),
+);
 
 console.log(
   `\nAdmin API, ${USERS} users, ${CLIENTS} clients, ${AUDIT_EVENTS} audit events, ${dialect}, sequential keep-alive\n`,

@@ -19,7 +19,7 @@ import {
   clientId,
   startSeededProvider,
   TABLE_HEADER,
-  timeCalls,
+  timeEach,
   USERS,
   username,
 } from './lib/admin-store.js';
@@ -76,16 +76,17 @@ const pages: [string, string][] = [
   ['account page (/account)', '/account'],
 ];
 
-const rows: string[] = [];
-for (const [name, path] of pages) {
-  rows.push(
-    await timeCalls(name, async () => {
+const rows = await timeEach(
+  provider,
+  pages.map(([name, path]) => [
+    name,
+    async () => {
       const answer = await browser.request(issuer + path);
       await answer.arrayBuffer();
       if (answer.status !== 200) throw new Error(`${path}: ${answer.status}`);
-    }),
-  );
-}
+    },
+  ]),
+);
 
 console.log(
   `\nConsole and account pages, ${USERS} users, ${CLIENTS} clients, ${AUDIT_EVENTS} audit events, ${dialect}, one signed-in browser, sequential keep-alive\n`,

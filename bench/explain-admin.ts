@@ -17,7 +17,9 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { listGroupsWithMembers } from '../packages/provider/src/admin/groups/groups.js';
 import * as admin from '../packages/provider/src/admin/index.js';
+import { createUser } from '../packages/provider/src/admin/users/create.js';
 import { clientId, startSeededProvider, username } from './lib/admin-store.js';
 
 // Every statement the admin calls below prepare, by the call that made it (the prototypes are shared
@@ -45,6 +47,8 @@ const rawQuery = query as unknown as (
 
 const { provider, dialect, close } = await startSeededProvider();
 const stores = provider.stores;
+// The console's administrator, in the administrators' group (as bench:console signs in).
+await createUser(stores, { username: 'bench-admin', admin: true });
 const now = Math.floor(Date.now() / 1000);
 const cursorAt = (n: number) => Buffer.from(JSON.stringify(username(n))).toString('base64url');
 const calls: [string, () => Promise<unknown>][] = [
@@ -69,6 +73,9 @@ const calls: [string, () => Promise<unknown>][] = [
   ],
   ['overview: day figures', () => admin.countSignIns(stores, now - 86_400)],
   ['groups', () => admin.listGroups(stores)],
+  ['groups: with members', () => listGroupsWithMembers(stores)],
+  ['groups: members', () => admin.groupMembers(stores, admin.ADMIN_GROUP)],
+  ['console: the admin and their group', () => admin.adminUserById(stores, 'bench-user-42')],
 ];
 for (const [name, call] of calls) {
   label = name;
@@ -76,7 +83,7 @@ for (const [name, call] of calls) {
   label = undefined;
 }
 
-const SEEDED = /\b(users|clients|audit_events)\b/;
+const SEEDED = /\b(users|clients|audit_events|group_members)\b/;
 const findings: string[] = [];
 const report: string[] = [];
 if (dialect === 'postgres') {

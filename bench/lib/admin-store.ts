@@ -8,12 +8,13 @@
  * INSERTs (bench/seed.ts), as the log grows by appends. PostgreSQL is then ANALYZEd.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type RunningProvider, startProvider } from '@latchkey/provider';
 import { sql } from '@latchkey/store';
 import { insertAll } from '../seed.js';
+import { countStatements, type StatementCount } from './count-statements.js';
 import { freePort } from './server-entry.mjs';
 
 export const USERS = Number(process.env['BENCH_USERS'] ?? 10_000);
@@ -158,14 +159,59 @@ async function seed({ stores }: RunningProvider, progress: (message: string) => 
   if (stores.database.dialect === 'postgres') await sql`analyze`.execute(stores.database.db);
 }
 
+/** The statements every database call of this process sends (installed before the provider opens its store). */
+const statements: StatementCount = countStatements();
+
+/**
+ * CPU time (clock ticks) each PostgreSQL server process serving this database has used so far, read
+ * from /proc (the server runs on this machine): the store's share of a request, which this process's
+ * CPU does not include. Undefined on SQLite (it runs inside this process) or when /proc cannot be read.
+ * The connection that runs this query is counted too (sequential requests reuse the pool's most
+ * recently released connection, so it is the one that did the work); a connection closed in between
+ * loses its share, one opened in between counts whole (serverCpuSince).
+ */
+async function postgresServerTicks(provider: RunningProvider): Promise<Map<number, number> | undefined> {
+  if (provider.stores.database.dialect !== 'postgres') return undefined;
+  const { rows } = await sql<{ pid: number }>`
+    select pid from pg_stat_activity where datname = current_database()
+  `.execute(provider.stores.database.db);
+  const ticks = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // Fields 14 and 15 (utime, stime), counted after the parenthesised command name.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      return undefined;
+    }
+  }
+  return ticks;
+}
+
+/** µs of PostgreSQL server CPU between two readings of postgresServerTicks. */
+function serverCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, now] of after) ticks += now - (before.get(pid) ?? 0);
+  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+/** USER_HZ: 100 on every Linux the bench runs on (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /**
  * One row of a latency table: the call made sequentially for SECONDS after 50 warm-up calls. Beside the
- * wall-clock latencies, the CPU time of this whole process (server and client both run here) per call:
- * on a shared machine the latencies swing with the neighbours' load, the CPU per call far less.
+ * wall-clock latencies, what moves far less with the neighbours' load on a shared machine: the CPU time
+ * of this whole process (server and client both run here) per call, on PostgreSQL the CPU of its server
+ * processes for this database per call, and the statements the store ran per call.
  */
-export async function timeCalls(name: string, call: () => Promise<void>): Promise<string> {
+export async function timeCalls(
+  provider: RunningProvider,
+  name: string,
+  call: () => Promise<void>,
+): Promise<string> {
   for (let i = 0; i < 50; i++) await call();
   const latencies: number[] = [];
+  const serverBefore = await postgresServerTicks(provider);
+  const statementsBefore = statements.total;
   const cpuBefore = process.cpuUsage();
   const until = Date.now() + SECONDS * 1000;
   while (Date.now() < until) {
@@ -174,11 +220,57 @@ export async function timeCalls(name: string, call: () => Promise<void>): Promis
     latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   const cpu = process.cpuUsage(cpuBefore);
+  const statementsRun = statements.total - statementsBefore;
+  const serverAfter = await postgresServerTicks(provider);
+  const perCall = (n: number) => n / latencies.length;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  const cpuPerCall = (cpu.user + cpu.system) / latencies.length;
-  return `| ${name} | ${(latencies.length / SECONDS).toFixed(0)} | ${at(0.5).toFixed(2)} | ${at(0.99).toFixed(2)} | ${cpuPerCall.toFixed(0)} |`;
+  const server =
+    serverBefore === undefined || serverAfter === undefined
+      ? '—'
+      : perCall(serverCpuSince(serverBefore, serverAfter)).toFixed(0);
+  return `| ${name} | ${(latencies.length / SECONDS).toFixed(0)} | ${at(0.5).toFixed(2)} | ${at(0.99).toFixed(2)} | ${perCall(cpu.user + cpu.system).toFixed(0)} | ${server} | ${perCall(statementsRun).toFixed(1)} |`;
+}
+
+/**
+ * The statements one call runs, SQL text in order (`BENCH_STATEMENTS=1` prints them per page): to see
+ * what a page asks the store for.
+ */
+export async function statementsOf(call: () => Promise<void>): Promise<string[]> {
+  const seen: string[] = [];
+  statements.listener = (text) => seen.push(text);
+  try {
+    await call();
+  } finally {
+    statements.listener = undefined;
+  }
+  return seen;
+}
+
+/**
+ * A table row per call (timeCalls); with `BENCH_STATEMENTS=1`, first the SQL each call runs once
+ * (to stderr), to see what a page asks the store for; with `BENCH_ONLY=text`, only the calls whose name
+ * contains it (to profile one page).
+ */
+export async function timeEach(
+  provider: RunningProvider,
+  calls: readonly (readonly [string, () => Promise<void>])[],
+): Promise<string[]> {
+  const rows: string[] = [];
+  const only = process.env['BENCH_ONLY'];
+  for (const [name, call] of calls) {
+    if (only !== undefined && !name.includes(only)) continue;
+    if (process.env['BENCH_STATEMENTS'] === '1') {
+      await call();
+      const seen = await statementsOf(call);
+      console.error(
+        `\n${name}: ${seen.length} statements\n  ${seen.map((t) => t.replace(/\s+/g, ' ')).join('\n  ')}`,
+      );
+    }
+    rows.push(await timeCalls(provider, name, call));
+  }
+  return rows;
 }
 
 export const TABLE_HEADER =
-  '| request | req/s | p50 ms | p99 ms | process CPU µs/req |\n|---|---:|---:|---:|---:|';
+  '| request | req/s | p50 ms | p99 ms | process CPU µs/req | PostgreSQL CPU µs/req | statements/req |\n|---|---:|---:|---:|---:|---:|---:|';

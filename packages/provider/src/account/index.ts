@@ -155,7 +155,6 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
     extra: { readonly notice?: Notice; readonly passwordError?: string; readonly totpError?: string } = {},
     status = 200,
   ) => {
-    const view = await loadAccountView(signIn.stores, signedIn.session, signedIn.user, signIn.clock());
     const browserId = signIn.browser.ensure(request, reply);
     const csrfToken = signIn.browser.csrfToken(browserId);
     const { totpError, ...pageExtra } = extra;
@@ -166,25 +165,21 @@ export function registerAccount(app: FastifyInstance, deps: AccountDeps): void {
       carried === undefined
         ? hidden
         : html`${hidden}<input type="hidden" name="${CARRIED_FIELD}" value="${carried}">`;
-    const factors = factorsSection(
-      await loadFactorsView(signIn, signedIn.user),
-      factorPaths,
-      enrolHidden,
-      totpError,
-    );
-    const passkeys = await passkeysSection(signIn, signedIn.user, passkeyPaths, enrolHidden);
+    // The page's parts read the store independently: all at once, not one after the other.
+    const [view, factorsView, passkeys, identities] = await Promise.all([
+      loadAccountView(signIn.stores, signedIn.session, signedIn.user, signIn.clock()),
+      loadFactorsView(signIn, signedIn.user),
+      passkeysSection(signIn, signedIn.user, passkeyPaths, enrolHidden),
+      linkedIdentities(signIn, signedIn.user.id, csrfToken, at(ACCOUNT_PATHS.unlinkIdentity)),
+    ]);
+    const factors = factorsSection(factorsView, factorPaths, enrolHidden, totpError);
     return sendPage(reply, {
       status,
       csp: accountPageCsp,
       body: accountPage(signIn.theme, {
         view,
         csrfToken,
-        identities: await linkedIdentities(
-          signIn,
-          signedIn.user.id,
-          csrfToken,
-          at(ACCOUNT_PATHS.unlinkIdentity),
-        ),
+        identities,
         paths,
         minPasswordLength: deps.passwordPolicy.minLength,
         factors,

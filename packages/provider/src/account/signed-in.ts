@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import type { SignInContext } from '../authorization/context.js';
-import { currentSession } from '../authorization/continue.js';
 import type { SessionRecord, UserRecord } from '../store/types.js';
 
 /** The person an account-page request is for: their live session and their user record. */
@@ -14,8 +13,9 @@ export async function signedInPerson(
   signIn: SignInContext,
   request: FastifyRequest,
 ): Promise<SignedIn | undefined> {
-  const session = await currentSession(signIn, request);
+  // As currentSession, but the user it checks is the one returned: read once, not twice.
+  const session = await signIn.sessions.current(request);
   if (session === undefined) return undefined;
   const user = await signIn.stores.users.getById(session.userId);
-  return user === undefined ? undefined : { session, user };
+  return user === undefined || user.disabled ? undefined : { session, user };
 }

@@ -5,7 +5,6 @@ import { adminUserById } from '../admin/groups/is-admin.js';
 import type { KeyAdmin } from '../admin/keys/keys.js';
 import type { AdminOptions } from '../admin/options.js';
 import type { SignInContext } from '../authorization/context.js';
-import { currentSession } from '../authorization/continue.js';
 import type { ProviderConfig } from '../config/types.js';
 import type { ConnectorSettings } from '../connectors/connector.js';
 import type { SerializedDocument } from '../keys/published-key-set.js';
@@ -151,8 +150,9 @@ export function createConsoleContext(
         see(reply, signInUrl(returnTo));
         return undefined;
       }
-      // Bound to the provider session it came from: signed out there, signed out here.
-      const provider = await currentSession(signIn, request);
+      // Bound to the provider session it came from: signed out there, signed out here. Its user is
+      // read once, by adminUserById (which refuses a missing or disabled one, as currentSession does).
+      const provider = await signIn.sessions.current(request);
       const { user, admin } =
         provider?.sid === session.sid
           ? await adminUserById(deps.stores, provider.userId)

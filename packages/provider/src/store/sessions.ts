@@ -10,6 +10,13 @@ export function createSessionStore(db: Kysely<ProviderSchema>): SessionStore {
   const selectSessions = () => db.selectFrom('sessions').selectAll();
   // Read by every refresh (the sign-in behind the grant): compiled once (lib/compiled-once.ts).
   const selectBySid = compiledOnce(1, (sid: string) => selectSessions().where('sid', '=', sid));
+  // Read by every page of a signed-in browser (console, account, authorize).
+  const selectLive = compiledOnce(2, (idHash: string, now: number) =>
+    selectSessions()
+      .where('id_hash', '=', idHash)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', now),
+  );
   /** Updates the sessions still usable at `at` (not ended, not at their absolute end) that match. */
   const updateLive = (
     at: number,
@@ -32,11 +39,7 @@ export function createSessionStore(db: Kysely<ProviderSchema>): SessionStore {
       );
     },
     async get(idHash, now) {
-      const row = await selectSessions()
-        .where('id_hash', '=', idHash)
-        .where('ended_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const [row] = (await selectLive(db, idHash, now)).rows;
       return row === undefined ? undefined : fromRow(row);
     },
     async getBySid(sid) {

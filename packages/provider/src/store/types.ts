@@ -125,6 +125,14 @@ export interface UserStore {
   /** Throws StoreConflictError when the username (or id) is taken. */
   create(user: UserRecord): Promise<void>;
   getById(id: string): Promise<UserRecord | undefined>;
+  /**
+   * The user with this id (erased ones too, as getById) and whether they are in `group`, in one
+   * statement: the console asks both on every page.
+   */
+  getByIdInGroup(
+    id: string,
+    group: string,
+  ): Promise<{ readonly user: UserRecord; readonly member: boolean } | undefined>;
   getByUsername(username: string): Promise<UserRecord | undefined>;
   list(): Promise<UserRecord[]>;
   /** A page of live users ordered by username; `q` is a prefix of the username or of the email. */
@@ -169,6 +177,12 @@ export interface GroupStore {
   removeMember(name: string, userId: string): Promise<boolean>;
   /** User ids of the members, in the order they were added. */
   members(name: string): Promise<string[]>;
+  /**
+   * The usernames of the members of one group (`name`) or of every group, by group name, in one
+   * statement (a page listing groups with their members read each member's user on its own before).
+   * Groups without members are absent; the usernames are in no particular order.
+   */
+  memberUsernames(name?: string): Promise<Map<string, string[]>>;
   /** Names of the groups a user is in, ordered by name. */
   groupsOf(userId: string): Promise<string[]>;
   /** Removes a user from every group (user erasure); returns how many memberships went. */

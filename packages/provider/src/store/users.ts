@@ -18,6 +18,22 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
   const selectLiveUsers = () => selectUsers().where('deleted_at', 'is', null);
   // Read by every token, UserInfo and sign-in request: compiled once (lib/compiled-once.ts).
   const selectById = compiledOnce(1, (id: string) => selectUsers().where('id', '=', id));
+  // Read by every console page (the admin and their membership of the administrators' group).
+  const selectByIdInGroup = compiledOnce(2, (id: string, group: string) =>
+    selectUsers()
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('group_members')
+              .select('group_members.user_id')
+              .whereRef('group_members.user_id', '=', 'users.id')
+              .where('group_members.group_name', '=', group),
+          )
+          .as('member'),
+      )
+      .where('id', '=', id),
+  );
   return {
     async create(user) {
       await mapConflict(
@@ -29,6 +45,13 @@ export function createUserStore(db: Kysely<ProviderSchema>): UserStore {
     async getById(id) {
       const [row] = (await selectById(db, id)).rows;
       return row === undefined ? undefined : fromRow(row);
+    },
+    async getByIdInGroup(id, group) {
+      const [row] = (await selectByIdInGroup(db, id, group)).rows;
+      if (row === undefined) return undefined;
+      // A boolean on PostgreSQL, 0 or 1 on SQLite.
+      const { member, ...user } = row;
+      return { user: fromRow(user), member: member === true || Number(member) === 1 };
     },
     async getByUsername(username) {
       // lower(username) so the lookup uses the unique expression index.

@@ -21,8 +21,12 @@ const ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /** Escapes text for an element body or a quoted attribute value. */
+const SPECIAL = /[&<>"'`]/;
+const SPECIALS = /[&<>"'`]/g;
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => ESCAPES[c] ?? c);
+  // Most text has nothing to escape: a test is cheaper than a replace that calls back for nothing.
+  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c] ?? c) : text;
 }
 
 type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
@@ -30,14 +34,16 @@ type Interpolation = SafeHtml | string | number | boolean | null | undefined | r
 function render(value: Interpolation): string {
   if (value instanceof SafeHtml) return value.value;
   if (value === null || value === undefined || value === false) return '';
-  if (Array.isArray(value)) return value.map(render).join('');
+  if (Array.isArray(value)) {
+    let out = '';
+    for (const item of value) out += render(item);
+    return out;
+  }
   return escapeHtml(String(value));
 }
 
 export function html(strings: TemplateStringsArray, ...values: readonly Interpolation[]): SafeHtml {
   let out = strings[0] ?? '';
-  values.forEach((value, i) => {
-    out += render(value) + (strings[i + 1] ?? '');
-  });
+  for (let i = 0; i < values.length; i++) out += render(values[i]) + (strings[i + 1] ?? '');
   return new SafeHtml(out);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { describeEachDialect } from '@latchkey/store/testing';
 import { StoreConflictError } from '../../src/store/types.js';
-import { NOW, openMigratedStores } from './fixtures.js';
+import { NOW, openMigratedStores, user } from './fixtures.js';
 
 describeEachDialect('group store', (ctx) => {
   test('returns a created group, lists groups by name with their member counts', async (t) => {
@@ -52,6 +52,22 @@ describeEachDialect('group store', (ctx) => {
     assert.equal(await groups.removeUserEverywhere('u-1'), 2);
     assert.deepEqual(await groups.groupsOf('u-1'), []);
     assert.deepEqual(await groups.groupsOf('u-2'), ['dev']);
+  });
+
+  test("gives the members' usernames of one group or of every group, leaving out ids no user has", async (t) => {
+    const { groups, users } = await openMigratedStores(ctx, t);
+    await users.create(user({ id: 'u-1', username: 'bob' }));
+    await users.create(user({ id: 'u-2', username: 'alice' }));
+    for (const name of ['ops', 'admins', 'empty']) await groups.create({ name, createdAt: NOW });
+    await groups.addMember('ops', 'u-1', NOW);
+    await groups.addMember('ops', 'u-2', NOW);
+    await groups.addMember('ops', 'u-gone', NOW);
+    await groups.addMember('admins', 'u-2', NOW);
+    const sorted = (map: Map<string, string[]>) =>
+      Object.fromEntries([...map].map(([name, usernames]) => [name, usernames.sort()]));
+    assert.deepEqual(sorted(await groups.memberUsernames()), { ops: ['alice', 'bob'], admins: ['alice'] });
+    assert.deepEqual(sorted(await groups.memberUsernames('ops')), { ops: ['alice', 'bob'] });
+    assert.deepEqual(sorted(await groups.memberUsernames('empty')), {});
   });
 
   test('deleting a group deletes its memberships, and says whether it existed', async (t) => {

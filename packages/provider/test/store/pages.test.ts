@@ -92,6 +92,51 @@ describeEachDialect('admin list pages', (ctx) => {
     assert.deepEqual(await search('a\u0000'), []);
   });
 
+  test('a search whose email matches sort after every username match still pages through all of them in order', async (t) => {
+    const { users } = await openMigratedStores(ctx, t);
+    // Twice a page of username matches first (one also matching by email), then users found by their
+    // email alone whose usernames sort last: each half of the search is limited on its own, so the
+    // merge must not end the search at the username matches.
+    for (let i = 0; i < 6; i++)
+      await users.create(
+        user({ id: `m-${i}`, username: `m0${i}`, email: i === 3 ? 'm3@x.org' : `x${i}@x.org` }),
+      );
+    await users.create(user({ id: 'z-1', username: 'zed', email: 'M.zed@x.org' }));
+    await users.create(user({ id: 'z-2', username: 'zoe', email: 'm-zoe@x.org', disabled: true }));
+    await users.create(user({ id: 'n-1', username: 'nora', email: 'mn@x.org' }));
+    await users.create(user({ id: 'o-1', username: 'otto', email: 'otto@x.org' }));
+    const search = (q: string, disabled?: boolean) =>
+      allPages((after) =>
+        users.page({
+          limit: 3,
+          q,
+          ...(after ? { after } : {}),
+          ...(disabled === undefined ? {} : { disabled }),
+        }),
+      );
+    const names = (pages: { username: string }[][]) => pages.map((p) => p.map((u) => u.username));
+    assert.deepEqual(names(await search('M')), [
+      ['m00', 'm01', 'm02'],
+      ['m03', 'm04', 'm05'],
+      ['nora', 'zed', 'zoe'],
+    ]);
+    // A page starting inside the email matches, and the disabled filter applied to both halves.
+    assert.deepEqual(names([(await users.page({ limit: 3, q: 'm', after: 'nora' })).items]), [
+      ['zed', 'zoe'],
+    ]);
+    assert.deepEqual(names(await search('m', true)), [['zoe']]);
+    assert.deepEqual(names(await search('m', false)).flat(), [
+      'm00',
+      'm01',
+      'm02',
+      'm03',
+      'm04',
+      'm05',
+      'nora',
+      'zed',
+    ]);
+  });
+
   test('users are listed in code-point order on both dialects, punctuation and non-ASCII included', async (t) => {
     const { users } = await openMigratedStores(ctx, t);
     const names = ['b', 'a_b', 'a-b', 'a.b', 'ab', 'éa', 'zz', 'a b'];

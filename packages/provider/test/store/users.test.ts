@@ -25,6 +25,22 @@ describeEachDialect('user store', (ctx) => {
     assert.equal(await users.getById('u-unknown'), undefined);
   });
 
+  test('getByIdInGroup gives the user with whether they are in the group, in one read', async (t) => {
+    const { users, groups } = await openMigratedStores(ctx, t);
+    const alice = user({ id: 'u-1', username: 'alice' });
+    await users.create(alice);
+    await users.create(user({ id: 'u-2', username: 'bob' }));
+    await groups.create({ name: 'admins', createdAt: NOW });
+    await groups.create({ name: 'ops', createdAt: NOW });
+    await groups.addMember('admins', 'u-1', NOW);
+    await groups.addMember('ops', 'u-2', NOW);
+    assert.deepEqual(await users.getByIdInGroup('u-1', 'admins'), { user: alice, member: true });
+    assert.equal((await users.getByIdInGroup('u-1', 'ops'))?.member, false);
+    assert.equal((await users.getByIdInGroup('u-2', 'admins'))?.member, false);
+    assert.equal((await users.getByIdInGroup('u-2', 'ops'))?.member, true);
+    assert.equal(await users.getByIdInGroup('u-unknown', 'admins'), undefined);
+  });
+
   test('stores the username lower-cased and finds it whatever the case', async (t) => {
     const { users } = await openMigratedStores(ctx, t);
     await users.create(user({ username: 'Alice.Liddell' }));

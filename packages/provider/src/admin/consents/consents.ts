@@ -1,7 +1,7 @@
 import type { AuditStore, ConsentRecord, ConsentStore, GrantStore, UserStore } from '../../store/types.js';
 import { notFound } from '../errors.js';
 import { type AdminOptions, nowOf, recordAdminEvent } from '../options.js';
-import { requireUser } from '../users/read.js';
+import { requireUser, type UserRef } from '../users/read.js';
 
 type ConsentAdminStores = {
   readonly users: Pick<UserStore, 'getByUsername'>;
@@ -13,7 +13,7 @@ type ConsentAdminStores = {
 /** What the user has agreed each client may have, most recent first. */
 export async function listUserConsents(
   stores: Pick<ConsentAdminStores, 'users' | 'consents'>,
-  username: string,
+  username: UserRef,
 ): Promise<ConsentRecord[]> {
   const user = await requireUser(stores, username);
   return stores.consents.listByUser(user.id);

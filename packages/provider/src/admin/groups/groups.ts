@@ -70,12 +70,19 @@ export function listGroups(stores: { readonly groups: Pick<GroupStore, 'list'> }
 
 /** The usernames of a group's members, in alphabetical order (erased users are gone from every group). */
 export async function groupMembers(
-  stores: { readonly groups: GroupStore; readonly users: Pick<UserStore, 'getById'> },
+  stores: { readonly groups: Pick<GroupStore, 'get' | 'memberUsernames'> },
   name: string,
 ): Promise<string[]> {
-  await requireGroup(stores, name);
-  const users = await Promise.all((await stores.groups.members(name)).map((id) => stores.users.getById(id)));
-  return users.flatMap((user) => (user === undefined ? [] : [user.username])).sort();
+  const [, byGroup] = await Promise.all([requireGroup(stores, name), stores.groups.memberUsernames(name)]);
+  return (byGroup.get(name) ?? []).sort();
+}
+
+/** Every group ordered by name with its members' usernames in alphabetical order: two statements in all. */
+export async function listGroupsWithMembers(stores: {
+  readonly groups: Pick<GroupStore, 'list' | 'memberUsernames'>;
+}): Promise<{ readonly name: string; readonly members: string[] }[]> {
+  const [groups, byGroup] = await Promise.all([stores.groups.list(), stores.groups.memberUsernames()]);
+  return groups.map((g) => ({ name: g.name, members: (byGroup.get(g.name) ?? []).sort() }));
 }
 
 /** The names of the groups a user is in, ordered by name. */

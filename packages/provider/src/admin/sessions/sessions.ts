@@ -2,7 +2,7 @@ import type { Logout } from '../../logout/log-out.js';
 import type { AuditStore, SessionRecord, SessionStore, UserStore } from '../../store/types.js';
 import { notFound } from '../errors.js';
 import { type AdminOptions, nowOf, recordAdminEvent } from '../options.js';
-import { requireUser } from '../users/read.js';
+import { requireUser, type UserRef } from '../users/read.js';
 
 export type SessionAdminDeps = {
   readonly users: Pick<UserStore, 'getByUsername'>;
@@ -15,7 +15,7 @@ export type SessionAdminDeps = {
 /** The user's live sessions, most recently used first (never the cookie's hash: it is not shown). */
 export async function listUserSessions(
   deps: Pick<SessionAdminDeps, 'users' | 'sessions'>,
-  username: string,
+  username: UserRef,
   options: AdminOptions = {},
 ): Promise<SessionRecord[]> {
   const user = await requireUser(deps, username);

@@ -1,6 +1,6 @@
 import type { AuditStore, FactorStore, RecoveryCodeSummary, UserStore } from '../../store/types.js';
 import { type AdminOptions, nowOf, recordAdminEvent } from '../options.js';
-import { requireUser } from './read.js';
+import { requireUser, type UserRef } from './read.js';
 
 /** What an administrator sees of a user's second factors: which, since when; never a secret. */
 export interface UserFactors {
@@ -24,7 +24,7 @@ type FactorAdminStores = {
   readonly audit: AuditStore;
 };
 
-export async function getUserFactors(stores: FactorAdminStores, username: string): Promise<UserFactors> {
+export async function getUserFactors(stores: FactorAdminStores, username: UserRef): Promise<UserFactors> {
   const user = await requireUser(stores, username);
   const [totp, recoveryCodes, passkeys] = await Promise.all([
     stores.factors.getTotp(user.id),

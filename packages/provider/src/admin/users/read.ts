@@ -13,11 +13,18 @@ export function countUsers(stores: {
   return stores.users.count();
 }
 
-/** The live user with this username (any case), or ERR_NOT_FOUND naming it. */
+/**
+ * A user as the admin functions take one: a username, or the record a caller has already read with
+ * requireUser (a console page showing several things about one user reads the user once, not once each).
+ */
+export type UserRef = string | UserRecord;
+
+/** The live user with this username (any case), or ERR_NOT_FOUND naming it; a record is returned as it is. */
 export async function requireUser(
   stores: { readonly users: Pick<UserStore, 'getByUsername'> },
-  username: string,
+  username: UserRef,
 ): Promise<UserRecord> {
+  if (typeof username !== 'string') return username;
   const user = await stores.users.getByUsername(normalizeUsername(username));
   if (!user) throw notFound('username', `No user named ${JSON.stringify(username)}`);
   return user;

@@ -1,12 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AdminError, invalidInput } from '../../admin/errors.js';
-import {
-  ADMIN_GROUP,
-  createGroup,
-  deleteGroup,
-  groupMembers,
-  listGroups,
-} from '../../admin/groups/groups.js';
+import { ADMIN_GROUP, createGroup, deleteGroup, listGroupsWithMembers } from '../../admin/groups/groups.js';
 import { consoleAction, consoleGet, noticeOf, param } from '../action.js';
 import { type ConsoleContext, type SignedInAdmin, statusOf } from '../context.js';
 import { GROUP_NOTICES, groupsContent } from '../pages/groups.js';
@@ -14,13 +8,7 @@ import { GROUP_NOTICES, groupsContent } from '../pages/groups.js';
 /** Groups: list with members, create, delete (the administrators' group cannot be deleted here). */
 export function registerGroupPages(app: FastifyInstance, ctx: ConsoleContext): void {
   const { paths, stores } = ctx;
-  const load = async () =>
-    Promise.all(
-      (await listGroups(stores)).map(async (g) => ({
-        name: g.name,
-        members: await groupMembers(stores, g.name),
-      })),
-    );
+  const load = () => listGroupsWithMembers(stores);
   const show = async (
     reply: FastifyReply,
     admin: SignedInAdmin,

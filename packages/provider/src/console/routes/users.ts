@@ -100,12 +100,13 @@ export function registerUserPages(app: FastifyInstance, ctx: ConsoleContext): vo
   consoleGet(app, ctx, `${paths.users}/:username`, async (request, reply, admin, query) => {
     const user = await requireUser(stores, param(request, 'username'));
     const options = ctx.options(admin);
+    // The user read once above and handed to each (not looked up again by username), all at once.
     const [groups, all, sessions, consents, factors] = await Promise.all([
       groupsOfUser(stores, user),
       listGroups(stores),
-      listUserSessions(stores, user.username, options),
-      listUserConsents(stores, user.username),
-      getUserFactors(stores, user.username),
+      listUserSessions(stores, user, options),
+      listUserConsents(stores, user),
+      getUserFactors(stores, user),
     ]);
     const named = await Promise.all(
       consents.map(async (c) => ({

@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, sql } from '@latchkey/store';
 import { isPostgres } from '../lib/dialect.js';
-import { exactKeySql, foldedKeySql } from '../lib/prefix.js';
+import { exactKeySql } from '../lib/prefix.js';
 
 /**
  * Indexes for the admin API's and the console's searches, filters and counts (issue 15: every list
@@ -13,6 +13,16 @@ import { exactKeySql, foldedKeySql } from '../lib/prefix.js';
  * filtered by type (or type prefix) and by client newest first, so those indexes end with (at, id), its
  * order; users are counted from partial indexes rather than the rows.
  */
+/**
+ * The folded key as this migration indexed it (lib/prefix.ts then): frozen here, since a migration must
+ * create what it always created. Migration 0019 replaces the PostgreSQL ones by lower(column collate "C").
+ */
+function foldedKeySql(postgres: boolean, column: string): string {
+  return postgres
+    ? `(translate(${column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') collate "C")`
+    : `lower(${column})`;
+}
+
 export const adminSearchIndexes: Migration = {
   name: '0018-admin-search-indexes',
   // biome-ignore lint/suspicious/noExplicitAny: the migration runs against the schema of its time

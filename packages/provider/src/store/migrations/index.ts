@@ -19,6 +19,7 @@ import { secondFactors } from './0015-second-factors.js';
 import { housekeepingIndexes } from './0016-housekeeping-indexes.js';
 import { runtimeSettings } from './0017-runtime-settings.js';
 import { adminSearchIndexes } from './0018-admin-search-indexes.js';
+import { adminSearchLower } from './0019-admin-search-lower.js';
 
 /** The provider's migrations, in the order they apply. Append; never edit or reorder a released one. */
 export const providerMigrations: MigrationSet = {
@@ -42,5 +43,6 @@ export const providerMigrations: MigrationSet = {
     housekeepingIndexes,
     runtimeSettings,
     adminSearchIndexes,
+    adminSearchLower,
   ],
 };
