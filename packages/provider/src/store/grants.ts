@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from '@latchkey/store';
+import { auditEventWriter } from './audit.js';
 import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import { compiledOnce } from './lib/compiled-once.js';
 import { mapConflict } from './lib/conflict.js';
@@ -8,7 +9,7 @@ import type { GrantRecord, GrantStore } from './types.js';
 
 export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
   /** Revokes the live grants whose `column` is `value` and counts them; a revoked grant stays as it was. */
-  const revokeLive = (at: number, column: 'id' | 'sid' | 'user_id', value: string) =>
+  const revokeLive = (at: number, column: 'sid' | 'user_id', value: string) =>
     retryingSerializationFailures(async () =>
       changedRows(
         await db
@@ -23,6 +24,17 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
   const selectById = compiledOnce(1, (id: string) =>
     db.selectFrom('grants').selectAll().where('id', '=', id),
   );
+  // Every revocation (RFC 7009) and every reuse of a refresh token: compiled once. RETURNING says whether
+  // this statement was the one that revoked it, on both dialects, like the rotation's UPDATE.
+  const revokeById = compiledOnce(2, (at: number, id: string) =>
+    db
+      .updateTable('grants')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returning('id'),
+  );
+  const writeEvent = auditEventWriter(db);
   return {
     async create(grant) {
       await mapConflict(
@@ -35,8 +47,16 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
       const [row] = (await selectById(db, id)).rows;
       return row === undefined ? undefined : grantFromRow(row);
     },
-    async revoke(id, at) {
-      return (await revokeLive(at, 'id', id)) > 0;
+    async revoke(id, at, event) {
+      return retryingSerializationFailures(async () => {
+        if (event === undefined) return (await revokeById(db, at, id)).rows.length > 0;
+        // The revocation and its audit event in one commit, the event only when this call revoked.
+        return db.transaction().execute(async (trx) => {
+          const revoked = (await revokeById(trx, at, id)).rows.length > 0;
+          if (revoked) await writeEvent(trx, event);
+          return revoked;
+        });
+      });
     },
     async revokeBySid(sid, at) {
       return revokeLive(at, 'sid', sid);

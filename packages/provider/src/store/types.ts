@@ -306,8 +306,11 @@ export interface GrantRecord {
 export interface GrantStore {
   create(grant: GrantRecord): Promise<void>;
   get(id: string): Promise<GrantRecord | undefined>;
-  /** Returns whether a live grant was revoked (false if already revoked or unknown). */
-  revoke(id: string, at: number): Promise<boolean>;
+  /**
+   * Returns whether a live grant was revoked (false if already revoked or unknown). `event` is appended
+   * to the audit log in the same transaction, and only when this call revoked the grant.
+   */
+  revoke(id: string, at: number, event?: AuditEvent): Promise<boolean>;
   /** Revokes every live grant of a session (logout) or a user (password change). Returns how many. */
   revokeBySid(sid: string, at: number): Promise<number>;
   revokeByUser(userId: string, at: number): Promise<number>;
@@ -503,14 +506,21 @@ export type RotateRefreshTokenResult =
   | { readonly status: 'not_found' };
 
 export interface RefreshTokenStore {
-  create(token: RefreshTokenRecord): Promise<void>;
+  /** Stores a new token; with `event`, appends that audit event in the same transaction (one commit). */
+  create(token: RefreshTokenRecord, event?: AuditEvent): Promise<void>;
   /**
    * Atomically marks the token rotated (`UPDATE … WHERE token_hash = ? AND rotated_at IS NULL`, row count
    * checked — DESIGN rule 7) and, in the same transaction, inserts `successor` when given; of two
    * concurrent rotations exactly one gets 'rotated'. Expiry and grant revocation are the caller's checks.
    * A successor of another grant or client, or outliving the family, is a TypeError and rotates nothing.
+   * `event` is appended to the audit log in that transaction only when this call rotated the token.
    */
-  rotate(tokenHash: string, at: number, successor?: RefreshTokenRecord): Promise<RotateRefreshTokenResult>;
+  rotate(
+    tokenHash: string,
+    at: number,
+    successor?: RefreshTokenRecord,
+    event?: AuditEvent,
+  ): Promise<RotateRefreshTokenResult>;
   get(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /**
    * The token and its grant (the family) in one query: the refresh grant needs both on every request.
