@@ -407,6 +407,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     authMethods,
     inspectToken,
     grants: stores.grants,
+    audit: stores.audit,
     now: clock,
   });
   const random = deps.random ?? secureRandomBytes;

@@ -5,8 +5,8 @@ export interface AuditObserver {
   auditEvent(type: string): void;
 }
 
-/** The stores that write audit events: the audit store itself, and those that write one with a change. */
-export type AuditedStores = Pick<ProviderStores, 'audit' | 'grants' | 'refreshTokens'>;
+/** The stores that write audit events: the audit store itself, and the rotation that writes one in its commit. */
+export type AuditedStores = Pick<ProviderStores, 'audit' | 'refreshTokens'>;
 
 /** A logger that can make a child with its own redaction (pino's `child(bindings, { redact })`). */
 interface ChildLogger extends Logger {
@@ -42,9 +42,8 @@ function isChildLogger(logger: Logger): logger is ChildLogger {
  * under `audit`) and counted.
  * - `audit.append`: the log line is written first, so an event is not lost from the log when the database
  *   cannot take it (the caller still sees the store's error).
- * - An event stored with a change in one commit (a rotation, a new refresh-token family, a revocation):
- *   the line is written once that commit is done, and only when the change happened (a rotation lost
- *   to another request, a grant already revoked: no event, no line).
+ * - An event stored in a refresh token's rotation (one commit): the line is written once that commit is
+ *   done, and only when the rotation happened (one lost to another request: no event, no line).
  * Events carry no secret by contract (store/types.ts AuditEvent); the logger's redaction is the second guard.
  */
 export function withAuditLog<S extends AuditedStores>(
@@ -57,7 +56,7 @@ export function withAuditLog<S extends AuditedStores>(
     writeLine(event);
     observer?.auditEvent(event.type);
   };
-  const { audit, grants, refreshTokens } = stores;
+  const { audit, refreshTokens } = stores;
   return {
     ...stores,
     audit: {
@@ -67,20 +66,8 @@ export function withAuditLog<S extends AuditedStores>(
         await audit.append(event);
       },
     },
-    grants: {
-      ...grants,
-      async revoke(id: string, at: number, event?: AuditEvent) {
-        const revoked = await grants.revoke(id, at, event);
-        if (revoked && event !== undefined) announce(event);
-        return revoked;
-      },
-    },
     refreshTokens: {
       ...refreshTokens,
-      async create(token, event) {
-        await refreshTokens.create(token, event);
-        if (event !== undefined) announce(event);
-      },
       async rotate(tokenHash, at, successor, event) {
         const result = await refreshTokens.rotate(tokenHash, at, successor, event);
         if (result.status === 'rotated' && event !== undefined) announce(event);

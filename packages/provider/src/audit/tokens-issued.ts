@@ -27,10 +27,10 @@ export function tokensIssuedEvent(issued: TokensIssued): AuditEvent {
 }
 
 /**
- * Appends a `token.issued` event on its own, for a response that stores nothing else (no refresh
- * token): the event is then the last write, and it never fails the response — the tokens are minted,
- * and the event is in the structured log already (withAuditLog writes it before the store). A response
- * that stores a refresh token writes the event in that token's own commit instead.
+ * Appends a `token.issued` event on its own (the refresh grant's rotation writes it in its own commit
+ * instead). It is the response's last write and never fails the response: the tokens are minted and any
+ * refresh token stored, and the event is in the structured log already (withAuditLog writes it before
+ * the store).
  */
 export function recordTokensIssued(audit: Pick<AuditStore, 'append'>, event: AuditEvent): Promise<void> {
   return audit.append(event).catch(() => {});

@@ -21,9 +21,10 @@ export function issuesRefreshTokens(client: Pick<ClientRecord, 'grantTypes'>): b
 }
 
 /**
- * The `refresh_token` member of a token response for a new grant (RFC 6749 §5.1) — a new family, stored
- * with the response's audit event in one commit — or, when the client does not use refresh tokens,
- * nothing but the event. The one call other grants make to start a family.
+ * The `refresh_token` member of a token response for a new grant (RFC 6749 §5.1) — a new family when
+ * the client is registered for refresh tokens — then the response's audit event, appended once the
+ * family is stored so there is no event for tokens that were not handed out. The one call other
+ * grants make to start a family.
  */
 async function newFamilyMember(
   services: Pick<GrantServices, 'refreshTokens' | 'now' | 'stores'>,
@@ -35,33 +36,33 @@ async function newFamilyMember(
   },
   event: AuditEvent,
 ): Promise<{ refresh_token?: string }> {
-  if (!issuesRefreshTokens(family.client)) {
-    await recordTokensIssued(services.stores.audit, event);
-    return {};
-  }
-  const refreshToken = await services.refreshTokens.issue(
-    {
-      grantId: family.grantId,
-      clientId: family.client.clientId,
-      userId: family.userId,
-      scopes: family.scopes,
-    },
-    services.now(),
-    event,
-  );
-  return { refresh_token: refreshToken };
+  const member = issuesRefreshTokens(family.client)
+    ? {
+        refresh_token: await services.refreshTokens.issue(
+          {
+            grantId: family.grantId,
+            clientId: family.client.clientId,
+            userId: family.userId,
+            scopes: family.scopes,
+          },
+          services.now(),
+        ),
+      }
+    : {};
+  await recordTokensIssued(services.stores.audit, event);
+  return member;
 }
 
 /**
  * The token response of a grant that a person's sign-in stands behind (authorization code, device code,
- * refresh token): mint the access and ID tokens, then store what the response changes together with its
- * `token.issued` audit event in one commit — the refresh grant's rotation, else a new family when the
- * client is registered for refresh tokens (RFC 6749 §5.1, §6; OIDC Core §3.1.3.3, §12.2). One function,
- * so every grant answers the same way.
+ * refresh token): mint the access and ID tokens, then store what the response changes and its
+ * `token.issued` audit event — the refresh grant's rotation, with the event in the rotation's own
+ * commit, else a new family when the client is registered for refresh tokens (RFC 6749 §5.1, §6; OIDC
+ * Core §3.1.3.3, §12.2). One function, so every grant answers the same way.
  *
- * The tokens are signed before that write, not after: the write is the last step that can fail, so an
- * event is stored exactly when its tokens are handed out (a rotation lost to a concurrent request
- * stores none, and its signed tokens are dropped), and the rotation's transaction stays short.
+ * The tokens are signed before those writes, not after: the writes are the last steps that can fail,
+ * so an event is stored only for tokens handed out (a rotation lost to a concurrent request stores
+ * none, and its signed tokens are dropped), and the rotation's transaction stays short.
  */
 export async function signInTokenResponse(
   services: GrantServices,

@@ -13,9 +13,9 @@ export const MAX_AUDIT_LIST_LIMIT = 1000;
 export type AuditEventWriter = (runner: QueryRunner, event: AuditEvent) => Promise<void>;
 
 /**
- * The INSERT of one audit event, compiled once. The audit store appends with it, and the stores whose
- * changes are audited (a refresh token's rotation, a grant's revocation) run it inside the change's own
- * transaction, so the change and its event are one commit: both or neither.
+ * The INSERT of one audit event, compiled once. The audit store appends with it, and a refresh token's
+ * rotation runs it inside its own transaction, so the rotation and its event are one commit: both or
+ * neither.
  */
 export function auditEventWriter(db: Kysely<ProviderSchema>): AuditEventWriter {
   const insertEvent = compiledOnce(

@@ -1,5 +1,4 @@
 import type { Kysely, Selectable } from '@latchkey/store';
-import { auditEventWriter } from './audit.js';
 import { changedRows, fromJsonColumn, toJsonColumn } from './lib/columns.js';
 import { compiledOnce } from './lib/compiled-once.js';
 import { mapConflict } from './lib/conflict.js';
@@ -34,7 +33,6 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
       .where('revoked_at', 'is', null)
       .returning('id'),
   );
-  const writeEvent = auditEventWriter(db);
   return {
     async create(grant) {
       await mapConflict(
@@ -47,16 +45,8 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
       const [row] = (await selectById(db, id)).rows;
       return row === undefined ? undefined : grantFromRow(row);
     },
-    async revoke(id, at, event) {
-      return retryingSerializationFailures(async () => {
-        if (event === undefined) return (await revokeById(db, at, id)).rows.length > 0;
-        // The revocation and its audit event in one commit, the event only when this call revoked.
-        return db.transaction().execute(async (trx) => {
-          const revoked = (await revokeById(trx, at, id)).rows.length > 0;
-          if (revoked) await writeEvent(trx, event);
-          return revoked;
-        });
-      });
+    async revoke(id, at) {
+      return retryingSerializationFailures(async () => (await revokeById(db, at, id)).rows.length > 0);
     },
     async revokeBySid(sid, at) {
       return revokeLive(at, 'sid', sid);

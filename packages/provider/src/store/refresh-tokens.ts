@@ -77,16 +77,8 @@ export function createRefreshTokenStore(db: Kysely<ProviderSchema>): RefreshToke
   const writeEvent = auditEventWriter(db);
   const read = async (tokenHash: string) => (await selectByHash(db, tokenHash)).rows[0];
   return {
-    async create(token, event) {
-      if (event === undefined) {
-        await insert(db, token);
-        return;
-      }
-      // A new family and its `token.issued` event: one commit instead of two (issue 21).
-      await db.transaction().execute(async (trx) => {
-        await insert(trx, token);
-        await writeEvent(trx, event);
-      });
+    async create(token) {
+      await insert(db, token);
     },
     async rotate(tokenHash, at, successor, event) {
       // DESIGN rule 7, RFC 9700 §4.14.2: one conditional UPDATE decides the winner, and the successor is

@@ -306,11 +306,8 @@ export interface GrantRecord {
 export interface GrantStore {
   create(grant: GrantRecord): Promise<void>;
   get(id: string): Promise<GrantRecord | undefined>;
-  /**
-   * Returns whether a live grant was revoked (false if already revoked or unknown). `event` is appended
-   * to the audit log in the same transaction, and only when this call revoked the grant.
-   */
-  revoke(id: string, at: number, event?: AuditEvent): Promise<boolean>;
+  /** Returns whether a live grant was revoked (false if already revoked or unknown). */
+  revoke(id: string, at: number): Promise<boolean>;
   /** Revokes every live grant of a session (logout) or a user (password change). Returns how many. */
   revokeBySid(sid: string, at: number): Promise<number>;
   revokeByUser(userId: string, at: number): Promise<number>;
@@ -506,8 +503,7 @@ export type RotateRefreshTokenResult =
   | { readonly status: 'not_found' };
 
 export interface RefreshTokenStore {
-  /** Stores a new token; with `event`, appends that audit event in the same transaction (one commit). */
-  create(token: RefreshTokenRecord, event?: AuditEvent): Promise<void>;
+  create(token: RefreshTokenRecord): Promise<void>;
   /**
    * Atomically marks the token rotated (`UPDATE … WHERE token_hash = ? AND rotated_at IS NULL`, row count
    * checked — DESIGN rule 7) and, in the same transaction, inserts `successor` when given; of two

@@ -28,11 +28,8 @@ export type RefreshTokenRotation =
   | { readonly status: 'not_found' };
 
 export interface RefreshTokens {
-  /**
-   * Starts a family: a new refresh token under `family.grantId`, its absolute lifetime counted from `at`.
-   * `event` (the token response's audit event) is stored in the same commit.
-   */
-  issue(family: RefreshTokenFamily, at: number, event?: AuditEvent): Promise<string>;
+  /** Starts a family: a new refresh token under `family.grantId`, its absolute lifetime counted from `at`. */
+  issue(family: RefreshTokenFamily, at: number): Promise<string>;
   /** The stored record of a presented token (looked up by its SHA-256), whatever its state. */
   find(presented: string): Promise<RefreshTokenRecord | undefined>;
   /** `find` with the token's grant, in one store query (the refresh grant reads both). */
@@ -103,9 +100,9 @@ export function createRefreshTokens(deps: RefreshTokensDeps): RefreshTokens {
   };
 
   return {
-    async issue(family, at, event) {
+    async issue(family, at) {
       const { value, record } = mint(family, at, at + settings.refreshTokenAbsoluteLifetime);
-      await deps.store.create(record, event);
+      await deps.store.create(record);
       return value;
     },
     find: (presented) => deps.store.get(hashOpaqueToken(presented)),

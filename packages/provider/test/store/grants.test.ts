@@ -35,30 +35,6 @@ describeEachDialect('grant store', (ctx) => {
     assert.equal(await grants.revoke('g-unknown', NOW + 5), false);
   });
 
-  test('revoke with an audit event stores the event in the revocation, and only when this call revoked', async (t) => {
-    const { grants, audit } = await openMigratedStores(ctx, t);
-    await grants.create(grant());
-    const revoked = (at: number) => ({ type: 'token.revoked', at, clientId: 'web-app', details: { at } });
-    assert.equal(await grants.revoke('g-1', NOW + 5, revoked(NOW + 5)), true);
-    assert.equal(await grants.revoke('g-1', NOW + 9, revoked(NOW + 9)), false);
-    assert.equal(await grants.revoke('g-unknown', NOW + 9, revoked(NOW + 9)), false);
-    const events = await audit.list({ limit: 10 });
-    assert.deepEqual(
-      events.map(({ type, at, clientId, details }) => ({ type, at, clientId, details })),
-      [revoked(NOW + 5)],
-    );
-  });
-
-  test('revoke revokes nothing when its audit event cannot be stored: the two are one commit', async (t) => {
-    const { grants, audit } = await openMigratedStores(ctx, t);
-    await grants.create(grant());
-    // A BigInt cannot be written as JSON: the event fails inside the revocation's transaction.
-    const unwritable = { type: 'token.revoked', at: NOW + 5, details: { n: 1n } };
-    await assert.rejects(grants.revoke('g-1', NOW + 5, unwritable), TypeError);
-    assert.equal((await grants.get('g-1'))?.revokedAt, null);
-    assert.deepEqual(await audit.list({ limit: 10 }), []);
-  });
-
   test('revokeBySid revokes the live grants of one session and counts them', async (t) => {
     const { grants } = await openMigratedStores(ctx, t);
     await grants.create(grant({ id: 'g-a' }));

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { authenticateClient, type ClientAuthMethod } from '../../client-auth/index.js';
 import type { Clock } from '../../lib/clock.js';
-import type { ClientStore, GrantStore } from '../../store/types.js';
+import type { AuditStore, ClientStore, GrantStore } from '../../store/types.js';
 import type { TokenInspector } from '../introspection/inspect-token.js';
 import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
 import { checkFormBody } from '../token/checks.js';
@@ -13,6 +13,7 @@ export interface RevocationEndpointDeps {
   readonly authMethods: readonly ClientAuthMethod[];
   readonly inspectToken: TokenInspector;
   readonly grants: Pick<GrantStore, 'revoke'>;
+  readonly audit: Pick<AuditStore, 'append'>;
   readonly now: Clock;
 }
 
@@ -35,14 +36,16 @@ export function registerRevocation(app: FastifyInstance, deps: RevocationEndpoin
     const grantId = checkRevocable(token, caller);
     if (grantId !== undefined && token !== undefined) {
       const at = deps.now();
-      // The event is stored in the revocation's commit, and only when this request revoked the grant.
-      await deps.grants.revoke(grantId, at, {
-        type: 'token.revoked',
-        at,
-        userId: token.grant?.userId ?? null,
-        clientId: caller.clientId,
-        details: { tokenType: token.type },
-      });
+      const revoked = await deps.grants.revoke(grantId, at);
+      if (revoked) {
+        await deps.audit.append({
+          type: 'token.revoked',
+          at,
+          userId: token.grant?.userId ?? null,
+          clientId: caller.clientId,
+          details: { tokenType: token.type },
+        });
+      }
     }
     // RFC 7009 §2.2: "The content of the response body is ignored by the client".
     return reply.code(200).headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send();
