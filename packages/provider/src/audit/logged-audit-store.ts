@@ -1,4 +1,5 @@
 import type { Logger } from '../lib/logger.js';
+import { aroundEachStoreCall } from '../store/lib/around-calls.js';
 import type { AuditEvent, ProviderStores } from '../store/types.js';
 
 export interface AuditObserver {
@@ -56,7 +57,12 @@ export function withAuditLog<S extends AuditedStores>(
     writeLine(event);
     observer?.auditEvent(event.type);
   };
-  const { audit, refreshTokens } = stores;
+  // Each method looked up when it is called, as the other store wrappers do (store/lib/around-calls.ts):
+  // a test that replaces one on the original store after this wrapping still reaches it.
+  const { audit, refreshTokens } = aroundEachStoreCall(
+    { audit: stores.audit, refreshTokens: stores.refreshTokens },
+    (call) => call(),
+  );
   return {
     ...stores,
     audit: {
