@@ -206,7 +206,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   registerFormParser(app);
   if (deps.metrics) registerRequestMetrics(app, deps.metrics);
   // Every audit event also goes to the structured log (and is counted); store calls are timed.
-  const audited = { ...deps.stores, audit: withAuditLog(deps.stores.audit, app.log, deps.metrics) };
+  const audited = withAuditLog(deps.stores, app.log, deps.metrics);
   // Outermost: whatever an endpoint does with a store error, a database outage stays recognisable as one.
   const stores = markDatabaseOutages(deps.metrics ? instrumentStores(audited, deps.metrics) : audited);
 

@@ -121,7 +121,7 @@ export async function startProvider(
       );
     keyManager = createKeyManager({
       config,
-      stores: { ...stores, audit: withAuditLog(stores.audit, logger, metrics) },
+      stores: withAuditLog(stores, logger, metrics),
       logger,
       ...(options.now ? { now: options.now } : {}),
       ...(options.instanceId ? { instanceId: options.instanceId } : {}),

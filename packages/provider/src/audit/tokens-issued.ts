@@ -1,4 +1,4 @@
-import type { AuditStore } from '../store/types.js';
+import type { AuditEvent, AuditStore } from '../store/types.js';
 
 export interface TokensIssued {
   readonly at: number;
@@ -16,17 +16,22 @@ export interface TokensIssued {
  * tokens, their hashes or the code. (client_credentials is not recorded in the store: that path is
  * built to touch no database; it is counted in `latchkey_tokens_issued_total`.)
  */
-export function recordTokensIssued(audit: Pick<AuditStore, 'append'>, event: TokensIssued): Promise<void> {
-  // Never fails the response: the tokens are minted and a refresh token already rotated, so an error
-  // here would make the client retry with the rotated token and revoke its own family (RFC 9700
-  // §4.14.2). The event is in the structured log already (withAuditLog writes it before the store).
-  return audit
-    .append({
-      type: 'token.issued',
-      at: event.at,
-      userId: event.userId,
-      clientId: event.clientId,
-      details: { grantType: event.grantType, grantId: event.grantId, scope: event.scope },
-    })
-    .catch(() => {});
+export function tokensIssuedEvent(issued: TokensIssued): AuditEvent {
+  return {
+    type: 'token.issued',
+    at: issued.at,
+    userId: issued.userId,
+    clientId: issued.clientId,
+    details: { grantType: issued.grantType, grantId: issued.grantId, scope: issued.scope },
+  };
+}
+
+/**
+ * Appends a `token.issued` event on its own (the refresh grant's rotation writes it in its own commit
+ * instead). It is the response's last write and never fails the response: the tokens are minted and any
+ * refresh token stored, and the event is in the structured log already (withAuditLog writes it before
+ * the store).
+ */
+export function recordTokensIssued(audit: Pick<AuditStore, 'append'>, event: AuditEvent): Promise<void> {
+  return audit.append(event).catch(() => {});
 }

@@ -2,6 +2,7 @@ import { parseClaimsRequest } from '../claims/index.js';
 import { InvalidDpopProof, InvalidGrant, InvalidScope } from '../errors/index.js';
 import { narrowGranted } from '../lib/narrow.js';
 import type {
+  AuditEvent,
   ClientRecord,
   GrantRecord,
   RefreshTokenRecord,
@@ -133,13 +134,18 @@ async function refresh(
     grant,
   );
 
-  const rotation = await services.refreshTokens.rotate(token, at);
-  if (rotation.status === 'reused') await rejectReuse(token, client, services, at);
-  if (rotation.status !== 'rotated') throw new InvalidGrant(DEAD_TOKEN, 'refresh token vanished');
+  // The rotation runs once the tokens are signed, with their audit event in its commit; only the winner
+  // of the conditional UPDATE gets the tokens (a loser's are dropped unsent).
+  const rotate = async (event: AuditEvent): Promise<string> => {
+    const rotation = await services.refreshTokens.rotate(token, at, event);
+    if (rotation.status === 'reused') await rejectReuse(token, client, services, at);
+    if (rotation.status !== 'rotated') throw new InvalidGrant(DEAD_TOKEN, 'refresh token vanished');
+    return rotation.refreshToken;
+  };
 
   return signInTokenResponse(
     services,
-    { type: refreshTokenGrant.type, at, refreshToken: rotation.refreshToken },
+    { type: refreshTokenGrant.type, at, rotate },
     {
       client,
       user,

@@ -1,7 +1,7 @@
-import { recordTokensIssued } from '../audit/tokens-issued.js';
+import { recordTokensIssued, tokensIssuedEvent } from '../audit/tokens-issued.js';
 import { requestedClaimNames, withGroupsIfReleased } from '../claims/index.js';
 import { claimsForScopes } from '../scopes/index.js';
-import type { ClientRecord } from '../store/types.js';
+import type { AuditEvent, ClientRecord } from '../store/types.js';
 import type { SignInTokenInput } from '../tokens/index.js';
 import type { GrantServices, TokenResponseBody } from './grant.js';
 
@@ -21,45 +21,59 @@ export function issuesRefreshTokens(client: Pick<ClientRecord, 'grantTypes'>): b
 }
 
 /**
- * The `refresh_token` member of a token response for a new grant (RFC 6749 §5.1), or nothing when the
- * client does not use refresh tokens. The one call other grants make to start a family.
+ * The `refresh_token` member of a token response for a new grant (RFC 6749 §5.1) — a new family when
+ * the client is registered for refresh tokens — then the response's audit event, appended once the
+ * family is stored so there is no event for tokens that were not handed out. The one call other
+ * grants make to start a family.
  */
-async function refreshTokenMember(
-  services: Pick<GrantServices, 'refreshTokens' | 'now'>,
+async function newFamilyMember(
+  services: Pick<GrantServices, 'refreshTokens' | 'now' | 'stores'>,
   family: {
     client: Pick<ClientRecord, 'clientId' | 'grantTypes'>;
     grantId: string;
     userId: string;
     scopes: readonly string[];
   },
+  event: AuditEvent,
 ): Promise<{ refresh_token?: string }> {
-  if (!issuesRefreshTokens(family.client)) return {};
-  const refreshToken = await services.refreshTokens.issue(
-    {
-      grantId: family.grantId,
-      clientId: family.client.clientId,
-      userId: family.userId,
-      scopes: family.scopes,
-    },
-    services.now(),
-  );
-  return { refresh_token: refreshToken };
+  const member = issuesRefreshTokens(family.client)
+    ? {
+        refresh_token: await services.refreshTokens.issue(
+          {
+            grantId: family.grantId,
+            clientId: family.client.clientId,
+            userId: family.userId,
+            scopes: family.scopes,
+          },
+          services.now(),
+        ),
+      }
+    : {};
+  await recordTokensIssued(services.stores.audit, event);
+  return member;
 }
 
 /**
  * The token response of a grant that a person's sign-in stands behind (authorization code, device code,
- * refresh token): mint the access and ID tokens, record the issuance in the audit log, and add a refresh
- * token — the rotated successor for the refresh grant, else a new family when the client is registered
- * for refresh tokens (RFC 6749 §5.1, §6; OIDC Core §3.1.3.3, §12.2). One function, so every grant
- * answers the same way.
+ * refresh token): mint the access and ID tokens, then store what the response changes and its
+ * `token.issued` audit event — the refresh grant's rotation, with the event in the rotation's own
+ * commit, else a new family when the client is registered for refresh tokens (RFC 6749 §5.1, §6; OIDC
+ * Core §3.1.3.3, §12.2). One function, so every grant answers the same way.
+ *
+ * The tokens are signed before those writes, not after: the writes are the last steps that can fail,
+ * so an event is stored only for tokens handed out (a rotation lost to a concurrent request stores
+ * none, and its signed tokens are dropped), and the rotation's transaction stays short.
  */
 export async function signInTokenResponse(
   services: GrantServices,
   grant: {
     readonly type: string;
     readonly at: number;
-    /** The refresh grant's rotated successor, sent as it is instead of starting a family. */
-    readonly refreshToken?: string;
+    /**
+     * The refresh grant's rotation, run once the tokens are signed with the event to store in its
+     * commit: resolves to the successor to send, throws when the token was rotated by someone else.
+     */
+    readonly rotate?: (event: AuditEvent) => Promise<string>;
   },
   input: SignInTokenInput & { readonly client: ClientRecord },
 ): Promise<TokenResponseBody> {
@@ -69,7 +83,7 @@ export async function signInTokenResponse(
     ...requestedClaimNames(input.claimsRequest.idToken, input.client.scopes),
   ]);
   const tokens = services.tokens.issueSignInTokens({ ...input, user });
-  await recordTokensIssued(services.stores.audit, {
+  const event = tokensIssuedEvent({
     at: grant.at,
     grantType: grant.type,
     clientId: input.client.clientId,
@@ -77,19 +91,20 @@ export async function signInTokenResponse(
     grantId: input.grantId,
     scope: tokens.scope,
   });
+  const refreshToken =
+    grant.rotate === undefined
+      ? await newFamilyMember(
+          services,
+          { client: input.client, grantId: input.grantId, userId: input.user.id, scopes: input.scopes },
+          event,
+        )
+      : { refresh_token: await grant.rotate(event) };
   return {
     access_token: tokens.accessToken,
     token_type: 'Bearer',
     expires_in: tokens.expiresIn,
     ...(tokens.idToken === undefined ? {} : { id_token: tokens.idToken }),
-    ...(grant.refreshToken === undefined
-      ? await refreshTokenMember(services, {
-          client: input.client,
-          grantId: input.grantId,
-          userId: input.user.id,
-          scopes: input.scopes,
-        })
-      : { refresh_token: grant.refreshToken }),
+    ...refreshToken,
     scope: tokens.scope,
   };
 }

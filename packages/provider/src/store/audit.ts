@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from '@latchkey/store';
 import { deleteBatchBefore } from './lib/batches.js';
 import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
-import { compiledOnce } from './lib/compiled-once.js';
+import { compiledOnce, type QueryRunner } from './lib/compiled-once.js';
 import { exactKey, prefixSuccessor, startsWith } from './lib/prefix.js';
 import type { AuditEventsTable, ProviderSchema } from './schema.js';
 import type { AuditEvent, AuditStore } from './types.js';
@@ -9,8 +9,15 @@ import type { AuditEvent, AuditStore } from './types.js';
 /** The most events one `list` returns (DESIGN rule 9: every input is bounded). */
 export const MAX_AUDIT_LIST_LIMIT = 1000;
 
-export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
-  // One row per issued token set: compiled once (lib/compiled-once.ts).
+/** Appends one audit event on the database or inside a transaction of it (lib/compiled-once.ts). */
+export type AuditEventWriter = (runner: QueryRunner, event: AuditEvent) => Promise<void>;
+
+/**
+ * The INSERT of one audit event, compiled once. The audit store appends with it, and a refresh token's
+ * rotation runs it inside its own transaction, so the rotation and its event are one commit: both or
+ * neither.
+ */
+export function auditEventWriter(db: Kysely<ProviderSchema>): AuditEventWriter {
   const insertEvent = compiledOnce(
     6,
     (
@@ -23,18 +30,23 @@ export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
     ) =>
       db.insertInto('audit_events').values({ type, at, user_id: userId, client_id: clientId, ip, details }),
   );
+  return async (runner, event) => {
+    await insertEvent(
+      runner,
+      event.type,
+      event.at,
+      event.userId ?? null,
+      event.clientId ?? null,
+      event.ip ?? null,
+      toJsonColumn(event.details ?? {}),
+    );
+  };
+}
+
+export function createAuditStore(db: Kysely<ProviderSchema>): AuditStore {
+  const writeEvent = auditEventWriter(db);
   return {
-    async append(event) {
-      await insertEvent(
-        db,
-        event.type,
-        event.at,
-        event.userId ?? null,
-        event.clientId ?? null,
-        event.ip ?? null,
-        toJsonColumn(event.details ?? {}),
-      );
-    },
+    append: (event) => writeEvent(db, event),
     deleteBefore(before, limit) {
       // audit_events_at (migration 0002) finds the oldest rows; one bounded statement per call.
       return deleteBatchBefore(db, 'audit_events', 'id', 'at', before, limit);

@@ -8,7 +8,7 @@ import type { GrantRecord, GrantStore } from './types.js';
 
 export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
   /** Revokes the live grants whose `column` is `value` and counts them; a revoked grant stays as it was. */
-  const revokeLive = (at: number, column: 'id' | 'sid' | 'user_id', value: string) =>
+  const revokeLive = (at: number, column: 'sid' | 'user_id', value: string) =>
     retryingSerializationFailures(async () =>
       changedRows(
         await db
@@ -23,6 +23,16 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
   const selectById = compiledOnce(1, (id: string) =>
     db.selectFrom('grants').selectAll().where('id', '=', id),
   );
+  // Every revocation (RFC 7009) and every reuse of a refresh token: compiled once. RETURNING says whether
+  // this statement was the one that revoked it, on both dialects, like the rotation's UPDATE.
+  const revokeById = compiledOnce(2, (at: number, id: string) =>
+    db
+      .updateTable('grants')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .returning('id'),
+  );
   return {
     async create(grant) {
       await mapConflict(
@@ -36,7 +46,7 @@ export function createGrantStore(db: Kysely<ProviderSchema>): GrantStore {
       return row === undefined ? undefined : grantFromRow(row);
     },
     async revoke(id, at) {
-      return (await revokeLive(at, 'id', id)) > 0;
+      return retryingSerializationFailures(async () => (await revokeById(db, at, id)).rows.length > 0);
     },
     async revokeBySid(sid, at) {
       return revokeLive(at, 'sid', sid);

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from '@latchkey/store';
+import { auditEventWriter } from './audit.js';
 import { grantFromRow } from './grants.js';
 import { deleteBatchBefore } from './lib/batches.js';
 import { fromJsonColumn, toJsonColumn } from './lib/columns.js';
@@ -73,21 +74,26 @@ export function createRefreshTokenStore(db: Kysely<ProviderSchema>): RefreshToke
       () => insertRow(runner, ...COLUMNS.map((column) => row[column])),
     );
   };
+  const writeEvent = auditEventWriter(db);
   const read = async (tokenHash: string) => (await selectByHash(db, tokenHash)).rows[0];
   return {
     async create(token) {
       await insert(db, token);
     },
-    async rotate(tokenHash, at, successor) {
+    async rotate(tokenHash, at, successor, event) {
       // DESIGN rule 7, RFC 9700 §4.14.2: one conditional UPDATE decides the winner, and the successor is
       // inserted in the same transaction, so a rotation either happened with its successor or not at all.
-      // The loser of a race sees 'reused' (R1), and no second successor is ever stored.
+      // The loser of a race sees 'reused' (R1), and no second successor is ever stored. The winner's audit
+      // event is part of the same commit: there is an event exactly when there was a rotation.
       const won = await retryingSerializationFailures(() =>
         db.transaction().execute(async (trx) => {
           const [row] = (await markRotated(trx, at, tokenHash)).rows;
-          if (row !== undefined && successor !== undefined) {
-            checkSuccessor(row, successor);
-            await insert(trx, successor);
+          if (row !== undefined) {
+            if (successor !== undefined) {
+              checkSuccessor(row, successor);
+              await insert(trx, successor);
+            }
+            if (event !== undefined) await writeEvent(trx, event);
           }
           return row;
         }),

@@ -523,8 +523,14 @@ export interface RefreshTokenStore {
    * checked — DESIGN rule 7) and, in the same transaction, inserts `successor` when given; of two
    * concurrent rotations exactly one gets 'rotated'. Expiry and grant revocation are the caller's checks.
    * A successor of another grant or client, or outliving the family, is a TypeError and rotates nothing.
+   * `event` is appended to the audit log in that transaction only when this call rotated the token.
    */
-  rotate(tokenHash: string, at: number, successor?: RefreshTokenRecord): Promise<RotateRefreshTokenResult>;
+  rotate(
+    tokenHash: string,
+    at: number,
+    successor?: RefreshTokenRecord,
+    event?: AuditEvent,
+  ): Promise<RotateRefreshTokenResult>;
   get(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /**
    * The token and its grant (the family) in one query: the refresh grant needs both on every request.

@@ -1,5 +1,5 @@
 import { secureRandomBytes } from '../lib/random.js';
-import type { GrantRecord, RefreshTokenRecord, RefreshTokenStore } from '../store/types.js';
+import type { AuditEvent, GrantRecord, RefreshTokenRecord, RefreshTokenStore } from '../store/types.js';
 import { hashOpaqueToken } from './opaque-hash.js';
 
 /** 256 random bits (issue 5; RFC 9700 §4.14: refresh tokens must not be guessable). */
@@ -40,9 +40,10 @@ export interface RefreshTokens {
    * Exchanges `current` for a successor in the same family, atomically (DESIGN rule 7): of two
    * concurrent rotations of one token exactly one gets 'rotated'. The successor keeps the scopes
    * (RFC 6749 §6: "identical to that of the refresh token included by the client") and the
-   * family's absolute end; its idle lifetime starts again.
+   * family's absolute end; its idle lifetime starts again. `event` is stored in the same commit, and
+   * only when this call rotated the token.
    */
-  rotate(current: RefreshTokenRecord, at: number): Promise<RefreshTokenRotation>;
+  rotate(current: RefreshTokenRecord, at: number, event?: AuditEvent): Promise<RefreshTokenRotation>;
 }
 
 export interface RefreshTokensDeps {
@@ -106,9 +107,9 @@ export function createRefreshTokens(deps: RefreshTokensDeps): RefreshTokens {
     },
     find: (presented) => deps.store.get(hashOpaqueToken(presented)),
     findWithGrant: (presented) => deps.store.getWithGrant(hashOpaqueToken(presented)),
-    async rotate(current, at) {
+    async rotate(current, at, event) {
       const successor = mint(current, at, current.absoluteExpiresAt);
-      const result = await deps.store.rotate(current.tokenHash, at, successor.record);
+      const result = await deps.store.rotate(current.tokenHash, at, successor.record, event);
       if (result.status !== 'rotated') return { status: result.status };
       return { status: 'rotated', refreshToken: successor.value, record: successor.record };
     },

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createKeyManager } from '@latchkey/provider';
 import { withAuditLog } from '../../src/audit/logged-audit-store.js';
 import type { Logger } from '../../src/lib/logger.js';
-import type { AuditEvent } from '../../src/store/types.js';
+import type { AuditEvent, AuditStore } from '../../src/store/types.js';
 import { TEST_SECRET } from '../helpers/fixtures.js';
 import { type LifecycleFixture, lifecycleFixture } from '../refresh/fixture.js';
 
@@ -54,13 +54,13 @@ describe('audit events', () => {
   test('every event also goes to the structured log, written before the store is asked', async () => {
     const lines: Record<string, unknown>[] = [];
     const logger: Logger = { info: (o) => lines.push(o), warn: () => {}, error: () => {} };
-    const failing = {
+    const failing: AuditStore = {
       append: async () => Promise.reject(new Error('database down')),
       list: async () => [],
       countSince: async () => 0,
       deleteBefore: async () => 0,
     };
-    const audit = withAuditLog(failing, logger);
+    const { audit } = withAuditLog({ ...f.stores, audit: failing }, logger);
     const event: AuditEvent = { type: 'token.revoked', at: 1, clientId: 'web' };
     await assert.rejects(audit.append(event), /database down/);
     assert.deepEqual(lines, [{ audit: event }]);

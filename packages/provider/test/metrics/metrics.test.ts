@@ -78,7 +78,7 @@ describe('Prometheus metrics', () => {
   });
 
   test('count sign-ins by outcome and audit events by type, from the audit log', async () => {
-    const audit = withAuditLog(f.stores.audit, silentLogger, metrics);
+    const { audit } = withAuditLog(f.stores, silentLogger, metrics);
     const at = f.clock.now();
     await audit.append({ type: 'sign_in.success', at, userId: f.user.id });
     await audit.append({ type: 'sign_in.failure', at, details: { reason: 'invalid_credentials' } });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
-import type { RefreshTokenRecord } from '../../src/store/types.js';
+import type { AuditStore, RefreshTokenRecord } from '../../src/store/types.js';
 import { StoreConflictError } from '../../src/store/types.js';
 import {
   contended,
@@ -134,6 +134,55 @@ describeEachDialect('refresh token store', (ctx) => {
     );
   });
 
+  const issued = (at: number, grantId = TOKEN.grantId) => ({
+    type: 'token.issued',
+    at,
+    userId: TOKEN.userId,
+    clientId: TOKEN.clientId,
+    details: { grantId },
+  });
+  const eventsOf = async (audit: AuditStore) =>
+    (await audit.list({ limit: 10 })).map(({ type, at, userId, clientId, details }) => ({
+      type,
+      at,
+      userId,
+      clientId,
+      details,
+    }));
+
+  test('rotate with an audit event stores it in the rotation, and none for a reused or unknown token', async (t) => {
+    const { refreshTokens, audit } = await openMigratedStores(ctx, t);
+    await refreshTokens.create(TOKEN);
+    assert.equal(
+      (await refreshTokens.rotate(TOKEN.tokenHash, NOW + 10, successorOf('h-next'), issued(NOW + 10))).status,
+      'rotated',
+    );
+    assert.equal(
+      (await refreshTokens.rotate(TOKEN.tokenHash, NOW + 20, successorOf('h-again'), issued(NOW + 20)))
+        .status,
+      'reused',
+    );
+    assert.equal(
+      (await refreshTokens.rotate('h-unknown', NOW + 20, undefined, issued(NOW + 20))).status,
+      'not_found',
+    );
+    assert.deepEqual(await eventsOf(audit), [issued(NOW + 10)]);
+  });
+
+  test('rotates nothing when its audit event cannot be stored: the rotation, successor and event are one commit', async (t) => {
+    const { refreshTokens, audit } = await openMigratedStores(ctx, t);
+    await refreshTokens.create(TOKEN);
+    // A BigInt cannot be written as JSON: the event fails inside the rotation's transaction.
+    const unwritable = { type: 'token.issued', at: NOW + 10, details: { n: 1n } };
+    await assert.rejects(
+      refreshTokens.rotate(TOKEN.tokenHash, NOW + 10, successorOf('h-next'), unwritable),
+      TypeError,
+    );
+    assert.equal((await refreshTokens.get(TOKEN.tokenHash))?.rotatedAt, null);
+    assert.equal(await refreshTokens.get('h-next'), undefined);
+    assert.deepEqual(await audit.list({ limit: 10 }), []);
+  });
+
   const strangers: { name: string; successor: RefreshTokenRecord }[] = [
     { name: 'belongs to another grant', successor: successorOf('h-next', { grantId: 'g-other' }) },
     { name: 'belongs to another client', successor: successorOf('h-next', { clientId: 'other-app' }) },
@@ -176,8 +225,8 @@ describeEachDialect('refresh token store', (ctx) => {
       const hold = lockRows('refresh_tokens', sql`token_hash = ${TOKEN.tokenHash}`);
       const results = await contended(ctx, url, t, { hold, table: 'refresh_tokens', racers: 2 }, () =>
         Promise.all([
-          one.refreshTokens.rotate(TOKEN.tokenHash, NOW + 1, successorOf('h-one')),
-          two.refreshTokens.rotate(TOKEN.tokenHash, NOW + 2, successorOf('h-two')),
+          one.refreshTokens.rotate(TOKEN.tokenHash, NOW + 1, successorOf('h-one'), issued(NOW + 1)),
+          two.refreshTokens.rotate(TOKEN.tokenHash, NOW + 2, successorOf('h-two'), issued(NOW + 2)),
         ]),
       );
       assert.deepEqual(results.map((r) => r.status).sort(), ['reused', 'rotated']);
@@ -188,6 +237,8 @@ describeEachDialect('refresh token store', (ctx) => {
       const { rows } = await sql<{ n: number }>`
         select count(*) as n from refresh_tokens where grant_id = ${TOKEN.grantId}`.execute(one.database.db);
       assert.equal(Number(rows[0]?.n), 2);
+      // The winner's audit event alone: an event exactly when there was a rotation.
+      assert.deepEqual(await eventsOf(two.audit), [issued(winner === 'h-one' ? NOW + 1 : NOW + 2)]);
     });
   }
 });
