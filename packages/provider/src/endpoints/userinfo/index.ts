@@ -56,7 +56,7 @@ export function registerUserInfo(app: FastifyInstance, deps: UserInfoDeps): void
       await checkSenderConstraint(
         claims,
         { token, ...(presented.scheme === undefined ? {} : { scheme: presented.scheme }) },
-        { method: request.method, url: request.url, proofs: dpopHeaderValues(request.raw.rawHeaders) },
+        { method: request.method, url: request.url, proofs: dpopHeaderValues(request.raw) },
         deps.dpop,
       );
       const scopes = checkOpenidScope(claims);
