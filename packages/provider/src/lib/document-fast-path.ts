@@ -30,23 +30,24 @@ export interface DocumentFastPathOptions {
   readonly onAnswered?: (path: string, seconds: number) => void;
 }
 
+/** A document and its whole response head. */
+interface Prepared {
+  readonly document: SerializedDocument;
+  readonly head: Readonly<Record<string, string>>;
+}
+
 interface Route {
   readonly document: () => SerializedDocument;
   readonly headers: DocumentHeaders;
-  /** The response head of the document last served, made again when the document changes. */
-  prepared:
-    | { readonly document: SerializedDocument; readonly head: Readonly<Record<string, string>> }
-    | undefined;
+  /** The document last served with its head, made again when the document changes. */
+  prepared: Prepared | undefined;
 }
 
 export function createDocumentFastPath(options: DocumentFastPathOptions): DocumentFastPath {
   const routes = new Map<string, Route>();
   let stopped = false;
 
-  function headFor(route: Route): {
-    readonly document: SerializedDocument;
-    readonly head: Record<string, string>;
-  } {
+  function prepare(route: Route): Prepared {
     const document = route.document();
     if (route.prepared?.document === document) return route.prepared;
     route.prepared = {
@@ -77,7 +78,15 @@ export function createDocumentFastPath(options: DocumentFastPathOptions): Docume
         return false;
       }
       const started = options.onAnswered === undefined ? 0 : performance.now();
-      const { document, head } = headFor(route);
+      let prepared: Prepared;
+      try {
+        prepared = prepare(route);
+      } catch {
+        // No document to send (the key set not loaded yet): Fastify's route meets the same error and
+        // answers it through the one error factory, instead of it escaping the server's listener.
+        return false;
+      }
+      const { document, head } = prepared;
       response.writeHead(200, head);
       response.end(document.bytes);
       options.onAnswered?.(request.url!, (performance.now() - started) / 1000);

@@ -153,6 +153,23 @@ describe('documents answered before the framework', () => {
     assert.equal(reachedFastify(), 1);
   });
 
+  test('a document that cannot be read (keys not loaded) is left to Fastify, not thrown from the server', () => {
+    const fastPath = createDocumentFastPath({ securityHeaders: {} });
+    fastPath.add(
+      '/jwks',
+      () => {
+        throw new Error('The signing key set has not been loaded');
+      },
+      { contentType: 'application/jwk-set+json; charset=utf-8', cacheControl: 'public, max-age=60' },
+    );
+    const response = {
+      writeHead: () => assert.fail('nothing may be written'),
+      end: () => assert.fail('nothing may be written'),
+    } as unknown as ServerResponse;
+    const request = { method: 'GET', url: '/jwks', headers: {} } as IncomingMessage;
+    assert.equal(fastPath.answer(request, response), false);
+  });
+
   test('once stopped (the app is closing), it declines every request', () => {
     const fastPath = createDocumentFastPath({ securityHeaders: {} });
     fastPath.add('/doc', () => serializeDocument({ a: 1 }), {
