@@ -6,6 +6,7 @@ import { verifySharedSecret } from './shared-secret.js';
 const BASIC_SCHEME = /^basic(?:[ \t]|$)/i;
 const BASIC_CREDENTIALS = /^basic +([A-Za-z0-9+/]+={0,2}) *$/i;
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const NEEDS_FORM_DECODING = /[+%]/;
 
 function malformed(): Error {
   return new InvalidClient('The Basic credentials are malformed');
@@ -36,6 +37,8 @@ export function decodeBasicCredentials(authorization: string): PresentedCredenti
 
 // application/x-www-form-urlencoded (WHATWG URL §5.1): `+` is a space, then percent-decoding.
 function formDecode(value: string): string {
+  // Generated ids and secrets (base64url, hex) have neither: nothing to undo.
+  if (!NEEDS_FORM_DECODING.test(value)) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {

@@ -116,7 +116,14 @@ export function createSenderConstraint(deps: SenderConstraintDeps): SenderConstr
 }
 
 /** Every value of the `DPoP` header, duplicates included (Node joins or drops repeats in `headers`). */
-export function dpopHeaderValues(rawHeaders: readonly string[]): string[] {
+export function dpopHeaderValues(request: {
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly rawHeaders: readonly string[];
+}): string[] {
+  // Node names a header `dpop` in `headers` whenever one arrived under any spelling: without it there
+  // is nothing to find, and most requests (every Bearer client) skip lowercasing each raw name.
+  if (request.headers['dpop'] === undefined) return [];
+  const rawHeaders = request.rawHeaders;
   const values: string[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     if (rawHeaders[i]!.toLowerCase() === 'dpop') values.push(rawHeaders[i + 1]!);

@@ -6,12 +6,21 @@ import { assertPublishableJwks } from './publishable-jwks.js';
 /** A serialized document and its strong validator (RFC 9110 §8.8.3), computed once per change. */
 export interface SerializedDocument {
   readonly body: string;
+  /**
+   * The body's UTF-8 bytes, what the endpoints send: a string body is joined to the response head and
+   * encoded again on every response (a copy of the whole document per request, in the young generation).
+   */
+  readonly bytes: Buffer;
   readonly etag: string;
 }
 
 export function serializeDocument(document: unknown): SerializedDocument {
   const body = JSON.stringify(document);
-  return { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` };
+  return {
+    body,
+    bytes: Buffer.from(body, 'utf8'),
+    etag: `"${createHash('sha256').update(body).digest('base64url')}"`,
+  };
 }
 
 /** Current keys first: a verifier that ignores `kid` tries them first. */

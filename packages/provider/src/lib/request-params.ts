@@ -10,6 +10,9 @@ import { InvalidRequest } from '../errors/index.js';
  */
 export class RequestParams {
   readonly #values: Map<string, string[]>;
+  // Nothing changes a RequestParams once made (its map is private and no method writes to it), so one
+  // empty instance serves every request without parameters.
+  static readonly #none = new RequestParams(new Map());
 
   private constructor(values: Map<string, string[]>) {
     this.#values = values;
@@ -32,17 +35,21 @@ export class RequestParams {
 
   static fromUrl(url: string): RequestParams {
     const query = url.indexOf('?');
-    return RequestParams.fromSearchParams(new URLSearchParams(query === -1 ? '' : url.slice(query + 1)));
+    // Most GETs of the API (UserInfo with a Bearer header) carry no query: nothing to parse.
+    if (query === -1) return RequestParams.#none;
+    return RequestParams.fromSearchParams(new URLSearchParams(url.slice(query + 1)));
   }
 
   static empty(): RequestParams {
-    return new RequestParams(new Map());
+    return RequestParams.#none;
   }
 
   /** The one value of `name`, or undefined when absent or empty; `invalid_request` when repeated. */
   get(name: string): string | undefined {
     const list = this.#values.get(name);
     if (list === undefined) return undefined;
+    // Nearly every parameter is sent once: answer that without building the filtered copy below.
+    if (list.length === 1) return list[0] === '' ? undefined : list[0];
     const present = list.filter((v) => v !== '');
     if (present.length > 1 || (list.length > 1 && present.length === 1)) {
       throw new InvalidRequest(`The ${name} parameter is included more than once`);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ClientAuthMethod } from '../../client-auth/index.js';
 import type { GrantDefinition } from '../../grants/index.js';
 import { serializeDocument } from '../../keys/published-key-set.js';
-import { sendDocument } from '../../lib/conditional-get.js';
+import { serveDocument } from '../../lib/conditional-get.js';
 import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
 import { buildDiscoveryDocument, type DiscoveryInputs } from './document.js';
 
@@ -48,10 +48,9 @@ export function registerDiscovery(app: FastifyInstance, deps: DiscoveryDeps): vo
     contentType: 'application/json; charset=utf-8',
     cacheControl: `public, max-age=${deps.maxAge}`,
   };
-  const handler = (request: Parameters<typeof sendDocument>[0], reply: Parameters<typeof sendDocument>[1]) =>
-    sendDocument(request, reply, document, headers);
+  const current = () => document;
   // OIDC Discovery §4: the path is appended to the issuer.
-  app.get(base + ENDPOINT_PATHS.openidConfiguration, handler);
+  serveDocument(app, base + ENDPOINT_PATHS.openidConfiguration, current, headers);
   // RFC 8414 §3: the well-known segment goes between the host and the issuer's path.
-  app.get(ENDPOINT_PATHS.oauthAuthorizationServer + base, handler);
+  serveDocument(app, ENDPOINT_PATHS.oauthAuthorizationServer + base, current, headers);
 }

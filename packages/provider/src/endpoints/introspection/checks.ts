@@ -28,33 +28,32 @@ export function checkTokenActive(token: InspectedToken, now: number): boolean {
   return token.record.rotatedAt === null && !isRefreshTokenExpired(token.record, now) && grantLive;
 }
 
+/** The access token's claims an introspection answer repeats (RFC 7662 §2.2), in this order. */
+const COPIED_ACCESS_TOKEN_CLAIMS = [
+  'scope',
+  'client_id',
+  'sub',
+  'exp',
+  'iat',
+  'nbf',
+  'aud',
+  'iss',
+  'jti',
+  'auth_time',
+  'acr',
+  // RFC 9449 §6.2: the confirmation a resource server checks the DPoP proof against.
+  'cnf',
+] as const;
+
 /** The RFC 7662 §2.2 response members of an active token. */
 export function activeTokenResponse(token: InspectedToken, issuer: string): Record<string, unknown> {
   if (token.type === 'access_token') {
     const { claims } = token;
-    const copied = [
-      'scope',
-      'client_id',
-      'sub',
-      'exp',
-      'iat',
-      'nbf',
-      'aud',
-      'iss',
-      'jti',
-      'auth_time',
-      'acr',
-      // RFC 9449 §6.2: the confirmation a resource server checks the DPoP proof against.
-      'cnf',
-    ];
-    return {
-      active: true,
-      ...Object.fromEntries(
-        copied.filter((name) => claims[name] !== undefined).map((name) => [name, claims[name]]),
-      ),
-      // RFC 7662 §2.2: token_type as in RFC 6749 §5.1; RFC 9449 §6.2: DPoP for a bound token.
-      token_type: claims['cnf'] === undefined ? 'Bearer' : 'DPoP',
-    };
+    const body: Record<string, unknown> = { active: true };
+    for (const name of COPIED_ACCESS_TOKEN_CLAIMS) if (claims[name] !== undefined) body[name] = claims[name];
+    // RFC 7662 §2.2: token_type as in RFC 6749 §5.1; RFC 9449 §6.2: DPoP for a bound token.
+    body['token_type'] = claims['cnf'] === undefined ? 'Bearer' : 'DPoP';
+    return body;
   }
   const { record } = token;
   return {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SerializedDocument } from '../../keys/published-key-set.js';
-import { sendDocument } from '../../lib/conditional-get.js';
+import { serveDocument } from '../../lib/conditional-get.js';
 import { ENDPOINT_PATHS, issuerBasePath } from '../paths.js';
 
 export interface JwksDeps {
@@ -13,8 +13,9 @@ export interface JwksDeps {
 
 /** GET /jwks (RFC 7517 §5), advertised as jwks_uri. */
 export function registerJwks(app: FastifyInstance, deps: JwksDeps): void {
-  const headers = { contentType: 'application/jwk-set+json', cacheControl: `public, max-age=${deps.maxAge}` };
-  app.get(issuerBasePath(deps.issuer) + ENDPOINT_PATHS.jwks, (request, reply) =>
-    sendDocument(request, reply, deps.jwks(), headers),
-  );
+  const headers = {
+    contentType: 'application/jwk-set+json; charset=utf-8',
+    cacheControl: `public, max-age=${deps.maxAge}`,
+  };
+  serveDocument(app, issuerBasePath(deps.issuer) + ENDPOINT_PATHS.jwks, deps.jwks, headers);
 }

@@ -61,7 +61,7 @@ export function registerPushedAuthorization(app: FastifyInstance, deps: PushedAu
     checkScope(params, client);
     checkPkce(params);
     checkResourceParameter(params, client, deps.issuer);
-    const proof = { method: 'POST', url: request.url, proofs: dpopHeaderValues(request.raw.rawHeaders) };
+    const proof = { method: 'POST', url: request.url, proofs: dpopHeaderValues(request.raw) };
     const proofJkt = await deps.dpop?.checkPushedRequest(proof);
     const dpopJkt = checkDpopJktMatchesProof(checkDpopJkt(params), proofJkt);
 

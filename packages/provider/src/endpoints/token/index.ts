@@ -38,7 +38,7 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointD
       deps.authMethods,
     );
     checkClientGrant(client, grant);
-    const proof = { method: 'POST', url: request.url, proofs: dpopHeaderValues(request.raw.rawHeaders) };
+    const proof = { method: 'POST', url: request.url, proofs: dpopHeaderValues(request.raw) };
     const dpopJkt = await deps.dpop?.checkTokenRequest(proof, client);
     const services =
       dpopJkt === undefined ? deps.services : bindGrantServices(deps.services, dpopJkt, client);

@@ -31,6 +31,9 @@ export interface UserInfoDeps {
   readonly dpop: SenderConstraint;
 }
 
+/** OIDC Core §5.3.2 / RFC 6749 §5.1: claims are never stored by a cache (checklist S7); made once. */
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
 /**
  * GET and POST /userinfo, OIDC Core §5.3: the claims of the user an access token is about, limited to
  * the scopes granted (§5.4) and the claims asked for by name (§5.5). Errors per RFC 6750 §3 with a
@@ -53,7 +56,7 @@ export function registerUserInfo(app: FastifyInstance, deps: UserInfoDeps): void
       await checkSenderConstraint(
         claims,
         { token, ...(presented.scheme === undefined ? {} : { scheme: presented.scheme }) },
-        { method: request.method, url: request.url, proofs: dpopHeaderValues(request.raw.rawHeaders) },
+        { method: request.method, url: request.url, proofs: dpopHeaderValues(request.raw) },
         deps.dpop,
       );
       const scopes = checkOpenidScope(claims);
@@ -64,11 +67,7 @@ export function registerUserInfo(app: FastifyInstance, deps: UserInfoDeps): void
       // OIDC Core §5.3.2: `sub` is always there and equals the ID token's (both are the user's id).
       const subject = await withGroupsIfReleased(deps.stores.groups, user, names);
       const body = { ...userClaims(subject, names), sub: user.id };
-      return reply
-        .code(200)
-        .headers({ 'cache-control': 'no-store', pragma: 'no-cache' })
-        .type('application/json; charset=utf-8')
-        .send(body);
+      return reply.code(200).headers(NO_STORE).type('application/json; charset=utf-8').send(body);
     } catch (error) {
       return sendBearerError(request, reply, error, deps, true);
     }
