@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openDatabase, sql } from '@latchkey/store';
+import { type Kysely, openDatabase, sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
 import { createRequestRateLimiter } from '../../src/limits/request-rate.js';
 import { createRequestRateStore } from '../../src/store/request-rates.js';
+import type { ProviderSchema } from '../../src/store/schema.js';
 import {
   contended,
   type Hold,
@@ -61,20 +62,18 @@ describeEachDialect('request rates (L3, counted in the database)', (ctx) => {
       // One connection, so the statement after the take runs where the take ran.
       const database = await openDatabase(url, { poolSize: 1 });
       t.after(() => database.close());
-      const setting = async (db: typeof database.db) =>
-        (await sql<{ s: string }>`select current_setting('synchronous_commit') as s`.execute(db)).rows[0]?.s;
+      const db: Kysely<ProviderSchema> = database.db;
+      const setting = async (runner: Kysely<ProviderSchema>) =>
+        (await sql<{ s: string }>`select current_setting('synchronous_commit') as s`.execute(runner)).rows[0]
+          ?.s;
       // Inside a transaction the setting the take's commit will read can be observed before the commit.
-      const inside = await database.db.transaction().execute(async (trx) => {
+      const inside = await db.transaction().execute(async (trx) => {
         assert.equal(await createRequestRateStore(trx).take(KEY, AT, RATE), 0);
         return setting(trx);
       });
       assert.equal(inside, 'off', "the take's transaction commits asynchronously");
-      assert.equal(await createRequestRateStore(database.db).take(KEY, AT, RATE), 0, 'autocommitted');
-      assert.equal(
-        await setting(database.db),
-        'on',
-        "the connection's next transaction waits for the flush again",
-      );
+      assert.equal(await createRequestRateStore(db).take(KEY, AT, RATE), 0, 'autocommitted');
+      assert.equal(await setting(db), 'on', "the connection's next transaction waits for the flush again");
     });
   }
 
