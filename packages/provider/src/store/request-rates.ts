@@ -1,5 +1,7 @@
 import { type Kysely, sql } from '@latchkey/store';
+import { committingAsynchronously } from './lib/async-commit.js';
 import { deleteBatchBefore } from './lib/batches.js';
+import { isPostgres } from './lib/dialect.js';
 import { retryingOrStrict } from './lib/retry.js';
 import type { ProviderSchema } from './schema.js';
 import type { RequestRateStore } from './types.js';
@@ -11,16 +13,34 @@ import type { RequestRateStore } from './types.js';
  * at once, then one per interval: a sliding window in one integer column, decided and written by one
  * portable statement, so concurrent requests from every instance queue on the row and each sees the
  * ones before it (checklist L1, L3).
+ *
+ * Every admin API request takes a slot, so on PostgreSQL the write is committed without waiting for
+ * the WAL flush (lib/async-commit.ts): that wait was the floor of every admin API request. Locking and
+ * visibility are unchanged, so the limit is exactly as strict; a crash of PostgreSQL may forget the
+ * last fraction of a second of counter moves, giving back a few attempts (docs/ARCHITECTURE.md).
  */
 export function createRequestRateStore(db: Kysely<ProviderSchema>): RequestRateStore {
+  const postgres = isPostgres(db);
   return {
     async take(keyHash, atMs, { limit, intervalMs }) {
       const windowMs = limit * intervalMs;
       const start = sql<number>`case when request_rates.arrival_at_ms > ${atMs} then request_rates.arrival_at_ms else ${atMs} end`;
+      const row = { key_hash: keyHash, arrival_at_ms: atMs + intervalMs };
+      const insert = db.insertInto('request_rates');
       const taken = await retryingOrStrict(false, () =>
-        db
-          .insertInto('request_rates')
-          .values({ key_hash: keyHash, arrival_at_ms: atMs + intervalMs })
+        (postgres
+          ? insert
+              .columns(['key_hash', 'arrival_at_ms'])
+              .expression(
+                db
+                  .selectFrom(committingAsynchronously())
+                  .select([
+                    sql<string>`${row.key_hash}`.as('key_hash'),
+                    sql<number>`${row.arrival_at_ms}`.as('arrival_at_ms'),
+                  ]),
+              )
+          : insert.values(row)
+        )
           .onConflict((oc) =>
             oc
               .column('key_hash')
@@ -31,13 +51,13 @@ export function createRequestRateStore(db: Kysely<ProviderSchema>): RequestRateS
           .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n) === 1),
       );
       if (taken) return 0;
-      const row = await db
+      const current = await db
         .selectFrom('request_rates')
         .select('arrival_at_ms')
         .where('key_hash', '=', keyHash)
         .executeTakeFirst();
       // Read after the refusal, so only informative; never 0, which would mean "taken".
-      const wait = row === undefined ? 0 : Number(row.arrival_at_ms) + intervalMs - windowMs - atMs;
+      const wait = current === undefined ? 0 : Number(current.arrival_at_ms) + intervalMs - windowMs - atMs;
       return Math.max(1, wait);
     },
     deleteIdleSince(beforeMs, limit) {

@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sql } from '@latchkey/store';
+import { type Kysely, openDatabase, sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
 import { createRequestRateLimiter } from '../../src/limits/request-rate.js';
-import { contended, type Hold, lockRows, openMigratedStores, twoInstances } from './fixtures.js';
+import { createRequestRateStore } from '../../src/store/request-rates.js';
+import type { ProviderSchema } from '../../src/store/schema.js';
+import {
+  contended,
+  type Hold,
+  lockRows,
+  openMigratedStores,
+  openStoresOn,
+  twoInstances,
+} from './fixtures.js';
 
 const KEY = 'cmF0ZS1vZi1jbGllbnQtdHY';
 const AT = 1_800_000_000_000;
@@ -44,6 +53,28 @@ describeEachDialect('request rates (L3, counted in the database)', (ctx) => {
         else assert.equal(taken, allowance);
       });
     }
+  }
+
+  if (ctx.dialect === 'postgres') {
+    test('a counter move is committed without waiting for the WAL flush, and only it', async (t) => {
+      const url = await ctx.freshUrl();
+      await openStoresOn(url, t, { migrate: true });
+      // One connection, so the statement after the take runs where the take ran.
+      const database = await openDatabase(url, { poolSize: 1 });
+      t.after(() => database.close());
+      const db: Kysely<ProviderSchema> = database.db;
+      const setting = async (runner: Kysely<ProviderSchema>) =>
+        (await sql<{ s: string }>`select current_setting('synchronous_commit') as s`.execute(runner)).rows[0]
+          ?.s;
+      // Inside a transaction the setting the take's commit will read can be observed before the commit.
+      const inside = await db.transaction().execute(async (trx) => {
+        assert.equal(await createRequestRateStore(trx).take(KEY, AT, RATE), 0);
+        return setting(trx);
+      });
+      assert.equal(inside, 'off', "the take's transaction commits asynchronously");
+      assert.equal(await createRequestRateStore(db).take(KEY, AT, RATE), 0, 'autocommitted');
+      assert.equal(await setting(db), 'on', "the connection's next transaction waits for the flush again");
+    });
   }
 
   test('L3: keys are stored hashed per namespace; housekeeping deletes recovered keys in bounded batches', async (t) => {
