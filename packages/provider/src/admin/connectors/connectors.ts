@@ -1,4 +1,4 @@
-import type { ConnectorSettings, JitMode } from '../../connectors/connector.js';
+import type { ConnectorSettings } from '../../connectors/connector.js';
 import type { ConnectorFact } from '../../connectors/facts.js';
 import { findConnectorType } from '../../connectors/registry.js';
 import type { IdentityStore } from '../../store/types.js';
