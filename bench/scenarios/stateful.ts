@@ -125,7 +125,7 @@ export const revocation: Scenario = {
   title: 'Revocation (RFC 7009) of refresh tokens, each revoked once, client_secret_basic',
   unit: 'req/s',
   notes: [
-    `Each run revokes ${REVOCATIONS} fresh refresh tokens (BENCH_REVOCATIONS) and ends when they are spent, often within a second: compare the latencies; the rate is bounded by the supply.`,
+    `Each run revokes ${REVOCATIONS} fresh refresh tokens (BENCH_REVOCATIONS) and ends when they are spent, often within a second; such a run is timed from its start to its last answer.`,
   ],
   cases: [
     {
