@@ -61,19 +61,8 @@ const DOCUMENT_PATHS = [
   '/jwks',
 ];
 
-/** Headers both paths must agree on (date, connection and keep-alive are the socket's, not the route's). */
-const COMPARED = [
-  'content-type',
-  'content-length',
-  'etag',
-  'cache-control',
-  'content-security-policy',
-  'x-frame-options',
-  'x-content-type-options',
-  'referrer-policy',
-  'cross-origin-resource-policy',
-  'strict-transport-security',
-];
+/** The socket's headers, not the route's: every other header must be the same on both paths. */
+const SOCKET_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
 describe('documents answered before the framework', () => {
   test('a plain GET gets the bytes and headers the Fastify route sends, without reaching Fastify', async () => {
@@ -83,7 +72,8 @@ describe('documents answered before the framework', () => {
       const routed = await app.inject({ url: path });
       assert.equal(fast.status, 200, path);
       assert.equal(await fast.text(), routed.body, path);
-      for (const name of COMPARED) {
+      const names = new Set([...Object.keys(routed.headers), ...fast.headers.keys()]);
+      for (const name of [...names].filter((n) => !SOCKET_HEADERS.has(n))) {
         const expected = routed.headers[name];
         assert.equal(
           fast.headers.get(name) ?? undefined,
