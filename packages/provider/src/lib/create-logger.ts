@@ -60,12 +60,12 @@ let standardOutput: pino.DestinationStream | undefined;
 
 /**
  * Standard output, one buffered writer per process (issue 21). pino's default writes each line with
- * its own asynchronous `fs.write` (a thread-pool round trip, ~30 µs of CPU a line under token load:
- * every audit line pays it). Lines are now gathered up to 4 KB and written together, and none waits
- * longer than 100 ms; pino flushes the buffer synchronously when the process exits (also on an
- * uncaught exception), so only a process killed outright (SIGKILL) loses the last ≤ 100 ms of lines —
- * which an unbuffered asynchronous write in flight could lose too. The lines of one process are never
- * split: every write carries whole lines.
+ * its own asynchronous `fs.write`, a thread-pool round trip every audit line paid (~14–20 µs of CPU a
+ * line against ~8–10 buffered, docs/performance-notes.md › Round 4). Lines are gathered up to 4 KB and
+ * written together, and none waits longer than 100 ms; pino flushes the buffer synchronously when the
+ * process exits (also on an uncaught exception), so only a process killed outright (SIGKILL) loses
+ * lines: those of its last ≤ 100 ms, where the default lost the writes still in flight. One writer, so
+ * the process's lines are written in order, whole lines per write.
  */
 function bufferedStandardOutput(): pino.DestinationStream {
   standardOutput ??= pino.destination({
