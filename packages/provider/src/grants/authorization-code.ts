@@ -99,7 +99,7 @@ export function checkCodeDpopBinding(
 }
 
 /** The grant the code was issued under is still live (a logout or a replay may have revoked it). */
-export function checkGrantLive(grant: GrantRecord | undefined): GrantRecord {
+export function checkGrantLive<G extends Pick<GrantRecord, 'revokedAt'>>(grant: G | undefined): G {
   if (grant === undefined || grant.revokedAt !== null) {
     throw new InvalidGrant('The authorization grant has been revoked', 'grant revoked or missing');
   }
@@ -136,11 +136,12 @@ async function redeemAuthorizationCode(
   // The grant is checked BEFORE the atomic consume (a logout revokes it): a concurrent replay of this
   // same code, which loses the consume and revokes the grant (A1), must not void the one redemption
   // that won — its tokens are then dead at UserInfo, introspection and refresh, as RFC 6749 §4.1.2 asks.
-  const pending = await stores.authorizationCodes.get(codeHash);
-  if (pending !== undefined && pending.consumedAt === null) {
-    checkGrantLive(await stores.grants.get(pending.grantId));
+  // The code and its grant in one read (issue 21).
+  const pending = await stores.authorizationCodes.getWithGrant(codeHash);
+  if (pending !== undefined && pending.code.consumedAt === null) {
+    checkGrantLive(pending.grant);
     // A resource outside the code is the client's mistake: refused before the code is spent.
-    checkGrantedResources(requestedResources, pending.resources);
+    checkGrantedResources(requestedResources, pending.code.resources);
   }
   const result = await stores.authorizationCodes.consume(codeHash, at);
   if (result.status === 'replayed') {

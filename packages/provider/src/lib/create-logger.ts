@@ -51,6 +51,32 @@ export function censor(value: unknown, path: readonly (string | null)[]): unknow
   return errorCode ? value : '[redacted]';
 }
 
+/** Bytes of log lines held before they are written out (sonic-boom's `minLength`). */
+const LOG_BUFFER_BYTES = 4096;
+/** The longest a line waits in that buffer, in milliseconds (sonic-boom's `periodicFlush`). */
+const LOG_FLUSH_INTERVAL_MS = 100;
+
+let standardOutput: pino.DestinationStream | undefined;
+
+/**
+ * Standard output, one buffered writer per process (issue 21). pino's default writes each line with
+ * its own asynchronous `fs.write`, a thread-pool round trip every audit line paid (~14–20 µs of CPU a
+ * line against ~8–10 buffered, docs/performance-notes.md › Round 4). Lines are gathered up to 4 KB and
+ * written together, and none waits longer than 100 ms; pino flushes the buffer synchronously when the
+ * process exits (also on an uncaught exception), so only a process killed outright (SIGKILL) loses
+ * lines: those of its last ≤ 100 ms, where the default lost the writes still in flight. One writer, so
+ * the process's lines are written in order, whole lines per write.
+ */
+function bufferedStandardOutput(): pino.DestinationStream {
+  standardOutput ??= pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: LOG_BUFFER_BYTES,
+    periodicFlush: LOG_FLUSH_INTERVAL_MS,
+  });
+  return standardOutput;
+}
+
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): pino.Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor } }, destination);
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor } }, destination ?? bufferedStandardOutput());
 }

@@ -20,12 +20,34 @@ export function createAuthorizationCodeStore(db: Kysely<ProviderSchema>): Author
       .where('consumed_at', 'is', null)
       .returningAll(),
   );
+  // The code with its grant's id and revocation time, each by a scalar subquery on the grant's primary
+  // key: the form of the refresh grant's token read (store/refresh-tokens.ts), two index searches.
+  const selectWithGrant = compiledOnce(1, (codeHash: string) =>
+    db
+      .selectFrom('authorization_codes as c')
+      .selectAll('c')
+      .select((eb) => [
+        eb.selectFrom('grants as g').select('g.id').whereRef('g.id', '=', 'c.grant_id').as('g_id'),
+        eb
+          .selectFrom('grants as g')
+          .select('g.revoked_at')
+          .whereRef('g.id', '=', 'c.grant_id')
+          .as('g_revoked_at'),
+      ])
+      .where('c.code_hash', '=', codeHash),
+  );
   async function get(codeHash: string): Promise<AuthorizationCodeRecord | undefined> {
     const [row] = (await selectByHash(db, codeHash)).rows;
     return row === undefined ? undefined : fromRow(row);
   }
   return {
     get,
+    async getWithGrant(codeHash) {
+      const [row] = (await selectWithGrant(db, codeHash)).rows;
+      if (row === undefined) return undefined;
+      const grant = row.g_id === null ? undefined : { id: row.g_id, revokedAt: row.g_revoked_at };
+      return { code: fromRow(row), grant };
+    },
     async create(code) {
       await mapConflict(
         'authorization code',

@@ -387,6 +387,17 @@ export interface AuthorizationCodeStore {
   consume(codeHash: string, at: number): Promise<ConsumeCodeResult>;
   /** The code as stored (consumed or not), or undefined. */
   get(codeHash: string): Promise<AuthorizationCodeRecord | undefined>;
+  /**
+   * `get` with its grant's id and revocation time, in one store query (the exchange checks the grant
+   * before it consumes the code); `grant` is undefined when the grant is gone.
+   */
+  getWithGrant(codeHash: string): Promise<
+    | {
+        readonly code: AuthorizationCodeRecord;
+        readonly grant: Pick<GrantRecord, 'id' | 'revokedAt'> | undefined;
+      }
+    | undefined
+  >;
   /** Deletes codes that expired before `before` (housekeeping). Returns how many. */
   /** Deletes at most `limit` expired rows (every one when undefined); returns how many. */
   deleteExpired(before: number, limit?: number): Promise<number>;

@@ -3,7 +3,15 @@ import { test } from 'node:test';
 import { sql } from '@latchkey/store';
 import { describeEachDialect } from '@latchkey/store/testing';
 import { StoreConflictError } from '../../src/store/types.js';
-import { authorizationCode, contended, lockRows, NOW, openMigratedStores, twoInstances } from './fixtures.js';
+import {
+  authorizationCode,
+  contended,
+  grant,
+  lockRows,
+  NOW,
+  openMigratedStores,
+  twoInstances,
+} from './fixtures.js';
 
 const CODE = authorizationCode();
 
@@ -35,6 +43,26 @@ describeEachDialect('authorization code store', (ctx) => {
     await authorizationCodes.consume(CODE.codeHash, NOW + 3);
     assert.equal((await authorizationCodes.get(CODE.codeHash))?.consumedAt, NOW + 3);
     assert.equal(await authorizationCodes.get('unknown-hash'), undefined);
+  });
+
+  test("getWithGrant returns the code with its grant's id and revocation in one read, no grant when it is gone", async (t) => {
+    const { authorizationCodes, grants } = await openMigratedStores(ctx, t);
+    const live = grant({ id: CODE.grantId });
+    await grants.create(live);
+    await authorizationCodes.create(CODE);
+    assert.deepEqual(await authorizationCodes.getWithGrant(CODE.codeHash), {
+      code: CODE,
+      grant: { id: live.id, revokedAt: null },
+    });
+    await grants.revoke(live.id, NOW + 7);
+    assert.deepEqual((await authorizationCodes.getWithGrant(CODE.codeHash))?.grant, {
+      id: live.id,
+      revokedAt: NOW + 7,
+    });
+    const orphan = authorizationCode({ codeHash: 'h-orphan', grantId: 'g-gone' });
+    await authorizationCodes.create(orphan);
+    assert.deepEqual(await authorizationCodes.getWithGrant('h-orphan'), { code: orphan, grant: undefined });
+    assert.equal(await authorizationCodes.getWithGrant('unknown-hash'), undefined);
   });
 
   test('reports an unknown code as not found', async (t) => {

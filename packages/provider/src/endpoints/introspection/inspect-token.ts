@@ -26,7 +26,7 @@ export type InspectedToken =
 export interface TokenInspectorDeps {
   /** Our access tokens, any audience: signature, `typ` at+jwt (J21), `iss`, `exp`. */
   readonly verifyAccessToken: AccessTokenVerifier;
-  readonly refreshTokens: Pick<RefreshTokens, 'find'>;
+  readonly refreshTokens: Pick<RefreshTokens, 'findWithGrant'>;
   readonly grants: Pick<GrantStore, 'get'>;
 }
 
@@ -61,9 +61,11 @@ export function createTokenInspector(deps: TokenInspectorDeps): TokenInspector {
 
   const asRefreshToken = async (token: string): Promise<InspectedToken | undefined> => {
     if (!REFRESH_TOKEN_SHAPE.test(token)) return undefined;
-    const record = await deps.refreshTokens.find(token);
-    if (record === undefined) return undefined;
-    return { type: 'refresh_token', clientId: record.clientId, record, grant: await grantOf(record.grantId) };
+    // The token and its grant in one query (issue 21: a revocation of a refresh token read them in two).
+    const found = await deps.refreshTokens.findWithGrant(token);
+    if (found === undefined) return undefined;
+    const { token: record, grant } = found;
+    return { type: 'refresh_token', clientId: record.clientId, record, grant };
   };
 
   return async (token, hint) => {
