@@ -91,6 +91,7 @@ export function registerTokenEndpoint(app: FastifyInstance, deps: TokenEndpointD
   });
   deps.fastPath?.add(path, {
     headers: TOKEN_RESPONSE_HEADERS,
+    // The fast path takes only a request whose target is exactly `path` (no query).
     answer: (form, request) =>
       token({ form, authorization: request.headers.authorization, url: path, raw: request }),
   });
