@@ -56,9 +56,11 @@ import { guardConnections } from './lib/connection-guard.js';
 import { createLogger } from './lib/create-logger.js';
 import { createDocumentFastPath, documentsFirst } from './lib/document-fast-path.js';
 import { createErrorAnswers, type ErrorAnswers } from './lib/error-answers.js';
+import { createFormFastPath } from './lib/form-fast-path.js';
 import { registerFormParser } from './lib/form-parser.js';
 import { lazyChildLogger } from './lib/lazy-child-logger.js';
 import { secureRandomBytes } from './lib/random.js';
+import { requestIdSequence } from './lib/request-id.js';
 import { securityHeaders } from './lib/security-headers.js';
 import { createRequestRateLimiter } from './limits/request-rate.js';
 import type { LoginFactor } from './login/factors/index.js';
@@ -164,17 +166,35 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   // Assigned once the pages' theme exists; Fastify needs the callbacks at construction.
   let errors: ErrorAnswers | undefined;
   const security = securityHeaders({ https: config.issuer.startsWith('https:') });
-  // Plain GETs of discovery and the JWKS are answered before Fastify (lib/document-fast-path.ts), and
-  // counted as its hook counts requests; not when every request is logged, so the access log stays whole.
+  // Plain GETs of discovery and the JWKS (lib/document-fast-path.ts) and plain form POSTs to the token
+  // endpoint (lib/form-fast-path.ts) are answered before Fastify, and counted as its hook counts
+  // requests; not when every request is logged, so the access log stays whole.
   const metrics = deps.metrics;
+  const nextRequestId = requestIdSequence();
   const documents = config.logging.requests
     ? undefined
     : createDocumentFastPath({
         securityHeaders: security,
         ...(metrics ? { onAnswered: (path, seconds) => metrics.request(path, 'GET', 200, seconds) } : {}),
       });
+  const forms = config.logging.requests
+    ? undefined
+    : createFormFastPath({
+        securityHeaders: security,
+        // The token endpoint's limit: only the browser forms' routes get a smaller one (below).
+        bodyLimit: config.bodyLimit,
+        // Set before the app listens, so before any request arrives.
+        errorAnswer: (thrown, log) => errors!.json(thrown, log),
+        // Made only to log an error answer, bound as Fastify binds a request's logger.
+        log: (request) => app.log.child({ reqId: nextRequestId(request) }),
+        ...(metrics
+          ? { onAnswered: (path, method, status, seconds) => metrics.request(path, method, status, seconds) }
+          : {}),
+      });
   const app = Fastify({
-    ...(documents ? { serverFactory: documentsFirst(documents) } : {}),
+    ...(documents && forms ? { serverFactory: documentsFirst(documents, forms) } : {}),
+    // One sequence of request ids for the requests Fastify handles and those answered before it.
+    genReqId: nextRequestId,
     loggerInstance: deps.logger ?? createLogger(config.logging.level),
     // Two log lines per request cost ~30% of a cheap endpoint's throughput; opt-in (docs/ARCHITECTURE.md).
     logController: new LogController({ disableRequestLogging: !config.logging.requests }),
@@ -197,9 +217,10 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
   // Overrides are loaded before the first request, then checked for changes every few seconds.
   app.addHook('onReady', () => settings.start());
   app.addHook('onClose', async () => settings.stop());
-  if (documents)
+  if (documents && forms)
     app.addHook('preClose', (done) => {
       documents.stop();
+      forms.stop();
       done();
     });
 
@@ -328,6 +349,7 @@ export function createProviderApp(deps: ProviderAppDeps): FastifyInstance {
     authMethods,
     dpop,
     ...(deps.metrics ? { onIssued: deps.metrics.tokenIssued } : {}),
+    ...(forms ? { fastPath: forms } : {}),
     services: {
       stores,
       now: clock,

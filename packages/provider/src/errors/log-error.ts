@@ -1,6 +1,7 @@
 import type { OAuthError } from './oauth-error.js';
 
-interface ErrorLog {
+/** The slice of a logger an error answer is logged to. */
+export interface ErrorLog {
   info(object: Record<string, unknown>, message: string): void;
   warn(object: Record<string, unknown>, message: string): void;
   error(object: Record<string, unknown>, message: string): void;

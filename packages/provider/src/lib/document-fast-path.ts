@@ -101,16 +101,25 @@ export function createDocumentFastPath(options: DocumentFastPathOptions): Docume
   };
 }
 
+/** A way of answering some requests before Fastify: true when it took the request. */
+export interface FastPath {
+  answer(request: IncomingMessage, response: ServerResponse): boolean;
+}
+
 /**
  * Fastify's `serverFactory`: the node:http server Fastify would make (its timeouts are set afterwards,
- * lib/connection-guard.ts), whose requests go to the fast path first and to Fastify when it declines.
+ * lib/connection-guard.ts), whose requests go to the documents' fast path, then to the others (the
+ * token endpoint's, lib/form-fast-path.ts), and to Fastify when every one declines.
  */
 export function documentsFirst(
   fastPath: DocumentFastPath,
+  ...others: readonly FastPath[]
 ): (framework: (request: IncomingMessage, response: ServerResponse) => void) => Server {
   return (framework) => {
     const server = nodeHttp.createServer((request, response) => {
-      if (!fastPath.answer(request, response)) framework(request, response);
+      if (fastPath.answer(request, response)) return;
+      for (const other of others) if (other.answer(request, response)) return;
+      framework(request, response);
     });
     fastPaths.set(server, fastPath);
     return server;

@@ -10,7 +10,7 @@ import {
 import type { AuthorizationCodeRecord } from '../../src/store/types.js';
 import { recordAuthorizationCode, recordSession } from '../helpers/authorization.js';
 import { basicAuth } from '../helpers/basic-auth.js';
-import { tempDir, testProviderApp } from '../helpers/fixtures.js';
+import { type TestProviderAppOptions, tempDir, testProviderApp } from '../helpers/fixtures.js';
 
 export const REDIRECT_URI = 'https://rp.example/callback';
 export const API = 'https://api.example.com';
@@ -22,6 +22,8 @@ export interface LifecycleFixtureOptions {
   /** A database URL (PostgreSQL for the race test); default a fresh SQLite file. */
   readonly url?: string;
   readonly overrides?: ProviderConfigOverrides;
+  /** Added to the app's dependencies (metrics, …). */
+  readonly deps?: TestProviderAppOptions['deps'];
 }
 
 /**
@@ -49,6 +51,7 @@ export async function lifecycleFixture(options: LifecycleFixtureOptions = {}) {
     close: stop,
   } = await testProviderApp({
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+    ...(options.deps === undefined ? {} : { deps: options.deps }),
     stores: opened,
   });
   const close = async () => {
@@ -102,8 +105,11 @@ export async function lifecycleFixture(options: LifecycleFixtureOptions = {}) {
   const token = (form: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
     post('/token', form, headers);
 
-  /** A session, a grant and a code for `clientId`, redeemed at /token; the token response body. */
-  async function signIn(
+  /**
+   * A session, a grant and a code for `clientId`, recorded as the authorization endpoint does: the
+   * grant's id, the session's sid, and the form that redeems the code at /token.
+   */
+  async function issueCode(
     clientId: 'web' | 'other' | 'spa' = 'web',
     fields: Partial<AuthorizationCodeRecord> = {},
   ) {
@@ -126,6 +132,15 @@ export async function lifecycleFixture(options: LifecycleFixtureOptions = {}) {
       redirect_uri: REDIRECT_URI,
       code_verifier: verifier,
     };
+    return { grantId, sid, form };
+  }
+
+  /** A session, a grant and a code for `clientId`, redeemed at /token; the token response body. */
+  async function signIn(
+    clientId: 'web' | 'other' | 'spa' = 'web',
+    fields: Partial<AuthorizationCodeRecord> = {},
+  ) {
+    const { grantId, sid, form } = await issueCode(clientId, fields);
     const response =
       clientId === 'spa' ? await token({ ...form, client_id: 'spa' }) : await token(form, auth(clientId));
     if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
@@ -142,7 +157,22 @@ export async function lifecycleFixture(options: LifecycleFixtureOptions = {}) {
       ? token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'spa', ...extra })
       : token({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, auth(clientId));
 
-  return { app, clock, config, stores, keyManager, user, secrets, close, post, auth, token, signIn, refresh };
+  return {
+    app,
+    clock,
+    config,
+    stores,
+    keyManager,
+    user,
+    secrets,
+    close,
+    post,
+    auth,
+    token,
+    issueCode,
+    signIn,
+    refresh,
+  };
 }
 
 export type LifecycleFixture = Awaited<ReturnType<typeof lifecycleFixture>>;
